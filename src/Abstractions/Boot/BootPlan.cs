@@ -1,0 +1,32 @@
+namespace Diskless.Abstractions;
+
+/// <summary>Everything a provider needs to start a machine. Paths are absolute.</summary>
+/// <param name="MachineName">The machine's name.</param>
+/// <param name="MachineId">The machine's unique id (stable across reboots; used to name VMs and folders).</param>
+/// <param name="Artifacts">Kernel, initrd, command line.</param>
+/// <param name="Cpus">Virtual CPUs.</param>
+/// <param name="MemoryMiB">Memory in MiB.</param>
+/// <param name="Provider">The provider's settings from the Disklessfile.</param>
+/// <param name="Shares">Every share, the root first.</param>
+/// <param name="Ports">User port forwards.</param>
+/// <param name="SshHostPort">The free 127.0.0.1 port the host chose to forward to the guest's port 22.</param>
+/// <param name="StateDirectory">The machine's folder under the project's .diskless/ (pid files, console log, logs).</param>
+/// <param name="RuntimeDirectory">A short folder for Unix sockets (socket paths are limited to about 108 bytes).</param>
+/// <param name="ConsoleLogPath">Where the guest's serial console is written.</param>
+public sealed record BootPlan(
+    string MachineName,
+    string MachineId,
+    BootArtifacts Artifacts,
+    int Cpus,
+    long MemoryMiB,
+    ProviderSpec Provider,
+    IReadOnlyList<Share> Shares,
+    IReadOnlyList<PortForward> Ports,
+    int SshHostPort,
+    string StateDirectory,
+    string RuntimeDirectory,
+    string ConsoleLogPath)
+{
+    /// <summary>The root share.</summary>
+    public Share RootShare => Shares.First(s => s.IsRoot);
+}

@@ -1,0 +1,18 @@
+namespace Diskless.Abstractions;
+
+/// <summary>
+/// How a provider finds a machine it started, kept in the machine's state file between commands.
+/// </summary>
+/// <param name="MachineName">The machine's name.</param>
+/// <param name="MachineId">The machine's unique id.</param>
+/// <param name="StateDirectory">The machine's folder under the project's .diskless/.</param>
+/// <param name="RuntimeDirectory">The machine's socket folder.</param>
+/// <param name="ConsoleLogPath">The serial console log.</param>
+/// <param name="Data">The provider's own notes (pids, socket paths, domain name), as it returned them from start.</param>
+public sealed record MachineHandle(
+    string MachineName,
+    string MachineId,
+    string StateDirectory,
+    string RuntimeDirectory,
+    string ConsoleLogPath,
+    IReadOnlyDictionary<string, string> Data);

@@ -1,0 +1,23 @@
+namespace Diskless.Abstractions;
+
+/// <summary>The lifecycle state of a machine.</summary>
+public enum MachineState
+{
+    /// <summary>No machine exists (never created, or destroyed).</summary>
+    NotCreated,
+
+    /// <summary>Created and not running.</summary>
+    Stopped,
+
+    /// <summary>Running.</summary>
+    Running,
+
+    /// <summary>Expected to run but its process is gone or the guest panicked.</summary>
+    Crashed,
+}
+
+/// <summary>What a provider knows about a machine right now.</summary>
+/// <param name="State">The state.</param>
+/// <param name="Detail">A short explanation, e.g. "qemu pid 1234" or "qemu exited unexpectedly".</param>
+/// <param name="ConsoleTail">The last lines of the console log when they help (crashed); empty otherwise.</param>
+public sealed record MachineStatus(MachineState State, string? Detail = null, IReadOnlyList<string>? ConsoleTail = null);

@@ -1,0 +1,21 @@
+namespace Diskless.Abstractions;
+
+/// <summary>
+/// The data dir (<c>$DISKLESS_HOME</c>, by default <c>/var/lib/diskless</c> for root and
+/// <c>$XDG_DATA_HOME/diskless</c> otherwise) and its parts. Root filesystems live here, never in the project.
+/// </summary>
+/// <param name="DataDirectory">The data dir itself.</param>
+public sealed record HostPaths(string DataDirectory)
+{
+    /// <summary>Complete base root filesystems, one folder per cache key.</summary>
+    public string BasesDirectory => Path.Combine(DataDirectory, "bases");
+
+    /// <summary>Machine root filesystems, one folder per machine id.</summary>
+    public string MachinesDirectory => Path.Combine(DataDirectory, "machines");
+
+    /// <summary>Work in progress (half-built bases); on the same filesystem as the rest so a rename moves it into place.</summary>
+    public string TempDirectory => Path.Combine(DataDirectory, "tmp");
+
+    /// <summary>User-installed plugins, one folder per plugin.</summary>
+    public string PluginsDirectory => Path.Combine(DataDirectory, "plugins");
+}

@@ -1,0 +1,34 @@
+namespace Diskless.Abstractions;
+
+/// <summary>A provider plugin: starts, inspects, stops and removes the virtual machine that boots a root folder.</summary>
+public interface IProvider : IPlugin
+{
+    /// <summary>What the provider supports.</summary>
+    ProviderCapabilities Capabilities { get; }
+
+    /// <summary>Checks the provider's keys and the machine's needs against the provider; returns the problems, none when valid.</summary>
+    Task<IReadOnlyList<SpecIssue>> ValidateAsync(MachineSpec machine, CancellationToken cancellationToken);
+
+    /// <summary>The transport to use when the Disklessfile names none (virtiofs where virtiofsd exists, else 9p).</summary>
+    Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts the machine and returns once the VM runs (not once SSH answers). On failure, or when cancelled,
+    /// it leaves no process behind.
+    /// </summary>
+    Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken);
+
+    /// <summary>The machine's state now.</summary>
+    Task<MachineStatus> StatusAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken);
+
+    /// <summary>Powers the machine off (politely, then by force after the timeout); a stopped machine is left as it is.</summary>
+    Task StopAsync(MachineHandle handle, StopOptions options, IHostServices host, CancellationToken cancellationToken);
+
+    /// <summary>Removes what the provider made for the machine outside its folders (a libvirt domain, say); stops it first.</summary>
+    Task DestroyAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken);
+}
+
+/// <summary>What a provider supports.</summary>
+/// <param name="Transports">Share transports it can boot and mount.</param>
+/// <param name="UdpPorts">Whether UDP port forwards work.</param>
+public sealed record ProviderCapabilities(IReadOnlyList<ShareTransport> Transports, bool UdpPorts);

@@ -1,0 +1,28 @@
+namespace Diskless.Abstractions;
+
+/// <summary>One machine of a Disklessfile, fully resolved: defaults applied, paths absolute, units converted.</summary>
+/// <param name="Name">The machine name (also the guest hostname).</param>
+/// <param name="ProjectDirectory">The folder holding the Disklessfile.</param>
+/// <param name="DisklessfilePath">The Disklessfile's absolute path.</param>
+/// <param name="Cpus">Virtual CPUs.</param>
+/// <param name="MemoryMiB">Guest memory in MiB.</param>
+/// <param name="Distro">The distro plugin and its settings.</param>
+/// <param name="Provider">The provider plugin and its settings.</param>
+/// <param name="Share">How the root (and by default the synced folders) are shared.</param>
+/// <param name="SyncedFolders">Extra host folders mounted in the guest.</param>
+/// <param name="Ports">Forwarded ports.</param>
+/// <param name="Provisioners">Provisioners, in the order written.</param>
+/// <param name="BootTimeout">How long to wait for SSH after start.</param>
+public sealed record MachineSpec(
+    string Name,
+    string ProjectDirectory,
+    string DisklessfilePath,
+    int Cpus,
+    long MemoryMiB,
+    DistroSpec Distro,
+    ProviderSpec Provider,
+    ShareSpec Share,
+    IReadOnlyList<SyncedFolder> SyncedFolders,
+    IReadOnlyList<PortForward> Ports,
+    IReadOnlyList<Provisioner> Provisioners,
+    TimeSpan BootTimeout);

@@ -1,0 +1,36 @@
+namespace Diskless.Abstractions;
+
+/// <summary>One <c>[[provision]]</c> entry; they run in the order written.</summary>
+/// <param name="Location">Where it is written.</param>
+public abstract record Provisioner(SourceLocation? Location)
+{
+    /// <summary>A short description for progress and errors, e.g. "shell: apt-get install -y nginx".</summary>
+    public abstract string Describe();
+}
+
+/// <summary>A shell provisioner: an inline command or a local script, uploaded and run in the guest.</summary>
+/// <param name="Inline">An inline shell command; null when <paramref name="ScriptPath"/> is set.</param>
+/// <param name="ScriptPath">An absolute host path of a script; null when <paramref name="Inline"/> is set.</param>
+/// <param name="Privileged">Run with sudo (default true).</param>
+/// <param name="Environment">Environment variables for the command.</param>
+/// <param name="Location">Where it is written.</param>
+public sealed record ShellProvisioner(
+    string? Inline,
+    string? ScriptPath,
+    bool Privileged,
+    IReadOnlyDictionary<string, string> Environment,
+    SourceLocation? Location) : Provisioner(Location)
+{
+    /// <inheritdoc />
+    public override string Describe() => Inline is not null ? $"shell: {Inline}" : $"script: {ScriptPath}";
+}
+
+/// <summary>A file provisioner: uploads a host file to a guest path over SFTP.</summary>
+/// <param name="Source">Absolute host path.</param>
+/// <param name="Destination">Guest path.</param>
+/// <param name="Location">Where it is written.</param>
+public sealed record FileProvisioner(string Source, string Destination, SourceLocation? Location) : Provisioner(Location)
+{
+    /// <inheritdoc />
+    public override string Describe() => $"file: {Source} -> {Destination}";
+}
