@@ -59,14 +59,14 @@ hand_made() {
   end=$(now)
   kill "$qemu_pid"; while kill -0 "$qemu_pid" 2>/dev/null; do sleep 0.2; done; qemu_pid=""
   rm -f "$sock"
-  echo "$end - $start" | bc
+  awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}'
 }
 
 diskless_up() {
   local start end
   start=$(now); "$diskless" up >/dev/null; end=$(now)
   "$diskless" halt --force >/dev/null
-  echo "$end - $start" | bc
+  awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}'
 }
 
 hand=(); ours=()
@@ -79,4 +79,4 @@ echo
 echo "machine: $(nproc) vCPUs, $(free -g | awk '/Mem/ {print $2}') GiB, accel $accel, $(qemu-system-x86_64 --version | head -1)"
 echo "hand-made to SSH (median of $runs): $h s"
 echo "diskless up to SSH (median of $runs): $d s"
-echo "ratio diskless/hand-made: $(echo "scale=2; $d / $h" | bc)"
+echo "ratio diskless/hand-made: $(awk -v d="$d" -v h="$h" 'BEGIN {printf "%.2f", d / h}')"
