@@ -1,0 +1,55 @@
+using Diskless.Abstractions;
+using Diskless.Cli.State;
+
+namespace Diskless.Cli.Pipeline.Steps;
+
+/// <summary>Resolves the machine's plugins and loads its record, creating the record on the first up.</summary>
+internal sealed class LoadMachineRecord : IStep<UpContext>
+{
+    public string Name => "load machine";
+
+    public bool ShouldRun(UpContext context) => true;
+
+    public async Task RunAsync(UpContext context, CancellationToken cancellationToken)
+    {
+        context.Distro = context.Plugins.GetDistro(context.Spec.Distro.Name);
+        context.Provider = context.Plugins.GetProvider(context.Spec.Provider.Name);
+        context.Project.EnsureMachineStateDirectory(context.Spec.Name);
+        var existing = await MachineRecordStore.LoadAsync(context.RecordPath, cancellationToken).ConfigureAwait(false);
+        if (existing is { SetupComplete: true })
+        {
+            context.Record = existing;
+            var status = await context.Provider.StatusAsync(Handle.Of(context), context.Host, cancellationToken).ConfigureAwait(false);
+            context.AlreadyRunning = status.State == MachineState.Running;
+            return;
+        }
+
+        // A record that never completed setup is what a crashed first up left: start that machine afresh.
+        var id = existing?.Id ?? MachineRecord.NewId();
+        var transport = context.Spec.Share.Transport
+            ?? await context.Provider.DefaultTransportAsync(context.Host, cancellationToken).ConfigureAwait(false);
+        context.Record = MachineRecord.Create(id, context.Spec, transport, context.Project);
+        context.CreatedNow = true;
+        await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task RecoverAsync(UpContext context, CancellationToken cancellationToken)
+    {
+        if (context.CreatedNow && context.Record is { SetupComplete: false })
+        {
+            // Cleanup until setup completes: a first up that failed leaves no machine behind.
+            if (Directory.Exists(context.StateDirectory))
+            {
+                Directory.Delete(context.StateDirectory, recursive: true);
+            }
+
+            var runtime = context.Project.RuntimeDirectory(context.Record.Id);
+            if (Directory.Exists(runtime))
+            {
+                Directory.Delete(runtime, recursive: true);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}
