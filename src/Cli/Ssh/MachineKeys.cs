@@ -54,7 +54,9 @@ public static class MachineKeys
             var result = await runner.RunAsync(
                 new CommandSpec("ssh-keygen", "-y", "-f", privatePath) { Description = $"derive public key of {Path.GetFileName(privatePath)}" },
                 cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(publicPath, result.StandardOutput.Trim() + " " + comment + "\n", cancellationToken).ConfigureAwait(false);
+            // Newer ssh-keygen versions print the key's comment too, older ones do not: keep only type and key.
+            var key = PublicKeyLine.Parse(result.StandardOutput.Trim(), $"ssh-keygen -y -f {privatePath}");
+            await File.WriteAllTextAsync(publicPath, $"{key} {comment}\n", cancellationToken).ConfigureAwait(false);
         }
 
         if (File.Exists(privatePath))

@@ -34,7 +34,7 @@ public static class ProcessExec
         var program = argv[0];
         throw new DisklessException(
             $"cannot run {program}: {Marshal.GetPInvokeErrorMessage(errno)}",
-            program == "ssh" ? "Install the OpenSSH client: apt-get install openssh-client (or your distribution's openssh package)." : null,
+            Path.GetFileName(program) == "ssh" ? "Install the OpenSSH client: apt-get install openssh-client (or your distribution's openssh package)." : null,
             ExitCodes.NotAvailable);
     }
 
