@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Diskless.Abstractions;
 using Renci.SshNet;
@@ -61,7 +62,8 @@ public sealed class SshSession : ISshSession
         try
         {
             await _sftp.UploadFileAsync(content, remotePath, cancellationToken).ConfigureAwait(false);
-            _sftp.ChangePermissions(remotePath, (short)mode);
+            // SSH.NET takes the mode as the digits of its octal form (755 for rwxr-xr-x), not as a number.
+            _sftp.ChangePermissions(remotePath, short.Parse(Convert.ToString((int)mode & 0x1FF, 8), CultureInfo.InvariantCulture));
         }
         catch (SftpPermissionDeniedException e)
         {

@@ -1,6 +1,6 @@
 using Diskless.Abstractions;
 using Diskless.Cli.Provisioning;
-using Diskless.Cli.Tests.Ssh;
+using Diskless.Cli.Processes;
 using Diskless.Testing;
 
 namespace Diskless.Cli.Tests.Provisioning;
@@ -15,7 +15,7 @@ public class RemoteShellTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         // sshd hands the command line to the login shell exactly like this.
-        var result = await new TestProcessRunner().RunAsync(new CommandSpec("sh", "-c", command), timeout.Token);
+        var result = await new CliWrapCommandRunner(new RecordingProgress()).RunAsync(new CommandSpec("sh", "-c", command), timeout.Token);
 
         Assert.Equal(nasty, result.StandardOutput);
     }

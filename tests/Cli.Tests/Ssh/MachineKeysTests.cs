@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.Cli.Processes;
 using Diskless.Cli.Ssh;
 using Diskless.Testing;
 
@@ -80,7 +81,7 @@ public sealed class MachineKeysTests : IDisposable
     public async Task Real_ssh_keygen_produces_keys_that_match_their_public_halves()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var runner = new TestProcessRunner();
+        var runner = new CliWrapCommandRunner(new RecordingProgress());
 
         var keys = await MachineKeys.EnsureAsync(StateDir, runner, timeout.Token);
         File.Delete(keys.ClientPrivateKeyPath + ".pub");
