@@ -31,7 +31,7 @@ internal static class PluginLoading
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw Failed(manifest, Describe(e), e);
+            throw Failed(manifest, Describe(e, manifest), e);
         }
 
         if (types.Count == 0)
@@ -52,17 +52,17 @@ internal static class PluginLoading
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
-            throw Failed(manifest, $"creating {type.FullName} threw {Describe(e.InnerException)}", e.InnerException);
+            throw Failed(manifest, $"creating {type.FullName} threw {Describe(e.InnerException, manifest)}", e.InnerException);
         }
         catch (Exception e) when (e is MissingMethodException or MemberAccessException or TypeLoadException or FileNotFoundException or FileLoadException)
         {
-            throw Failed(manifest, $"cannot create {type.FullName}: {Describe(e)}", e);
+            throw Failed(manifest, $"cannot create {type.FullName}: {Describe(e, manifest)}", e);
         }
     }
 
-    private static string Describe(Exception e) => e switch
+    private static string Describe(Exception e, PluginManifest manifest) => e switch
     {
-        BadImageFormatException b => $"{(b.FileName is null ? "an assembly" : Path.GetFileName(b.FileName))} is not a valid .NET assembly",
+        BadImageFormatException b => $"{(b.FileName is null ? manifest.AssemblyFile : Path.GetFileName(b.FileName))} is not a valid .NET assembly",
         ReflectionTypeLoadException r => string.Join("; ", r.LoaderExceptions.Where(x => x is not null).Select(x => x!.Message).Distinct()),
         _ => $"{e.GetType().Name}: {e.Message}",
     };
