@@ -1,1 +1,4 @@
-return 0;
+using Diskless.Cli.Commands;
+
+// Ctrl-C cancels the command's token; the 30 s leave time to unmount and stop qemu before the process ends.
+return await CliApp.RunAsync(args, new CliContext(Console.Out, Console.Error), CancellationToken.None, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
