@@ -24,8 +24,6 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
 
     public string StateDirectory => Project.MachineStateDirectory(Spec.Name);
 
-    public string RecordPath => Path.Combine(StateDirectory, MachineRecordStore.FileName);
-
     /// <summary>The machine's record; set by <see cref="Steps.LoadMachineRecord"/>.</summary>
     public MachineRecord Record { get; set; } = null!;
 
@@ -51,7 +49,7 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
     public string RootDirectory => Path.Combine(MachineDataDirectory, "root");
 
     public Task SaveRecordAsync(CancellationToken cancellationToken) =>
-        MachineRecordStore.SaveAsync(RecordPath, Record, cancellationToken);
+        MachineRecordStore.SaveAsync(StateDirectory, Record, cancellationToken);
 }
 
 /// <summary>How up was asked to run.</summary>

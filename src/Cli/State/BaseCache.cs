@@ -53,7 +53,7 @@ internal sealed class BaseCache(IHostServices host)
         Directory.CreateDirectory(host.Paths.BasesDirectory);
         // Two machines needing one base build it once: the second waits for the first's lock, then finds it.
         var lockDirectory = Directory.CreateDirectory(Path.Combine(host.Paths.BasesDirectory, ".locks", key)).FullName;
-        await using (await MachineLock.AcquireAsync(lockDirectory, $"build base {key}", cancellationToken, wait: true).ConfigureAwait(false))
+        await using (await WaitForBuildLockAsync(lockDirectory, key, cancellationToken).ConfigureAwait(false))
         {
             if (Directory.Exists(final))
             {
@@ -85,6 +85,28 @@ internal sealed class BaseCache(IHostServices host)
             {
                 await FolderRemover.RemoveAsync(temp, host.Paths.TempDirectory, host.Commands, CancellationToken.None).ConfigureAwait(false);
                 throw;
+            }
+        }
+    }
+
+    private async Task<MachineLock> WaitForBuildLockAsync(string lockDirectory, string key, CancellationToken cancellationToken)
+    {
+        var told = false;
+        while (true)
+        {
+            try
+            {
+                return await MachineLock.AcquireAsync(lockDirectory, $"diskless: build base {key}", cancellationToken).ConfigureAwait(false);
+            }
+            catch (DisklessException e) when (e.ExitCode == ExitCodes.Locked)
+            {
+                if (!told)
+                {
+                    host.Progress.Info($"Waiting for another diskless command that is building base {key}: {e.Message}");
+                    told = true;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
             }
         }
     }

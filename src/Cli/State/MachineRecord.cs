@@ -33,6 +33,12 @@ public sealed record MachineRecord
     /// <summary>The machine's root filesystem folder, in the data dir.</summary>
     public required string RootPath { get; init; }
 
+    /// <summary>How the root folder reaches the guest, chosen at creation (or changed by reload).</summary>
+    public ShareTransport RootTransport { get; init; }
+
+    /// <summary>What to boot, as the distro plugin configured it; null until configured.</summary>
+    public BootArtifacts? Artifacts { get; init; }
+
     /// <summary>The host port forwarded to the guest's SSH port; null before the first start.</summary>
     public int? SshPort { get; init; }
 

@@ -33,7 +33,7 @@ internal static class DestroyHandler
 
             // The lock file lived in the state folder: remove what is left only once the lock is released.
             var stateDirectory = services.State.MachineStateDirectory(machine.Name);
-            if (Directory.Exists(stateDirectory) && !File.Exists(Path.Combine(stateDirectory, MachineRecordStore.FileName)))
+            if (Directory.Exists(stateDirectory) && !File.Exists(MachineRecordStore.PathIn(stateDirectory)))
             {
                 Directory.Delete(stateDirectory, recursive: true);
             }
@@ -46,7 +46,7 @@ internal static class DestroyHandler
     {
         using var stage = services.Host.Progress.BeginStage($"Destroying {record.Name}");
         var provider = services.Plugins.GetProvider(record.Provider);
-        await provider.DestroyAsync(Handle.Of(record), services.Host, cancellationToken).ConfigureAwait(false);
+        await provider.DestroyAsync(record.ToHandle(), services.Host, cancellationToken).ConfigureAwait(false);
         var machineData = Path.Combine(services.Host.Paths.MachinesDirectory, record.Id);
         if (Directory.Exists(machineData))
         {
@@ -61,7 +61,7 @@ internal static class DestroyHandler
         // Everything but the lock file, which the caller still holds.
         foreach (var entry in new DirectoryInfo(record.StateDirectory).EnumerateFileSystemInfos())
         {
-            if (entry.Name == MachineLock.FileName)
+            if (entry.Name is MachineLock.LockFileName or MachineLock.HolderFileName)
             {
                 continue;
             }

@@ -29,7 +29,7 @@ internal static class HaltHandler
         }
 
         var provider = services.Plugins.GetProvider(record.Provider);
-        var handle = Handle.Of(record);
+        var handle = record.ToHandle();
         var status = await provider.StatusAsync(handle, services.Host, cancellationToken).ConfigureAwait(false);
         if (status.State != MachineState.Running)
         {

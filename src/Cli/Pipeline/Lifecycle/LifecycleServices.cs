@@ -38,10 +38,10 @@ internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plug
                 ExitCodes.Usage);
     }
 
-    public string RecordPath(MachineSpec machine) => Path.Combine(State.MachineStateDirectory(machine.Name), MachineRecordStore.FileName);
+    public string StateDirectory(MachineSpec machine) => State.MachineStateDirectory(machine.Name);
 
     public Task<MachineRecord?> LoadRecordAsync(MachineSpec machine, CancellationToken cancellationToken) =>
-        MachineRecordStore.LoadAsync(RecordPath(machine), cancellationToken);
+        MachineRecordStore.LoadAsync(StateDirectory(machine), cancellationToken);
 
     /// <summary>The record of a machine that must exist (ssh, provision), or a clear error saying how to create it.</summary>
     public async Task<MachineRecord> RequireRecordAsync(MachineSpec machine, CancellationToken cancellationToken) =>
@@ -49,6 +49,6 @@ internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plug
             ? record
             : throw new DisklessException($"Machine '{machine.Name}' is not created.", "diskless up", ExitCodes.WrongMachineState);
 
-    public Task<IAsyncDisposable> LockAsync(MachineSpec machine, string command, CancellationToken cancellationToken) =>
+    public Task<MachineLock> LockAsync(MachineSpec machine, string command, CancellationToken cancellationToken) =>
         MachineLock.AcquireAsync(State.EnsureMachineStateDirectory(machine.Name), command, cancellationToken);
 }

@@ -17,7 +17,7 @@ internal static class ProvisionHandler
             var target = await SshTargets.RunningAsync(services, machine, record, cancellationToken).ConfigureAwait(false);
             using var session = await SshConnector.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
             var result = await ProvisionerRunner.RunAsync(session, machine.Provisioners, services.Host.Progress, services.Out, cancellationToken).ConfigureAwait(false);
-            await MachineRecordStore.SaveAsync(services.RecordPath(machine), record with { Provisioned = true, ProvisionersRun = result.Ran }, cancellationToken).ConfigureAwait(false);
+            await MachineRecordStore.SaveAsync(services.StateDirectory(machine), record with { Provisioned = true, ProvisionedWith = result.Ran.Select(p => p.Describe()).ToList() }, cancellationToken).ConfigureAwait(false);
         }
 
         return 0;

@@ -10,7 +10,7 @@ internal static class SshTargets
     public static async Task<SshTarget> RunningAsync(LifecycleServices services, MachineSpec machine, MachineRecord record, CancellationToken cancellationToken)
     {
         var provider = services.Plugins.GetProvider(record.Provider);
-        var status = await provider.StatusAsync(Handle.Of(record), services.Host, cancellationToken).ConfigureAwait(false);
+        var status = await provider.StatusAsync(record.ToHandle(), services.Host, cancellationToken).ConfigureAwait(false);
         if (status.State != MachineState.Running || record.SshPort is not { } port)
         {
             throw new DisklessException($"Machine '{machine.Name}' is not running.", "diskless up", ExitCodes.WrongMachineState);

@@ -43,7 +43,7 @@ internal static class StatusHandler
         }
 
         var provider = services.Plugins.GetProvider(record.Provider);
-        var status = await provider.StatusAsync(Handle.Of(record), services.Host, cancellationToken).ConfigureAwait(false);
+        var status = await provider.StatusAsync(record.ToHandle(), services.Host, cancellationToken).ConfigureAwait(false);
         var running = status.State == MachineState.Running;
         return new MachineReport(
             machine.Name,

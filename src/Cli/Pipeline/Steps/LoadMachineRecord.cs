@@ -15,11 +15,11 @@ internal sealed class LoadMachineRecord : IStep<UpContext>
         context.Distro = context.Plugins.GetDistro(context.Spec.Distro.Name);
         context.Provider = context.Plugins.GetProvider(context.Spec.Provider.Name);
         context.Project.EnsureMachineStateDirectory(context.Spec.Name);
-        var existing = await MachineRecordStore.LoadAsync(context.RecordPath, cancellationToken).ConfigureAwait(false);
+        var existing = await MachineRecordStore.LoadAsync(context.StateDirectory, cancellationToken).ConfigureAwait(false);
         if (existing is { SetupComplete: true })
         {
             context.Record = existing;
-            var status = await context.Provider.StatusAsync(Handle.Of(context), context.Host, cancellationToken).ConfigureAwait(false);
+            var status = await context.Provider.StatusAsync(context.Record.ToHandle(), context.Host, cancellationToken).ConfigureAwait(false);
             context.AlreadyRunning = status.State == MachineState.Running;
             return;
         }
@@ -28,7 +28,19 @@ internal sealed class LoadMachineRecord : IStep<UpContext>
         var id = existing?.Id ?? MachineRecord.NewId();
         var transport = context.Spec.Share.Transport
             ?? await context.Provider.DefaultTransportAsync(context.Host, cancellationToken).ConfigureAwait(false);
-        context.Record = MachineRecord.Create(id, context.Spec, transport, context.Project);
+        context.Record = new MachineRecord
+        {
+            Id = id,
+            Name = context.Spec.Name,
+            Provider = context.Provider.Name,
+            Distro = context.Distro.Name,
+            CreatedAt = DateTimeOffset.UtcNow,
+            RootTransport = transport,
+            RootPath = Path.Combine(context.Host.Paths.MachinesDirectory, id, "root"),
+            StateDirectory = context.StateDirectory,
+            RuntimeDirectory = context.Project.RuntimeDirectory(id),
+            ConsoleLogPath = Path.Combine(context.StateDirectory, "console.log"),
+        };
         context.CreatedNow = true;
         await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
     }
