@@ -24,7 +24,7 @@ public sealed class CliContext
         Error = error;
         WorkingDirectory = Path.GetFullPath(workingDirectory ?? Directory.GetCurrentDirectory());
         plugins = new Lazy<PluginHost>(pluginHostFactory ?? PluginHost.CreateDefault);
-        templates = new Lazy<ITemplates>(() => new FluidTemplates());
+        templates = new Lazy<ITemplates>(() => new LiquidTemplates());
     }
 
     /// <summary>Standard output.</summary>
