@@ -112,4 +112,39 @@ public sealed class FolderRemoverTests
             }
         }
     }
+
+    [RequiresFact("mount", "umount", Root = true, Timeout = 30_000)]
+    public async Task Unmounting_a_shared_recursive_bind_inside_does_not_unmount_the_original()
+    {
+        // What a chroot that died between `mount --rbind /dev` and `--make-rslave` leaves behind, on a stand-in /dev.
+        using var temp = new TempFolder();
+        var machines = Directory.CreateDirectory(temp.Combine("machines")).FullName;
+        var hostDev = Directory.CreateDirectory(temp.Combine("dev")).FullName;
+        var guestDev = Directory.CreateDirectory(Path.Combine(machines, "m1", "dev")).FullName;
+        await Run("mount", "-t", "tmpfs", "tmpfs", hostDev);
+        try
+        {
+            await Run("mount", "--make-shared", hostDev);
+            Directory.CreateDirectory(Path.Combine(hostDev, "pts"));
+            await Run("mount", "-t", "tmpfs", "tmpfs", Path.Combine(hostDev, "pts"));
+            await File.WriteAllTextAsync(Path.Combine(hostDev, "pts", "precious"), "keep me");
+            await Run("mount", "--rbind", hostDev, guestDev);
+
+            var removal = await FolderRemover.RemoveAsync(Path.Combine(machines, "m1"), machines, _runner, CancellationToken.None);
+
+            Assert.Equal([guestDev + "/pts", guestDev], removal.Unmounted);
+            Assert.Contains(MountTable.Read(), m => m.MountPoint == Path.Combine(hostDev, "pts"));
+            Assert.Equal("keep me", await File.ReadAllTextAsync(Path.Combine(hostDev, "pts", "precious")));
+        }
+        finally
+        {
+            foreach (var mount in MountTable.Under(temp.Path))
+            {
+                await _runner.RunAsync(new CommandSpec("umount", "-l", mount.MountPoint) { SuccessExitCodes = [0, 32] }, CancellationToken.None);
+            }
+        }
+    }
+
+    private Task<CommandResult> Run(string program, params string[] arguments) =>
+        _runner.RunAsync(new CommandSpec(program, arguments), CancellationToken.None);
 }
