@@ -2,6 +2,7 @@ using Diskless.Abstractions;
 using Diskless.Cli.Processes;
 using Diskless.Cli.Provisioning;
 using Diskless.Cli.Ssh;
+using Diskless.Cli.Templates;
 using Diskless.Testing;
 
 namespace Diskless.Cli.Tests.Ssh;
@@ -188,5 +189,31 @@ public sealed class LoopbackSshTests(LoopbackSshd sshd) : IClassFixture<Loopback
 
         Assert.Equal(255, result.ExitCode);
         Assert.Contains("HOST IDENTIFICATION HAS CHANGED", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [RequiresFact("sshd", "ssh-keygen", "ssh", Root = true, Timeout = Timeout)]
+    public async Task The_rendered_ssh_config_logs_in_by_machine_name()
+    {
+        using var deadline = Deadline();
+        var knownHosts = Path.Combine(sshd.StateDir, "known_hosts");
+        await KnownHosts.WriteAsync(knownHosts, sshd.Endpoint, sshd.Keys.HostPublicKeys, deadline.Token);
+        var config = Path.Combine(sshd.WorkDir, "ssh_config");
+        await File.WriteAllTextAsync(config, SshConfigRenderer.Render(new FluidTemplates(), [new SshConfigEntry("loop", sshd.Target, knownHosts)]), deadline.Token);
+
+        var result = await sshd.Runner.RunAsync(new CommandSpec("ssh", "-F", config, "-o", "BatchMode=yes", "loop", "echo via-config"), deadline.Token);
+
+        Assert.Equal("via-config\n", result.StandardOutput);
+    }
+
+    [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
+    public async Task Readiness_gives_up_at_once_when_the_key_cannot_be_read()
+    {
+        using var deadline = Deadline();
+        var target = sshd.Target with { PrivateKeyPath = Path.Combine(sshd.WorkDir, "no-such-key") };
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => SshReadiness.WaitAsync(
+            target, TimeSpan.FromSeconds(40), _ => Task.FromResult<BootFailure?>(null), new RecordingProgress(), deadline.Token));
+
+        Assert.Contains("cannot read the machine's SSH key", error.Message, StringComparison.Ordinal);
     }
 }
