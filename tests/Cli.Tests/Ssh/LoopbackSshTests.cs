@@ -216,4 +216,33 @@ public sealed class LoopbackSshTests(LoopbackSshd sshd) : IClassFixture<Loopback
 
         Assert.Contains("cannot read the machine's SSH key", error.Message, StringComparison.Ordinal);
     }
+
+    [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
+    public async Task A_cancelled_command_stops_promptly()
+    {
+        using var deadline = Deadline();
+        using var session = await SshConnector.ConnectAsync(sshd.Target, deadline.Token);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+        cancel.CancelAfter(TimeSpan.FromSeconds(1));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.ExecAsync("sleep 30", null, null, cancel.Token));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"cancellation took {clock.Elapsed}");
+        Assert.Equal(0, await session.ExecAsync("true", null, null, deadline.Token));
+    }
+
+    [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
+    public async Task A_remote_command_passes_its_output_and_exit_code_through()
+    {
+        using var deadline = Deadline();
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var exit = await RemoteCommand.RunAsync(sshd.Target, "echo out; echo err >&2; exit 7", stdout, stderr, deadline.Token);
+
+        Assert.Equal(7, exit);
+        Assert.Equal("out\n", stdout.ToString());
+        Assert.Equal("err\n", stderr.ToString());
+    }
 }
