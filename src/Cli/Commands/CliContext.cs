@@ -1,0 +1,47 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Plugins;
+using Diskless.Cli.Templates;
+
+namespace Diskless.Cli.Commands;
+
+/// <summary>
+/// What a command runs against: its output streams, working folder, the command handlers, and the plugin host,
+/// which is created only when a command asks for it (start-up stays free of plugin work).
+/// </summary>
+public sealed class CliContext
+{
+    private readonly Lazy<PluginHost> plugins;
+    private readonly Lazy<ITemplates> templates;
+
+    /// <summary>Creates a context writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
+    /// <param name="output">Standard output: results a script may read.</param>
+    /// <param name="error">Standard error: errors, hints, progress.</param>
+    /// <param name="workingDirectory">The folder the command runs in; the process's current folder when null.</param>
+    /// <param name="pluginHostFactory">Creates the plugin host on first use; the standard search path when null.</param>
+    public CliContext(TextWriter output, TextWriter error, string? workingDirectory = null, Func<PluginHost>? pluginHostFactory = null)
+    {
+        Out = output;
+        Error = error;
+        WorkingDirectory = Path.GetFullPath(workingDirectory ?? Directory.GetCurrentDirectory());
+        plugins = new Lazy<PluginHost>(pluginHostFactory ?? PluginHost.CreateDefault);
+        templates = new Lazy<ITemplates>(() => new FluidTemplates());
+    }
+
+    /// <summary>Standard output.</summary>
+    public TextWriter Out { get; }
+
+    /// <summary>Standard error.</summary>
+    public TextWriter Error { get; }
+
+    /// <summary>The folder the command runs in (absolute).</summary>
+    public string WorkingDirectory { get; }
+
+    /// <summary>The actions of the machine commands.</summary>
+    public CommandHandlers Handlers { get; init; } = new();
+
+    /// <summary>The plugin host, created on first use.</summary>
+    public PluginHost Plugins => plugins.Value;
+
+    /// <summary>The template renderer, created on first use.</summary>
+    public ITemplates Templates => templates.Value;
+}

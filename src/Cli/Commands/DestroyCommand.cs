@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace Diskless.Cli.Commands;
+
+/// <summary><c>diskless destroy</c>: stops machines and removes their root filesystems.</summary>
+internal static class DestroyCommand
+{
+    public static Command Create(GlobalOptions globals, CliContext context)
+    {
+        var machine = CommandBinding.MachineArgument("destroy");
+
+        // -f is --force here, as in Vagrant; the global --file keeps its long name on this command.
+        var force = new Option<bool>("--force", "-f") { Description = "Do not ask for confirmation" };
+        var command = new Command("destroy", "Stop the machine and delete its root filesystem") { machine, force };
+        return command.Runs(context, r => new DestroyRequest(globals.Read(r, context), r.GetValue(machine), r.GetValue(force)), h => h.Destroy);
+    }
+}

@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace Diskless.Cli.Commands;
+
+/// <summary><c>diskless up</c>: builds, boots and provisions machines.</summary>
+internal static class UpCommand
+{
+    public static Command Create(GlobalOptions globals, CliContext context)
+    {
+        var machine = CommandBinding.MachineArgument("start");
+        var provision = new Option<bool>("--provision") { Description = "Run the provisioners even if the machine was provisioned before" };
+        var command = new Command("up", "Build the root filesystem if needed, boot the machine and provision it on its first boot") { machine, provision };
+        return command.Runs(context, r => new UpRequest(globals.Read(r, context), r.GetValue(machine), r.GetValue(provision)), h => h.Up);
+    }
+}

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Diskless.Abstractions;
+using Diskless.Cli.Configuration;
+
+namespace Diskless.Cli.Commands;
+
+/// <summary><c>diskless validate</c>: checks the Disklessfile (with the plugins it names) and prints the machines.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create(GlobalOptions globals, CliContext context)
+    {
+        var json = new Option<bool>("--json") { Description = "Print the resolved machines as JSON for scripts" };
+        var command = new Command("validate", "Check the Disklessfile and show the machines it defines, with every default filled in") { json };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var path = DisklessfileLocator.Resolve(result.GetValue(globals.File), context.WorkingDirectory);
+            var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            var project = DisklessfileParser.Parse(text, path);
+            var issues = await ProjectValidator.ValidateAsync(project, context.Plugins, cancellationToken).ConfigureAwait(false);
+            ConfigurationException.ThrowIfAny(issues);
+            if (result.GetValue(json))
+            {
+                CliJson.Write(context.Out, new ProjectView(project.DisklessfilePath, project.ProjectDirectory, [.. project.Machines.Select(MachineView.From)]));
+            }
+            else
+            {
+                MachineText.Write(context.Out, project);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
