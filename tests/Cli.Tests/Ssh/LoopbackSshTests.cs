@@ -93,6 +93,22 @@ public sealed class LoopbackSshTests(LoopbackSshd sshd) : IClassFixture<Loopback
         Assert.Equal("it's $(not run)\n", await File.ReadAllTextAsync(Path.Combine(work, "inline.txt"), deadline.Token));
         Assert.Equal("script sees it's $(not run)\n", await File.ReadAllTextAsync(Path.Combine(work, "script.txt"), deadline.Token));
         Assert.Equal("port=80\n", await File.ReadAllTextAsync(Path.Combine(work, "etc", "app.conf"), deadline.Token));
+        Assert.False(File.Exists("/tmp/diskless-provision-2.sh"), "the uploaded script is removed after it ran");
+    }
+
+    [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
+    public async Task A_failing_script_keeps_its_exit_code_and_is_removed_too()
+    {
+        using var deadline = Deadline();
+        using var session = await SshConnector.ConnectAsync(sshd.Target, deadline.Token);
+        var script = Path.Combine(sshd.WorkDir, "fail.sh");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\necho failing\nexit 42\n", deadline.Token);
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => ProvisionerRunner.RunAsync(
+            session, [new ShellProvisioner(null, script, true, new Dictionary<string, string>(), null)], new RecordingProgress(), TextWriter.Null, deadline.Token));
+
+        Assert.Contains("failed with exit code 42", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists("/tmp/diskless-provision-1.sh"));
     }
 
     [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
