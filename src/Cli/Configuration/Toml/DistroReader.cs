@@ -54,12 +54,12 @@ internal static class DistroReader
     }
 
     /// <summary>A string that must not be empty: an empty one is reported and treated as absent.</summary>
-    internal static Located<string>? NonEmpty(TableReader reader, string key)
+    internal static Located<string>? NonEmpty(TableReader reader, string key, string? hint = "remove the key to use the default")
     {
         var value = reader.String(key);
         if (value is { Value.Length: 0 } empty)
         {
-            reader.Error($"'{key}'{reader.Table.Get(key)!.Parent.Context} is empty", empty.Location, "remove the key to use the default");
+            reader.Error($"'{key}'{reader.Table.Get(key)!.Parent.Context} is empty", empty.Location, hint);
             return null;
         }
 
