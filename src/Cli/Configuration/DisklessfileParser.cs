@@ -13,17 +13,18 @@ namespace Diskless.Cli.Configuration;
 public static class DisklessfileParser
 {
     /// <summary>Reads and parses the Disklessfile at <paramref name="path"/>.</summary>
-    public static ProjectSpec ParseFile(string path) => Parse(File.ReadAllText(path), path);
+    public static ProjectSpec ParseFile(string path, string? displayPath = null) => Parse(File.ReadAllText(path), path, displayPath);
 
     /// <summary>
     /// Parses <paramref name="text"/>; <paramref name="path"/> is where it lives (relative paths in it resolve against
-    /// its folder) and is named, as given, in error locations.
+    /// its folder). Error locations name <paramref name="displayPath"/>, or <paramref name="path"/> as given.
     /// </summary>
-    public static ProjectSpec Parse(string text, string path)
+    public static ProjectSpec Parse(string text, string path, string? displayPath = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
+        path = displayPath ?? path;
         var projectDirectory = Path.GetDirectoryName(fullPath)!;
         var document = SyntaxParser.Parse(text, path, validate: true);
         if (document.HasErrors)

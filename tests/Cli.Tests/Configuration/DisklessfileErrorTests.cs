@@ -119,7 +119,7 @@ public sealed class DisklessfileErrorTests
     public void An_invalid_machine_name_says_what_a_hostname_is()
     {
         Assert.Equal(
-            "Disklessfile:1:8: 'my_box' is not a valid machine name (use lowercase letters, digits and hyphens, at most 63 characters, not starting or ending with a hyphen)",
+            "Disklessfile:1:8: 'my_box' is not a valid machine name (use lowercase letters, digits and hyphens, at most 63 characters, not starting or ending with a hyphen, e.g. 'my-box')",
             Only("name = \"my_box\"\n"));
     }
 
@@ -226,5 +226,58 @@ public sealed class DisklessfileErrorTests
             """,
             error.Message);
         Assert.Equal(5, error.Issues.Count);
+    }
+
+    [Fact]
+    public void Keys_of_an_inline_table_in_an_array_element_name_both()
+    {
+        var issues = Fail("[[provision]]\nfile = { sorce = \"a\", destination = \"etc\" }\n").Issues;
+
+        Assert.Equal(
+            [
+                "Disklessfile:2:8: missing 'source' in 'file' in [[provision]] (write file = { source = \"config/app.conf\", destination = \"/etc/app.conf\" })",
+                "Disklessfile:2:10: unknown key 'sorce' in 'file' in [[provision]] (did you mean 'source'?)",
+                "Disklessfile:2:37: guest path 'etc' for 'destination' in 'file' in [[provision]] must be absolute (write '/etc')",
+            ],
+            issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void A_misspelt_provisioner_kind_is_reported_once_with_its_suggestion()
+    {
+        Assert.Equal("Disklessfile:1:16: unknown key 'shel' in [[provision]] (did you mean 'shell'?)", Only("provision = [{ shel = \"x\" }]\n"));
+    }
+
+    [Fact]
+    public void Errors_in_two_machines_name_each_machine_table()
+    {
+        Assert.Equal(
+            [
+                "Disklessfile:2:8: expected an integer for 'cpus' in [machines.a], found a string \"x\"",
+                "Disklessfile:4:8: expected an integer for 'cpus' in [machines.b], found a string \"y\"",
+            ],
+            Fail("[machines.a]\ncpus = \"x\"\n[machines.b]\ncpus = \"y\"\n").Issues.Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Top_level_name_and_machine_tables_do_not_mix()
+    {
+        Assert.Equal(
+            "Disklessfile:1:1: 'name' cannot be used with [machines.*] (each machine is named by its table, e.g. [machines.web])",
+            Only("name = \"x\"\n[machines.a]\n"));
+    }
+
+    [Fact]
+    public void An_invalid_machine_table_name_suggests_a_hostname()
+    {
+        Assert.Equal(
+            "Disklessfile:1:11: 'Web_1' is not a valid machine name (use lowercase letters, digits and hyphens, at most 63 characters, not starting or ending with a hyphen, e.g. 'web-1')",
+            Only("[machines.Web_1]\n"));
+    }
+
+    [Fact]
+    public void A_plugin_setting_close_to_a_host_key_is_taken_for_a_typo()
+    {
+        Assert.Equal("Disklessfile:3:1: unknown key 'mirrors' in [distro] (did you mean 'mirror'?)", Only("[distro]\nvariant = \"minbase\"\nmirrors = \"x\"\n"));
     }
 }

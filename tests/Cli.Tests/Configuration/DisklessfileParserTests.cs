@@ -271,4 +271,15 @@ public sealed class DisklessfileParserTests
         Assert.Equal("trixie", machine.Distro.Release);
         Assert.Equal(Accelerator.Tcg, machine.Provider.Accel);
     }
+
+    [Fact]
+    public void A_multi_line_shell_provisioner_keeps_its_lines()
+    {
+        const string text = "[[provision]]\nshell = \"\"\"\nmkdir -p /srv/www\necho 'hi' > /srv/www/index.html\n\"\"\"\n";
+
+        var shell = Assert.IsType<ShellProvisioner>(Assert.Single(DisklessfileParser.Parse(text, Path).Machines[0].Provisioners));
+
+        Assert.Equal("mkdir -p /srv/www\necho 'hi' > /srv/www/index.html\n", shell.Inline);
+        Assert.Equal(new SourceLocation(Path, 2, 9), shell.Location);
+    }
 }

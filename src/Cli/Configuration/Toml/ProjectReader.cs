@@ -20,7 +20,7 @@ internal static class ProjectReader
         var name = reader.String("name");
         if (name is { } n && !NameRules.IsHostname(n.Value))
         {
-            reader.Error($"'{n.Value}' is not a valid machine name", n.Location, NameRules.HostnameRule);
+            reader.Error($"'{n.Value}' is not a valid machine name", n.Location, HostnameHint(n.Value));
         }
 
         var machineName = name?.Value ?? NameRules.ToHostname(Path.GetFileName(context.ProjectDirectory));
@@ -51,7 +51,7 @@ internal static class ProjectReader
 
             if (!NameRules.IsHostname(entry.Key))
             {
-                reader.Error($"'{entry.Key}' is not a valid machine name", entry.KeyLocation, NameRules.HostnameRule);
+                reader.Error($"'{entry.Key}' is not a valid machine name", entry.KeyLocation, HostnameHint(entry.Key));
             }
 
             var merged = TableMerger.Merge(root, machineTable, NotInherited);
@@ -65,6 +65,8 @@ internal static class ProjectReader
 
         return machines;
     }
+
+    private static string HostnameHint(string name) => $"{NameRules.HostnameRule}, e.g. '{NameRules.ToHostname(name)}'";
 
     private static void RejectSharedHostPorts(List<MachineSpec> machines, ReadContext context)
     {

@@ -33,6 +33,12 @@ internal static class ProvisionReader
         var kinds = table.Entries.Where(e => Kinds.Contains(e.Key)).ToList();
         if (kinds.Count == 0)
         {
+            // A misspelt 'shel' is already reported with its suggestion; saying "needs one of" too would only repeat it.
+            if (table.Entries.Any(e => !Keys.Contains(e.Key) && Suggestions.Closest(e.Key, Keys) is { } key && Kinds.Contains(key)))
+            {
+                return null;
+            }
+
             reader.Error($"an entry{table.Context} needs one of 'shell', 'script' or 'file'", table.Location, "e.g. shell = \"apt-get install -y git\"");
             return null;
         }
@@ -54,12 +60,12 @@ internal static class ProvisionReader
 
                 return File(reader, context);
             case "script":
-                var script = DistroReader.NonEmpty(reader, "script");
+                var script = reader.NonEmptyString("script", "name a script, relative to the Disklessfile");
                 return script is { } s
                     ? new ShellProvisioner(null, context.HostPath(s.Value), privileged?.Value ?? true, environment, s.Location)
                     : null;
             default:
-                var shell = DistroReader.NonEmpty(reader, "shell");
+                var shell = reader.NonEmptyString("shell", "write a command, or remove the entry");
                 return shell is { } c
                     ? new ShellProvisioner(c.Value, null, privileged?.Value ?? true, environment, c.Location)
                     : null;
@@ -76,7 +82,7 @@ internal static class ProvisionReader
 
         var fileReader = context.Reader(file);
         fileReader.RejectUnknown(FileKeys);
-        var source = DistroReader.NonEmpty(fileReader, "source");
+        var source = fileReader.NonEmptyString("source", "name a host file, relative to the Disklessfile");
         var destination = GuestPath.Read(fileReader, "destination");
         foreach (var key in FileKeys.Where(k => file.Get(k) is null))
         {

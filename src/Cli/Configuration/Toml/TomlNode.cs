@@ -38,7 +38,7 @@ internal sealed class TomlArray(SourceLocation location) : TomlNode(location)
 internal sealed record TomlEntry(string Key, SourceLocation KeyLocation, TomlNode Value, TomlTable Parent);
 
 /// <summary>A table: a <c>[header]</c>, an element of <c>[[header]]</c>, an inline table, or one made implicitly by a dotted key.</summary>
-internal sealed class TomlTable(string path, bool isArrayElement, SourceLocation location) : TomlNode(location)
+internal sealed class TomlTable(string path, bool isArrayElement, SourceLocation location, string? context = null) : TomlNode(location)
 {
     private readonly List<TomlEntry> _entries = [];
 
@@ -50,7 +50,10 @@ internal sealed class TomlTable(string path, bool isArrayElement, SourceLocation
     public IReadOnlyList<TomlEntry> Entries => _entries;
 
     /// <summary>How messages name this table: nothing for the root, else <c> in [distro]</c> or <c> in [[ports]]</c>.</summary>
-    public string Context => Path.Length == 0 ? "" : IsArrayElement ? $" in [[{Path}]]" : $" in [{Path}]";
+    public string Context => context ?? (Path.Length == 0 ? "" : IsArrayElement ? $" in [[{Path}]]" : $" in [{Path}]");
+
+    /// <summary>Whether messages name this table through an array element, as [[provision]] has no header of its own for <c>file</c>.</summary>
+    public bool InsideArrayElement => IsArrayElement || context is not null;
 
     public TomlEntry? Get(string key) => _entries.Find(e => e.Key == key);
 

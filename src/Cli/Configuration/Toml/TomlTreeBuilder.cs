@@ -73,10 +73,12 @@ internal sealed class TomlTreeBuilder(string file)
         var parts = KeyParts(keyValue.Key);
         var target = Navigate(table, parts[..^1]);
         var (name, location) = parts[^1];
-        target.Set(name, location, Convert(keyValue.Value, Join(target.Path, name), isArrayElement: false));
+        // An inline table in an array element has no header to name it by: "in 'file' in [[provision]]".
+        var context = target.InsideArrayElement ? $" in '{name}'{target.Context}" : null;
+        target.Set(name, location, Convert(keyValue.Value, Join(target.Path, name), isArrayElement: false, context));
     }
 
-    private TomlNode Convert(ValueSyntax value, string path, bool isArrayElement)
+    private TomlNode Convert(ValueSyntax value, string path, bool isArrayElement, string? context = null)
     {
         var location = At(value.Span);
         switch (value)
@@ -93,7 +95,7 @@ internal sealed class TomlTreeBuilder(string file)
 
                 return result;
             case InlineTableSyntax inline:
-                var table = new TomlTable(path, isArrayElement, location);
+                var table = new TomlTable(path, isArrayElement, location, context);
                 foreach (var item in inline.Items)
                 {
                     if (item.KeyValue is not null)
