@@ -135,6 +135,21 @@ public sealed class ConfigureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_root_login_user_may_log_in_with_its_key_but_never_with_a_password()
+    {
+        FakeBaseTree.Create(_root.Path);
+        var request = Request(ShareTransport.VirtioFs) is var r ? r with { Identity = Specs.Identity(_temp.Combine("keys"), user: "root") } : null!;
+
+        await _distro.ConfigureAsync(request, _host, CancellationToken.None);
+
+        var sshd = await _root.ReadFileAsync("/etc/ssh/sshd_config.d/diskless.conf", CancellationToken.None);
+        Assert.Contains("PermitRootLogin prohibit-password\n", sshd, StringComparison.Ordinal);
+        Assert.Contains("PasswordAuthentication no\n", sshd, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_root.Path, "root/.ssh/authorized_keys")));
+        Assert.DoesNotContain(_host.Runner.Commands, c => c.FileName.EndsWith("useradd", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Configure_leaves_only_the_pinned_host_keys_in_etc_ssh()
     {
         FakeBaseTree.Create(_root.Path);

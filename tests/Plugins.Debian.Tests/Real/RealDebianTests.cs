@@ -36,13 +36,14 @@ public sealed class RealDebianTests(ITestOutputHelper output)
 
         var machines = Path.Combine(RealBase.Home, "machines");
         var machine = Path.Combine(machines, $"{transport}-{Guid.NewGuid():n}");
-        using var keys = new TempDirectory("diskless-debian-keys-");
+        var keys = machine + "-keys";
+        Directory.CreateDirectory(keys);
         try
         {
             var clock = Stopwatch.StartNew();
             await RootCloner.CloneAsync(basePath, machine, host.Commands, host.Progress, ct);
             output.WriteLine($"clone: {clock.Elapsed.TotalSeconds:0.0} s");
-            var identity = await GenerateIdentityAsync(host.Commands, keys.Path, ct);
+            var identity = await GenerateIdentityAsync(host.Commands, keys, ct);
             var root = new MachineRoot(machine);
             var request = new ConfigureRequest(root, Specs.Machine(spec, transport), Specs.Shares(machine, transport), identity);
 
@@ -63,11 +64,15 @@ public sealed class RealDebianTests(ITestOutputHelper output)
             if (Environment.GetEnvironmentVariable("DISKLESS_TEST_KEEP_ROOTS") == "1")
             {
                 // For booting a configured root by hand; nothing is mounted under it any more.
-                output.WriteLine($"kept machine root: {machine}");
+                output.WriteLine($"kept machine root: {machine} (keys in {keys})");
             }
-            else if (Directory.Exists(machine))
+            else
             {
-                await FolderRemover.RemoveAsync(machine, machines, host.Commands, CancellationToken.None);
+                Directory.Delete(keys, recursive: true);
+                if (Directory.Exists(machine))
+                {
+                    await FolderRemover.RemoveAsync(machine, machines, host.Commands, CancellationToken.None);
+                }
             }
         }
     }
