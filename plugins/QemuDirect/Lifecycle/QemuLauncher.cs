@@ -24,7 +24,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
             {
                 if (plan.Shares[i].Transport == ShareTransport.VirtioFs)
                 {
-                    helperPids.Add(await StartVirtiofsdAsync(plan.Shares[i], i, features.Virtiofsd!, files, host, cancellationToken).ConfigureAwait(false));
+                    await StartVirtiofsdAsync(plan.Shares[i], i, features.Virtiofsd!, files, helperPids, host, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -81,7 +81,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         }
     }
 
-    private async Task<int> StartVirtiofsdAsync(Share share, int index, VirtiofsdInfo virtiofsd, MachineFiles files, IHostServices host, CancellationToken cancellationToken)
+    private async Task StartVirtiofsdAsync(Share share, int index, VirtiofsdInfo virtiofsd, MachineFiles files, List<int> started, IHostServices host, CancellationToken cancellationToken)
     {
         var socket = files.VirtiofsdSocket(index);
         var log = files.VirtiofsdLog(index);
@@ -91,8 +91,8 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
             RequiresRoot = true, // the guest's chown and root-owned files need a root virtiofsd
         };
         var pid = await host.Commands.StartDetachedAsync(command, log, cancellationToken).ConfigureAwait(false);
+        started.Add(pid); // recorded before the wait, so a failed or cancelled wait still cleans it up
         await WaitForSocketAsync(share, pid, socket, log, cancellationToken).ConfigureAwait(false);
-        return pid;
     }
 
     private async Task WaitForSocketAsync(Share share, int pid, string socket, string log, CancellationToken cancellationToken)
