@@ -48,9 +48,10 @@ public sealed class QemuDirectProvider : IProvider
                 issues.Add(new SpecIssue($"protocol must be \"tcp\" or \"udp\", found \"{port.Protocol}\"", port.Location));
             }
 
-            if (!IPAddress.TryParse(port.HostAddress, out _))
+            // QEMU 7.2's user networking forwards from IPv4 addresses only.
+            if (!IPAddress.TryParse(port.HostAddress, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
             {
-                issues.Add(new SpecIssue($"host address must be an IP address such as \"127.0.0.1\", found \"{port.HostAddress}\"", port.Location));
+                issues.Add(new SpecIssue($"host address must be an IPv4 address such as \"127.0.0.1\", found \"{port.HostAddress}\"", port.Location));
             }
         }
 

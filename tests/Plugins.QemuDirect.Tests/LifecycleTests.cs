@@ -182,6 +182,20 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact(Timeout = 10000)]
+    public async Task Starting_a_machine_whose_qemu_still_runs_is_refused_and_touches_nothing()
+    {
+        await _provider.StartAsync(Plan(), _host, CancellationToken.None);
+        var before = _host.Runner.Transcript;
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => _provider.StartAsync(Plan(), _host, CancellationToken.None));
+
+        Assert.Equal(ExitCodes.WrongMachineState, error.ExitCode);
+        Assert.Contains("qemu pid 7000", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, _host.Runner.Transcript);
+        Assert.True(File.Exists(Path.Combine(State, "qemu.pid")));
+    }
+
+    [Fact(Timeout = 10000)]
     public async Task A_port_forwarded_twice_is_a_configuration_error()
     {
         var port = FreePort();

@@ -73,13 +73,14 @@ public class QemuSettingsTests
             TestPlans.Provider(("extra_arg", "x")),
             new ShareSpec(null),
             [],
-            [new PortForward(8080, 80, "sctp"), new PortForward(8081, 81, HostAddress: "localhost")],
+            [new PortForward(8080, 80, "sctp"), new PortForward(8081, 81, HostAddress: "localhost"), new PortForward(8082, 82, HostAddress: "::1")],
             [],
             TimeSpan.FromMinutes(3));
 
         var issues = await provider.ValidateAsync(machine, CancellationToken.None);
 
-        Assert.Equal(3, issues.Count);
+        Assert.Equal(4, issues.Count);
+        Assert.Contains(issues, i => i.Message.Contains("\"::1\"", StringComparison.Ordinal));
         Assert.Contains(issues, i => i.Message.Contains("\"sctp\"", StringComparison.Ordinal));
         Assert.Contains(issues, i => i.Message.Contains("\"localhost\"", StringComparison.Ordinal));
     }

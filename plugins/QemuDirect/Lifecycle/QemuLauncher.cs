@@ -13,8 +13,9 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
     {
         var features = await probe.ProbeAsync(plan.Provider, host, cancellationToken).ConfigureAwait(false);
         RequireVirtiofsd(plan, features);
-        PortCheck.EnsureFree(plan);
         var files = MachineFiles.For(plan);
+        RefuseIfRunning(plan, files);
+        PortCheck.EnsureFree(plan);
         PrepareFolders(plan, files);
 
         var helperPids = new List<int>();
@@ -29,7 +30,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
             }
 
             await RunQemuAsync(plan, features, host, cancellationToken).ConfigureAwait(false);
-            var qemuPid = await ReadPidFileAsync(files.PidFile, cancellationToken).ConfigureAwait(false);
+            var qemuPid = await ReadPidFileAsync(files, cancellationToken).ConfigureAwait(false);
             host.Progress.Verbose($"qemu runs as pid {qemuPid} ({(features.UseKvm ? "KVM" : "TCG")}); console: {plan.ConsoleLogPath}");
             var data = new HandleData(
                 qemuPid,
@@ -58,6 +59,19 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
                 $"The share '{share.Tag}' ({share.HostPath}) uses virtiofs, but no virtiofsd was found (PATH, {string.Join(", ", QemuHostProbe.VirtiofsdDirectories)}).",
                 "Install it (apt-get install -y virtiofsd, or qemu-system-common on Debian 12), or set transport = \"9p\" under [share] in the Disklessfile.",
                 ExitCodes.NotAvailable);
+        }
+    }
+
+    private void RefuseIfRunning(BootPlan plan, MachineFiles files)
+    {
+        // Preparing would delete the running QEMU's sockets and pid file: never start over a live machine.
+        var running = processes.Table.FindByCommandLine("qemu", files.QmpSocket);
+        if (running.Count > 0)
+        {
+            throw new DisklessException(
+                $"Machine '{plan.MachineName}' is already running (qemu pid {running[0]}).",
+                "Stop it first with: diskless halt",
+                ExitCodes.WrongMachineState);
         }
     }
 
@@ -143,15 +157,27 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         }
     }
 
-    private async Task<int> ReadPidFileAsync(string pidFile, CancellationToken cancellationToken)
+    private async Task<int> ReadPidFileAsync(MachineFiles files, CancellationToken cancellationToken)
     {
+        var pidFile = files.PidFile;
         var deadline = DateTime.UtcNow + timings.PidFileTimeout;
         while (true)
         {
-            if (File.Exists(pidFile)
-                && int.TryParse((await File.ReadAllTextAsync(pidFile, cancellationToken).ConfigureAwait(false)).Trim(), CultureInfo.InvariantCulture, out var pid))
+            try
             {
-                return pid;
+                if (File.Exists(pidFile)
+                    && int.TryParse((await File.ReadAllTextAsync(pidFile, cancellationToken).ConfigureAwait(false)).Trim(), CultureInfo.InvariantCulture, out var pid))
+                {
+                    return pid;
+                }
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // QEMU run through sudo writes a root-only pid file; its command line is readable by anyone.
+                if (processes.Table.FindByCommandLine("qemu", files.QmpSocket) is [var found, ..])
+                {
+                    return found;
+                }
             }
 
             if (DateTime.UtcNow >= deadline)
