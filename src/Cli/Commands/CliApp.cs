@@ -68,6 +68,9 @@ public static class CliApp
             DestroyCommand.Create(globals, context),
             PluginsCommand.Create(context),
         };
+
+        // Help names the program "diskless" however it is started (dotnet diskless.dll, the apphost, a test host).
+        root.HelpName = "diskless";
         return root;
     }
 
