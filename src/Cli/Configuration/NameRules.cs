@@ -1,0 +1,56 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Diskless.Cli.Configuration;
+
+/// <summary>The names a Disklessfile gives: machine names (also guest hostnames), Linux user names, environment variables.</summary>
+public static partial class NameRules
+{
+    /// <summary>What a valid machine name looks like, for hints.</summary>
+    public const string HostnameRule = "use lowercase letters, digits and hyphens, at most 63 characters, not starting or ending with a hyphen";
+
+    /// <summary>What a valid user name looks like, for hints.</summary>
+    public const string UserNameRule = "start with a lowercase letter or underscore, then lowercase letters, digits, '_' or '-', at most 32 characters";
+
+    /// <summary>Whether <paramref name="name"/> is a valid single-label hostname (RFC 1123), lowercase.</summary>
+    public static bool IsHostname(string name) => Hostname().IsMatch(name);
+
+    /// <summary>Whether <paramref name="name"/> is a portable Linux user name (useradd's default rule).</summary>
+    public static bool IsUserName(string name) => UserName().IsMatch(name);
+
+    /// <summary>Whether <paramref name="name"/> can be a shell environment variable name.</summary>
+    public static bool IsEnvironmentName(string name) => EnvironmentName().IsMatch(name);
+
+    /// <summary>
+    /// Turns a folder name into a hostname: lowercase, runs of other characters become one hyphen, at most 63
+    /// characters; "default" when nothing usable is left. "My Project_2" becomes "my-project-2".
+    /// </summary>
+    public static string ToHostname(string folderName)
+    {
+        var builder = new StringBuilder();
+        foreach (var c in folderName.ToLowerInvariant())
+        {
+            if (c is (>= 'a' and <= 'z') or (>= '0' and <= '9'))
+            {
+                builder.Append(c);
+            }
+            else if (builder.Length > 0 && builder[^1] != '-')
+            {
+                builder.Append('-');
+            }
+        }
+
+        var name = builder.ToString();
+        name = name[..Math.Min(name.Length, 63)].Trim('-');
+        return name.Length == 0 ? "default" : name;
+    }
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Hostname();
+
+    [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$", RegexOptions.CultureInvariant)]
+    private static partial Regex UserName();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex EnvironmentName();
+}

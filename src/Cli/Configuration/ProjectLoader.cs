@@ -1,0 +1,29 @@
+using Diskless.Cli.Plugins;
+
+namespace Diskless.Cli.Configuration;
+
+/// <summary>What every command that needs the project does first: find the Disklessfile, parse it, validate it.</summary>
+public static class ProjectLoader
+{
+    /// <summary>
+    /// Finds (<see cref="DisklessfileLocator.Resolve"/>), parses and validates the project. Throws
+    /// <see cref="Abstractions.DisklessException"/> when there is no Disklessfile, and <see cref="ConfigurationException"/>
+    /// with every problem when it is invalid. Locations name the file relative to <paramref name="currentDirectory"/>
+    /// when it is inside it, else by its absolute path.
+    /// </summary>
+    public static async Task<ProjectSpec> LoadAsync(string? fileOption, string currentDirectory, IPluginCatalog catalog, CancellationToken cancellationToken)
+    {
+        var path = DisklessfileLocator.Resolve(fileOption, currentDirectory);
+        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        var project = DisklessfileParser.Parse(text, path, DisplayPath(path, currentDirectory));
+        ConfigurationException.ThrowIfAny(await ProjectValidator.ValidateAsync(project, catalog, cancellationToken).ConfigureAwait(false));
+        return project;
+    }
+
+    /// <summary>How messages name <paramref name="path"/>: relative when it is under <paramref name="currentDirectory"/>.</summary>
+    public static string DisplayPath(string path, string currentDirectory)
+    {
+        var relative = Path.GetRelativePath(Path.GetFullPath(currentDirectory), path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+    }
+}

@@ -1,0 +1,114 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Cli.Configuration.Toml;
+
+/// <summary>Reads one machine from its table (the top level, or a <c>[machines.NAME]</c> table merged over it).</summary>
+internal static class MachineReader
+{
+    public const int DefaultCpus = 2;
+    public static readonly MemorySize DefaultMemory = MemorySize.FromMiB(2048);
+    public static readonly MemorySize MinimumMemory = MemorySize.FromMiB(128);
+    public static readonly TimeSpan DefaultBootTimeout = TimeSpan.FromSeconds(300);
+
+    /// <summary>The keys a machine table may hold.</summary>
+    public static readonly string[] MachineKeys = ["cpus", "memory", "boot_timeout", "distro", "provider", "share", "synced_folders", "ports", "provision"];
+
+    /// <summary>The keys the top level may hold: a machine's, plus its name and the other machines.</summary>
+    public static readonly string[] TopLevelKeys = ["name", .. MachineKeys, "machines"];
+
+    public static MachineSpec Read(TomlTable table, string name, IReadOnlyCollection<string> known, ReadContext context)
+    {
+        var reader = context.Reader(table);
+        reader.RejectUnknown(known, entry => entry.Key == "name" && !known.Contains("name")
+            ? $"a machine's name is its table's name, e.g. [machines.{name}]"
+            : null);
+        return new MachineSpec(
+            name,
+            context.ProjectDirectory,
+            context.DisklessfilePath,
+            Cpus(reader),
+            Memory(reader).MiB,
+            DistroReader.Read(reader, context),
+            ProviderReader.Read(reader, context),
+            ProviderReader.ReadShare(reader, context),
+            SyncedFolderReader.Read(reader, context),
+            PortReader.Read(reader, context),
+            ProvisionReader.Read(reader, context),
+            BootTimeout(reader));
+    }
+
+    private static int Cpus(TableReader reader)
+    {
+        var cpus = reader.Integer("cpus");
+        if (cpus is { } c && (c.Value < 1 || c.Value > 1024))
+        {
+            reader.Error($"'cpus'{reader.Table.Get("cpus")!.Parent.Context} must be between 1 and 1024, found {c.Value}", c.Location);
+            return DefaultCpus;
+        }
+
+        return (int)(cpus?.Value ?? DefaultCpus);
+    }
+
+    private static MemorySize Memory(TableReader reader)
+    {
+        if (reader.Table.Get("memory") is not { } entry)
+        {
+            return DefaultMemory;
+        }
+
+        var context = entry.Parent.Context;
+        MemorySize size;
+        switch (entry.Value)
+        {
+            case TomlScalar { Value: long mebibytes } when mebibytes is >= 0 and < long.MaxValue / (1024 * 1024):
+                size = MemorySize.FromMiB(mebibytes);
+                break;
+            case TomlScalar { Value: string text } when MemorySize.TryParse(text, out var parsed):
+                size = parsed;
+                break;
+            case TomlScalar { Value: string text } when MemorySize.UnitOf(text) is { } unit:
+                reader.Error($"unknown unit '{unit}' in memory size \"{text}\" for 'memory'{context}", entry.Value.Location, "use " + MemorySize.AcceptedUnits);
+                return DefaultMemory;
+            default:
+                reader.Error($"expected a memory size such as \"2GiB\" for 'memory'{context}, found {entry.Value.Describe()}", entry.Value.Location, "use " + MemorySize.AcceptedUnits);
+                return DefaultMemory;
+        }
+
+        if (size.Bytes < MinimumMemory.Bytes)
+        {
+            reader.Error($"'memory'{context} must be at least {MinimumMemory}, found {size}", entry.Value.Location, "a Debian guest needs about 256MiB; 1GiB or more is comfortable");
+            return DefaultMemory;
+        }
+
+        return size;
+    }
+
+    private static TimeSpan BootTimeout(TableReader reader)
+    {
+        if (reader.Table.Get("boot_timeout") is not { } entry)
+        {
+            return DefaultBootTimeout;
+        }
+
+        var context = entry.Parent.Context;
+        var duration = entry.Value switch
+        {
+            TomlScalar { Value: long seconds } => TimeSpan.FromSeconds(seconds),
+            TomlScalar { Value: string text } when DurationValue.TryParse(text, out var parsed) => parsed.Value,
+            _ => (TimeSpan?)null,
+        };
+        if (duration is null)
+        {
+            reader.Error($"expected a duration for 'boot_timeout'{context}, found {entry.Value.Describe()}", entry.Value.Location, "use " + DurationValue.AcceptedForms);
+            return DefaultBootTimeout;
+        }
+
+        if (duration <= TimeSpan.Zero)
+        {
+            reader.Error($"'boot_timeout'{context} must be longer than zero", entry.Value.Location, "the default is 300s");
+            return DefaultBootTimeout;
+        }
+
+        return duration.Value;
+    }
+}

@@ -1,0 +1,58 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Cli.Configuration.Toml;
+
+/// <summary>Reads <c>[[synced_folders]]</c>. Whether a host folder exists is the validator's question, not the parser's.</summary>
+internal static class SyncedFolderReader
+{
+    private static readonly string[] Keys = ["host", "guest", "read_only", "transport", "security_model"];
+
+    public static IReadOnlyList<SyncedFolder> Read(TableReader machine, ReadContext context)
+    {
+        var folders = new List<SyncedFolder>();
+        var guestPaths = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var table in machine.Tables("synced_folders") ?? [])
+        {
+            var reader = context.Reader(table);
+            reader.RejectUnknown(Keys);
+            var host = DistroReader.NonEmpty(reader, "host", "use \".\" for the project folder");
+            var guest = GuestPath.Read(reader, "guest");
+            if (host is null && table.Get("host") is null)
+            {
+                reader.Error($"missing 'host'{table.Context}", table.Location, "add host = \".\" (a folder, relative to the Disklessfile)");
+            }
+
+            if (guest is null && table.Get("guest") is null)
+            {
+                reader.Error($"missing 'guest'{table.Context}", table.Location, "add guest = \"/project\" (an absolute path in the guest)");
+            }
+
+            var readOnly = reader.Boolean("read_only");
+            var transport = ProviderReader.Transport(reader);
+            var securityModel = reader.Choice("security_model", "passthrough", "mapped-xattr", "mapped-file", "none");
+            if (securityModel is { } model && transport == ShareTransport.VirtioFs)
+            {
+                reader.Error($"'security_model'{table.Context} applies only to 9p, but this folder uses virtiofs", model.Location, "remove security_model, or set transport = \"9p\"");
+            }
+
+            if (guest is { } g)
+            {
+                if (guestPaths.TryGetValue(g.Value, out var first))
+                {
+                    reader.Error($"guest path '{g.Value}' is already used by the synced folder at {first}", g.Location, "mount each folder at its own guest path");
+                }
+                else
+                {
+                    guestPaths[g.Value] = g.Location;
+                }
+            }
+
+            if (host is { } h && guest is { } gp)
+            {
+                folders.Add(new SyncedFolder(context.HostPath(h.Value), gp.Value, readOnly?.Value ?? false, transport, securityModel?.Value, h.Location));
+            }
+        }
+
+        return folders;
+    }
+}
