@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Boot benchmark (not a test): time to SSH-ready for the same kernel and root folder,
+#   hand-made   — LAB.md's way: virtiofsd + a plain qemu command, ssh polled once a second;
+#   diskless    — `diskless up` of an already-created, halted machine.
+# Each is the median of RUNS runs in this one session; the ratio is diskless / hand-made (target <= 0.7).
+# Usage: bench/boot.sh [RUNS]   (root; run scripts/setup first)
+set -euo pipefail
+runs=${1:-3}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+diskless=${DISKLESS:-$repo/artifacts/diskless/Release/diskless}
+[ -x "$diskless" ] || { echo "build first: scripts/setup (or set DISKLESS=path)" >&2; exit 1; }
+export DISKLESS_HOME=${DISKLESS_HOME:-/var/tmp/diskless-bench-home}
+
+work=$(mktemp -d /var/tmp/diskless-bench.XXXXXX)
+qemu_pid=""
+cleanup() {
+  [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null || true
+  (cd "$work" && "$diskless" destroy --force >/dev/null 2>&1) || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cat > "$work/Disklessfile" <<'TOML'
+name = "bench"
+cpus = 2
+memory = "1GiB"
+[distro]
+name = "debian"
+[share]
+transport = "virtiofs"
+TOML
+cd "$work"
+echo "==> creating the machine once (builds or reuses the base)"
+"$diskless" up >/dev/null
+"$diskless" halt >/dev/null
+root=$("$diskless" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["machines"][0]["rootPath"])')
+key="$work/.diskless/machines/bench/id_ed25519"
+kernel=$(readlink -f "$root/vmlinuz"); initrd=$(readlink -f "$root/initrd.img")
+virtiofsd=$(command -v virtiofsd || echo /usr/lib/qemu/virtiofsd)
+accel=tcg; grep -qE 'vmx|svm' /proc/cpuinfo && accel=kvm
+
+median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m}'; }
+now() { date +%s.%N; }
+
+hand_made() {
+  local sock="$work/vfs.sock" port=2299 start end
+  start=$(now)
+  "$virtiofsd" --socket-path="$sock" -o source="$root" -o cache=auto -o xattr >/dev/null 2>&1 &
+  while [ ! -S "$sock" ]; do sleep 0.05; done
+  qemu-system-x86_64 -machine q35 -accel $accel -cpu max -smp 2 -m 1024 \
+    -object memory-backend-memfd,id=mem,size=1024M,share=on -numa node,memdev=mem \
+    -chardev socket,id=vfs,path="$sock" -device vhost-user-fs-pci,chardev=vfs,tag=rootfs \
+    -kernel "$kernel" -initrd "$initrd" -append 'root=rootfs rw rootfstype=virtiofs console=ttyS0' \
+    -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$port-:22 -device virtio-net-pci,netdev=n0 \
+    -display none -serial null -pidfile "$work/qemu.pid" -daemonize
+  qemu_pid=$(cat "$work/qemu.pid")
+  until ssh -q -i "$key" -p $port -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+        -o ConnectTimeout=2 -o BatchMode=yes diskless@127.0.0.1 true 2>/dev/null; do sleep 1; done
+  end=$(now)
+  kill "$qemu_pid"; while kill -0 "$qemu_pid" 2>/dev/null; do sleep 0.2; done; qemu_pid=""
+  rm -f "$sock"
+  awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}'
+}
+
+diskless_up() {
+  local start end
+  start=$(now); "$diskless" up >/dev/null; end=$(now)
+  "$diskless" halt --force >/dev/null
+  awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}'
+}
+
+hand=(); ours=()
+for i in $(seq "$runs"); do
+  hand+=("$(hand_made)"); echo "hand-made run $i: ${hand[-1]} s"
+  ours+=("$(diskless_up)"); echo "diskless up run $i: ${ours[-1]} s"
+done
+h=$(printf '%s\n' "${hand[@]}" | median); d=$(printf '%s\n' "${ours[@]}" | median)
+echo
+echo "machine: $(nproc) vCPUs, $(free -g | awk '/Mem/ {print $2}') GiB, accel $accel, $(qemu-system-x86_64 --version | head -1)"
+echo "hand-made to SSH (median of $runs): $h s"
+echo "diskless up to SSH (median of $runs): $d s"
+echo "ratio diskless/hand-made: $(awk -v d="$d" -v h="$h" 'BEGIN {printf "%.2f", d / h}')"

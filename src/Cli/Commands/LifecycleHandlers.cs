@@ -1,0 +1,61 @@
+using Diskless.Cli.Configuration;
+using Diskless.Cli.Output;
+using Diskless.Cli.Pipeline;
+using Diskless.Cli.Pipeline.Lifecycle;
+using Diskless.Cli.Plugins;
+
+namespace Diskless.Cli.Commands;
+
+/// <summary>The real machine commands: each reads the Disklessfile, then hands over to its pipeline handler.</summary>
+internal static class LifecycleHandlers
+{
+    public static CommandHandlers Create() => new()
+    {
+        Up = new Handler<UpRequest>(r => r.Globals, validate: true, (s, r, ct) => UpHandler.RunAsync(s, r.Machine, new UpOptions(Provision: r.Provision), ct)),
+        Halt = new Handler<HaltRequest>(r => r.Globals, validate: false, (s, r, ct) => HaltHandler.RunAsync(s, r.Machine, r.Force, ct)),
+        Destroy = new Handler<DestroyRequest>(r => r.Globals, validate: false, (s, r, ct) =>
+            DestroyHandler.RunAsync(s, r.Machine, r.Force, Console.In, interactive: !Console.IsInputRedirected, ct)),
+        Reload = new Handler<ReloadRequest>(r => r.Globals, validate: true, (s, r, ct) => ReloadHandler.RunAsync(s, r.Machine, r.Provision, ct)),
+        Provision = new Handler<ProvisionRequest>(r => r.Globals, validate: true, (s, r, ct) => ProvisionHandler.RunAsync(s, r.Machine, ct)),
+        Ssh = new SshHandlerAdapter(),
+        SshConfig = new Handler<SshConfigRequest>(r => r.Globals, validate: false, (s, r, ct) => SshConfigHandler.RunAsync(s, r.Machine, ct)),
+        Status = new Handler<StatusRequest>(r => r.Globals, validate: false, (s, r, ct) => StatusHandler.RunAsync(s, r.Machine, r.Json, ct)),
+    };
+
+    /// <summary>Reads (and, for commands that change a machine, fully validates) the project, then builds the services.</summary>
+    private static async Task<LifecycleServices> ServicesAsync(Globals globals, CliContext context, bool validate, CancellationToken cancellationToken)
+    {
+        var path = DisklessfileLocator.Resolve(globals.DisklessfileOption, globals.WorkingDirectory);
+        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        var project = DisklessfileParser.Parse(text, path);
+        if (validate)
+        {
+            ConfigurationException.ThrowIfAny(await ProjectValidator.ValidateAsync(project, context.Plugins, cancellationToken).ConfigureAwait(false));
+        }
+
+        var terminal = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
+        var progress = new ConsoleProgressReporter(context.Error, terminal, globals.Verbose);
+        return new LifecycleServices(new HostServices(progress, context.Templates), context.Plugins, project, context.Out);
+    }
+
+    private sealed class Handler<TRequest>(
+        Func<TRequest, Globals> globals,
+        bool validate,
+        Func<LifecycleServices, TRequest, CancellationToken, Task<int>> run) : ICommandHandler<TRequest>
+    {
+        public async Task<int> RunAsync(TRequest request, CliContext context, CancellationToken cancellationToken)
+        {
+            var services = await ServicesAsync(globals(request), context, validate, cancellationToken).ConfigureAwait(false);
+            return await run(services, request, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private sealed class SshHandlerAdapter : ICommandHandler<SshRequest>
+    {
+        public async Task<int> RunAsync(SshRequest request, CliContext context, CancellationToken cancellationToken)
+        {
+            var services = await ServicesAsync(request.Globals, context, validate: false, cancellationToken).ConfigureAwait(false);
+            return await SshHandler.RunAsync(services, request.Machine, request.Command, request.ExtraArguments, context.Error, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

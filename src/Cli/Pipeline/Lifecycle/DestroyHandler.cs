@@ -1,0 +1,94 @@
+using Diskless.Abstractions;
+using Diskless.Cli.State;
+
+namespace Diskless.Cli.Pipeline.Lifecycle;
+
+/// <summary>
+/// <c>diskless destroy</c>: stop the machine, then remove its root folder (only its own, never crossing a mount or
+/// following a link out), its runtime folder and its state. The base stays in the cache.
+/// </summary>
+internal static class DestroyHandler
+{
+    public static async Task<int> RunAsync(LifecycleServices services, string? machineName, bool force, TextReader input, bool interactive, CancellationToken cancellationToken)
+    {
+        foreach (var machine in services.Select(machineName))
+        {
+            await using (await services.LockAsync(machine, "diskless destroy", cancellationToken).ConfigureAwait(false))
+            {
+                var record = await services.LoadRecordAsync(machine, cancellationToken).ConfigureAwait(false);
+                if (record is null)
+                {
+                    services.Host.Progress.Info($"Machine '{machine.Name}' is not created.");
+                    continue;
+                }
+
+                if (!force && !Confirm(services, machine, record, input, interactive))
+                {
+                    services.Host.Progress.Info($"Machine '{machine.Name}' was kept.");
+                    continue;
+                }
+
+                await DestroyAsync(services, record, cancellationToken).ConfigureAwait(false);
+            }
+
+            // The lock file lived in the state folder: remove what is left only once the lock is released.
+            var stateDirectory = services.State.MachineStateDirectory(machine.Name);
+            if (Directory.Exists(stateDirectory) && !File.Exists(MachineRecordStore.PathIn(stateDirectory)))
+            {
+                Directory.Delete(stateDirectory, recursive: true);
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task DestroyAsync(LifecycleServices services, MachineRecord record, CancellationToken cancellationToken)
+    {
+        using var stage = services.Host.Progress.BeginStage($"Destroying {record.Name}");
+        var provider = services.Plugins.GetProvider(record.Provider);
+        await provider.DestroyAsync(record.ToHandle(), services.Host, cancellationToken).ConfigureAwait(false);
+        var machineData = Path.Combine(services.Host.Paths.MachinesDirectory, record.Id);
+        if (Directory.Exists(machineData))
+        {
+            await FolderRemover.RemoveAsync(machineData, services.Host.Paths.MachinesDirectory, services.Host.Commands, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Directory.Exists(record.RuntimeDirectory))
+        {
+            Directory.Delete(record.RuntimeDirectory, recursive: true);
+        }
+
+        // Everything but the lock file, which the caller still holds.
+        foreach (var entry in new DirectoryInfo(record.StateDirectory).EnumerateFileSystemInfos())
+        {
+            if (entry.Name is MachineLock.LockFileName or MachineLock.HolderFileName)
+            {
+                continue;
+            }
+
+            if (entry is DirectoryInfo folder)
+            {
+                folder.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+    }
+
+    private static bool Confirm(LifecycleServices services, MachineSpec machine, MachineRecord record, TextReader input, bool interactive)
+    {
+        if (!interactive)
+        {
+            throw new DisklessException(
+                $"Destroying '{machine.Name}' deletes its root folder {record.RootPath}; without a terminal to confirm, diskless will not.",
+                $"diskless destroy --force {machine.Name}",
+                ExitCodes.Usage);
+        }
+
+        services.Out.Write($"Destroy machine '{machine.Name}' and delete its root folder {record.RootPath}? [y/N] ");
+        var answer = input.ReadLine()?.Trim();
+        return answer is "y" or "Y" or "yes";
+    }
+}

@@ -1,0 +1,54 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Configuration;
+using Diskless.Cli.Plugins;
+using Diskless.Cli.State;
+
+namespace Diskless.Cli.Pipeline.Lifecycle;
+
+/// <summary>What every lifecycle command works with: the host services, the plugins, the project and its output.</summary>
+internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plugins, ProjectSpec Project, TextWriter Out)
+{
+    public ProjectState State { get; } = new(Project.ProjectDirectory);
+
+    /// <summary>The machines a command acts on: the one named, or all of them.</summary>
+    public IReadOnlyList<MachineSpec> Select(string? machineName)
+    {
+        if (machineName is null)
+        {
+            return Project.Machines;
+        }
+
+        return Project.Machines.Where(m => m.Name == machineName).ToList() is { Count: > 0 } found
+            ? found
+            : throw new DisklessException(
+                $"This project has no machine named '{machineName}'.",
+                $"machines in {Project.DisklessfilePath}: {string.Join(", ", Project.Machines.Select(m => m.Name))}",
+                ExitCodes.Usage);
+    }
+
+    /// <summary>The one machine a command that needs exactly one acts on (ssh): the one named, or the only one.</summary>
+    public MachineSpec SelectOne(string? machineName, string command)
+    {
+        var machines = Select(machineName);
+        return machines.Count == 1
+            ? machines[0]
+            : throw new DisklessException(
+                $"This project has {machines.Count} machines: {string.Join(", ", machines.Select(m => m.Name))}.",
+                $"say which one: diskless {command} {machines[0].Name}",
+                ExitCodes.Usage);
+    }
+
+    public string StateDirectory(MachineSpec machine) => State.MachineStateDirectory(machine.Name);
+
+    public Task<MachineRecord?> LoadRecordAsync(MachineSpec machine, CancellationToken cancellationToken) =>
+        MachineRecordStore.LoadAsync(StateDirectory(machine), cancellationToken);
+
+    /// <summary>The record of a machine that must exist (ssh, provision), or a clear error saying how to create it.</summary>
+    public async Task<MachineRecord> RequireRecordAsync(MachineSpec machine, CancellationToken cancellationToken) =>
+        await LoadRecordAsync(machine, cancellationToken).ConfigureAwait(false) is { SetupComplete: true } record
+            ? record
+            : throw new DisklessException($"Machine '{machine.Name}' is not created.", "diskless up", ExitCodes.WrongMachineState);
+
+    public Task<MachineLock> LockAsync(MachineSpec machine, string command, CancellationToken cancellationToken) =>
+        MachineLock.AcquireAsync(State.EnsureMachineStateDirectory(machine.Name), command, cancellationToken);
+}

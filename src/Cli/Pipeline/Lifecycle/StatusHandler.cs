@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Diskless.Abstractions;
+using Diskless.Cli.State;
+
+namespace Diskless.Cli.Pipeline.Lifecycle;
+
+/// <summary><c>diskless status</c>: each machine's state, SSH endpoint and forwarded ports; <c>--json</c> for scripts.</summary>
+internal static class StatusHandler
+{
+    public static async Task<int> RunAsync(LifecycleServices services, string? machineName, bool json, CancellationToken cancellationToken)
+    {
+        var reports = new List<MachineReport>();
+        foreach (var machine in services.Select(machineName))
+        {
+            reports.Add(await ReportAsync(services, machine, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (json)
+        {
+            await services.Out.WriteLineAsync(JsonSerializer.Serialize(new StatusReport(reports), JsonState.Options)).ConfigureAwait(false);
+            return 0;
+        }
+
+        foreach (var report in reports)
+        {
+            await services.Out.WriteLineAsync(Describe(report)).ConfigureAwait(false);
+            foreach (var line in report.ConsoleTail ?? [])
+            {
+                await services.Out.WriteLineAsync("    | " + line).ConfigureAwait(false);
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task<MachineReport> ReportAsync(LifecycleServices services, MachineSpec machine, CancellationToken cancellationToken)
+    {
+        var ports = machine.Ports.Select(p => new PortReport(p.Host, p.Guest, p.Protocol, p.HostAddress)).ToList();
+        var record = await services.LoadRecordAsync(machine, cancellationToken).ConfigureAwait(false);
+        if (record is not { SetupComplete: true })
+        {
+            return new MachineReport(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, ports, null, null, null);
+        }
+
+        var provider = services.Plugins.GetProvider(record.Provider);
+        var status = await provider.StatusAsync(record.ToHandle(), services.Host, cancellationToken).ConfigureAwait(false);
+        var running = status.State == MachineState.Running;
+        return new MachineReport(
+            machine.Name,
+            StateName(status.State),
+            record.Id,
+            record.Provider,
+            record.Distro,
+            record.RootTransport == ShareTransport.VirtioFs ? "virtiofs" : "9p",
+            record.RootPath,
+            running && record.SshPort is { } port ? new SshReport("127.0.0.1", port, machine.Distro.User) : null,
+            ports,
+            record.LastBootSeconds,
+            status.Detail,
+            status.State == MachineState.Crashed ? status.ConsoleTail : null);
+    }
+
+    private static string StateName(MachineState state) => state switch
+    {
+        MachineState.NotCreated => "not created",
+        MachineState.Stopped => "stopped",
+        MachineState.Running => "running",
+        MachineState.Crashed => "crashed",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+
+    private static string Describe(MachineReport r)
+    {
+        var line = $"{r.Name,-16} {r.State,-12} {r.Provider}/{r.Distro}";
+        if (r.Transport is not null)
+        {
+            line += $", {r.Transport} root {r.RootPath}";
+        }
+
+        if (r.Ssh is not null)
+        {
+            line += $"\n{"",-16} ssh {r.Ssh.User}@{r.Ssh.Host}:{r.Ssh.Port}";
+        }
+
+        if (r.State == "running" && r.Ports.Count > 0)
+        {
+            line += $"\n{"",-16} ports " + string.Join(", ", r.Ports.Select(p => $"{p.HostAddress}:{p.Host} -> {p.Guest}/{p.Protocol}"));
+        }
+
+        if (r.Detail is not null && r.State != "running")
+        {
+            line += $"\n{"",-16} {r.Detail}";
+        }
+
+        return line;
+    }
+
+    private sealed record StatusReport(IReadOnlyList<MachineReport> Machines);
+
+    private sealed record MachineReport(
+        string Name,
+        string State,
+        string? Id,
+        string Provider,
+        string Distro,
+        string? Transport,
+        string? RootPath,
+        SshReport? Ssh,
+        IReadOnlyList<PortReport> Ports,
+        double? LastBootSeconds,
+        string? Detail,
+        IReadOnlyList<string>? ConsoleTail);
+
+    private sealed record SshReport(string Host, int Port, string User);
+
+    private sealed record PortReport(int Host, int Guest, string Protocol, string HostAddress);
+}

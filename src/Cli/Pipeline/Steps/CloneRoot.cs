@@ -1,0 +1,42 @@
+using Diskless.Cli.State;
+
+namespace Diskless.Cli.Pipeline.Steps;
+
+/// <summary>Makes the machine's root from the base: a btrfs snapshot where it can, else a reflink or plain copy.</summary>
+internal sealed class CloneRoot : IStep<UpContext>
+{
+    public string Name => "clone root";
+
+    public bool ShouldRun(UpContext context) => context.CreatedNow;
+
+    public async Task RunAsync(UpContext context, CancellationToken cancellationToken)
+    {
+        // A root left by a crashed first up is not trusted: start from the base again.
+        await RemoveMachineDataAsync(context, cancellationToken).ConfigureAwait(false);
+        Directory.CreateDirectory(context.MachineDataDirectory);
+        using (context.Host.Progress.BeginStage("Creating the machine's root folder"))
+        {
+            var method = await RootCloner.CloneAsync(context.BaseDirectory!, context.RootDirectory, context.Host.Commands, context.Host.Progress, cancellationToken).ConfigureAwait(false);
+            context.Host.Progress.Verbose($"root cloned by {method}");
+        }
+
+        context.Record = context.Record with { RootPath = context.RootDirectory };
+        await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RecoverAsync(UpContext context, CancellationToken cancellationToken)
+    {
+        if (context.CreatedNow && !context.Record.SetupComplete)
+        {
+            await RemoveMachineDataAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task RemoveMachineDataAsync(UpContext context, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(context.MachineDataDirectory))
+        {
+            await FolderRemover.RemoveAsync(context.MachineDataDirectory, context.Host.Paths.MachinesDirectory, context.Host.Commands, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Cli.Pipeline.Steps;
+
+/// <summary>Has the distro plugin configure the root for this machine and its shares; records what to boot.</summary>
+internal sealed class ConfigureRoot : IStep<UpContext>
+{
+    public string Name => "configure root";
+
+    public bool ShouldRun(UpContext context) => context.CreatedNow || (context.Options.Reconfigure && !context.AlreadyRunning);
+
+    public async Task RunAsync(UpContext context, CancellationToken cancellationToken)
+    {
+        // On reload a Disklessfile that now names another transport takes effect here.
+        context.Record = context.Record with { RootTransport = context.Spec.Share.Transport ?? context.Record.RootTransport };
+        var shares = SharePlanner.Plan(context.Spec, context.RootDirectory, context.Record.RootTransport);
+        var request = new ConfigureRequest(new MachineRoot(context.RootDirectory), context.Spec, shares, context.Keys.ToGuestIdentity(context.Spec.Distro.User));
+        BootArtifacts artifacts;
+        using (context.Host.Progress.BeginStage($"Configuring {context.Spec.Name} ({context.Spec.Distro.Name}, {Describe(context.Record.RootTransport)} root)"))
+        {
+            artifacts = await context.Distro.ConfigureAsync(request, context.Host, cancellationToken).ConfigureAwait(false);
+        }
+
+        context.Record = context.Record with { Artifacts = artifacts };
+        await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task RecoverAsync(UpContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    internal static string Describe(ShareTransport transport) => transport == ShareTransport.VirtioFs ? "virtiofs" : "9p";
+}

@@ -1,0 +1,22 @@
+using Diskless.Cli.State;
+
+namespace Diskless.Cli.Pipeline.Steps;
+
+/// <summary>Finds the machine's base in the cache, building it when absent (never half-built: see <see cref="BaseCache"/>).</summary>
+internal sealed class EnsureBase : IStep<UpContext>
+{
+    public string Name => "base";
+
+    public bool ShouldRun(UpContext context) => context.CreatedNow;
+
+    public async Task RunAsync(UpContext context, CancellationToken cancellationToken)
+    {
+        var spec = context.Distro.DescribeBase(context.Spec.Distro);
+        var cache = new BaseCache(context.Host);
+        context.BaseDirectory = await cache.EnsureAsync(context.Distro, spec, cancellationToken).ConfigureAwait(false);
+        context.Record = context.Record with { BaseKey = Path.GetFileName(context.BaseDirectory) };
+    }
+
+    // BaseCache removes its own half-built folder; a complete base is shared and stays.
+    public Task RecoverAsync(UpContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+}

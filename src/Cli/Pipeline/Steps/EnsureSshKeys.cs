@@ -1,0 +1,16 @@
+using Diskless.Cli.Ssh;
+
+namespace Diskless.Cli.Pipeline.Steps;
+
+/// <summary>The machine's client key pair and the guest's host key, made once on the host so the host key can be pinned.</summary>
+internal sealed class EnsureSshKeys : IStep<UpContext>
+{
+    public string Name => "SSH keys";
+
+    public bool ShouldRun(UpContext context) => true;
+
+    public async Task RunAsync(UpContext context, CancellationToken cancellationToken) =>
+        context.Keys = await MachineKeys.EnsureAsync(context.StateDirectory, context.Host.Commands, cancellationToken).ConfigureAwait(false);
+
+    public Task RecoverAsync(UpContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,67 @@
+using Diskless.Abstractions;
+using Diskless.Cli.State;
+
+namespace Diskless.Cli.Pipeline.Steps;
+
+/// <summary>Resolves the machine's plugins and loads its record, creating the record on the first up.</summary>
+internal sealed class LoadMachineRecord : IStep<UpContext>
+{
+    public string Name => "load machine";
+
+    public bool ShouldRun(UpContext context) => true;
+
+    public async Task RunAsync(UpContext context, CancellationToken cancellationToken)
+    {
+        context.Distro = context.Plugins.GetDistro(context.Spec.Distro.Name);
+        context.Provider = context.Plugins.GetProvider(context.Spec.Provider.Name);
+        context.Project.EnsureMachineStateDirectory(context.Spec.Name);
+        var existing = await MachineRecordStore.LoadAsync(context.StateDirectory, cancellationToken).ConfigureAwait(false);
+        if (existing is { SetupComplete: true })
+        {
+            context.Record = existing;
+            var status = await context.Provider.StatusAsync(context.Record.ToHandle(), context.Host, cancellationToken).ConfigureAwait(false);
+            context.AlreadyRunning = status.State == MachineState.Running;
+            return;
+        }
+
+        // A record that never completed setup is what a crashed first up left: start that machine afresh.
+        var id = existing?.Id ?? MachineRecord.NewId();
+        var transport = context.Spec.Share.Transport
+            ?? await context.Provider.DefaultTransportAsync(context.Host, cancellationToken).ConfigureAwait(false);
+        context.Record = new MachineRecord
+        {
+            Id = id,
+            Name = context.Spec.Name,
+            Provider = context.Provider.Name,
+            Distro = context.Distro.Name,
+            CreatedAt = DateTimeOffset.UtcNow,
+            RootTransport = transport,
+            RootPath = Path.Combine(context.Host.Paths.MachinesDirectory, id, "root"),
+            StateDirectory = context.StateDirectory,
+            RuntimeDirectory = context.Project.RuntimeDirectory(id),
+            ConsoleLogPath = Path.Combine(context.StateDirectory, "console.log"),
+        };
+        context.CreatedNow = true;
+        await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task RecoverAsync(UpContext context, CancellationToken cancellationToken)
+    {
+        if (context.CreatedNow && context.Record is { SetupComplete: false })
+        {
+            // Cleanup until setup completes: a first up that failed leaves no machine behind.
+            if (Directory.Exists(context.StateDirectory))
+            {
+                Directory.Delete(context.StateDirectory, recursive: true);
+            }
+
+            var runtime = context.Project.RuntimeDirectory(context.Record.Id);
+            if (Directory.Exists(runtime))
+            {
+                Directory.Delete(runtime, recursive: true);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}

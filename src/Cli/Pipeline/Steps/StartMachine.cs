@@ -1,0 +1,45 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Ssh;
+
+namespace Diskless.Cli.Pipeline.Steps;
+
+/// <summary>Boots the machine through its provider, with SSH forwarded from a free 127.0.0.1 port.</summary>
+internal sealed class StartMachine : IStep<UpContext>
+{
+    public string Name => "start machine";
+
+    public bool ShouldRun(UpContext context) => !context.AlreadyRunning;
+
+    public async Task RunAsync(UpContext context, CancellationToken cancellationToken)
+    {
+        var record = context.Record;
+        var artifacts = record.Artifacts
+            ?? throw new DisklessException($"Machine '{record.Name}' has no kernel recorded: its setup never finished.", "diskless destroy && diskless up", ExitCodes.WrongMachineState);
+        context.Shares = SharePlanner.Plan(context.Spec, context.RootDirectory, record.RootTransport);
+        var sshPort = FreePort.OnLoopback();
+        context.Project.EnsureRuntimeDirectory(record.Id);
+        await KnownHosts.WriteAsync(KnownHostsPath(context), new SshEndpoint("127.0.0.1", sshPort), context.Keys.HostPublicKeys, cancellationToken).ConfigureAwait(false);
+        var plan = new BootPlan(
+            record.Name, record.Id, artifacts, context.Spec.Cpus, context.Spec.MemoryMiB, context.Spec.Provider,
+            context.Shares, context.Spec.Ports, sshPort, record.StateDirectory, record.RuntimeDirectory, record.ConsoleLogPath);
+        using (context.Host.Progress.BeginStage($"Starting {record.Name} with {context.Provider.Name}"))
+        {
+            context.Running = await context.Provider.StartAsync(plan, context.Host, cancellationToken).ConfigureAwait(false);
+        }
+
+        context.Record = record with { SshPort = context.Running.Ssh.Port, ProviderData = context.Running.Handle.Data };
+        await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RecoverAsync(UpContext context, CancellationToken cancellationToken)
+    {
+        // A machine that never answered SSH is stopped: a failed up leaves no process. One that did (a provisioner
+        // failed) stays up for inspection.
+        if (context.Running is not null && !context.SshReady)
+        {
+            await context.Provider.StopAsync(context.Running.Handle, new StopOptions(Force: true, TimeSpan.Zero), context.Host, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal static string KnownHostsPath(UpContext context) => Path.Combine(context.StateDirectory, "known_hosts");
+}

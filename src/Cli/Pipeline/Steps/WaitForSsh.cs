@@ -1,0 +1,45 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Ssh;
+
+namespace Diskless.Cli.Pipeline.Steps;
+
+/// <summary>Waits for the guest's sshd (pinned host key) while watching the provider and the console for a failed boot.</summary>
+internal sealed class WaitForSsh : IStep<UpContext>
+{
+    public string Name => "wait for SSH";
+
+    public bool ShouldRun(UpContext context) => !context.AlreadyRunning;
+
+    public async Task RunAsync(UpContext context, CancellationToken cancellationToken)
+    {
+        var running = context.Running!;
+        var target = context.Keys.ToTarget(running.Ssh, context.Spec.Distro.User);
+        var elapsed = await SshReadiness.WaitAsync(
+            target,
+            context.Spec.BootTimeout,
+            ct => BootFailedAsync(context, running.Handle, ct),
+            context.Host.Progress,
+            cancellationToken,
+            ct => ConsoleLog.TailAsync(running.Handle.ConsoleLogPath, 30, ct)).ConfigureAwait(false);
+        context.SshReady = true;
+        context.Record = context.Record with { SetupComplete = true, LastBootSeconds = Math.Round(elapsed.TotalSeconds, 1) };
+        await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
+        context.Host.Progress.Info($"Machine '{context.Spec.Name}' is up: SSH answered {elapsed.TotalSeconds:F1} s after start (127.0.0.1:{running.Ssh.Port}).");
+    }
+
+    public Task RecoverAsync(UpContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static async Task<BootFailure?> BootFailedAsync(UpContext context, MachineHandle handle, CancellationToken cancellationToken)
+    {
+        var tail = await ConsoleLog.TailAsync(handle.ConsoleLogPath, 40, cancellationToken).ConfigureAwait(false);
+        if (BootDiagnostics.Recognize(tail) is { } recognised)
+        {
+            return recognised;
+        }
+
+        var status = await context.Provider.StatusAsync(handle, context.Host, cancellationToken).ConfigureAwait(false);
+        return status.State is MachineState.Running
+            ? null
+            : new BootFailure($"the virtual machine stopped while booting ({status.Detail ?? status.State.ToString()})", "read the console lines below; `diskless up --verbose` shows every command", tail);
+    }
+}

@@ -1,0 +1,58 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Plugins;
+using Diskless.Cli.Ssh;
+using Diskless.Cli.State;
+
+namespace Diskless.Cli.Pipeline;
+
+/// <summary>What the steps of up (and reload) read and produce, typed: no string-keyed bag.</summary>
+internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCatalog plugins, ProjectState project, UpOptions options)
+{
+    public MachineSpec Spec { get; } = spec;
+
+    public IHostServices Host { get; } = host;
+
+    public IPluginCatalog Plugins { get; } = plugins;
+
+    public ProjectState Project { get; } = project;
+
+    public UpOptions Options { get; } = options;
+
+    public IDistro Distro { get; set; } = null!;
+
+    public IProvider Provider { get; set; } = null!;
+
+    public string StateDirectory => Project.MachineStateDirectory(Spec.Name);
+
+    /// <summary>The machine's record; set by <see cref="Steps.LoadMachineRecord"/>.</summary>
+    public MachineRecord Record { get; set; } = null!;
+
+    /// <summary>True when this run created the machine (its first up): a failure before setup completes removes it.</summary>
+    public bool CreatedNow { get; set; }
+
+    /// <summary>True when the machine was already running at the start: nothing to boot.</summary>
+    public bool AlreadyRunning { get; set; }
+
+    public MachineKeySet Keys { get; set; } = null!;
+
+    public string? BaseDirectory { get; set; }
+
+    public IReadOnlyList<Share> Shares { get; set; } = [];
+
+    public RunningMachine? Running { get; set; }
+
+    /// <summary>Set once SSH answered: from then on a failure (a provisioner) leaves the machine up for inspection.</summary>
+    public bool SshReady { get; set; }
+
+    public string MachineDataDirectory => Path.Combine(Host.Paths.MachinesDirectory, Record.Id);
+
+    public string RootDirectory => Path.Combine(MachineDataDirectory, "root");
+
+    public Task SaveRecordAsync(CancellationToken cancellationToken) =>
+        MachineRecordStore.SaveAsync(StateDirectory, Record, cancellationToken);
+}
+
+/// <summary>How up was asked to run.</summary>
+/// <param name="Provision">Run provisioners even though they ran before (<c>--provision</c>).</param>
+/// <param name="Reconfigure">Configure the root again before booting (reload: Disklessfile changes take effect).</param>
+internal sealed record UpOptions(bool Provision = false, bool Reconfigure = false);

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Diskless.Abstractions;
+
+namespace Diskless.Cli.Ssh;
+
+/// <summary>Waits until a booting guest accepts an SSH login, failing fast when its console shows it cannot boot.</summary>
+public static class SshReadiness
+{
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan TcpTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SshTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Polls until <paramref name="target"/> accepts a login and runs <c>true</c>: a TCP connect first, then SSH. Between
+    /// attempts <paramref name="bootFailed"/> is asked whether the guest has failed (it has stopped, or its console shows
+    /// a panic); if so the wait ends at once with that failure. A host key mismatch is never retried. Returns how long
+    /// the guest took. <paramref name="consoleTail"/>, when given, supplies the console lines shown on a timeout.
+    /// </summary>
+    public static async Task<TimeSpan> WaitAsync(
+        SshTarget target,
+        TimeSpan timeout,
+        Func<CancellationToken, Task<BootFailure?>> bootFailed,
+        IProgressReporter progress,
+        CancellationToken cancellationToken,
+        Func<CancellationToken, Task<IReadOnlyList<string>>>? consoleTail = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(bootFailed);
+        ArgumentNullException.ThrowIfNull(progress);
+        var clock = Stopwatch.StartNew();
+        var delay = FirstDelay;
+        var attempts = 0;
+        string lastError = "no attempt finished";
+        using var stage = progress.BeginStage($"waiting for SSH on {target.Address}");
+        try
+        {
+            while (true)
+            {
+                attempts++;
+                var error = await TryOnceAsync(target, Remaining(timeout, clock), cancellationToken).ConfigureAwait(false);
+                if (error is null)
+                {
+                    progress.Verbose($"SSH answered on {target.Address} after {clock.Elapsed.TotalSeconds:0.0} s ({attempts} attempts)");
+                    return clock.Elapsed;
+                }
+
+                lastError = error;
+                stage.Update($"{clock.Elapsed.TotalSeconds:0} s: {error}");
+                if (await bootFailed(cancellationToken).ConfigureAwait(false) is { } failure)
+                {
+                    throw Failed(failure.Problem, failure.Hint, failure.LastLines);
+                }
+
+                if (clock.Elapsed >= timeout)
+                {
+                    var lines = consoleTail is null ? [] : await consoleTail(cancellationToken).ConfigureAwait(false);
+                    throw Failed(
+                        $"the guest did not answer SSH on {target.Address} within {timeout.TotalSeconds:0} s (last error: {lastError})",
+                        "The console log shows how far it booted; without KVM a boot takes 30-60 s, so a longer --timeout may help.",
+                        lines);
+                }
+
+                await Task.Delay(Min(delay, Remaining(timeout, clock)), cancellationToken).ConfigureAwait(false);
+                delay = Min(delay * 1.6, MaxDelay);
+            }
+        }
+        catch
+        {
+            stage.Fail();
+            throw;
+        }
+    }
+
+    /// <summary>One attempt; null when the guest logged us in and ran <c>true</c>, else why not.</summary>
+    private static async Task<string?> TryOnceAsync(SshTarget target, TimeSpan remaining, CancellationToken cancellationToken)
+    {
+        // A bare TCP connect is cheap and tells "nothing listening yet" apart from SSH trouble.
+        using (var tcp = new TcpClient())
+        using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            attempt.CancelAfter(Min(TcpTimeout, remaining));
+            try
+            {
+                await tcp.ConnectAsync(target.Endpoint.Host, target.Endpoint.Port, attempt.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return "TCP connect timed out";
+            }
+            catch (SocketException e)
+            {
+                return e.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : e.Message;
+            }
+        }
+
+        try
+        {
+            using var session = await SshConnector.ConnectAsync(target, Min(SshTimeout, remaining + TimeSpan.FromSeconds(1)), cancellationToken).ConfigureAwait(false);
+            var exit = await session.ExecAsync("true", null, null, cancellationToken).ConfigureAwait(false);
+            return exit == 0 ? null : $"`true` exited with {exit}";
+        }
+        catch (HostKeyMismatchException)
+        {
+            throw;
+        }
+        catch (DisklessException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static DisklessException Failed(string problem, string hint, IReadOnlyList<string> lines)
+    {
+        var message = lines.Count == 0
+            ? problem
+            : problem + "\nlast console lines:\n" + string.Join('\n', lines.Select(l => "  " + l));
+        return new DisklessException(message, hint, ExitCodes.BootFailed);
+    }
+
+    private static TimeSpan Remaining(TimeSpan timeout, Stopwatch clock) =>
+        timeout - clock.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using System.Text;
+using Diskless.Abstractions;
+
+namespace Diskless.Cli.State;
+
+/// <summary>
+/// Complete base root filesystems in the data dir, one folder per key. A base is built in the temp area and
+/// renamed into place only when complete, so the cache never holds a half-built base; a failed or interrupted
+/// build is removed, and leftovers of a crashed one are removed by the next build of the same key.
+/// </summary>
+internal sealed class BaseCache(IHostServices host)
+{
+    /// <summary>
+    /// The cache key: distro, release and a hash of everything that changes the result (mirror, architecture,
+    /// package set, options, plugin version). Readable in a listing, unique in content.
+    /// </summary>
+    public static string KeyFor(BaseSpec spec, string pluginVersion)
+    {
+        var canonical = new StringBuilder()
+            .Append("distro=").Append(spec.Distro).Append('\n')
+            .Append("release=").Append(spec.Release).Append('\n')
+            .Append("mirror=").Append(spec.Mirror).Append('\n')
+            .Append("architecture=").Append(spec.Architecture).Append('\n')
+            .Append("packages=").AppendJoin(',', spec.Packages.Order(StringComparer.Ordinal)).Append('\n');
+        foreach (var (key, value) in spec.Options.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            canonical.Append("option.").Append(key).Append('=').Append(value).Append('\n');
+        }
+
+        canonical.Append("plugin=").Append(pluginVersion).Append('\n');
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))[..16];
+        return $"{spec.Distro}-{spec.Release}-{spec.Architecture}-{hash}";
+    }
+
+    public static string PluginVersion(IDistro distro) =>
+        distro.GetType().Assembly.GetName().Version?.ToString() ?? "0";
+
+    public string PathFor(string key) => Path.Combine(host.Paths.BasesDirectory, key);
+
+    /// <summary>Returns the base's folder, building it first when the cache lacks it.</summary>
+    public async Task<string> EnsureAsync(IDistro distro, BaseSpec spec, CancellationToken cancellationToken)
+    {
+        var key = KeyFor(spec, PluginVersion(distro));
+        var final = PathFor(key);
+        if (Directory.Exists(final))
+        {
+            host.Progress.Info($"Using cached base {key}");
+            return final;
+        }
+
+        DataDirectory.EnsureCreated(host.Paths);
+        Directory.CreateDirectory(host.Paths.BasesDirectory);
+        // Two machines needing one base build it once: the second waits for the first's lock, then finds it.
+        var lockDirectory = Directory.CreateDirectory(Path.Combine(host.Paths.BasesDirectory, ".locks", key)).FullName;
+        await using (await WaitForBuildLockAsync(lockDirectory, key, cancellationToken).ConfigureAwait(false))
+        {
+            if (Directory.Exists(final))
+            {
+                return final;
+            }
+
+            await RemoveLeftoversAsync(key, cancellationToken).ConfigureAwait(false);
+            var temp = Path.Combine(host.Paths.TempDirectory, $"{key}.{Guid.NewGuid().ToString("n")[..8]}");
+            Directory.CreateDirectory(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            try
+            {
+                using (var stage = host.Progress.BeginStage($"Building base {key}"))
+                {
+                    try
+                    {
+                        await distro.BuildBaseAsync(spec, temp, host, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        stage.Fail();
+                        throw;
+                    }
+                }
+
+                Directory.Move(temp, final);
+                return final;
+            }
+            catch
+            {
+                await FolderRemover.RemoveAsync(temp, host.Paths.TempDirectory, host.Commands, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    private async Task<MachineLock> WaitForBuildLockAsync(string lockDirectory, string key, CancellationToken cancellationToken)
+    {
+        var told = false;
+        while (true)
+        {
+            try
+            {
+                return await MachineLock.AcquireAsync(lockDirectory, $"diskless: build base {key}", cancellationToken).ConfigureAwait(false);
+            }
+            catch (DisklessException e) when (e.ExitCode == ExitCodes.Locked)
+            {
+                if (!told)
+                {
+                    host.Progress.Info($"Waiting for another diskless command that is building base {key}: {e.Message}");
+                    told = true;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RemoveLeftoversAsync(string key, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(host.Paths.TempDirectory))
+        {
+            Directory.CreateDirectory(host.Paths.TempDirectory);
+            return;
+        }
+
+        foreach (var leftover in Directory.EnumerateDirectories(host.Paths.TempDirectory, key + ".*"))
+        {
+            host.Progress.Info($"Removing a half-built base left by an interrupted run: {leftover}");
+            await FolderRemover.RemoveAsync(leftover, host.Paths.TempDirectory, host.Commands, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

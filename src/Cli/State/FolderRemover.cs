@@ -1,0 +1,123 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Processes;
+
+namespace Diskless.Cli.State;
+
+/// <summary>
+/// Removes a machine's folder for <c>destroy</c> and for failed first <c>up</c>s — and only that folder: never one
+/// outside the allowed parent, never through a link, never into another filesystem mounted inside it.
+/// </summary>
+public static class FolderRemover
+{
+    private const int UnmountRounds = 5;
+
+    /// <summary>
+    /// Removes <paramref name="folder"/>, which must lie strictly inside <paramref name="mustBeUnder"/> once the links of
+    /// its parent folders are resolved (the folder itself, if a link, is removed as a link). Anything mounted under it is
+    /// unmounted first; if something stays mounted, nothing is deleted.
+    /// </summary>
+    public static async Task<FolderRemoval> RemoveAsync(string folder, string mustBeUnder, ICommandRunner runner, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentException.ThrowIfNullOrEmpty(mustBeUnder);
+        ArgumentNullException.ThrowIfNull(runner);
+        var target = RealPath.Resolve(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), followLast: false);
+        var limit = RealPath.Resolve(mustBeUnder);
+        if (!RealPath.IsStrictlyUnder(target, limit))
+        {
+            throw new DisklessException(
+                $"refusing to remove {folder}: it is not inside {mustBeUnder}",
+                "this is a bug or a tampered machine.json; remove the folder by hand if you are sure");
+        }
+
+        var entry = new FileInfo(target);
+        if (entry.LinkTarget is not null)
+        {
+            entry.Delete();
+            return new FolderRemoval(target, RemovalMethod.SymbolicLink, []);
+        }
+
+        if (!Directory.Exists(target))
+        {
+            return new FolderRemoval(target, RemovalMethod.NothingThere, []);
+        }
+
+        var unmounted = await UnmountEverythingUnderAsync(target, runner, cancellationToken).ConfigureAwait(false);
+        if (await Btrfs.IsSubvolumeAsync(target, runner, cancellationToken).ConfigureAwait(false)
+            && await TryDeleteSubvolumeAsync(target, runner, cancellationToken).ConfigureAwait(false))
+        {
+            return new FolderRemoval(target, RemovalMethod.BtrfsSubvolume, unmounted);
+        }
+
+        // rm does not follow links, and --one-file-system keeps it out of anything mounted after our check.
+        await runner.RunAsync(
+            new CommandSpec("rm", "-rf", "--one-file-system", "--", target) { RequiresRoot = true, Description = "remove " + target },
+            cancellationToken).ConfigureAwait(false);
+        return new FolderRemoval(target, RemovalMethod.Removed, unmounted);
+    }
+
+    private static async Task<IReadOnlyList<string>> UnmountEverythingUnderAsync(string target, ICommandRunner runner, CancellationToken cancellationToken)
+    {
+        var unmounted = new List<string>();
+        for (var round = 0; round < UnmountRounds; round++)
+        {
+            var mounts = MountTable.Under(target);
+            if (mounts.Count == 0)
+            {
+                return unmounted;
+            }
+
+            // Slaves first: unmounting a shared copy of /dev/pts would otherwise unmount the host's own.
+            foreach (var top in mounts.Where(m => !mounts.Any(o => RealPath.IsStrictlyUnder(m.MountPoint, o.MountPoint))).Select(m => m.MountPoint).Distinct())
+            {
+                await TryRunAsync(Root("mount", "--make-rslave", top), runner, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var mount in mounts)
+            {
+                if (!MountTable.Under(mount.MountPoint).Any(m => m.MountPoint == mount.MountPoint))
+                {
+                    continue;
+                }
+
+                if (!await TryRunAsync(Root("umount", "-R", mount.MountPoint), runner, cancellationToken).ConfigureAwait(false))
+                {
+                    await TryRunAsync(Root("umount", "-R", "-l", mount.MountPoint), runner, cancellationToken).ConfigureAwait(false);
+                }
+
+                unmounted.Add(mount.MountPoint);
+            }
+        }
+
+        var left = MountTable.Under(target);
+        if (left.Count > 0)
+        {
+            throw new DisklessException(
+                $"{target} still has mounts inside: {string.Join(", ", left.Select(m => m.MountPoint))}; nothing was deleted",
+                $"find what holds them with `fuser -vm {left[0].MountPoint}`, unmount them, then run the command again");
+        }
+
+        return unmounted;
+    }
+
+    private static async Task<bool> TryDeleteSubvolumeAsync(string target, ICommandRunner runner, CancellationToken cancellationToken)
+    {
+        // A subvolume holding nested subvolumes refuses deletion; rm then takes what it can reach.
+        return await TryRunAsync(Root("btrfs", "subvolume", "delete", target), runner, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> TryRunAsync(CommandSpec command, ICommandRunner runner, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (CommandFailedException)
+        {
+            return false;
+        }
+    }
+
+    private static CommandSpec Root(string program, params string[] arguments) => new(program, arguments) { RequiresRoot = true };
+}

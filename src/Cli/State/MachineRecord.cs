@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using Diskless.Abstractions;
+
+namespace Diskless.Cli.State;
+
+/// <summary>What Diskless remembers about one machine between commands: <c>.diskless/machines/&lt;name&gt;/machine.json</c>.</summary>
+public sealed record MachineRecord
+{
+    /// <summary>Random and unique (12 hex digits); names the root folder and the runtime folder.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The machine's name from the Disklessfile.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The provider plugin that runs it ("qemu", "libvirt").</summary>
+    public required string Provider { get; init; }
+
+    /// <summary>The distro plugin that built it ("debian", "arch").</summary>
+    public required string Distro { get; init; }
+
+    /// <summary>When the machine was first created.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>
+    /// True once the first <c>up</c> got the machine running; until then a failed <c>up</c> removes it again, after
+    /// that it is left for inspection.
+    /// </summary>
+    public bool SetupComplete { get; init; }
+
+    /// <summary>The cache key of the base root filesystem it was cloned from.</summary>
+    public string? BaseKey { get; init; }
+
+    /// <summary>The machine's root filesystem folder, in the data dir.</summary>
+    public required string RootPath { get; init; }
+
+    /// <summary>How the root folder reaches the guest, chosen at creation (or changed by reload).</summary>
+    public ShareTransport RootTransport { get; init; }
+
+    /// <summary>What to boot, as the distro plugin configured it; null until configured.</summary>
+    public BootArtifacts? Artifacts { get; init; }
+
+    /// <summary>The host port forwarded to the guest's SSH port; null before the first start.</summary>
+    public int? SshPort { get; init; }
+
+    /// <summary>The provider's own notes (<see cref="MachineHandle.Data"/>): pids, socket paths, domain name.</summary>
+    public IReadOnlyDictionary<string, string> ProviderData { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The machine's folder under the project's .diskless/.</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>The machine's socket folder.</summary>
+    public required string RuntimeDirectory { get; init; }
+
+    /// <summary>The serial console log.</summary>
+    public required string ConsoleLogPath { get; init; }
+
+    /// <summary>True once the provisioners ran successfully.</summary>
+    public bool Provisioned { get; init; }
+
+    /// <summary>A description of each provisioner that ran, in order.</summary>
+    public IReadOnlyList<string> ProvisionedWith { get; init; } = [];
+
+    /// <summary>How long the last boot took until SSH answered, in seconds.</summary>
+    public double? LastBootSeconds { get; init; }
+
+    /// <summary>A fresh random machine id: 12 lowercase hex digits.</summary>
+    public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    /// <summary>The handle a provider needs to find this machine again.</summary>
+    public MachineHandle ToHandle() => new(Name, Id, StateDirectory, RuntimeDirectory, ConsoleLogPath, ProviderData);
+}

@@ -1,0 +1,242 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Processes;
+using Diskless.Testing;
+
+namespace Diskless.Cli.Tests.Processes;
+
+public sealed class CliWrapCommandRunnerTests
+{
+    private readonly RecordingProgress _progress = new();
+
+    private CliWrapCommandRunner Runner(CommandRunnerOptions? options = null) => new(_progress, options);
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_failing_command_raises_its_exit_code_and_the_tail_of_its_output()
+    {
+        var command = new CommandSpec("/bin/sh", "-c", "echo out; echo err >&2; exit 3") { Description = "a failing script" };
+
+        var error = await Assert.ThrowsAsync<CommandFailedException>(() => Runner().RunAsync(command, CancellationToken.None));
+
+        Assert.Equal(3, error.CommandExitCode);
+        Assert.Equal(ExitCodes.ExternalToolFailed, error.ExitCode);
+        Assert.Equal(["err", "out"], error.OutputTail.Order(StringComparer.Ordinal));
+        Assert.Same(command, error.Command);
+        Assert.Contains("a failing script", error.Message, StringComparison.Ordinal);
+        Assert.Contains("exit code 3", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task The_output_tail_keeps_only_the_last_lines()
+    {
+        var command = new CommandSpec("/bin/sh", "-c", "i=1; while [ $i -le 100 ]; do echo line$i; i=$((i+1)); done; exit 1");
+
+        var error = await Assert.ThrowsAsync<CommandFailedException>(() => Runner().RunAsync(command, CancellationToken.None));
+
+        Assert.Equal(40, error.OutputTail.Count);
+        Assert.Equal("line61", error.OutputTail[0]);
+        Assert.Equal("line100", error.OutputTail[^1]);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task An_allowed_exit_code_returns_the_separate_outputs()
+    {
+        var command = new CommandSpec("/bin/sh", "-c", "printf 'a\\nb'; echo e >&2; exit 2") { SuccessExitCodes = [0, 2] };
+
+        var result = await Runner().RunAsync(command, CancellationToken.None);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("a\nb", result.StandardOutput);
+        Assert.Equal("e\n", result.StandardError);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Arguments_reach_the_program_unchanged_without_a_shell()
+    {
+        var command = new CommandSpec("printf", "%s|", "two words", "$HOME", "it's", "*");
+
+        var result = await Runner().RunAsync(command, CancellationToken.None);
+
+        Assert.Equal("two words|$HOME|it's|*|", result.StandardOutput);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Environment_working_directory_and_standard_input_are_passed()
+    {
+        var folder = Directory.CreateTempSubdirectory("diskless-runner-").FullName;
+        try
+        {
+            var command = new CommandSpec("/bin/sh", "-c", "echo \"$GREETING\"; pwd; cat; echo \"${HOME-unset}\"")
+            {
+                Environment = new Dictionary<string, string?> { ["GREETING"] = "hello", ["HOME"] = null },
+                WorkingDirectory = folder,
+                StandardInput = "from stdin\n",
+            };
+
+            var result = await Runner().RunAsync(command, CancellationToken.None);
+
+            Assert.Equal($"hello\n{folder}\nfrom stdin\nunset\n", result.StandardOutput);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Every_output_line_is_streamed_to_the_callback()
+    {
+        var lines = new List<string>();
+        var command = new CommandSpec("/bin/sh", "-c", "echo one; echo two >&2; echo three")
+        {
+            OnOutputLine = line => { lock (lines) { lines.Add(line); } },
+        };
+
+        await Runner().RunAsync(command, CancellationToken.None);
+
+        Assert.Equal(["one", "three", "two"], lines.Order(StringComparer.Ordinal));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Commands_and_their_output_are_logged_when_verbose()
+    {
+        var progress = new VerboseProgress();
+        var runner = new CliWrapCommandRunner(progress);
+
+        await runner.RunAsync(new CommandSpec("/bin/sh", "-c", "echo 'hi there'"), CancellationToken.None);
+
+        Assert.Equal(["$ /bin/sh -c 'echo '\\''hi there'\\'''", "hi there"], progress.Lines);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_missing_program_names_the_package_that_installs_it()
+    {
+        var runner = Runner(new CommandRunnerOptions { FindExecutable = _ => null });
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() =>
+            runner.RunAsync(new CommandSpec("qemu-system-x86_64", "-version"), CancellationToken.None));
+
+        Assert.Equal("qemu-system-x86_64 is not installed", error.Message);
+        Assert.Equal("apt-get install -y qemu-system-x86", error.Hint);
+        Assert.Equal(ExitCodes.NotAvailable, error.ExitCode);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_program_absent_from_the_path_is_reported_as_not_installed()
+    {
+        var error = await Assert.ThrowsAsync<DisklessException>(() =>
+            Runner().RunAsync(new CommandSpec("debootstrap-that-does-not-exist"), CancellationToken.None));
+
+        Assert.Equal("debootstrap-that-does-not-exist is not installed", error.Message);
+        Assert.NotNull(error.Hint);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Cancellation_interrupts_the_program_and_leaves_no_process()
+    {
+        var pid = new TaskCompletionSource<int>();
+        var command = new CommandSpec("/bin/sh", "-c", "echo $$; exec sleep 60") { OnOutputLine = l => pid.TrySetResult(int.Parse(l, System.Globalization.CultureInfo.InvariantCulture)) };
+        using var cancel = new CancellationTokenSource();
+        var run = Runner().RunAsync(command, cancel.Token);
+        var sleepPid = await pid.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var started = DateTime.UtcNow;
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3), "SIGINT should stop sleep at once");
+        Assert.True(await ProcessTable.WaitForExitAsync(sleepPid, TimeSpan.FromSeconds(2), CancellationToken.None));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_program_that_ignores_the_interrupt_is_killed_after_the_grace_period()
+    {
+        var pid = new TaskCompletionSource<int>();
+        var command = new CommandSpec("/bin/sh", "-c", "trap '' INT; echo $$; exec sleep 60") { OnOutputLine = l => pid.TrySetResult(int.Parse(l, System.Globalization.CultureInfo.InvariantCulture)) };
+        using var cancel = new CancellationTokenSource();
+        var run = Runner(new CommandRunnerOptions { InterruptGracePeriod = TimeSpan.FromSeconds(1) }).RunAsync(command, cancel.Token);
+        var sleepPid = await pid.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.True(await ProcessTable.WaitForExitAsync(sleepPid, TimeSpan.FromSeconds(2), CancellationToken.None));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Root_commands_go_through_sudo_when_not_root_and_say_so_once()
+    {
+        var folder = Directory.CreateTempSubdirectory("diskless-sudo-").FullName;
+        try
+        {
+            // A stand-in sudo that records its arguments and runs the rest.
+            var fakeSudo = Path.Combine(folder, "sudo");
+            await File.WriteAllTextAsync(fakeSudo, "#!/bin/sh\nprintf 'sudo %s\\n' \"$*\"\nshift\nexec \"$@\"\n");
+            File.SetUnixFileMode(fakeSudo, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var runner = Runner(new CommandRunnerOptions
+            {
+                RunningAsRoot = false,
+                FindExecutable = name => name == "sudo" ? fakeSudo : ExecutableFinder.Find(name),
+            });
+            var command = new CommandSpec("printf", "%s\\n", "$X") { RequiresRoot = true, Environment = new Dictionary<string, string?> { ["X"] = "1" } };
+
+            var first = await runner.RunAsync(command, CancellationToken.None);
+            await runner.RunAsync(command, CancellationToken.None);
+
+            Assert.Equal($"sudo -n env X=1 {ExecutableFinder.Find("printf")} %s\\n $X\n$X\n", first.StandardOutput);
+            Assert.Equal(["info: running printf as root through sudo"], _progress.Lines.Where(l => l.StartsWith("info:", StringComparison.Ordinal)));
+            Assert.Equal(2, _progress.Lines.Count(l => l == "verbose: $ sudo -n printf '%s\\n' '$X'"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Root_commands_without_sudo_fail_naming_sudo()
+    {
+        var runner = Runner(new CommandRunnerOptions
+        {
+            RunningAsRoot = false,
+            FindExecutable = name => name == "sudo" ? null : ExecutableFinder.Find(name),
+        });
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() =>
+            runner.RunAsync(new CommandSpec("mount") { RequiresRoot = true }, CancellationToken.None));
+
+        Assert.Contains("sudo is not installed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("mount", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_root_command_runs_directly_when_already_root()
+    {
+        var runner = Runner(new CommandRunnerOptions { RunningAsRoot = true, FindExecutable = name => name == "sudo" ? null : ExecutableFinder.Find(name) });
+
+        var result = await runner.RunAsync(new CommandSpec("echo", "ok") { RequiresRoot = true }, CancellationToken.None);
+
+        Assert.Equal("ok\n", result.StandardOutput);
+        Assert.Equal(["verbose: $ echo ok"], _progress.Lines);
+    }
+
+    private sealed class VerboseProgress : IProgressReporter
+    {
+        public List<string> Lines { get; } = [];
+
+        public bool IsVerbose => true;
+
+        public IProgressStage BeginStage(string title) => throw new NotSupportedException();
+
+        public void Info(string message) => Lines.Add("info: " + message);
+
+        public void Warn(string message) => Lines.Add("warn: " + message);
+
+        public void Verbose(string message)
+        {
+            lock (Lines)
+            {
+                Lines.Add(message);
+            }
+        }
+    }
+}

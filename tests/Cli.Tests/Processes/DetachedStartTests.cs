@@ -1,0 +1,83 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Processes;
+using Diskless.Testing;
+
+namespace Diskless.Cli.Tests.Processes;
+
+public sealed class DetachedStartTests
+{
+    [Fact(Timeout = 30_000)]
+    public async Task A_detached_helper_reports_its_own_pid_and_keeps_running()
+    {
+        var folder = Directory.CreateTempSubdirectory("diskless-detached-").FullName;
+        var runner = new CliWrapCommandRunner(new RecordingProgress());
+        var pid = 0;
+        try
+        {
+            var log = Path.Combine(folder, "helper.log");
+
+            pid = await runner.StartDetachedAsync(new CommandSpec("sleep", "30"), log, CancellationToken.None);
+            await Task.Delay(300);
+
+            Assert.True(ProcessTable.IsAlive(pid));
+            Assert.Equal("sleep", (await File.ReadAllTextAsync($"/proc/{pid}/comm")).Trim());
+            Assert.Equal(ExecutableFinder.Find("sleep") + "\030\0", await File.ReadAllTextAsync($"/proc/{pid}/cmdline"));
+            Assert.NotEqual(GetSessionId(Environment.ProcessId), GetSessionId(pid));
+            Assert.Equal(pid, GetSessionId(pid));
+            Assert.True(File.Exists(log));
+        }
+        finally
+        {
+            if (pid > 0)
+            {
+                await ProcessTable.SignalAsync(pid, ProcessSignal.Kill, runner, CancellationToken.None);
+                Assert.True(await ProcessTable.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), CancellationToken.None));
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_detached_helper_appends_its_output_to_the_log()
+    {
+        var folder = Directory.CreateTempSubdirectory("diskless-detached-").FullName;
+        try
+        {
+            var log = Path.Combine(folder, "logs", "helper.log");
+            Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+            await File.WriteAllTextAsync(log, "earlier\n");
+            var runner = new CliWrapCommandRunner(new RecordingProgress());
+
+            var pid = await runner.StartDetachedAsync(
+                new CommandSpec("/bin/sh", "-c", "echo \"out $V\"; echo err >&2; read x || echo eof") { Environment = new Dictionary<string, string?> { ["V"] = "1" } },
+                log,
+                CancellationToken.None);
+
+            Assert.True(await ProcessTable.WaitForExitAsync(pid, TimeSpan.FromSeconds(10), CancellationToken.None));
+            Assert.Equal("earlier\nout 1\nerr\neof\n", await File.ReadAllTextAsync(log));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Signalling_a_process_that_is_gone_reports_false()
+    {
+        var runner = new CliWrapCommandRunner(new RecordingProgress());
+        var result = await runner.RunAsync(new CommandSpec("/bin/sh", "-c", "echo $$"), CancellationToken.None);
+        var deadPid = int.Parse(result.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.False(ProcessTable.IsAlive(deadPid));
+        Assert.False(await ProcessTable.SignalAsync(deadPid, ProcessSignal.Terminate, runner, CancellationToken.None));
+    }
+
+    private static int GetSessionId(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

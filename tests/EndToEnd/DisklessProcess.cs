@@ -1,0 +1,59 @@
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace Diskless.EndToEnd;
+
+/// <summary>What one run of the real diskless program printed.</summary>
+public sealed record CliRun(int ExitCode, string Stdout, string Stderr, TimeSpan Duration)
+{
+    public override string ToString() => $"exit {ExitCode} after {Duration.TotalSeconds:F1}s\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>Runs the built diskless program as a user would, in a project folder, with its own data dir.</summary>
+public static class DisklessProcess
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
+    public static string Program => Path.Combine(RepoRoot, "artifacts", "diskless", Configuration, "diskless");
+
+    /// <summary>The data dir the end-to-end tests share, kept between runs so the base is built once.</summary>
+    public static string DataDirectory =>
+        Path.Combine(Environment.GetEnvironmentVariable("DISKLESS_TEST_HOME") ?? "/var/tmp/diskless-test-home", "e2e");
+
+    public static async Task<CliRun> RunAsync(string projectDirectory, TimeSpan timeout, params string[] arguments)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var started = DateTime.UtcNow;
+        var result = await CliWrap.Cli.Wrap(Program)
+            .WithArguments(arguments)
+            .WithWorkingDirectory(projectDirectory)
+            .WithEnvironmentVariables(env => env.Set("DISKLESS_HOME", DataDirectory))
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
+            .ExecuteAsync(CancellationToken.None, cts.Token);
+        return new CliRun(result.ExitCode, stdout.ToString(), stderr.ToString(), DateTime.UtcNow - started);
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Diskless.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Diskless.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Sockets;
+using Diskless.Testing;
+using Xunit.Abstractions;
+
+namespace Diskless.EndToEnd;
+
+/// <summary>
+/// One real machine per transport, brought up once with `diskless up` and shared by every test of the class:
+/// a TCG boot costs 30-45 s, so each scenario boots once and asserts many things against that machine.
+/// </summary>
+public abstract class MachineFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan FirstUpTimeout = TimeSpan.FromMinutes(20);
+
+    protected MachineFixture(string transport)
+    {
+        Transport = transport;
+        ProjectDirectory = Directory.CreateTempSubdirectory($"diskless-e2e-{transport}-").FullName;
+        HttpPort = FreePort();
+    }
+
+    public string Transport { get; }
+
+    public string ProjectDirectory { get; }
+
+    public int HttpPort { get; }
+
+    public CliRun? FirstUp { get; private set; }
+
+    /// <summary>Why the machine could not be brought up (then every test fails with this), or null.</summary>
+    public string? SetupFailure { get; private set; }
+
+    public string SyncedFolder => Path.Combine(ProjectDirectory, "shared");
+
+    public async Task InitializeAsync()
+    {
+        if (Prerequisites.Missing(root: true, ["qemu-system-x86_64", "debootstrap", "ssh"]) is { } missing)
+        {
+            SetupFailure = missing;
+            return;
+        }
+
+        Directory.CreateDirectory(SyncedFolder);
+        await File.WriteAllTextAsync(Path.Combine(SyncedFolder, "from-host.txt"), "written on the host\n");
+        await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Disklessfile"), Disklessfile());
+        FirstUp = await RunAsync(FirstUpTimeout, "up");
+        if (FirstUp.ExitCode != 0)
+        {
+            SetupFailure = "diskless up failed: " + FirstUp;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        // Whatever the tests did, leave no machine behind.
+        await RunAsync(TimeSpan.FromMinutes(3), "destroy", "--force");
+        Directory.Delete(ProjectDirectory, recursive: true);
+    }
+
+    public Task<CliRun> RunAsync(TimeSpan timeout, params string[] arguments) =>
+        DisklessProcess.RunAsync(ProjectDirectory, timeout, arguments);
+
+    public Task<CliRun> SshAsync(string command) =>
+        RunAsync(TimeSpan.FromMinutes(2), "ssh", "-c", command);
+
+    public void EnsureUp(ITestOutputHelper output)
+    {
+        if (FirstUp is not null)
+        {
+            output.WriteLine($"first up ({Transport}): {FirstUp.Duration.TotalSeconds:F1}s");
+        }
+
+        Assert.True(SetupFailure is null, SetupFailure);
+    }
+
+    private string Disklessfile() => $"""
+        name = "e2e-{Transport}"
+        cpus = 2
+        memory = "1GiB"
+
+        [distro]
+        name = "debian"
+        release = "bookworm"
+        packages = ["busybox"]
+
+        [share]
+        transport = "{Transport}"
+
+        [[synced_folders]]
+        host = "shared"
+        guest = "/project"
+
+        [[ports]]
+        host = {HttpPort}
+        guest = 80
+
+        [[provision]]
+        shell = "echo provisioned >> /var/log/provision-count; mkdir -p /srv/www; echo 'hello over {Transport}' > /srv/www/index.html"
+
+        [[provision]]
+        shell = "systemd-run --unit www /bin/busybox httpd -f -p 80 -h /srv/www"
+        """;
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public sealed class VirtioFsMachine() : MachineFixture("virtiofs");
+
+public sealed class NinePMachine() : MachineFixture("9p");

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace Diskless.EndToEnd;
+
+/// <summary>
+/// What a user does with a machine, asserted against one real boot per transport. The lifecycle test (halt, up
+/// again, destroy) runs last.
+/// </summary>
+public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHelper output)
+    where TFixture : MachineFixture
+{
+    protected TFixture Machine => machine;
+
+    [Fact, Order(1)]
+    public async Task Up_boots_the_root_folder_over_the_chosen_transport()
+    {
+        machine.EnsureUp(output);
+
+        var run = await machine.SshAsync("cat /proc/cmdline; findmnt -no FSTYPE,SOURCE /");
+
+        output.WriteLine(run.ToString());
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"rootfstype={machine.Transport}", run.Stdout, StringComparison.Ordinal);
+        Assert.Matches($@"(?m)^{machine.Transport}\s+rootfs\s*$", run.Stdout);
+    }
+
+    [Fact, Order(2)]
+    public async Task Provisioners_ran_once_in_order()
+    {
+        machine.EnsureUp(output);
+
+        var run = await machine.SshAsync("cat /var/log/provision-count; cat /srv/www/index.html");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal($"provisioned\nhello over {machine.Transport}\n", run.Stdout);
+    }
+
+    [Fact, Order(3)]
+    public async Task Ssh_c_exits_with_the_remote_exit_code_and_streams_both_outputs()
+    {
+        machine.EnsureUp(output);
+
+        var run = await machine.SshAsync("echo out; echo err >&2; exit 7");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Equal("out\n", run.Stdout);
+        Assert.Contains("err", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact, Order(4)]
+    public async Task A_synced_folder_carries_files_both_ways()
+    {
+        machine.EnsureUp(output);
+
+        var read = await machine.SshAsync("cat /project/from-host.txt && echo 'written in the guest' > /project/from-guest.txt");
+
+        Assert.Equal(0, read.ExitCode);
+        Assert.Equal("written on the host\n", read.Stdout);
+        Assert.Equal("written in the guest\n", await File.ReadAllTextAsync(Path.Combine(machine.SyncedFolder, "from-guest.txt")));
+    }
+
+    [Fact, Order(5)]
+    public async Task A_forwarded_port_reaches_a_server_in_the_guest()
+    {
+        machine.EnsureUp(output);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+
+        var body = "";
+        for (var attempt = 0; attempt < 20 && body.Length == 0; attempt++)
+        {
+            try
+            {
+                body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{machine.HttpPort}/"));
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        Assert.Equal($"hello over {machine.Transport}\n", body);
+    }
+
+    [Fact, Order(6)]
+    public async Task The_guest_root_is_a_host_folder_and_a_file_deleted_in_the_guest_frees_host_space_at_once()
+    {
+        machine.EnsureUp(output);
+        var rootPath = (await StatusAsync()).GetProperty("rootPath").GetString()!;
+        Assert.Equal($"e2e-{machine.Transport}\n", await File.ReadAllTextAsync(Path.Combine(rootPath, "etc", "hostname")));
+        var hostFile = Path.Combine(rootPath, "var", "tmp", "big");
+
+        var write = await machine.SshAsync("dd if=/dev/urandom of=/var/tmp/big bs=1M count=32 status=none && sync");
+        Assert.Equal(0, write.ExitCode);
+        Assert.Equal(32L * 1024 * 1024, new FileInfo(hostFile).Length);
+        var remove = await machine.SshAsync("rm /var/tmp/big && sync");
+
+        Assert.Equal(0, remove.ExitCode);
+        Assert.False(File.Exists(hostFile));
+    }
+
+    [Fact, Order(7)]
+    public async Task Ssh_config_logs_in_with_strict_checking_of_the_pinned_host_key()
+    {
+        machine.EnsureUp(output);
+        var config = await machine.RunAsync(TimeSpan.FromSeconds(30), "ssh-config");
+        Assert.Equal(0, config.ExitCode);
+        var configFile = Path.Combine(machine.ProjectDirectory, "ssh_config");
+        await File.WriteAllTextAsync(configFile, config.Stdout);
+
+        var ssh = await CliWrap.Cli.Wrap("ssh")
+            .WithArguments(["-F", configFile, "-o", "BatchMode=yes", $"e2e-{machine.Transport}", "hostname"])
+            .WithValidation(CliWrap.CommandResultValidation.None)
+            .RunWithTimeoutAsync();
+
+        Assert.Contains("StrictHostKeyChecking yes", config.Stdout, StringComparison.Ordinal);
+        Assert.Equal((0, $"e2e-{machine.Transport}\n"), (ssh.ExitCode, ssh.StandardOutput));
+    }
+
+    [Fact, Order(8)]
+    public async Task Status_reports_the_running_machine_with_its_ports()
+    {
+        machine.EnsureUp(output);
+
+        var status = await StatusAsync();
+
+        Assert.Equal("running", status.GetProperty("state").GetString());
+        Assert.Contains(status.GetProperty("ports").EnumerateArray(), p => p.GetProperty("host").GetInt32() == machine.HttpPort);
+    }
+
+    [Fact, Order(100)]
+    public async Task Halt_leaves_no_process_up_again_reuses_the_machine_and_destroy_removes_it()
+    {
+        machine.EnsureUp(output);
+        var status = await StatusAsync();
+        var id = status.GetProperty("id").GetString()!;
+        var rootPath = status.GetProperty("rootPath").GetString()!;
+
+        var halt = await machine.RunAsync(TimeSpan.FromMinutes(3), "halt");
+        output.WriteLine(halt.ToString());
+        Assert.Equal(0, halt.ExitCode);
+        Assert.Empty(ProcessesMentioning(id));
+        Assert.Equal("stopped", (await StatusAsync()).GetProperty("state").GetString());
+
+        var up = await machine.RunAsync(TimeSpan.FromMinutes(5), "up");
+        output.WriteLine(up.ToString());
+        Assert.Equal(0, up.ExitCode);
+        Assert.DoesNotContain("debootstrap", up.Stdout + up.Stderr, StringComparison.OrdinalIgnoreCase);
+        var count = await machine.SshAsync("cat /var/log/provision-count");
+        Assert.Equal("provisioned\n", count.Stdout);
+
+        var destroy = await machine.RunAsync(TimeSpan.FromMinutes(3), "destroy", "--force");
+        output.WriteLine(destroy.ToString());
+        Assert.Equal(0, destroy.ExitCode);
+        Assert.Empty(ProcessesMentioning(id));
+        Assert.False(Directory.Exists(rootPath));
+        Assert.False(Directory.Exists(Path.Combine(machine.ProjectDirectory, ".diskless", "machines", $"e2e-{machine.Transport}")));
+        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(id, StringComparison.Ordinal));
+        Assert.Equal("not created", (await StatusAsync()).GetProperty("state").GetString());
+    }
+
+    private async Task<JsonElement> StatusAsync()
+    {
+        var run = await machine.RunAsync(TimeSpan.FromSeconds(30), "status", "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var document = JsonDocument.Parse(run.Stdout);
+        return document.RootElement.GetProperty("machines")[0].Clone();
+    }
+
+    private static List<string> ProcessesMentioning(string text) =>
+        Directory.EnumerateDirectories("/proc")
+            .Where(d => int.TryParse(Path.GetFileName(d), out var pid) && pid != Environment.ProcessId)
+            .Select(d => { try { return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' '); } catch (IOException) { return ""; } catch (UnauthorizedAccessException) { return ""; } })
+            .Where(c => c.Contains(text, StringComparison.Ordinal) && (c.Contains("qemu", StringComparison.Ordinal) || c.Contains("virtiofsd", StringComparison.Ordinal)))
+            .ToList();
+}
+
+[TestCaseOrderer(ByOrderAttribute.TypeName, ByOrderAttribute.AssemblyName)]
+public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelper output)
+    : MachineScenario<VirtioFsMachine>(machine, output), IClassFixture<VirtioFsMachine>;
+
+[TestCaseOrderer(ByOrderAttribute.TypeName, ByOrderAttribute.AssemblyName)]
+public sealed class A_9p_machine(NinePMachine machine, ITestOutputHelper output)
+    : MachineScenario<NinePMachine>(machine, output), IClassFixture<NinePMachine>;
