@@ -37,4 +37,14 @@ public sealed class HelpTests
         Assert.Contains("-c, --command", (await CliRun.RunAsync(["ssh", "--help"])).Out, StringComparison.Ordinal);
         Assert.Contains("--json", (await CliRun.RunAsync(["status", "--help"])).Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_program_without_a_command_shows_help_and_exits_with_Usage()
+    {
+        var run = await CliRun.RunAsync([]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Usage:", run.Out, StringComparison.Ordinal);
+        Assert.Contains("  up ", run.Out, StringComparison.Ordinal);
+    }
 }

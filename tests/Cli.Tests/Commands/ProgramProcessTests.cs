@@ -35,11 +35,21 @@ public sealed class ProgramProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task The_program_exits_with_the_commands_code_and_message()
+    public async Task The_program_reports_an_error_for_people_and_exits_with_its_code()
     {
-        var result = await RunProgramAsync("halt", "--force");
+        var result = await RunProgramAsync("validate");
 
-        Assert.Equal(4, result.ExitCode);
-        Assert.Equal("diskless halt is not available yet\n", result.StandardError);
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal($"error: no Disklessfile in {home.Path} or any folder above it\nhint: run `diskless init` to create one\n", result.StandardError);
+        Assert.Equal("", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task The_program_exits_2_on_a_wrong_command_line()
+    {
+        var result = await RunProgramAsync("up", "--provison");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: unknown option '--provison'", result.StandardError, StringComparison.Ordinal);
     }
 }
