@@ -21,7 +21,7 @@ internal sealed class RealHost : IHostServices
 
     public IChroot Chroot => _fake.Chroot;
 
-    public ITemplates Templates { get; } = new FluidTemplates();
+    public ITemplates Templates { get; } = new LiquidTemplates();
 
     public IProgressReporter Progress => RecordedProgress;
 

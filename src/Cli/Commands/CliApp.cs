@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Diskless.Abstractions;
 using Diskless.Cli.Errors;
@@ -68,6 +69,16 @@ public static class CliApp
             DestroyCommand.Create(globals, context),
             PluginsCommand.Create(context),
         };
+
+        // Help names the program "diskless" however it is started (dotnet diskless.dll, the apphost, a test host).
+        root.HelpName = "diskless";
+
+        // `diskless` alone shows the commands, and fails: it did not do anything a script asked for.
+        root.SetAction(result =>
+        {
+            new HelpAction().Invoke(result);
+            return ExitCodes.Usage;
+        });
         return root;
     }
 

@@ -11,7 +11,6 @@ namespace Diskless.Cli.Commands;
 public sealed class CliContext
 {
     private readonly Lazy<PluginHost> plugins;
-    private readonly Lazy<ITemplates> templates;
 
     /// <summary>Creates a context writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
     /// <param name="output">Standard output: results a script may read.</param>
@@ -24,7 +23,7 @@ public sealed class CliContext
         Error = error;
         WorkingDirectory = Path.GetFullPath(workingDirectory ?? Directory.GetCurrentDirectory());
         plugins = new Lazy<PluginHost>(pluginHostFactory ?? PluginHost.CreateDefault);
-        templates = new Lazy<ITemplates>(() => new LiquidTemplates());
+        Templates = new DeferredTemplates(() => new LiquidTemplates());
     }
 
     /// <summary>Standard output.</summary>
@@ -42,6 +41,6 @@ public sealed class CliContext
     /// <summary>The plugin host, created on first use.</summary>
     public PluginHost Plugins => plugins.Value;
 
-    /// <summary>The template renderer, created on first use.</summary>
-    public ITemplates Templates => templates.Value;
+    /// <summary>The template renderer; the engine starts on the first render.</summary>
+    public ITemplates Templates { get; }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Diskless.Abstractions;
 
 namespace Diskless.Cli.Commands;
 
@@ -31,6 +32,11 @@ internal static class SshCommand
         var dash = result.Tokens.Select((t, i) => (t, i)).FirstOrDefault(x => x.t.Type == TokenType.DoubleDash);
         var afterDash = dash.t is null ? [] : result.Tokens.Skip(dash.i + 1).Select(t => t.Value).ToArray();
         var beforeDash = tokens.Where(t => t.Type == TokenType.Argument).Select(t => t.Value).Take(tokens.Count(t => t.Type == TokenType.Argument) - afterDash.Length).ToArray();
+        if (beforeDash.FirstOrDefault(a => a.StartsWith('-')) is { } unknown)
+        {
+            throw new DisklessException($"unknown option '{unknown}'", "`diskless ssh --help` shows the usage; put ssh's own options after --", ExitCodes.Usage);
+        }
+
         return new SshRequest(globals.Read(result, context), beforeDash.FirstOrDefault(), result.GetValue(run), afterDash);
     }
 }

@@ -13,11 +13,8 @@ internal static class ValidateCommand
         var command = new Command("validate", "Check the Disklessfile and show the machines it defines, with every default filled in") { json };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var path = DisklessfileLocator.Resolve(result.GetValue(globals.File), context.WorkingDirectory);
-            var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-            var project = DisklessfileParser.Parse(text, path);
-            var issues = await ProjectValidator.ValidateAsync(project, context.Plugins, cancellationToken).ConfigureAwait(false);
-            ConfigurationException.ThrowIfAny(issues);
+            var project = await ProjectLoader.LoadAsync(result.GetValue(globals.File), context.WorkingDirectory, context.Plugins, cancellationToken)
+                .ConfigureAwait(false);
             if (result.GetValue(json))
             {
                 CliJson.Write(context.Out, new ProjectView(project.DisklessfilePath, project.ProjectDirectory, [.. project.Machines.Select(MachineView.From)]));

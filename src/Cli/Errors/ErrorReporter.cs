@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.Cli.Configuration;
 
 namespace Diskless.Cli.Errors;
 
@@ -20,6 +21,18 @@ public sealed class ErrorReporter(TextWriter error, bool verbose)
         {
             error.WriteLine("cancelled");
             return ExitCodes.Cancelled;
+        }
+
+        if (exception is ConfigurationException { Issues.Count: > 1 } configuration)
+        {
+            // Every problem on its own line, file:line:column first, so one run shows all there is to fix.
+            error.WriteLine($"error: the Disklessfile has {configuration.Issues.Count} problems:");
+            foreach (var issue in configuration.Issues)
+            {
+                error.WriteLine("  " + issue);
+            }
+
+            return configuration.ExitCode;
         }
 
         if (exception is DisklessException known)

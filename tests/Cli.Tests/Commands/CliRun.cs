@@ -1,0 +1,44 @@
+using Diskless.Cli.Commands;
+using Diskless.Cli.Plugins;
+using Diskless.Cli.Tests.Plugins;
+
+namespace Diskless.Cli.Tests.Commands;
+
+/// <summary>One in-process run of the diskless command line.</summary>
+internal sealed record CliRun(int ExitCode, string Out, string Err)
+{
+    /// <summary>Runs <paramref name="args"/> with the bundled and test plugins, in <paramref name="workingDirectory"/>.</summary>
+    public static async Task<CliRun> RunAsync(
+        string[] args,
+        string? workingDirectory = null,
+        CommandHandlers? handlers = null,
+        CancellationToken cancellationToken = default)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var context = new CliContext(output, error, workingDirectory ?? Path.GetTempPath(), () => new PluginHost([BuildOutput.PluginsDirectory]))
+        {
+            Handlers = handlers ?? new CommandHandlers(),
+        };
+        var exitCode = await CliApp.RunAsync(args, context, cancellationToken);
+        return new CliRun(exitCode, output.ToString(), error.ToString());
+    }
+}
+
+/// <summary>A handler that keeps the request it was given.</summary>
+internal sealed class RecordingHandler<TRequest> : ICommandHandler<TRequest>
+{
+    public TRequest? Request { get; private set; }
+
+    public Task<int> RunAsync(TRequest request, CliContext context, CancellationToken cancellationToken)
+    {
+        Request = request;
+        return Task.FromResult(0);
+    }
+}
+
+/// <summary>A handler that runs a delegate.</summary>
+internal sealed class DelegateHandler<TRequest>(Func<CancellationToken, Task<int>> run) : ICommandHandler<TRequest>
+{
+    public Task<int> RunAsync(TRequest request, CliContext context, CancellationToken cancellationToken) => run(cancellationToken);
+}

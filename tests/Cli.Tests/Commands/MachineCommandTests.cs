@@ -1,0 +1,139 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Commands;
+
+namespace Diskless.Cli.Tests.Commands;
+
+public sealed class MachineCommandTests
+{
+    [Theory]
+    [InlineData("up")]
+    [InlineData("halt")]
+    [InlineData("destroy")]
+    [InlineData("reload")]
+    [InlineData("provision")]
+    [InlineData("ssh")]
+    [InlineData("ssh-config")]
+    [InlineData("status")]
+    public async Task A_command_without_a_handler_says_it_is_not_available_and_fails(string command)
+    {
+        var run = await CliRun.RunAsync([command]);
+
+        Assert.Equal(ExitCodes.NotAvailable, run.ExitCode);
+        Assert.Equal($"diskless {command} is not available yet\n", run.Err);
+        Assert.Equal("", run.Out);
+    }
+
+    [Fact]
+    public async Task Up_passes_the_machine_and_provision_flag_to_its_handler()
+    {
+        var up = new RecordingHandler<UpRequest>();
+
+        var run = await CliRun.RunAsync(["up", "web", "--provision", "-v"], "/tmp", new CommandHandlers { Up = up });
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(new UpRequest(new Globals(null, true, "/tmp"), "web", true), up.Request);
+    }
+
+    [Fact]
+    public async Task Global_options_work_before_and_after_the_command()
+    {
+        var halt = new RecordingHandler<HaltRequest>();
+
+        await CliRun.RunAsync(["--file", "/p/Disklessfile", "halt", "--force"], "/tmp", new CommandHandlers { Halt = halt });
+
+        Assert.Equal(new HaltRequest(new Globals("/p/Disklessfile", false, "/tmp"), null, true), halt.Request);
+    }
+
+    [Fact]
+    public async Task Destroy_takes_dash_f_as_force_and_the_Disklessfile_by_its_long_name()
+    {
+        var destroy = new RecordingHandler<DestroyRequest>();
+
+        await CliRun.RunAsync(["destroy", "-f", "--file", "D.toml", "db"], "/tmp", new CommandHandlers { Destroy = destroy });
+
+        Assert.Equal(new DestroyRequest(new Globals("D.toml", false, "/tmp"), "db", true), destroy.Request);
+    }
+
+    [Fact]
+    public async Task Dash_f_names_the_Disklessfile_on_the_other_commands()
+    {
+        var status = new RecordingHandler<StatusRequest>();
+
+        await CliRun.RunAsync(["status", "-f", "D.toml", "--json"], "/tmp", new CommandHandlers { Status = status });
+
+        Assert.Equal(new StatusRequest(new Globals("D.toml", false, "/tmp"), null, true), status.Request);
+    }
+
+    [Theory]
+    [InlineData(new[] { "ssh" }, null, null, new string[0])]
+    [InlineData(new[] { "ssh", "web", "-c", "uname -a" }, "web", "uname -a", new string[0])]
+    [InlineData(new[] { "ssh", "--", "-L", "8080:localhost:80" }, null, null, new[] { "-L", "8080:localhost:80" })]
+    [InlineData(new[] { "ssh", "web", "--", "ls", "-la" }, "web", null, new[] { "ls", "-la" })]
+    public async Task Ssh_separates_the_machine_from_the_arguments_after_the_double_dash(string[] args, string? machine, string? command, string[] extra)
+    {
+        var ssh = new RecordingHandler<SshRequest>();
+
+        var run = await CliRun.RunAsync(args, "/tmp", new CommandHandlers { Ssh = ssh });
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(machine, ssh.Request!.Machine);
+        Assert.Equal(command, ssh.Request.Command);
+        Assert.Equal(extra, ssh.Request.ExtraArguments);
+    }
+
+    [Fact]
+    public async Task Ssh_config_passes_the_host_alias()
+    {
+        var sshConfig = new RecordingHandler<SshConfigRequest>();
+
+        await CliRun.RunAsync(["ssh-config", "web", "--host", "dev"], "/tmp", new CommandHandlers { SshConfig = sshConfig });
+
+        Assert.Equal(new SshConfigRequest(new Globals(null, false, "/tmp"), "web", "dev"), sshConfig.Request);
+    }
+
+    [Theory]
+    [InlineData("up", "--bogus")]
+    [InlineData("frobnicate")]
+    [InlineData("halt", "a", "b")]
+    [InlineData("ssh", "--bogus")]
+    public async Task A_wrong_command_line_is_a_usage_error_with_a_hint(params string[] args)
+    {
+        var run = await CliRun.RunAsync(args);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.StartsWith("error: ", run.Err, StringComparison.Ordinal);
+        Assert.Contains("--help` shows the usage", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_handlers_DisklessException_becomes_an_error_line_a_hint_and_its_exit_code()
+    {
+        var up = new DelegateHandler<UpRequest>(_ => throw new DisklessException("the machine web is locked", "wait for `diskless up` in pid 42", ExitCodes.Locked));
+
+        var run = await CliRun.RunAsync(["up"], handlers: new CommandHandlers { Up = up });
+
+        Assert.Equal(ExitCodes.Locked, run.ExitCode);
+        Assert.Equal("error: the machine web is locked\nhint: wait for `diskless up` in pid 42\n", run.Err);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_command_ends_it_with_130_and_one_line()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var started = new TaskCompletionSource();
+        var up = new DelegateHandler<UpRequest>(async ct =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            return 0;
+        });
+
+        var run = CliRun.RunAsync(["up"], handlers: new CommandHandlers { Up = up }, cancellationToken: cancellation.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await cancellation.CancelAsync();
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(ExitCodes.Cancelled, result.ExitCode);
+        Assert.Equal("cancelled\n", result.Err);
+    }
+}

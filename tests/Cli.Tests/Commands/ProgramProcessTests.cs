@@ -1,0 +1,55 @@
+using CliWrap;
+using CliWrap.Buffered;
+using Diskless.Cli.Tests.Plugins;
+
+namespace Diskless.Cli.Tests.Commands;
+
+/// <summary>The built program, run as a process the way a user runs it.</summary>
+public sealed class ProgramProcessTests : IDisposable
+{
+    private readonly TempFolder home = new();
+
+    public void Dispose() => home.Dispose();
+
+    private async Task<BufferedCommandResult> RunProgramAsync(params string[] args)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await CliWrap.Cli.Wrap("dotnet")
+            .WithArguments([Path.Combine(BuildOutput.ProgramDirectory, "diskless.dll"), .. args])
+            .WithWorkingDirectory(home.Path)
+            .WithEnvironmentVariables(e => e.Set("DISKLESS_HOME", home.Path).Set("DISKLESS_PLUGIN_PATH", null))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(timeout.Token);
+    }
+
+    [Fact]
+    public async Task The_program_lists_the_four_bundled_plugins_from_beside_itself()
+    {
+        var result = await RunProgramAsync("plugins");
+
+        Assert.Equal(0, result.ExitCode);
+        var rows = result.StandardOutput.TrimEnd().Split('\n').Skip(1).ToList();
+        Assert.Equal(["arch", "debian", "libvirt", "qemu"], rows.Select(r => r.Split(' ')[0]));
+        Assert.All(rows, r => Assert.Contains(Path.Combine(BuildOutput.ProgramDirectory, "plugins"), r, StringComparison.Ordinal));
+        Assert.DoesNotContain("error", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_program_reports_an_error_for_people_and_exits_with_its_code()
+    {
+        var result = await RunProgramAsync("validate");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal($"error: no Disklessfile in {home.Path} or any folder above it\nhint: run `diskless init` to create one\n", result.StandardError);
+        Assert.Equal("", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task The_program_exits_2_on_a_wrong_command_line()
+    {
+        var result = await RunProgramAsync("up", "--provison");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: unknown option '--provison'", result.StandardError, StringComparison.Ordinal);
+    }
+}
