@@ -9,7 +9,7 @@ namespace Diskless.Plugins.QemuDirect.Tests;
 public sealed class LifecycleTests : IDisposable
 {
     private static readonly QemuTimings Fast = new(
-        SocketTimeout: TimeSpan.FromSeconds(1),
+        SocketTimeout: TimeSpan.FromSeconds(3),
         PidFileTimeout: TimeSpan.FromSeconds(1),
         QmpTimeout: TimeSpan.FromSeconds(2),
         QuitTimeout: TimeSpan.FromMilliseconds(300),

@@ -75,7 +75,7 @@ public sealed partial class QemuHostProbe(IHostSystem system)
             KvmDevice.NoAccess => "/dev/kvm cannot be opened by this user",
             _ => "the CPU shows no vmx or svm flag in /proc/cpuinfo",
         };
-        progress.Warn($"KVM is not usable here ({reason}): QEMU will emulate the CPU (TCG), so booting takes 30-60 s and the guest runs slowly.");
+        progress.Warn($"KVM is not usable here ({reason}): QEMU will emulate the CPU (TCG), so the guest boots and runs much slower (30-60 s to SSH, more on a busy host).");
         return false;
     }
 
