@@ -122,6 +122,33 @@ public sealed class ConfigureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rolling_release_gets_no_updates_or_security_suites()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(ShareTransport.VirtioFs, distro: Specs.Distro(release: "sid"));
+
+        Assert.Equal(["deb http://deb.debian.org/debian sid main"], Lines(await _root.ReadFileAsync("/etc/apt/sources.list", CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task A_mirror_without_a_security_sibling_gets_debians_security_archive_and_the_chosen_components()
+    {
+        FakeBaseTree.Create(_root.Path);
+        var settings = new Dictionary<string, SpecValue> { ["components"] = new(new List<object> { "main", "non-free-firmware" }, Specs.DistroTable) };
+
+        await ConfigureAsync(ShareTransport.VirtioFs, distro: Specs.Distro(mirror: "http://apt-cache.local:3142/debian-mirror", settings: settings));
+
+        Assert.Equal(
+            [
+                "deb http://apt-cache.local:3142/debian-mirror bookworm main non-free-firmware",
+                "deb http://apt-cache.local:3142/debian-mirror bookworm-updates main non-free-firmware",
+                "deb http://security.debian.org/debian-security bookworm-security main non-free-firmware",
+            ],
+            Lines(await _root.ReadFileAsync("/etc/apt/sources.list", CancellationToken.None)));
+    }
+
+    [Fact]
     public async Task Configure_keeps_an_existing_user_and_uses_its_home()
     {
         FakeBaseTree.Create(_root.Path);
