@@ -196,6 +196,17 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact(Timeout = 10000)]
+    public async Task A_virtiofsd_left_from_an_earlier_run_is_killed_before_its_socket_is_reused()
+    {
+        _host.Add(9999, $"/usr/lib/qemu/virtiofsd --socket-path={Run}/vfs0.sock -o source=/old");
+
+        await _provider.StartAsync(Plan(), _host, CancellationToken.None);
+
+        Assert.False(_host.IsAlive(9999));
+        Assert.StartsWith("[root] kill -KILL 9999\n", _host.Runner.Transcript, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 10000)]
     public async Task A_port_forwarded_twice_is_a_configuration_error()
     {
         var port = FreePort();
@@ -258,14 +269,14 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact(Timeout = 10000)]
-    public async Task A_virtiofsd_dying_under_a_running_qemu_is_reported_as_a_crash()
+    public async Task A_virtiofsd_dying_under_a_running_qemu_keeps_it_running_for_halt_but_says_so()
     {
         var running = await _provider.StartAsync(Plan(), _host, CancellationToken.None);
 
         _host.Exit(4002);
         var status = await _provider.StatusAsync(running.Handle, _host, CancellationToken.None);
 
-        Assert.Equal(MachineState.Crashed, status.State);
+        Assert.Equal(MachineState.Running, status.State);
         Assert.Contains("virtiofsd (pid 4002) exited", status.Detail, StringComparison.Ordinal);
     }
 

@@ -16,6 +16,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         var files = MachineFiles.For(plan);
         RefuseIfRunning(plan, files);
         PortCheck.EnsureFree(plan);
+        await KillStaleHelpersAsync(files, host).ConfigureAwait(false);
         PrepareFolders(plan, files);
 
         var helperPids = new List<int>();
@@ -72,6 +73,16 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
                 $"Machine '{plan.MachineName}' is already running (qemu pid {running[0]}).",
                 "Stop it first with: diskless halt",
                 ExitCodes.WrongMachineState);
+        }
+    }
+
+    private async Task KillStaleHelpersAsync(MachineFiles files, IHostServices host)
+    {
+        // A virtiofsd whose QEMU died before connecting waits forever; its socket path is about to be reused.
+        foreach (var pid in processes.Table.FindByCommandLine("virtiofsd", files.RuntimeDirectory))
+        {
+            host.Progress.Verbose($"Stopping a virtiofsd left from an earlier run (pid {pid})");
+            await processes.KillAsync(host.Commands, pid, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -27,12 +27,13 @@ internal sealed class QemuStatusReader(IProcessTable table)
 
         if (MachineProcesses.IsQemuRunning(table, data))
         {
+            // Still Running (the VM is there, and halt must stop it), but say so when a share's server died under it.
             var lostHelpers = data.VirtiofsdPids.Except(MachineProcesses.LiveHelpers(table, data, files)).ToList();
             return lostHelpers.Count == 0
                 ? new MachineStatus(MachineState.Running, $"qemu pid {data.QemuPid} ({data.Accelerator})")
                 : new MachineStatus(
-                    MachineState.Crashed,
-                    $"qemu pid {data.QemuPid} runs, but virtiofsd (pid {string.Join(", ", lostHelpers)}) exited: the guest lost its shared folders",
+                    MachineState.Running,
+                    $"qemu pid {data.QemuPid} runs, but virtiofsd (pid {string.Join(", ", lostHelpers)}) exited: the guest lost its shared folders; halt and up again",
                     ConsoleTail(handle.ConsoleLogPath));
         }
 
