@@ -33,6 +33,17 @@ public sealed class ConfigureTests : IDisposable
         TreeSnapshot.AssertMatches(_root.Path, $"configure-{name}/tree");
     }
 
+    [Fact]
+    public async Task Configuring_a_root_again_gives_the_same_tree()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(ShareTransport.VirtioFs, syncedTransport: ShareTransport.VirtioFs);
+        await ConfigureAsync(ShareTransport.VirtioFs, syncedTransport: ShareTransport.VirtioFs);
+
+        TreeSnapshot.AssertMatches(_root.Path, "configure-virtiofs/tree");
+    }
+
     [Theory]
     [InlineData(ShareTransport.VirtioFs, "virtiofs")]
     [InlineData(ShareTransport.NineP, "9p")]
