@@ -33,6 +33,17 @@ public sealed class ConfigureTests : IDisposable
         TreeSnapshot.AssertMatches(_root.Path, $"configure-{name}/tree");
     }
 
+    [Fact]
+    public async Task Configuring_a_root_again_gives_the_same_tree()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(ShareTransport.VirtioFs, syncedTransport: ShareTransport.VirtioFs);
+        await ConfigureAsync(ShareTransport.VirtioFs, syncedTransport: ShareTransport.VirtioFs);
+
+        TreeSnapshot.AssertMatches(_root.Path, "configure-virtiofs/tree");
+    }
+
     [Theory]
     [InlineData(ShareTransport.VirtioFs, "virtiofs")]
     [InlineData(ShareTransport.NineP, "9p")]
@@ -119,6 +130,33 @@ public sealed class ConfigureTests : IDisposable
         Assert.Contains("sync0\t/project\t9p\ttrans=virtio,version=9p2000.L,msize=512000,cache=mmap,nofail\t0\t0", fstab);
         Assert.Contains("sync1\t/home/diskless/read\\040only\\040docs\t9p\ttrans=virtio,version=9p2000.L,msize=512000,cache=mmap,ro,nofail\t0\t0", fstab);
         Assert.DoesNotContain(fstab, l => l.Split('\t') is [_, "/", ..]);
+    }
+
+    [Fact]
+    public async Task A_rolling_release_gets_no_updates_or_security_suites()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(ShareTransport.VirtioFs, distro: Specs.Distro(release: "sid"));
+
+        Assert.Equal(["deb http://deb.debian.org/debian sid main"], Lines(await _root.ReadFileAsync("/etc/apt/sources.list", CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task A_mirror_without_a_security_sibling_gets_debians_security_archive_and_the_chosen_components()
+    {
+        FakeBaseTree.Create(_root.Path);
+        var settings = new Dictionary<string, SpecValue> { ["components"] = new(new List<object> { "main", "non-free-firmware" }, Specs.DistroTable) };
+
+        await ConfigureAsync(ShareTransport.VirtioFs, distro: Specs.Distro(mirror: "http://apt-cache.local:3142/debian-mirror", settings: settings));
+
+        Assert.Equal(
+            [
+                "deb http://apt-cache.local:3142/debian-mirror bookworm main non-free-firmware",
+                "deb http://apt-cache.local:3142/debian-mirror bookworm-updates main non-free-firmware",
+                "deb http://security.debian.org/debian-security bookworm-security main non-free-firmware",
+            ],
+            Lines(await _root.ReadFileAsync("/etc/apt/sources.list", CancellationToken.None)));
     }
 
     [Fact]
