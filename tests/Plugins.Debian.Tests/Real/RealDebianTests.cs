@@ -30,7 +30,7 @@ public sealed class RealDebianTests(ITestOutputHelper output)
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(25));
         var ct = cancel.Token;
         var distro = new DebianDistro();
-        var host = new RealHost(output, RealBase.Home);
+        var host = new RealHost(output, RealBase.DataDirectory);
         var spec = Specs.Distro();
         var basePath = await RealBase.EnsureAsync(distro, distro.DescribeBase(spec), host, output, ct);
 
