@@ -43,6 +43,9 @@ public abstract class MachineFixture : IAsyncLifetime
 
         Directory.CreateDirectory(SyncedFolder);
         await File.WriteAllTextAsync(Path.Combine(SyncedFolder, "from-host.txt"), "written on the host\n");
+        // As on a developer's machine, the project belongs to uid 1000, as does the guest's first user.
+        File.SetUnixFileMode(SyncedFolder, (UnixFileMode)0b111_101_101);
+        await CliWrap.Cli.Wrap("chown").WithArguments(["-R", "1000:1000", SyncedFolder]).RunWithTimeoutAsync();
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Disklessfile"), Disklessfile());
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "index.html"), $"hello over {Transport}\n");
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "www.sh"), WebServerScript);

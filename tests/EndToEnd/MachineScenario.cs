@@ -57,7 +57,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
 
         var read = await machine.SshAsync("cat /project/from-host.txt && echo 'written in the guest' > /project/from-guest.txt");
 
-        Assert.Equal(0, read.ExitCode);
+        Assert.True(read.ExitCode == 0, read.ToString());
         Assert.Equal("written on the host\n", read.Stdout);
         Assert.Equal("written in the guest\n", await File.ReadAllTextAsync(Path.Combine(machine.SyncedFolder, "from-guest.txt")));
     }
@@ -141,7 +141,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         var halt = await machine.RunAsync(TimeSpan.FromMinutes(3), "halt");
         output.WriteLine(halt.ToString());
         Assert.Equal(0, halt.ExitCode);
-        Assert.Empty(ProcessesMentioning(id));
+        Assert.Empty(ProcessTable.Mentioning(id));
         Assert.Equal("stopped", (await StatusAsync()).GetProperty("state").GetString());
 
         var up = await machine.RunAsync(TimeSpan.FromMinutes(5), "up");
@@ -154,7 +154,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         var destroy = await machine.RunAsync(TimeSpan.FromMinutes(3), "destroy", "--force");
         output.WriteLine(destroy.ToString());
         Assert.Equal(0, destroy.ExitCode);
-        Assert.Empty(ProcessesMentioning(id));
+        Assert.Empty(ProcessTable.Mentioning(id));
         Assert.False(Directory.Exists(rootPath));
         Assert.False(Directory.Exists(Path.Combine(machine.ProjectDirectory, ".diskless", "machines", $"e2e-{machine.Transport}")));
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(id, StringComparison.Ordinal));
@@ -168,18 +168,28 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         using var document = JsonDocument.Parse(run.Stdout);
         return document.RootElement.GetProperty("machines")[0].Clone();
     }
-
-    private static List<string> ProcessesMentioning(string text) =>
-        Directory.EnumerateDirectories("/proc")
-            .Where(d => int.TryParse(Path.GetFileName(d), out var pid) && pid != Environment.ProcessId)
-            .Select(d => { try { return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' '); } catch (IOException) { return ""; } catch (UnauthorizedAccessException) { return ""; } })
-            .Where(c => c.Contains(text, StringComparison.Ordinal) && (c.Contains("qemu", StringComparison.Ordinal) || c.Contains("virtiofsd", StringComparison.Ordinal)))
-            .ToList();
 }
 
 [TestCaseOrderer(ByOrderAttribute.TypeName, ByOrderAttribute.AssemblyName)]
 public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelper output)
-    : MachineScenario<VirtioFsMachine>(machine, output), IClassFixture<VirtioFsMachine>;
+    : MachineScenario<VirtioFsMachine>(machine, output), IClassFixture<VirtioFsMachine>
+{
+    [Fact, Order(50)]
+    public async Task Reload_applies_a_changed_disklessfile_without_provisioning_again()
+    {
+        Machine.EnsureUp(output);
+        var extra = Directory.CreateDirectory(Path.Combine(Machine.ProjectDirectory, "extra")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(extra, "added.txt"), "added by reload\n");
+        await File.AppendAllTextAsync(Path.Combine(Machine.ProjectDirectory, "Disklessfile"), "\n[[synced_folders]]\nhost = \"extra\"\nguest = \"/extra\"\nread_only = true\n");
+
+        var reload = await Machine.RunAsync(TimeSpan.FromMinutes(5), "reload");
+        output.WriteLine(reload.ToString());
+
+        Assert.Equal(0, reload.ExitCode);
+        var run = await Machine.SshAsync("cat /extra/added.txt; cat /var/log/provision-count; touch /extra/nope 2>/dev/null || echo read-only");
+        Assert.Equal("added by reload\nprovisioned\nread-only\n", run.Stdout);
+    }
+}
 
 [TestCaseOrderer(ByOrderAttribute.TypeName, ByOrderAttribute.AssemblyName)]
 public sealed class A_9p_machine(NinePMachine machine, ITestOutputHelper output)
