@@ -4,7 +4,7 @@
 set -euo pipefail
 
 runtime=(qemu-system-x86 qemu-utils debootstrap openssh-client e2fsprogs coreutils util-linux)
-tests=(openssh-server busybox-static)
+tests=(openssh-server busybox btrfs-progs initramfs-tools-core)
 bench=(vagrant hyperfine)
 
 wanted=("${runtime[@]}")

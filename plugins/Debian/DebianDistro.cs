@@ -1,27 +1,41 @@
 using Diskless.Abstractions;
+using Diskless.Plugins.Debian.Base;
+using Diskless.Plugins.Debian.Configure;
+using Diskless.Plugins.Debian.Validation;
 
 namespace Diskless.Plugins.Debian;
 
-/// <summary>Debian root filesystems built with debootstrap, booted with initramfs-tools.</summary>
+/// <summary>Debian root filesystems built with debootstrap, booted with initramfs-tools from a virtiofs or 9p share.</summary>
 public sealed class DebianDistro : IDistro
 {
+    /// <inheritdoc />
     public string Name => "debian";
 
+    /// <inheritdoc />
     public string Description => "Debian root filesystems built with debootstrap, booted with initramfs-tools.";
 
-    public IReadOnlyList<string> MissingCapabilities { get; } = ["base build: not implemented", "configure: not implemented"];
+    /// <inheritdoc />
+    public IReadOnlyList<string> MissingCapabilities { get; } = [];
 
+    /// <inheritdoc />
     public Task<IReadOnlyList<SpecIssue>> ValidateAsync(DistroSpec spec, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<SpecIssue>>([]);
+        Task.FromResult(DebianSpecValidator.Validate(spec));
 
-    public BaseSpec DescribeBase(DistroSpec spec) => throw NotYet("building a base");
+    /// <inheritdoc />
+    public BaseSpec DescribeBase(DistroSpec spec) => BasePlanner.Describe(spec, Name);
 
+    /// <inheritdoc />
     public Task BuildBaseAsync(BaseSpec spec, string targetDirectory, IHostServices host, CancellationToken cancellationToken) =>
-        throw NotYet("building a base");
+        new BaseBuilder(host).BuildAsync(spec, targetDirectory, cancellationToken);
 
-    public Task<BootArtifacts> ConfigureAsync(ConfigureRequest request, IHostServices host, CancellationToken cancellationToken) =>
-        throw NotYet("configuring a machine");
-
-    private DisklessException NotYet(string what) =>
-        new($"The {Name} distro plugin cannot do {what} yet.", "Use distro name = \"debian\" for now.", ExitCodes.NotAvailable);
+    /// <inheritdoc />
+    public async Task<BootArtifacts> ConfigureAsync(ConfigureRequest request, IHostServices host, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(host);
+        var facts = await RootProbe.ReadAsync(request.Root, request.Identity.UserName, cancellationToken).ConfigureAwait(false);
+        var plan = new ConfigurePlanner(host.Templates).Plan(request, facts);
+        await new ConfigureExecutor(host).ApplyAsync(request.Root, plan, cancellationToken).ConfigureAwait(false);
+        return BootArtifactsLocator.Locate(request.Root, plan.KernelCommandLine);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Diskless.Abstractions;
 
 namespace Diskless.Plugins.QemuDirect;
@@ -5,32 +6,94 @@ namespace Diskless.Plugins.QemuDirect;
 /// <summary>Boots the root folder with qemu-system directly, virtiofsd for virtiofs; no daemon.</summary>
 public sealed class QemuDirectProvider : IProvider
 {
+    private readonly QemuHostProbe _probe;
+    private readonly ProcessControl _processes;
+    private readonly QemuTimings _timings;
+
+    /// <summary>The provider on the real host.</summary>
+    public QemuDirectProvider()
+        : this(new LinuxHostSystem(), new ProcProcessTable(), QemuTimings.Default)
+    {
+    }
+
+    /// <summary>The provider over a given host view (tests pose as hosts with or without KVM, fake processes, short waits).</summary>
+    internal QemuDirectProvider(IHostSystem system, IProcessTable processTable, QemuTimings timings)
+    {
+        _probe = new QemuHostProbe(system);
+        _processes = new ProcessControl(processTable, timings);
+        _timings = timings;
+    }
+
+    /// <inheritdoc />
     public string Name => "qemu";
 
+    /// <inheritdoc />
     public string Description => "Boots the root folder with qemu-system directly, virtiofsd for virtiofs; no daemon.";
 
-    public IReadOnlyList<string> MissingCapabilities { get; } = ["start: not implemented", "stop: not implemented", "status: not implemented"];
+    /// <inheritdoc />
+    public IReadOnlyList<string> MissingCapabilities { get; } = [];
 
+    /// <inheritdoc />
     public ProviderCapabilities Capabilities { get; } = new([ShareTransport.VirtioFs, ShareTransport.NineP], UdpPorts: true);
 
-    public Task<IReadOnlyList<SpecIssue>> ValidateAsync(MachineSpec machine, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<SpecIssue>>([]);
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SpecIssue>> ValidateAsync(MachineSpec machine, CancellationToken cancellationToken)
+    {
+        QemuSettings.Parse(machine.Provider, out var settingIssues);
+        var issues = settingIssues.ToList();
+        foreach (var port in machine.Ports)
+        {
+            if (port.Protocol is not ("tcp" or "udp"))
+            {
+                issues.Add(new SpecIssue($"protocol must be \"tcp\" or \"udp\", found \"{port.Protocol}\"", port.Location));
+            }
 
-    public Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken) =>
-        Task.FromResult(ShareTransport.NineP);
+            // QEMU 7.2's user networking forwards from IPv4 addresses only.
+            if (!IPAddress.TryParse(port.HostAddress, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                issues.Add(new SpecIssue($"host address must be an IPv4 address such as \"127.0.0.1\", found \"{port.HostAddress}\"", port.Location));
+            }
+        }
 
+        return Task.FromResult<IReadOnlyList<SpecIssue>>(issues);
+    }
+
+    /// <inheritdoc />
+    public async Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken) =>
+        await _probe.FindVirtiofsdAsync(QemuSettings.Default, host, cancellationToken).ConfigureAwait(false) is null
+            ? ShareTransport.NineP
+            : ShareTransport.VirtioFs;
+
+    /// <inheritdoc />
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken) =>
-        throw NotYet("start a machine");
+        new QemuLauncher(_probe, _processes, _timings).StartAsync(plan, host, cancellationToken);
 
+    /// <inheritdoc />
     public Task<MachineStatus> StatusAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken) =>
-        throw NotYet("report a machine's status");
+        Task.FromResult(new QemuStatusReader(_processes.Table).Read(handle));
 
+    /// <inheritdoc />
     public Task StopAsync(MachineHandle handle, StopOptions options, IHostServices host, CancellationToken cancellationToken) =>
-        throw NotYet("stop a machine");
+        new QemuStopper(_processes, _timings).StopAsync(handle, options, host, cancellationToken);
 
-    public Task DestroyAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken) =>
-        throw NotYet("destroy a machine");
+    /// <inheritdoc />
+    public async Task DestroyAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken)
+    {
+        await StopAsync(handle, new StopOptions(Force: true, TimeSpan.Zero), host, cancellationToken).ConfigureAwait(false);
 
-    private DisklessException NotYet(string what) =>
-        new($"The {Name} provider plugin cannot {what} yet.", "Use provider name = \"qemu\" for now.", ExitCodes.NotAvailable);
+        // The runtime folder may lie outside the machine's folders the host removes: take our sockets with us.
+        var files = MachineFiles.For(handle);
+        if (Directory.Exists(files.RuntimeDirectory))
+        {
+            foreach (var socket in Directory.EnumerateFiles(files.RuntimeDirectory, "*.sock"))
+            {
+                File.Delete(socket);
+            }
+
+            if (!Directory.EnumerateFileSystemEntries(files.RuntimeDirectory).Any())
+            {
+                Directory.Delete(files.RuntimeDirectory);
+            }
+        }
+    }
 }

@@ -44,6 +44,8 @@ public abstract class MachineFixture : IAsyncLifetime
         Directory.CreateDirectory(SyncedFolder);
         await File.WriteAllTextAsync(Path.Combine(SyncedFolder, "from-host.txt"), "written on the host\n");
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Disklessfile"), Disklessfile());
+        await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "index.html"), $"hello over {Transport}\n");
+        await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "www.sh"), WebServerScript);
         FirstUp = await RunAsync(FirstUpTimeout, "up");
         if (FirstUp.ExitCode != 0)
         {
@@ -74,6 +76,7 @@ public abstract class MachineFixture : IAsyncLifetime
         Assert.True(SetupFailure is null, SetupFailure);
     }
 
+    // The default base (no extra packages), shared with the Debian plugin's real test: one debootstrap per machine.
     private string Disklessfile() => $"""
         name = "e2e-{Transport}"
         cpus = 2
@@ -82,7 +85,6 @@ public abstract class MachineFixture : IAsyncLifetime
         [distro]
         name = "debian"
         release = "bookworm"
-        packages = ["busybox"]
 
         [share]
         transport = "{Transport}"
@@ -96,10 +98,29 @@ public abstract class MachineFixture : IAsyncLifetime
         guest = 80
 
         [[provision]]
-        shell = "echo provisioned >> /var/log/provision-count; mkdir -p /srv/www; echo 'hello over {Transport}' > /srv/www/index.html"
+        shell = "echo provisioned >> /var/log/provision-count; mkdir -p /srv/www"
 
         [[provision]]
-        shell = "systemd-run --unit www /bin/busybox httpd -f -p 80 -h /srv/www"
+        file.source = "index.html"
+        file.destination = "/srv/www/index.html"
+
+        [[provision]]
+        script = "www.sh"
+        """;
+
+    // A one-file web server from what the base already has: systemd-socket-activate hands each connection to a script.
+    private const string WebServerScript = """
+        #!/bin/sh
+        set -e
+        cat > /usr/local/bin/www-reply <<'EOF'
+        #!/bin/sh
+        while read -r line; do [ "$line" = "$(printf '\r')" ] && break; done
+        printf 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n'
+        cat /srv/www/index.html
+        EOF
+        chmod 755 /usr/local/bin/www-reply
+        systemd-run --unit www systemd-socket-activate -l 80 --inetd -a /usr/local/bin/www-reply
+
         """;
 
     private static int FreePort()

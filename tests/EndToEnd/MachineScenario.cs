@@ -35,6 +35,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal($"provisioned\nhello over {machine.Transport}\n", run.Stdout);
+        Assert.Equal(0, (await machine.SshAsync("systemctl is-active www.service")).ExitCode);
     }
 
     [Fact, Order(3)]

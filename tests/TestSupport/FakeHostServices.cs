@@ -25,7 +25,7 @@ public sealed class FakeHostServices : IHostServices
 
     public IChroot Chroot { get; }
 
-    public ITemplates Templates { get; } = new FluidTemplates();
+    public ITemplates Templates { get; } = new LiquidTemplates();
 
     public IProgressReporter Progress => RecordedProgress;
 

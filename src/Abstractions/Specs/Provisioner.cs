@@ -22,7 +22,14 @@ public sealed record ShellProvisioner(
     SourceLocation? Location) : Provisioner(Location)
 {
     /// <inheritdoc />
-    public override string Describe() => Inline is not null ? $"shell: {Inline}" : $"script: {ScriptPath}";
+    public override string Describe() => Inline is not null ? $"shell: {FirstLine(Inline)}" : $"script: {ScriptPath}";
+
+    // A multi-line script reads best in progress and status as its first line and a count.
+    private static string FirstLine(string script)
+    {
+        var lines = script.Trim().Split('\n');
+        return lines.Length == 1 ? lines[0] : $"{lines[0]} … ({lines.Length} lines)";
+    }
 }
 
 /// <summary>A file provisioner: uploads a host file to a guest path over SFTP.</summary>

@@ -23,7 +23,7 @@ public sealed class CliContext
         Error = error;
         WorkingDirectory = Path.GetFullPath(workingDirectory ?? Directory.GetCurrentDirectory());
         plugins = new Lazy<PluginHost>(pluginHostFactory ?? PluginHost.CreateDefault);
-        Templates = new DeferredTemplates(() => new FluidTemplates());
+        Templates = new DeferredTemplates(() => new LiquidTemplates());
     }
 
     /// <summary>Standard output.</summary>

@@ -55,7 +55,18 @@ internal static class DetachedStart
         process.StandardInput.Close();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
-        var firstLine = await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+        string? firstLine;
+        try
+        {
+            firstLine = await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Started but never reported: do not leave a helper nobody knows the pid of.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         if (firstLine is not null && int.TryParse(firstLine, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
         {
             return pid;

@@ -85,8 +85,12 @@ public static class ProvisionerRunner
         var remote = string.Create(CultureInfo.InvariantCulture, $"/tmp/diskless-provision-{number}.sh");
         await session.UploadAsync(script, remote, ScriptMode, cancellationToken).ConfigureAwait(false);
         return await session.ExecAsync(
-            RemoteShell.Bash("exec " + remote, shell.Environment, shell.Privileged, session.User, shell.Location), print, print, cancellationToken).ConfigureAwait(false);
+            RemoteShell.Bash(RunThenRemove(remote), shell.Environment, shell.Privileged, session.User, shell.Location), print, print, cancellationToken).ConfigureAwait(false);
     }
+
+    // The script may carry secrets and /tmp outlives the run on a 9p or virtiofs root's host folder: remove it, keep its status.
+    private static string RunThenRemove(string remote) =>
+        $"{remote}\nstatus=$?\nrm -f {remote}\nexit $status";
 
     private static async Task<int> UploadFileAsync(ISshSession session, FileProvisioner file, int number, Action<string> print, CancellationToken cancellationToken)
     {

@@ -5,6 +5,9 @@ namespace Diskless.Cli.Ssh;
 /// <summary>The machine's own known_hosts file, used by the system ssh client so it checks the host key strictly.</summary>
 public static class KnownHosts
 {
+    /// <summary>The file's name in the machine's state folder.</summary>
+    public const string FileName = "known_hosts";
+
     /// <summary>The host name ssh looks up for <paramref name="endpoint"/>: "[127.0.0.1]:2222", or the bare address on port 22.</summary>
     public static string HostPattern(SshEndpoint endpoint)
     {

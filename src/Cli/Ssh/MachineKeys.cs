@@ -29,6 +29,28 @@ public static class MachineKeys
         var host = Path.Combine(machineStateDir, HostKeyFileName);
         await EnsurePairAsync(client, $"diskless-{machine}", runner, cancellationToken).ConfigureAwait(false);
         await EnsurePairAsync(host, $"diskless-{machine}-host", runner, cancellationToken).ConfigureAwait(false);
+        return await LoadAsync(machineStateDir, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads the keys of an existing machine without creating any (for <c>diskless ssh</c>, <c>ssh-config</c>): a
+    /// machine that was never brought up has none, and minting new ones would not match its guest.
+    /// </summary>
+    public static async Task<MachineKeySet> LoadAsync(string machineStateDir, CancellationToken cancellationToken)
+    {
+        var client = Path.Combine(machineStateDir, ClientKeyFileName);
+        var host = Path.Combine(machineStateDir, HostKeyFileName);
+        foreach (var path in new[] { client, client + ".pub", host, host + ".pub" })
+        {
+            if (!File.Exists(path))
+            {
+                throw new DisklessException(
+                    $"the machine has no SSH key {path}",
+                    "Bring it up first: diskless up",
+                    ExitCodes.WrongMachineState);
+            }
+        }
+
         var clientPublic = await ReadPublicKeyAsync(client + ".pub", cancellationToken).ConfigureAwait(false);
         var hostPublic = await ReadPublicKeyAsync(host + ".pub", cancellationToken).ConfigureAwait(false);
         return new MachineKeySet(client, clientPublic, [new HostKeyFiles("ed25519", host, host + ".pub")], [hostPublic]);

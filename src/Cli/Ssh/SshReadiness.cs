@@ -80,7 +80,7 @@ public static class SshReadiness
         using (var tcp = new TcpClient())
         using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            attempt.CancelAfter(Min(TcpTimeout, remaining));
+            attempt.CancelAfter(Budget(TcpTimeout, remaining));
             try
             {
                 await tcp.ConnectAsync(target.Endpoint.Host, target.Endpoint.Port, attempt.Token).ConfigureAwait(false);
@@ -97,7 +97,7 @@ public static class SshReadiness
 
         try
         {
-            using var session = await SshConnector.ConnectAsync(target, Min(SshTimeout, remaining + TimeSpan.FromSeconds(1)), cancellationToken).ConfigureAwait(false);
+            using var session = await SshConnector.ConnectAsync(target, Budget(SshTimeout, remaining), cancellationToken).ConfigureAwait(false);
             var exit = await session.ExecAsync("true", null, null, cancellationToken).ConfigureAwait(false);
             return exit == 0 ? null : $"`true` exited with {exit}";
         }
@@ -105,8 +105,10 @@ public static class SshReadiness
         {
             throw;
         }
-        catch (DisklessException e)
+        catch (DisklessException e) when (e.ExitCode == ExitCodes.BootFailed)
         {
+            // Not reachable or not accepting us yet: a booting guest goes through both. Anything else (an unreadable
+            // key, say) will not get better by waiting and propagates.
             return e.Message;
         }
     }
@@ -123,4 +125,8 @@ public static class SshReadiness
         timeout - clock.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    // The last attempt still gets a fair chance: a second beyond the deadline beats failing on a self-inflicted timeout.
+    private static TimeSpan Budget(TimeSpan limit, TimeSpan remaining) =>
+        remaining < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : Min(limit, remaining);
 }

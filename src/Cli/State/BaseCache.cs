@@ -65,19 +65,9 @@ internal sealed class BaseCache(IHostServices host)
             Directory.CreateDirectory(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
             try
             {
-                using (var stage = host.Progress.BeginStage($"Building base {key}"))
-                {
-                    try
-                    {
-                        await distro.BuildBaseAsync(spec, temp, host, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch
-                    {
-                        stage.Fail();
-                        throw;
-                    }
-                }
-
+                // The plugin shows the build's stages; the cache says only why a build happens.
+                host.Progress.Info($"Base {key} is not in the cache yet: building it (minutes; later machines reuse it).");
+                await distro.BuildBaseAsync(spec, temp, host, cancellationToken).ConfigureAwait(false);
                 Directory.Move(temp, final);
                 return final;
             }

@@ -22,7 +22,7 @@ public sealed class RequiresTemplatesFactAttribute : FactAttribute
     {
         try
         {
-            _ = Diskless.Cli.Configuration.StarterDisklessfile.Render(new FluidTemplates(), "probe");
+            _ = Diskless.Cli.Configuration.StarterDisklessfile.Render(new LiquidTemplates(), "probe");
             return null;
         }
         catch (Exception e)

@@ -41,7 +41,7 @@ public sealed class ProvisionerRunnerTests : IDisposable
             [
                 "exec sudo -H bash -c 'apt-get install -y nginx'",
                 "upload /tmp/diskless-provision-2.sh 755 (21 bytes)",
-                "exec sudo -H bash -c 'exec /tmp/diskless-provision-2.sh'",
+                "exec sudo -H bash -c '/tmp/diskless-provision-2.sh\nstatus=$?\nrm -f /tmp/diskless-provision-2.sh\nexit $status'",
                 $"upload /home/dev/app.conf {Convert.ToString((int)File.GetUnixFileMode(config), 8)} (8 bytes)",
                 "exec bash -c whoami",
             ],

@@ -2,6 +2,7 @@ using Diskless.Abstractions;
 using Diskless.Cli.Processes;
 using Diskless.Cli.Provisioning;
 using Diskless.Cli.Ssh;
+using Diskless.Cli.Templates;
 using Diskless.Testing;
 
 namespace Diskless.Cli.Tests.Ssh;
@@ -92,6 +93,22 @@ public sealed class LoopbackSshTests(LoopbackSshd sshd) : IClassFixture<Loopback
         Assert.Equal("it's $(not run)\n", await File.ReadAllTextAsync(Path.Combine(work, "inline.txt"), deadline.Token));
         Assert.Equal("script sees it's $(not run)\n", await File.ReadAllTextAsync(Path.Combine(work, "script.txt"), deadline.Token));
         Assert.Equal("port=80\n", await File.ReadAllTextAsync(Path.Combine(work, "etc", "app.conf"), deadline.Token));
+        Assert.False(File.Exists("/tmp/diskless-provision-2.sh"), "the uploaded script is removed after it ran");
+    }
+
+    [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
+    public async Task A_failing_script_keeps_its_exit_code_and_is_removed_too()
+    {
+        using var deadline = Deadline();
+        using var session = await SshConnector.ConnectAsync(sshd.Target, deadline.Token);
+        var script = Path.Combine(sshd.WorkDir, "fail.sh");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\necho failing\nexit 42\n", deadline.Token);
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => ProvisionerRunner.RunAsync(
+            session, [new ShellProvisioner(null, script, true, new Dictionary<string, string>(), null)], new RecordingProgress(), TextWriter.Null, deadline.Token));
+
+        Assert.Contains("failed with exit code 42", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists("/tmp/diskless-provision-1.sh"));
     }
 
     [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
@@ -188,5 +205,60 @@ public sealed class LoopbackSshTests(LoopbackSshd sshd) : IClassFixture<Loopback
 
         Assert.Equal(255, result.ExitCode);
         Assert.Contains("HOST IDENTIFICATION HAS CHANGED", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [RequiresFact("sshd", "ssh-keygen", "ssh", Root = true, Timeout = Timeout)]
+    public async Task The_rendered_ssh_config_logs_in_by_machine_name()
+    {
+        using var deadline = Deadline();
+        var knownHosts = Path.Combine(sshd.StateDir, "known_hosts");
+        await KnownHosts.WriteAsync(knownHosts, sshd.Endpoint, sshd.Keys.HostPublicKeys, deadline.Token);
+        var config = Path.Combine(sshd.WorkDir, "ssh_config");
+        await File.WriteAllTextAsync(config, SshConfigRenderer.Render(new LiquidTemplates(), [new SshConfigEntry("loop", sshd.Target, knownHosts)]), deadline.Token);
+
+        var result = await sshd.Runner.RunAsync(new CommandSpec("ssh", "-F", config, "-o", "BatchMode=yes", "loop", "echo via-config"), deadline.Token);
+
+        Assert.Equal("via-config\n", result.StandardOutput);
+    }
+
+    [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
+    public async Task Readiness_gives_up_at_once_when_the_key_cannot_be_read()
+    {
+        using var deadline = Deadline();
+        var target = sshd.Target with { PrivateKeyPath = Path.Combine(sshd.WorkDir, "no-such-key") };
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => SshReadiness.WaitAsync(
+            target, TimeSpan.FromSeconds(40), _ => Task.FromResult<BootFailure?>(null), new RecordingProgress(), deadline.Token));
+
+        Assert.Contains("cannot read the machine's SSH key", error.Message, StringComparison.Ordinal);
+    }
+
+    [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
+    public async Task A_cancelled_command_stops_promptly()
+    {
+        using var deadline = Deadline();
+        using var session = await SshConnector.ConnectAsync(sshd.Target, deadline.Token);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+        cancel.CancelAfter(TimeSpan.FromSeconds(1));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.ExecAsync("sleep 30", null, null, cancel.Token));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"cancellation took {clock.Elapsed}");
+        Assert.Equal(0, await session.ExecAsync("true", null, null, deadline.Token));
+    }
+
+    [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
+    public async Task A_remote_command_passes_its_output_and_exit_code_through()
+    {
+        using var deadline = Deadline();
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var exit = await RemoteCommand.RunAsync(sshd.Target, "echo out; echo err >&2; exit 7", stdout, stderr, deadline.Token);
+
+        Assert.Equal(7, exit);
+        Assert.Equal("out\n", stdout.ToString());
+        Assert.Equal("err\n", stderr.ToString());
     }
 }

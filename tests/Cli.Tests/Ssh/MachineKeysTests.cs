@@ -77,6 +77,28 @@ public sealed class MachineKeysTests : IDisposable
         Assert.Equal(first.HostPublicKeys[0].Split(' ')[1], second.HostPublicKeys[0].Split(' ')[1]);
     }
 
+    [Fact]
+    public async Task Loading_keys_of_a_machine_never_brought_up_says_to_bring_it_up_and_creates_nothing()
+    {
+        var error = await Assert.ThrowsAsync<DisklessException>(() => MachineKeys.LoadAsync(StateDir, CancellationToken.None));
+
+        Assert.Equal(ExitCodes.WrongMachineState, error.ExitCode);
+        Assert.Contains("diskless up", error.Hint, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(StateDir));
+    }
+
+    [Fact]
+    public async Task Loading_returns_the_keys_ensure_made()
+    {
+        var made = await MachineKeys.EnsureAsync(StateDir, FakeKeygen(), CancellationToken.None);
+
+        var loaded = await MachineKeys.LoadAsync(StateDir, CancellationToken.None);
+
+        Assert.Equal(made.ClientPublicKey, loaded.ClientPublicKey);
+        Assert.Equal(made.HostPublicKeys, loaded.HostPublicKeys);
+        Assert.Equal(made.HostKeys, loaded.HostKeys);
+    }
+
     [RequiresFact("ssh-keygen")]
     public async Task Real_ssh_keygen_produces_keys_that_match_their_public_halves()
     {

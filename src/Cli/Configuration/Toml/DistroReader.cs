@@ -21,7 +21,7 @@ internal static class DistroReader
         }
 
         var reader = context.Reader(table);
-        var name = NonEmpty(reader, "name");
+        var name = reader.NonEmptyString("name");
         var packages = reader.StringArray("packages");
         foreach (var package in packages?.Value ?? [])
         {
@@ -31,7 +31,7 @@ internal static class DistroReader
             }
         }
 
-        var user = NonEmpty(reader, "user");
+        var user = reader.NonEmptyString("user");
         if (user is { } u && (!NameRules.IsUserName(u.Value) || u.Value == "root"))
         {
             reader.Error(
@@ -43,26 +43,13 @@ internal static class DistroReader
         var settings = PluginSectionReader.Settings(reader, HostKeys);
         return new DistroSpec(
             name?.Value ?? DefaultName,
-            NonEmpty(reader, "release")?.Value,
-            NonEmpty(reader, "mirror")?.Value,
+            reader.NonEmptyString("release")?.Value,
+            reader.NonEmptyString("mirror")?.Value,
             packages?.Value ?? [],
             user?.Value ?? DefaultUser,
-            NonEmpty(reader, "locale")?.Value ?? DefaultLocale,
-            NonEmpty(reader, "timezone")?.Value ?? DefaultTimezone,
+            reader.NonEmptyString("locale")?.Value ?? DefaultLocale,
+            reader.NonEmptyString("timezone")?.Value ?? DefaultTimezone,
             settings,
             PluginSectionReader.NameLocation(table, name));
-    }
-
-    /// <summary>A string that must not be empty: an empty one is reported and treated as absent.</summary>
-    internal static Located<string>? NonEmpty(TableReader reader, string key, string? hint = "remove the key to use the default")
-    {
-        var value = reader.String(key);
-        if (value is { Value.Length: 0 } empty)
-        {
-            reader.Error($"'{key}'{reader.Table.Get(key)!.Parent.Context} is empty", empty.Location, hint);
-            return null;
-        }
-
-        return value;
     }
 }

@@ -19,7 +19,7 @@ internal static class ProviderReader
         }
 
         var reader = context.Reader(table);
-        var name = DistroReader.NonEmpty(reader, "name");
+        var name = reader.NonEmptyString("name");
         var accel = reader.Choice("accel", "auto", "kvm", "tcg")?.Value switch
         {
             "kvm" => Accelerator.Kvm,

@@ -60,12 +60,12 @@ internal static class ProvisionReader
 
                 return File(reader, context);
             case "script":
-                var script = DistroReader.NonEmpty(reader, "script", "name a script, relative to the Disklessfile");
+                var script = reader.NonEmptyString("script", "name a script, relative to the Disklessfile");
                 return script is { } s
                     ? new ShellProvisioner(null, context.HostPath(s.Value), privileged?.Value ?? true, environment, s.Location)
                     : null;
             default:
-                var shell = DistroReader.NonEmpty(reader, "shell", "write a command, or remove the entry");
+                var shell = reader.NonEmptyString("shell", "write a command, or remove the entry");
                 return shell is { } c
                     ? new ShellProvisioner(c.Value, null, privileged?.Value ?? true, environment, c.Location)
                     : null;
@@ -82,7 +82,7 @@ internal static class ProvisionReader
 
         var fileReader = context.Reader(file);
         fileReader.RejectUnknown(FileKeys);
-        var source = DistroReader.NonEmpty(fileReader, "source", "name a host file, relative to the Disklessfile");
+        var source = fileReader.NonEmptyString("source", "name a host file, relative to the Disklessfile");
         var destination = GuestPath.Read(fileReader, "destination");
         foreach (var key in FileKeys.Where(k => file.Get(k) is null))
         {

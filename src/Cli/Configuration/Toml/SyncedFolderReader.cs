@@ -15,7 +15,7 @@ internal static class SyncedFolderReader
         {
             var reader = context.Reader(table);
             reader.RejectUnknown(Keys);
-            var host = DistroReader.NonEmpty(reader, "host", "use \".\" for the project folder");
+            var host = reader.NonEmptyString("host", "use \".\" for the project folder");
             var guest = GuestPath.Read(reader, "guest");
             if (host is null && table.Get("host") is null)
             {

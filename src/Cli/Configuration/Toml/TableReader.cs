@@ -157,4 +157,17 @@ internal sealed class TableReader(TomlTable table, List<SpecIssue> issues)
 
     public void ReportUnknown(TomlEntry entry, string? hint) =>
         Error($"unknown key '{entry.Key}'{entry.Parent.Context}", entry.KeyLocation, hint);
+
+    /// <summary>A string that must not be empty: an empty one is reported (with <paramref name="hint"/>) and treated as absent.</summary>
+    public Located<string>? NonEmptyString(string key, string? hint = "remove the key to use the default")
+    {
+        var value = String(key);
+        if (value is { Value.Length: 0 } empty)
+        {
+            Error($"'{key}'{table.Get(key)!.Parent.Context} is empty", empty.Location, hint);
+            return null;
+        }
+
+        return value;
+    }
 }

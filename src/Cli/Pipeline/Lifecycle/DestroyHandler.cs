@@ -31,12 +31,7 @@ internal static class DestroyHandler
                 await DestroyAsync(services, record, cancellationToken).ConfigureAwait(false);
             }
 
-            // The lock file lived in the state folder: remove what is left only once the lock is released.
-            var stateDirectory = services.State.MachineStateDirectory(machine.Name);
-            if (Directory.Exists(stateDirectory) && !File.Exists(MachineRecordStore.PathIn(stateDirectory)))
-            {
-                Directory.Delete(stateDirectory, recursive: true);
-            }
+            MachineStateFolder.RemoveIfAbandoned(services.StateDirectory(machine));
         }
 
         return 0;
@@ -58,23 +53,7 @@ internal static class DestroyHandler
             Directory.Delete(record.RuntimeDirectory, recursive: true);
         }
 
-        // Everything but the lock file, which the caller still holds.
-        foreach (var entry in new DirectoryInfo(record.StateDirectory).EnumerateFileSystemInfos())
-        {
-            if (entry.Name is MachineLock.LockFileName or MachineLock.HolderFileName)
-            {
-                continue;
-            }
-
-            if (entry is DirectoryInfo folder)
-            {
-                folder.Delete(recursive: true);
-            }
-            else
-            {
-                entry.Delete();
-            }
-        }
+        MachineStateFolder.RemoveAllButLock(record.StateDirectory);
     }
 
     private static bool Confirm(LifecycleServices services, MachineSpec machine, MachineRecord record, TextReader input, bool interactive)

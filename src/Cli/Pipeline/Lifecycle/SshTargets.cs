@@ -16,7 +16,7 @@ internal static class SshTargets
             throw new DisklessException($"Machine '{machine.Name}' is not running.", "diskless up", ExitCodes.WrongMachineState);
         }
 
-        var keys = await MachineKeys.EnsureAsync(record.StateDirectory, services.Host.Commands, cancellationToken).ConfigureAwait(false);
+        var keys = await MachineKeys.LoadAsync(record.StateDirectory, cancellationToken).ConfigureAwait(false);
         return keys.ToTarget(new SshEndpoint("127.0.0.1", port), machine.Distro.User);
     }
 

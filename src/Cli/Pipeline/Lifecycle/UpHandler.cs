@@ -1,4 +1,5 @@
 using Diskless.Cli.Pipeline.Steps;
+using Diskless.Cli.State;
 
 namespace Diskless.Cli.Pipeline.Lifecycle;
 
@@ -11,9 +12,18 @@ internal static class UpHandler
     {
         foreach (var machine in services.Select(machineName))
         {
-            await using var machineLock = await services.LockAsync(machine, options.Reconfigure ? "diskless reload" : "diskless up", cancellationToken).ConfigureAwait(false);
             var context = new UpContext(machine, services.Host, services.Plugins, services.State, options);
-            await new PipelineRunner<UpContext>(Steps(services.Out), services.Host.Progress).RunAsync(context, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await using var machineLock = await services.LockAsync(machine, options.Reconfigure ? "diskless reload" : "diskless up", cancellationToken).ConfigureAwait(false);
+                await new PipelineRunner<UpContext>(Steps(services.Out), services.Host.Progress).RunAsync(context, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // A first up that failed removed the machine's state but its lock: the folder goes now.
+                MachineStateFolder.RemoveIfAbandoned(services.StateDirectory(machine));
+            }
+
             if (context.AlreadyRunning)
             {
                 services.Host.Progress.Info($"Machine '{machine.Name}' is already running.");

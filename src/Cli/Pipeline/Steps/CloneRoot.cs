@@ -14,11 +14,8 @@ internal sealed class CloneRoot : IStep<UpContext>
         // A root left by a crashed first up is not trusted: start from the base again.
         await RemoveMachineDataAsync(context, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(context.MachineDataDirectory);
-        using (context.Host.Progress.BeginStage("Creating the machine's root folder"))
-        {
-            var method = await RootCloner.CloneAsync(context.BaseDirectory!, context.RootDirectory, context.Host.Commands, context.Host.Progress, cancellationToken).ConfigureAwait(false);
-            context.Host.Progress.Verbose($"root cloned by {method}");
-        }
+        var method = await RootCloner.CloneAsync(context.BaseDirectory!, context.RootDirectory, context.Host.Commands, context.Host.Progress, cancellationToken).ConfigureAwait(false);
+        context.Host.Progress.Verbose($"root cloned by {method}");
 
         context.Record = context.Record with { RootPath = context.RootDirectory };
         await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);

@@ -50,10 +50,7 @@ internal sealed class LoadMachineRecord : IStep<UpContext>
         if (context.CreatedNow && context.Record is { SetupComplete: false })
         {
             // Cleanup until setup completes: a first up that failed leaves no machine behind.
-            if (Directory.Exists(context.StateDirectory))
-            {
-                Directory.Delete(context.StateDirectory, recursive: true);
-            }
+            MachineStateFolder.RemoveAllButLock(context.StateDirectory);
 
             var runtime = context.Project.RuntimeDirectory(context.Record.Id);
             if (Directory.Exists(runtime))

@@ -1,0 +1,48 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Plugins.Debian.Configure;
+
+/// <summary>One change to a machine root, planned by <see cref="ConfigurePlanner"/> and applied by <see cref="ConfigureExecutor"/>.</summary>
+internal abstract record RootStep
+{
+    /// <summary>One line for the plan's golden file and for --verbose.</summary>
+    public abstract string Describe();
+
+    protected static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
+}
+
+/// <summary>Writes a rendered file (replacing a link there rather than writing through it).</summary>
+internal sealed record WriteFileStep(string GuestPath, string Content, UnixFileMode Mode) : RootStep
+{
+    public override string Describe() => $"write {Octal(Mode)} {GuestPath}";
+}
+
+/// <summary>Copies a host file (an SSH host key) into the root.</summary>
+internal sealed record CopyFileStep(string HostSource, string GuestPath, UnixFileMode Mode) : RootStep
+{
+    public override string Describe() => $"copy {Octal(Mode)} {GuestPath}";
+}
+
+/// <summary>Creates a folder, or sets the mode of the one there.</summary>
+internal sealed record CreateDirectoryStep(string GuestPath, UnixFileMode Mode) : RootStep
+{
+    public override string Describe() => $"mkdir {Octal(Mode)} {GuestPath}";
+}
+
+/// <summary>Creates or replaces a symbolic link; the target is written as given, as the guest will read it.</summary>
+internal sealed record SymlinkStep(string GuestPath, string Target) : RootStep
+{
+    public override string Describe() => $"link {GuestPath} -> {Target}";
+}
+
+/// <summary>Removes a file or link when present.</summary>
+internal sealed record DeleteFileStep(string GuestPath) : RootStep
+{
+    public override string Describe() => $"delete {GuestPath}";
+}
+
+/// <summary>Runs a program inside the root through <see cref="IChroot"/>.</summary>
+internal sealed record RunInRootStep(CommandSpec Command) : RootStep
+{
+    public override string Describe() => $"run {Command}";
+}

@@ -1,0 +1,14 @@
+namespace Diskless.Plugins.QemuDirect;
+
+/// <summary>Reads the host's process table. Signals go through ICommandRunner (kill), never through here.</summary>
+public interface IProcessTable
+{
+    /// <summary>True when <paramref name="pid"/> exists and has not exited (a zombie counts as exited).</summary>
+    bool IsAlive(int pid);
+
+    /// <summary>The process's argv joined with spaces; null when it is gone.</summary>
+    string? CommandLine(int pid);
+
+    /// <summary>Live processes whose command line contains every one of <paramref name="fragments"/>.</summary>
+    IReadOnlyList<int> FindByCommandLine(params string[] fragments);
+}

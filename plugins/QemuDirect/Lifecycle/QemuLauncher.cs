@@ -1,0 +1,242 @@
+using System.Globalization;
+using Diskless.Abstractions;
+
+namespace Diskless.Plugins.QemuDirect;
+
+/// <summary>
+/// Starts a machine: virtiofsd per virtiofs share (each waited for until its socket exists), then QEMU with
+/// -daemonize. Whatever fails or is cancelled on the way, everything it started is killed again.
+/// </summary>
+internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes, QemuTimings timings)
+{
+    public async Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken)
+    {
+        var features = await probe.ProbeAsync(plan.Provider, host, cancellationToken).ConfigureAwait(false);
+        RequireVirtiofsd(plan, features);
+        var files = MachineFiles.For(plan);
+        RefuseIfRunning(plan, files);
+        PortCheck.EnsureFree(plan);
+        await KillStaleHelpersAsync(files, host).ConfigureAwait(false);
+        PrepareFolders(plan, files);
+
+        var helperPids = new List<int>();
+        try
+        {
+            for (var i = 0; i < plan.Shares.Count; i++)
+            {
+                if (plan.Shares[i].Transport == ShareTransport.VirtioFs)
+                {
+                    await StartVirtiofsdAsync(plan.Shares[i], i, features.Virtiofsd!, files, helperPids, host, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await RunQemuAsync(plan, features, host, cancellationToken).ConfigureAwait(false);
+            var qemuPid = await ReadPidFileAsync(files, cancellationToken).ConfigureAwait(false);
+            host.Progress.Verbose($"qemu runs as pid {qemuPid} ({(features.UseKvm ? "KVM" : "TCG")}); console: {plan.ConsoleLogPath}");
+            var data = new HandleData(
+                qemuPid,
+                files.QmpSocket,
+                helperPids,
+                plan.SshHostPort,
+                features.UseKvm ? "kvm" : "tcg",
+                QemuSettings.Parse(plan.Provider).GracefulTimeout);
+            var handle = new MachineHandle(plan.MachineName, plan.MachineId, plan.StateDirectory, plan.RuntimeDirectory, plan.ConsoleLogPath, data.ToDictionary());
+            return new RunningMachine(handle, new SshEndpoint("127.0.0.1", plan.SshHostPort));
+        }
+        catch
+        {
+            // Never under the caller's token: a Ctrl-C must not stop the clean-up half-way.
+            await CleanUpAsync(files, helperPids, host).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static void RequireVirtiofsd(BootPlan plan, QemuHostFeatures features)
+    {
+        var share = plan.Shares.FirstOrDefault(s => s.Transport == ShareTransport.VirtioFs);
+        if (share is not null && features.Virtiofsd is null)
+        {
+            throw new DisklessException(
+                $"The share '{share.Tag}' ({share.HostPath}) uses virtiofs, but no virtiofsd was found (PATH, {string.Join(", ", QemuHostProbe.VirtiofsdDirectories)}).",
+                "Install it (apt-get install -y virtiofsd, or qemu-system-common on Debian 12), or set transport = \"9p\" under [share] in the Disklessfile.",
+                ExitCodes.NotAvailable);
+        }
+    }
+
+    private void RefuseIfRunning(BootPlan plan, MachineFiles files)
+    {
+        // Preparing would delete the running QEMU's sockets and pid file: never start over a live machine.
+        var running = processes.Table.FindByCommandLine("qemu", files.QmpSocket);
+        if (running.Count > 0)
+        {
+            throw new DisklessException(
+                $"Machine '{plan.MachineName}' is already running (qemu pid {running[0]}).",
+                "Stop it first with: diskless halt",
+                ExitCodes.WrongMachineState);
+        }
+    }
+
+    private async Task KillStaleHelpersAsync(MachineFiles files, IHostServices host)
+    {
+        // A virtiofsd whose QEMU died before connecting waits forever; its socket path is about to be reused.
+        foreach (var pid in processes.Table.FindByCommandLine("virtiofsd", files.RuntimeDirectory))
+        {
+            host.Progress.Verbose($"Stopping a virtiofsd left from an earlier run (pid {pid})");
+            await processes.KillAsync(host.Commands, pid, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static void PrepareFolders(BootPlan plan, MachineFiles files)
+    {
+        Directory.CreateDirectory(plan.StateDirectory);
+        Directory.CreateDirectory(plan.RuntimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (Path.GetDirectoryName(plan.ConsoleLogPath) is { Length: > 0 } consoleFolder)
+        {
+            Directory.CreateDirectory(consoleFolder);
+        }
+
+        // Left-overs of an earlier run would be mistaken for this one's: a stale socket for a ready virtiofsd,
+        // a stale pid file for the new QEMU, the marker for a clean stop.
+        File.Delete(files.PidFile);
+        File.Delete(files.StoppedMarker);
+        File.Delete(files.QmpSocket);
+        for (var i = 0; i < plan.Shares.Count; i++)
+        {
+            File.Delete(files.VirtiofsdSocket(i));
+        }
+    }
+
+    private async Task StartVirtiofsdAsync(Share share, int index, VirtiofsdInfo virtiofsd, MachineFiles files, List<int> started, IHostServices host, CancellationToken cancellationToken)
+    {
+        var socket = files.VirtiofsdSocket(index);
+        var log = files.VirtiofsdLog(index);
+        var command = new CommandSpec(virtiofsd.Path, VirtiofsdArgs.Build(share, socket, virtiofsd.Flavour))
+        {
+            Description = $"virtiofsd for {share.Tag}",
+            RequiresRoot = true, // the guest's chown and root-owned files need a root virtiofsd
+        };
+        var pid = await host.Commands.StartDetachedAsync(command, log, cancellationToken).ConfigureAwait(false);
+        started.Add(pid); // recorded before the wait, so a failed or cancelled wait still cleans it up
+        await WaitForSocketAsync(share, pid, socket, log, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WaitForSocketAsync(Share share, int pid, string socket, string log, CancellationToken cancellationToken)
+    {
+        // QEMU fails at once when the vhost-user socket is not there yet, so wait for virtiofsd to bind it.
+        var deadline = DateTime.UtcNow + timings.SocketTimeout;
+        while (!File.Exists(socket))
+        {
+            if (!processes.Table.IsAlive(pid))
+            {
+                throw new DisklessException(
+                    $"virtiofsd for '{share.Tag}' ({share.HostPath}) exited before it opened its socket.{LogTail(log)}",
+                    $"See its log: {log}",
+                    ExitCodes.ExternalToolFailed);
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new DisklessException(
+                    $"virtiofsd for '{share.Tag}' did not create {socket} within {timings.SocketTimeout.TotalSeconds:0} s.{LogTail(log)}",
+                    $"See its log: {log}",
+                    ExitCodes.ExternalToolFailed);
+            }
+
+            await Task.Delay(timings.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task RunQemuAsync(BootPlan plan, QemuHostFeatures features, IHostServices host, CancellationToken cancellationToken)
+    {
+        var command = new CommandSpec(features.QemuBinary, QemuArgs.Build(plan, features))
+        {
+            Description = "qemu",
+            RequiresRoot = true, // 9p passthrough must create root-owned files in the root folder
+        };
+        try
+        {
+            // With -daemonize this returns once the VM is set up and running; set-up errors come back on stderr.
+            await host.Commands.RunAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CommandFailedException failed)
+        {
+            throw new CommandFailedException(
+                failed.Command,
+                failed.CommandExitCode,
+                failed.OutputTail,
+                "QEMU refused the machine; its message is above. Check [provider] extra_args, or run with --verbose to see the full command line.");
+        }
+    }
+
+    private async Task<int> ReadPidFileAsync(MachineFiles files, CancellationToken cancellationToken)
+    {
+        var pidFile = files.PidFile;
+        var deadline = DateTime.UtcNow + timings.PidFileTimeout;
+        while (true)
+        {
+            try
+            {
+                if (File.Exists(pidFile)
+                    && int.TryParse((await File.ReadAllTextAsync(pidFile, cancellationToken).ConfigureAwait(false)).Trim(), CultureInfo.InvariantCulture, out var pid))
+                {
+                    return pid;
+                }
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // QEMU run through sudo writes a root-only pid file; its command line is readable by anyone.
+                if (processes.Table.FindByCommandLine("qemu", files.QmpSocket) is [var found, ..])
+                {
+                    return found;
+                }
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new DisklessException(
+                    $"QEMU reported success but wrote no pid to {pidFile}.",
+                    "Run again with --verbose; if it repeats, QEMU exited right after starting (see the console log).",
+                    ExitCodes.ExternalToolFailed);
+            }
+
+            await Task.Delay(timings.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CleanUpAsync(MachineFiles files, List<int> helperPids, IHostServices host)
+    {
+        // A QEMU interrupted inside -daemonize may already run in the background: find it by its unique QMP path.
+        var qemuPids = processes.Table.FindByCommandLine("qemu", files.QmpSocket);
+        foreach (var pid in qemuPids.Concat(helperPids))
+        {
+            try
+            {
+                if (!await processes.KillAsync(host.Commands, pid, CancellationToken.None).ConfigureAwait(false))
+                {
+                    host.Progress.Warn($"Process {pid} did not exit after SIGKILL.");
+                }
+            }
+            catch (DisklessException e)
+            {
+                host.Progress.Warn($"Could not stop process {pid}: {e.Message}");
+            }
+        }
+    }
+
+    private static string LogTail(string log)
+    {
+        try
+        {
+            var lines = File.ReadAllLines(log).Where(l => l.Length > 0).TakeLast(10).ToList();
+            return lines.Count == 0 ? "" : "\n" + string.Join('\n', lines);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+}

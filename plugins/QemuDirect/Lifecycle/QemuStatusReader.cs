@@ -1,0 +1,69 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Plugins.QemuDirect;
+
+/// <summary>
+/// Reads a machine's state from the process table and its files. QEMU removes its pid file when it exits by
+/// itself (guest power-off, QMP quit) and StopAsync leaves a marker, so a dead QEMU with neither is a crash.
+/// </summary>
+internal sealed class QemuStatusReader(IProcessTable table)
+{
+    /// <summary>Console lines shown for a crashed machine.</summary>
+    public const int ConsoleTailLines = 30;
+
+    public MachineStatus Read(MachineHandle handle)
+    {
+        if (!Directory.Exists(handle.StateDirectory))
+        {
+            return new MachineStatus(MachineState.NotCreated);
+        }
+
+        var files = MachineFiles.For(handle);
+        var data = HandleData.From(handle);
+        if (data is null)
+        {
+            return new MachineStatus(MachineState.Stopped, "never started");
+        }
+
+        if (MachineProcesses.IsQemuRunning(table, data))
+        {
+            // Still Running (the VM is there, and halt must stop it), but say so when a share's server died under it.
+            var lostHelpers = data.VirtiofsdPids.Except(MachineProcesses.LiveHelpers(table, data, files)).ToList();
+            return lostHelpers.Count == 0
+                ? new MachineStatus(MachineState.Running, $"qemu pid {data.QemuPid} ({data.Accelerator})")
+                : new MachineStatus(
+                    MachineState.Running,
+                    $"qemu pid {data.QemuPid} runs, but virtiofsd (pid {string.Join(", ", lostHelpers)}) exited: the guest lost its shared folders; halt and up again",
+                    ConsoleTail(handle.ConsoleLogPath));
+        }
+
+        if (File.Exists(files.StoppedMarker) || !File.Exists(files.PidFile))
+        {
+            return new MachineStatus(MachineState.Stopped);
+        }
+
+        return new MachineStatus(
+            MachineState.Crashed,
+            $"qemu (pid {data.QemuPid}) exited unexpectedly",
+            ConsoleTail(handle.ConsoleLogPath));
+    }
+
+    /// <summary>The last lines of the console log; empty when there is none.</summary>
+    public static IReadOnlyList<string> ConsoleTail(string consoleLog)
+    {
+        try
+        {
+            return File.Exists(consoleLog)
+                ? File.ReadLines(consoleLog).Select(l => l.TrimEnd('\r')).TakeLast(ConsoleTailLines).ToList()
+                : [];
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+}

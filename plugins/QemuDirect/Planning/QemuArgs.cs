@@ -1,0 +1,97 @@
+using System.Globalization;
+using Diskless.Abstractions;
+
+namespace Diskless.Plugins.QemuDirect;
+
+/// <summary>Plans QEMU's command line for a machine. Pure: touches neither files nor processes.</summary>
+public static class QemuArgs
+{
+    /// <summary>The vhost-user queue size peers use for virtiofs (the default 128 throttles throughput).</summary>
+    public const int VirtiofsQueueSize = 1024;
+
+    /// <summary>The arguments (without the program) that boot <paramref name="plan"/> on a host with <paramref name="features"/>.</summary>
+    public static IReadOnlyList<string> Build(BootPlan plan, QemuHostFeatures features)
+    {
+        var files = MachineFiles.For(plan);
+        var settings = QemuSettings.Parse(plan.Provider);
+        var args = new List<string>();
+        void Add(params string[] words) => args.AddRange(words);
+
+        Add("-name", $"guest={QemuOptions.Value(plan.MachineName)},process=diskless-{QemuOptions.Value(plan.MachineName)}");
+        Add("-machine", "q35");
+        if (features.UseKvm)
+        {
+            Add("-accel", "kvm", "-cpu", "host");
+        }
+        else
+        {
+            Add("-accel", "tcg,thread=multi", "-cpu", "max");
+        }
+
+        Add("-smp", plan.Cpus.ToString(CultureInfo.InvariantCulture));
+        var memory = plan.MemoryMiB.ToString(CultureInfo.InvariantCulture) + "M";
+        Add("-m", memory);
+        if (plan.Shares.Any(s => s.Transport == ShareTransport.VirtioFs))
+        {
+            // vhost-user-fs maps guest memory into virtiofsd: it must be a shared file-backed mapping.
+            Add("-object", $"memory-backend-memfd,id=mem,size={memory},share=on", "-numa", "node,memdev=mem");
+        }
+
+        Add("-kernel", plan.Artifacts.KernelPath, "-initrd", plan.Artifacts.InitrdPath, "-append", plan.Artifacts.KernelCommandLine);
+
+        // No default devices (floppy, CD-ROM, VGA, default NIC): only what is listed below.
+        Add("-nodefaults", "-no-user-config", "-display", "none");
+        Add("-chardev", $"file,id=console,path={QemuOptions.Value(plan.ConsoleLogPath)}", "-serial", "chardev:console");
+        Add("-chardev", $"socket,id=qmp,path={QemuOptions.Value(files.QmpSocket)},server=on,wait=off", "-mon", "chardev=qmp,mode=control");
+        Add("-pidfile", files.PidFile, "-daemonize");
+        if (features.Sandbox)
+        {
+            // elevateprivileges=deny makes -daemonize fail and spawn=deny kills it (QEMU 7.2, measured).
+            Add("-sandbox", "on,obsolete=deny,resourcecontrol=deny");
+        }
+
+        // The NIC first, so it keeps its PCI slot (and the guest its interface name) whatever the shares are.
+        Add("-netdev", Netdev(plan), "-device", "virtio-net-pci,netdev=net0");
+        Add("-device", "virtio-rng-pci");
+        for (var i = 0; i < plan.Shares.Count; i++)
+        {
+            AddShare(args, plan.Shares[i], i, files);
+        }
+
+        args.AddRange(settings.ExtraArgs);
+        return args;
+    }
+
+    private static void AddShare(List<string> args, Share share, int index, MachineFiles files)
+    {
+        var tag = QemuOptions.Value(share.Tag);
+        if (share.Transport == ShareTransport.VirtioFs)
+        {
+            args.AddRange([
+                "-chardev", $"socket,id=vfs{index},path={QemuOptions.Value(files.VirtiofsdSocket(index))}",
+                "-device", $"vhost-user-fs-pci,chardev=vfs{index},tag={tag},queue-size={VirtiofsQueueSize}",
+            ]);
+            return;
+        }
+
+        // multidevs=remap keeps inode numbers unique when the folder spans several host filesystems.
+        var fsdev = $"local,id=fs{index},path={QemuOptions.Value(share.HostPath)},security_model={share.NinePSecurityModel},multidevs=remap";
+        if (share.ReadOnly)
+        {
+            fsdev += ",readonly=on";
+        }
+
+        args.AddRange(["-fsdev", fsdev, "-device", $"virtio-9p-pci,fsdev=fs{index},mount_tag={tag}"]);
+    }
+
+    private static string Netdev(BootPlan plan)
+    {
+        var netdev = $"user,id=net0,hostfwd=tcp:127.0.0.1:{plan.SshHostPort}-:22";
+        foreach (var port in plan.Ports)
+        {
+            netdev += $",hostfwd={port.Protocol}:{port.HostAddress}:{port.Host}-:{port.Guest}";
+        }
+
+        return netdev;
+    }
+}

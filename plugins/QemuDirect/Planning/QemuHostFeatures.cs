@@ -1,0 +1,24 @@
+namespace Diskless.Plugins.QemuDirect;
+
+/// <summary>What the probe found on this host; the planners take it as plain data.</summary>
+/// <param name="QemuBinary">Absolute path of qemu-system-x86_64.</param>
+/// <param name="QemuVersion">Its version ("7.2.22"), for messages; null when unknown.</param>
+/// <param name="UseKvm">KVM really works here (or the user forced it); otherwise TCG.</param>
+/// <param name="Sandbox">QEMU was built with seccomp, so <c>-sandbox</c> is accepted.</param>
+/// <param name="Virtiofsd">The virtiofsd to serve virtiofs shares; null when none is installed.</param>
+public sealed record QemuHostFeatures(string QemuBinary, string? QemuVersion, bool UseKvm, bool Sandbox, VirtiofsdInfo? Virtiofsd);
+
+/// <summary>A virtiofsd program and which command-line dialect it speaks.</summary>
+/// <param name="Path">Absolute path.</param>
+/// <param name="Flavour">Rust (<c>--shared-dir</c>) or the older C one shipped with QEMU (<c>-o source=</c>).</param>
+public sealed record VirtiofsdInfo(string Path, VirtiofsdFlavour Flavour);
+
+/// <summary>The two virtiofsd implementations, which take different flags.</summary>
+public enum VirtiofsdFlavour
+{
+    /// <summary>The Rust virtiofsd (gitlab.com/virtio-fs/virtiofsd): <c>--shared-dir D --socket-path S</c>.</summary>
+    Rust,
+
+    /// <summary>The C virtiofsd that QEMU up to 8.0 shipped (Debian 12: /usr/lib/qemu/virtiofsd): <c>-o source=D</c>.</summary>
+    LegacyC,
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using Diskless.Abstractions;
+
+namespace Diskless.Plugins.QemuDirect;
+
+/// <summary>The qemu provider's own keys in <c>[provider]</c>.</summary>
+/// <param name="ExtraArgs">Arguments appended to QEMU's command line as they are (<c>extra_args</c>).</param>
+/// <param name="GracefulTimeout">How long <c>halt</c> waits for the guest to power off (<c>graceful_timeout</c>); null for the host's default.</param>
+/// <param name="Binary">The qemu-system-x86_64 to run (<c>binary</c>); null to search PATH.</param>
+/// <param name="Virtiofsd">The virtiofsd to run (<c>virtiofsd</c>); null to search the usual places.</param>
+public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? GracefulTimeout, string? Binary, string? Virtiofsd)
+{
+    /// <summary>The keys this provider knows (besides the host's <c>name</c> and <c>accel</c>).</summary>
+    public static readonly IReadOnlyList<string> Keys = ["extra_args", "graceful_timeout", "binary", "virtiofsd"];
+
+    /// <summary>No settings.</summary>
+    public static readonly QemuSettings Default = new([], null, null, null);
+
+    /// <summary>Reads the settings; invalid values are reported in <paramref name="issues"/> and left at their defaults.</summary>
+    public static QemuSettings Parse(ProviderSpec spec, out IReadOnlyList<SpecIssue> issues)
+    {
+        var found = new List<SpecIssue>();
+        var settings = Default;
+        foreach (var (key, value) in spec.Settings.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            switch (key)
+            {
+                case "extra_args":
+                    var args = AsStringList(value.Value);
+                    if (args is null)
+                    {
+                        found.Add(new SpecIssue("extra_args must be an array of strings, e.g. [\"-device\", \"virtio-balloon-pci\"]", value.Location));
+                    }
+                    else
+                    {
+                        settings = settings with { ExtraArgs = args };
+                    }
+
+                    break;
+                case "graceful_timeout":
+                    var timeout = AsDuration(value.Value);
+                    if (timeout is null)
+                    {
+                        found.Add(new SpecIssue("graceful_timeout must be a positive number of seconds or a duration such as \"90s\" or \"2m\"", value.Location));
+                    }
+                    else
+                    {
+                        settings = settings with { GracefulTimeout = timeout };
+                    }
+
+                    break;
+                case "binary" or "virtiofsd":
+                    if (value.Value is not string path || !Path.IsPathRooted(path))
+                    {
+                        found.Add(new SpecIssue($"{key} must be an absolute path", value.Location));
+                    }
+                    else
+                    {
+                        settings = key == "binary" ? settings with { Binary = path } : settings with { Virtiofsd = path };
+                    }
+
+                    break;
+                default:
+                    var suggestion = DidYouMean.Closest(key, Keys);
+                    found.Add(new SpecIssue(
+                        $"unknown key '{key}' in [provider] for the qemu provider",
+                        value.Location,
+                        suggestion is null ? $"known keys: name, accel, {string.Join(", ", Keys)}" : $"did you mean '{suggestion}'?"));
+                    break;
+            }
+        }
+
+        issues = found;
+        return settings;
+    }
+
+    /// <summary>Reads the settings, ignoring invalid ones (validation has reported them already).</summary>
+    public static QemuSettings Parse(ProviderSpec spec) => Parse(spec, out _);
+
+    private static List<string>? AsStringList(object value)
+    {
+        if (value is string || value is not System.Collections.IEnumerable items)
+        {
+            return null;
+        }
+
+        var list = new List<string>();
+        foreach (var item in items)
+        {
+            switch (item)
+            {
+                case string s:
+                    list.Add(s);
+                    break;
+                case SpecValue { Value: string s }:
+                    list.Add(s);
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return list;
+    }
+
+    private static TimeSpan? AsDuration(object value)
+    {
+        double? seconds = value switch
+        {
+            long l => l,
+            int i => i,
+            double d => d,
+            string s when s.EndsWith("ms", StringComparison.Ordinal) && double.TryParse(s[..^2], NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) => ms / 1000,
+            string s when s.EndsWith('s') && double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var sec) => sec,
+            string s when s.EndsWith('m') && double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var min) => min * 60,
+            _ => null,
+        };
+        return seconds is > 0 and < 86400 ? TimeSpan.FromSeconds(seconds.Value) : null;
+    }
+}

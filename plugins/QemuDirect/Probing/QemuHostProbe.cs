@@ -1,0 +1,134 @@
+using System.Text.RegularExpressions;
+using Diskless.Abstractions;
+
+namespace Diskless.Plugins.QemuDirect;
+
+/// <summary>
+/// Finds out what this host offers QEMU: the binary and its version, whether KVM really works, seccomp,
+/// and which virtiofsd (if any). Kept apart from the planners, which take its answer as data.
+/// </summary>
+public sealed partial class QemuHostProbe(IHostSystem system)
+{
+    /// <summary>The QEMU program searched for on PATH.</summary>
+    public const string QemuProgram = "qemu-system-x86_64";
+
+    /// <summary>Where distributions put virtiofsd when it is not on PATH.</summary>
+    public static readonly string[] VirtiofsdDirectories = ["/usr/libexec", "/usr/lib/qemu"];
+
+    /// <summary>Probes everything a start needs. Warns once (through progress) when it falls back to TCG.</summary>
+    public async Task<QemuHostFeatures> ProbeAsync(ProviderSpec spec, IHostServices host, CancellationToken cancellationToken)
+    {
+        var settings = QemuSettings.Parse(spec);
+        var binary = settings.Binary ?? host.FindExecutable(QemuProgram)
+            ?? throw new DisklessException(
+                $"{QemuProgram} was not found on PATH.",
+                "Install QEMU: apt-get install -y qemu-system-x86",
+                ExitCodes.NotAvailable);
+        var version = await VersionAsync(binary, host, cancellationToken).ConfigureAwait(false);
+        var sandbox = await SupportsSandboxAsync(binary, host, cancellationToken).ConfigureAwait(false);
+        var useKvm = DecideKvm(spec.Accel, host.Progress);
+        var virtiofsd = await FindVirtiofsdAsync(settings, host, cancellationToken).ConfigureAwait(false);
+        return new QemuHostFeatures(binary, version, useKvm, sandbox, virtiofsd);
+    }
+
+    /// <summary>
+    /// KVM only when /dev/kvm opens AND the CPU shows vmx or svm: a /dev/kvm that opens on a CPU without
+    /// them (nested setups, kvm_pvm) makes guests hang silently.
+    /// </summary>
+    public bool DecideKvm(Accelerator requested, IProgressReporter progress)
+    {
+        if (requested == Accelerator.Tcg)
+        {
+            return false;
+        }
+
+        var device = system.ProbeKvmDevice();
+        var cpuHasVirtualization = CpuHasVirtualization(system.ReadCpuInfo());
+        if (requested == Accelerator.Kvm)
+        {
+            if (device != KvmDevice.Opens)
+            {
+                throw new DisklessException(
+                    $"accel = \"kvm\" is set, but /dev/kvm {(device == KvmDevice.Missing ? "does not exist" : "cannot be opened by this user")}.",
+                    device == KvmDevice.Missing
+                        ? "Load the KVM module (modprobe kvm_intel or kvm_amd), or set accel = \"auto\" in [provider] to fall back to emulation."
+                        : "Add this user to the kvm group (usermod -aG kvm $USER), or set accel = \"auto\" in [provider].",
+                    ExitCodes.NotAvailable);
+            }
+
+            if (!cpuHasVirtualization)
+            {
+                progress.Warn("accel = \"kvm\" is forced, but /proc/cpuinfo shows no vmx or svm flag: the guest may hang. Set accel = \"auto\" if it does.");
+            }
+
+            return true;
+        }
+
+        if (device == KvmDevice.Opens && cpuHasVirtualization)
+        {
+            return true;
+        }
+
+        var reason = device switch
+        {
+            KvmDevice.Missing => "/dev/kvm does not exist",
+            KvmDevice.NoAccess => "/dev/kvm cannot be opened by this user",
+            _ => "the CPU shows no vmx or svm flag in /proc/cpuinfo",
+        };
+        progress.Warn($"KVM is not usable here ({reason}): QEMU will emulate the CPU (TCG), so the guest boots and runs much slower (30-60 s to SSH, more on a busy host).");
+        return false;
+    }
+
+    /// <summary>True when a "flags" line of /proc/cpuinfo lists vmx (Intel VT-x) or svm (AMD-V).</summary>
+    public static bool CpuHasVirtualization(string? cpuInfo) =>
+        cpuInfo is not null && cpuInfo.Split('\n')
+            .Where(line => line.StartsWith("flags", StringComparison.Ordinal))
+            .SelectMany(line => line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Any(flag => flag is "vmx" or "svm");
+
+    /// <summary>The virtiofsd to use and its flavour; null when none is installed.</summary>
+    public async Task<VirtiofsdInfo?> FindVirtiofsdAsync(QemuSettings settings, IHostServices host, CancellationToken cancellationToken)
+    {
+        var path = settings.Virtiofsd ?? host.FindExecutable("virtiofsd", VirtiofsdDirectories);
+        if (path is null)
+        {
+            return null;
+        }
+
+        var help = await host.Commands.RunAsync(
+            new CommandSpec(path, "--help") { Description = "virtiofsd --help", SuccessExitCodes = [0, 1, 2] },
+            cancellationToken).ConfigureAwait(false);
+        return new VirtiofsdInfo(path, FlavourFromHelp(help.StandardOutput + help.StandardError));
+    }
+
+    /// <summary>The Rust virtiofsd documents --shared-dir; the C one only knows "-o source=".</summary>
+    public static VirtiofsdFlavour FlavourFromHelp(string helpText) =>
+        helpText.Contains("--shared-dir", StringComparison.Ordinal) ? VirtiofsdFlavour.Rust : VirtiofsdFlavour.LegacyC;
+
+    /// <summary>"7.2.22" from "QEMU emulator version 7.2.22 (Debian …)"; null when the text has no version.</summary>
+    public static string? ParseVersion(string versionOutput)
+    {
+        var match = VersionPattern().Match(versionOutput);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    private static async Task<string?> VersionAsync(string binary, IHostServices host, CancellationToken cancellationToken)
+    {
+        var result = await host.Commands.RunAsync(
+            new CommandSpec(binary, "--version") { Description = "qemu --version" }, cancellationToken).ConfigureAwait(false);
+        return ParseVersion(result.StandardOutput);
+    }
+
+    private static async Task<bool> SupportsSandboxAsync(string binary, IHostServices host, CancellationToken cancellationToken)
+    {
+        // A QEMU with seccomp rejects "help" as a value ("expects 'on' or 'off'"); one without it does not know
+        // the option group at all.
+        var result = await host.Commands.RunAsync(
+            new CommandSpec(binary, "-sandbox", "help") { Description = "qemu seccomp check", SuccessExitCodes = [0, 1] },
+            cancellationToken).ConfigureAwait(false);
+        return (result.StandardOutput + result.StandardError).Contains("'on' or 'off'", StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"version (\d+\.\d+(?:\.\d+)?)")]
+    private static partial Regex VersionPattern();
+}

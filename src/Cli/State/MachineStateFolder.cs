@@ -1,0 +1,43 @@
+namespace Diskless.Cli.State;
+
+/// <summary>
+/// Removing a machine's state folder happens in two halves because its lock lives inside it: everything but the
+/// lock while the lock is held, then the folder itself once the lock is released (if no record came back meanwhile).
+/// </summary>
+internal static class MachineStateFolder
+{
+    /// <summary>Deletes everything in the folder except the lock files of the command holding it.</summary>
+    public static void RemoveAllButLock(string machineStateDirectory)
+    {
+        if (!Directory.Exists(machineStateDirectory))
+        {
+            return;
+        }
+
+        foreach (var entry in new DirectoryInfo(machineStateDirectory).EnumerateFileSystemInfos())
+        {
+            if (entry.Name is MachineLock.LockFileName or MachineLock.HolderFileName)
+            {
+                continue;
+            }
+
+            if (entry is DirectoryInfo folder && folder.LinkTarget is null)
+            {
+                folder.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+    }
+
+    /// <summary>After the lock is released: deletes the folder when it holds no machine record.</summary>
+    public static void RemoveIfAbandoned(string machineStateDirectory)
+    {
+        if (Directory.Exists(machineStateDirectory) && !File.Exists(MachineRecordStore.PathIn(machineStateDirectory)))
+        {
+            Directory.Delete(machineStateDirectory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Plugins;
+
+namespace Diskless.Cli.Tests.Pipeline;
+
+/// <summary>A distro that "builds" a base by writing a few files, and records what it was asked to do.</summary>
+internal sealed class FakeDistro : IDistro
+{
+    public List<string> Calls { get; } = [];
+
+    public Exception? FailBuild { get; set; }
+
+    public Exception? FailConfigure { get; set; }
+
+    public string Name => "fake";
+
+    public string Description => "a test distro";
+
+    public IReadOnlyList<string> MissingCapabilities => [];
+
+    public Task<IReadOnlyList<SpecIssue>> ValidateAsync(DistroSpec spec, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<SpecIssue>>([]);
+
+    public BaseSpec DescribeBase(DistroSpec spec) =>
+        new("fake", spec.Release ?? "one", "http://mirror", "amd64", [.. spec.Packages], new Dictionary<string, string>());
+
+    public async Task BuildBaseAsync(BaseSpec spec, string targetDirectory, IHostServices host, CancellationToken cancellationToken)
+    {
+        Calls.Add("build " + spec.Release);
+        Directory.CreateDirectory(Path.Combine(targetDirectory, "boot"));
+        await File.WriteAllTextAsync(Path.Combine(targetDirectory, "boot", "vmlinuz"), "kernel", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(targetDirectory, "half-built"), "", cancellationToken);
+        if (FailBuild is not null)
+        {
+            throw FailBuild;
+        }
+    }
+
+    public Task<BootArtifacts> ConfigureAsync(ConfigureRequest request, IHostServices host, CancellationToken cancellationToken)
+    {
+        Calls.Add($"configure {request.Machine.Name} {string.Join(",", request.Shares.Select(s => $"{s.Tag}:{s.Transport}"))}");
+        if (FailConfigure is not null)
+        {
+            throw FailConfigure;
+        }
+
+        var kernel = request.Root.Resolve("/boot/vmlinuz");
+        return Task.FromResult(new BootArtifacts(kernel, kernel, "root=rootfs"));
+    }
+}
+
+/// <summary>A provider whose "VM" is a flag; it records starts and stops.</summary>
+internal sealed class FakeProvider : IProvider
+{
+    public List<string> Calls { get; } = [];
+
+    public bool Running { get; set; }
+
+    /// <summary>What the provider reports while "running": Running, or Crashed to simulate a guest that died.</summary>
+    public MachineState RunningState { get; set; } = MachineState.Running;
+
+    public string Name => "fakevm";
+
+    public string Description => "a test provider";
+
+    public IReadOnlyList<string> MissingCapabilities => [];
+
+    public ProviderCapabilities Capabilities { get; } = new([ShareTransport.VirtioFs, ShareTransport.NineP], true);
+
+    public Task<IReadOnlyList<SpecIssue>> ValidateAsync(MachineSpec machine, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<SpecIssue>>([]);
+
+    public Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken) => Task.FromResult(ShareTransport.NineP);
+
+    public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken)
+    {
+        Calls.Add($"start {plan.MachineName} ssh={plan.SshHostPort > 0}");
+        Running = true;
+        var handle = new MachineHandle(plan.MachineName, plan.MachineId, plan.StateDirectory, plan.RuntimeDirectory, plan.ConsoleLogPath, new Dictionary<string, string> { ["pid"] = "1" });
+        return Task.FromResult(new RunningMachine(handle, new SshEndpoint("127.0.0.1", plan.SshHostPort)));
+    }
+
+    public Task<MachineStatus> StatusAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken) =>
+        Task.FromResult(new MachineStatus(Running ? RunningState : MachineState.Stopped, "fake"));
+
+    public Task StopAsync(MachineHandle handle, StopOptions options, IHostServices host, CancellationToken cancellationToken)
+    {
+        Calls.Add($"stop force={options.Force}");
+        Running = false;
+        return Task.CompletedTask;
+    }
+
+    public Task DestroyAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken)
+    {
+        Calls.Add("destroy");
+        Running = false;
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class FakeCatalog(FakeDistro distro, FakeProvider provider) : IPluginCatalog
+{
+    public IReadOnlyList<string> DistroNames => ["fake"];
+
+    public IReadOnlyList<string> ProviderNames => ["fakevm"];
+
+    public IDistro GetDistro(string name) => distro;
+
+    public IProvider GetProvider(string name) => provider;
+}

@@ -1,0 +1,320 @@
+using Diskless.Abstractions;
+using Diskless.Plugins.Debian.Configure;
+using Diskless.Plugins.Debian.Tests.Support;
+using Diskless.Testing;
+
+namespace Diskless.Plugins.Debian.Tests;
+
+public sealed class ConfigureTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly TestHost _host;
+    private readonly DebianDistro _distro = new();
+    private readonly MachineRoot _root;
+
+    public ConfigureTests()
+    {
+        _host = new TestHost(_temp.Combine("data"));
+        _root = new MachineRoot(_temp.Combine("root"));
+        Directory.CreateDirectory(_root.Path);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData(ShareTransport.VirtioFs, "virtiofs")]
+    [InlineData(ShareTransport.NineP, "9p")]
+    public async Task Configure_renders_every_file_of_the_machine_root(ShareTransport transport, string name)
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(transport, syncedTransport: transport);
+
+        TreeSnapshot.AssertMatches(_root.Path, $"configure-{name}/tree");
+    }
+
+    [Fact]
+    public async Task Configuring_a_root_again_gives_the_same_tree()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(ShareTransport.VirtioFs, syncedTransport: ShareTransport.VirtioFs);
+        await ConfigureAsync(ShareTransport.VirtioFs, syncedTransport: ShareTransport.VirtioFs);
+
+        TreeSnapshot.AssertMatches(_root.Path, "configure-virtiofs/tree");
+    }
+
+    [Theory]
+    [InlineData(ShareTransport.VirtioFs, "virtiofs")]
+    [InlineData(ShareTransport.NineP, "9p")]
+    public async Task Configure_runs_every_command_inside_the_root_in_order(ShareTransport transport, string name)
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(transport, syncedTransport: transport);
+
+        Golden.AssertText(Transcript(), $"configure-{name}/transcript.txt");
+        Assert.All(_host.Runner.Commands, c => Assert.StartsWith("/usr/", c.FileName, StringComparison.Ordinal));
+        Assert.All(_host.Runner.Commands, c => Assert.True(c.RequiresRoot));
+    }
+
+    [Fact]
+    public async Task Configure_plans_every_step_in_order()
+    {
+        FakeBaseTree.Create(_root.Path);
+        var facts = await RootProbe.ReadAsync(_root, "diskless", CancellationToken.None);
+        var request = Request(ShareTransport.VirtioFs, ShareTransport.NineP);
+
+        var plan = new ConfigurePlanner(_host.Templates).Plan(request, facts);
+
+        Golden.AssertText(plan.Describe().Replace(_temp.Path, "TEMP", StringComparison.Ordinal), "configure-virtiofs/plan.txt");
+    }
+
+    [Fact]
+    public async Task Configure_returns_the_real_kernel_and_initrd_behind_the_links_inside_the_root()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        var artifacts = await ConfigureAsync(ShareTransport.VirtioFs);
+
+        Assert.Equal(Path.Combine(_root.Path, "boot", $"vmlinuz-{FakeBaseTree.KernelVersion}"), artifacts.KernelPath);
+        Assert.Equal(Path.Combine(_root.Path, "boot", $"initrd.img-{FakeBaseTree.KernelVersion}"), artifacts.InitrdPath);
+        Assert.Null(new FileInfo(artifacts.KernelPath).LinkTarget);
+        Assert.Null(new FileInfo(artifacts.InitrdPath).LinkTarget);
+    }
+
+    [Fact]
+    public async Task Configure_resolves_an_absolute_kernel_link_inside_the_root_not_on_the_host()
+    {
+        FakeBaseTree.Create(_root.Path);
+        File.Delete(Path.Combine(_root.Path, "vmlinuz"));
+        File.CreateSymbolicLink(Path.Combine(_root.Path, "vmlinuz"), $"/boot/vmlinuz-{FakeBaseTree.KernelVersion}");
+
+        var artifacts = await ConfigureAsync(ShareTransport.VirtioFs);
+
+        Assert.Equal(Path.Combine(_root.Path, "boot", $"vmlinuz-{FakeBaseTree.KernelVersion}"), artifacts.KernelPath);
+    }
+
+    [Fact]
+    public async Task A_virtiofs_root_boots_with_the_virtiofs_command_line()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        var artifacts = await ConfigureAsync(ShareTransport.VirtioFs);
+
+        Assert.Equal("root=rootfs rootfstype=virtiofs rw console=ttyS0", artifacts.KernelCommandLine);
+    }
+
+    [Fact]
+    public async Task A_9p_root_boots_with_the_9p_command_line_and_the_share_msize()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        var artifacts = await ConfigureAsync(ShareTransport.NineP, msize: 1048576);
+
+        Assert.Equal(
+            "root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=1048576,cache=mmap,posixacl rw console=ttyS0",
+            artifacts.KernelCommandLine);
+    }
+
+    [Fact]
+    public async Task Synced_folders_of_the_other_transport_add_their_modules_and_fstab_lines()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(ShareTransport.VirtioFs, syncedTransport: ShareTransport.NineP);
+
+        var modules = Lines(await _root.ReadFileAsync("/etc/initramfs-tools/modules", CancellationToken.None));
+        Assert.Equal(["virtio_pci", "9pnet", "9pnet_virtio", "9p", "virtiofs"], modules);
+        var fstab = Lines(await _root.ReadFileAsync("/etc/fstab", CancellationToken.None));
+        Assert.Contains("sync0\t/project\t9p\ttrans=virtio,version=9p2000.L,msize=512000,cache=mmap,nofail\t0\t0", fstab);
+        Assert.Contains("sync1\t/home/diskless/read\\040only\\040docs\t9p\ttrans=virtio,version=9p2000.L,msize=512000,cache=mmap,ro,nofail\t0\t0", fstab);
+        Assert.DoesNotContain(fstab, l => l.Split('\t') is [_, "/", ..]);
+    }
+
+    [Fact]
+    public async Task A_rolling_release_gets_no_updates_or_security_suites()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(ShareTransport.VirtioFs, distro: Specs.Distro(release: "sid"));
+
+        Assert.Equal(["deb http://deb.debian.org/debian sid main"], Lines(await _root.ReadFileAsync("/etc/apt/sources.list", CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task A_mirror_without_a_security_sibling_gets_debians_security_archive_and_the_chosen_components()
+    {
+        FakeBaseTree.Create(_root.Path);
+        var settings = new Dictionary<string, SpecValue> { ["components"] = new(new List<object> { "main", "non-free-firmware" }, Specs.DistroTable) };
+
+        await ConfigureAsync(ShareTransport.VirtioFs, distro: Specs.Distro(mirror: "http://apt-cache.local:3142/debian-mirror", settings: settings));
+
+        Assert.Equal(
+            [
+                "deb http://apt-cache.local:3142/debian-mirror bookworm main non-free-firmware",
+                "deb http://apt-cache.local:3142/debian-mirror bookworm-updates main non-free-firmware",
+                "deb http://security.debian.org/debian-security bookworm-security main non-free-firmware",
+            ],
+            Lines(await _root.ReadFileAsync("/etc/apt/sources.list", CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task Configure_keeps_an_existing_user_and_uses_its_home()
+    {
+        FakeBaseTree.Create(_root.Path);
+        FakeBaseTree.Write(_root.Path, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\ndiskless:x:1000:1000::/srv/diskless:/bin/bash\n");
+
+        await ConfigureAsync(ShareTransport.VirtioFs);
+
+        Assert.DoesNotContain(_host.Runner.Commands, c => c.FileName.EndsWith("useradd", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(_root.Path, "srv/diskless/.ssh/authorized_keys")));
+        Assert.Contains(_host.Runner.Commands, c => c.ToString() == "/usr/bin/chown -R diskless: /srv/diskless/.ssh");
+    }
+
+    [Fact]
+    public async Task A_root_login_user_may_log_in_with_its_key_but_never_with_a_password()
+    {
+        FakeBaseTree.Create(_root.Path);
+        var request = Request(ShareTransport.VirtioFs) is var r ? r with { Identity = Specs.Identity(_temp.Combine("keys"), user: "root") } : null!;
+
+        await _distro.ConfigureAsync(request, _host, CancellationToken.None);
+
+        var sshd = await _root.ReadFileAsync("/etc/ssh/sshd_config.d/diskless.conf", CancellationToken.None);
+        Assert.Contains("PermitRootLogin prohibit-password\n", sshd, StringComparison.Ordinal);
+        Assert.Contains("PasswordAuthentication no\n", sshd, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_root.Path, "root/.ssh/authorized_keys")));
+        Assert.DoesNotContain(_host.Runner.Commands, c => c.FileName.EndsWith("useradd", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Configure_leaves_only_the_pinned_host_keys_in_etc_ssh()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(ShareTransport.VirtioFs);
+
+        var keys = Directory.EnumerateFiles(Path.Combine(_root.Path, "etc/ssh"), "ssh_host_*").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(["ssh_host_ed25519_key", "ssh_host_ed25519_key.pub", "ssh_host_rsa_key", "ssh_host_rsa_key.pub"], keys);
+        Assert.Equal(
+            File.ReadAllText(_temp.Combine("keys", "ssh_host_ed25519_key")),
+            File.ReadAllText(Path.Combine(_root.Path, "etc/ssh/ssh_host_ed25519_key")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_root.Path, "etc/ssh/ssh_host_ed25519_key")));
+    }
+
+    [Fact]
+    public async Task Configure_replaces_a_resolv_conf_link_instead_of_writing_through_it()
+    {
+        FakeBaseTree.Create(_root.Path);
+        var hostFile = _temp.Combine("host-resolv.conf");
+        File.WriteAllText(hostFile, "nameserver 192.168.1.1\n");
+        File.Delete(Path.Combine(_root.Path, "etc/resolv.conf"));
+        File.CreateSymbolicLink(Path.Combine(_root.Path, "etc/resolv.conf"), hostFile);
+
+        await ConfigureAsync(ShareTransport.VirtioFs);
+
+        Assert.Equal("nameserver 192.168.1.1\n", File.ReadAllText(hostFile));
+        Assert.Null(new FileInfo(Path.Combine(_root.Path, "etc/resolv.conf")).LinkTarget);
+        Assert.Contains("nameserver 10.0.2.3", await _root.ReadFileAsync("/etc/resolv.conf", CancellationToken.None), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Configure_masks_a_unit_even_where_a_unit_file_of_that_name_exists()
+    {
+        FakeBaseTree.Create(_root.Path);
+        FakeBaseTree.Write(_root.Path, "etc/systemd/system/apt-daily.timer", "[Timer]\nOnCalendar=daily\n");
+
+        await ConfigureAsync(ShareTransport.VirtioFs);
+
+        Assert.Equal("/dev/null", new FileInfo(Path.Combine(_root.Path, "etc/systemd/system/apt-daily.timer")).LinkTarget);
+    }
+
+    [Fact]
+    public async Task Configure_generates_a_locale_that_is_not_built_in()
+    {
+        FakeBaseTree.Create(_root.Path, withLocaleGen: true);
+
+        await ConfigureAsync(ShareTransport.VirtioFs, distro: Specs.Distro(locale: "de_DE.UTF-8", timezone: "Europe/Berlin"));
+
+        Assert.Equal("LANG=de_DE.UTF-8\n", await _root.ReadFileAsync("/etc/default/locale", CancellationToken.None));
+        Assert.Contains("de_DE.UTF-8 UTF-8\n", await _root.ReadFileAsync("/etc/locale.gen", CancellationToken.None), StringComparison.Ordinal);
+        Assert.Contains(_host.Runner.Commands, c => c.FileName == "/usr/sbin/locale-gen");
+        Assert.Equal("/usr/share/zoneinfo/Europe/Berlin", new FileInfo(Path.Combine(_root.Path, "etc/localtime")).LinkTarget);
+        Assert.Equal("Europe/Berlin\n", await _root.ReadFileAsync("/etc/timezone", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Configure_warns_when_the_base_cannot_generate_the_locale()
+    {
+        FakeBaseTree.Create(_root.Path, withLocaleGen: false);
+
+        await ConfigureAsync(ShareTransport.VirtioFs, distro: Specs.Distro(locale: "de_DE.UTF-8"));
+
+        Assert.Contains(_host.RecordedProgress.Lines, l => l.StartsWith("warn: ", StringComparison.Ordinal) && l.Contains("de_DE.UTF-8", StringComparison.Ordinal));
+        Assert.DoesNotContain(_host.Runner.Commands, c => c.FileName == "/usr/sbin/locale-gen");
+    }
+
+    [Theory]
+    [InlineData("/dev/vda")]
+    [InlineData("LABEL=root")]
+    [InlineData("root fs")]
+    public async Task A_root_tag_the_initramfs_cannot_mount_is_refused_before_anything_changes(string tag)
+    {
+        FakeBaseTree.Create(_root.Path);
+        var request = Request(ShareTransport.VirtioFs) is var r ? r with { Shares = [r.Shares[0] with { Tag = tag }] } : null!;
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => _distro.ConfigureAsync(request, _host, CancellationToken.None));
+
+        Assert.Contains(tag, error.Message, StringComparison.Ordinal);
+        Assert.Equal("buildhost\n", await _root.ReadFileAsync("/etc/hostname", CancellationToken.None));
+        Assert.Empty(_host.Runner.Commands);
+    }
+
+    [Fact]
+    public async Task A_root_without_a_kernel_is_an_error_that_names_the_link()
+    {
+        FakeBaseTree.Create(_root.Path);
+        File.Delete(Path.Combine(_root.Path, "boot", $"vmlinuz-{FakeBaseTree.KernelVersion}"));
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => ConfigureAsync(ShareTransport.VirtioFs));
+
+        Assert.Contains("/vmlinuz", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.Hint);
+    }
+
+    [Fact]
+    public async Task A_failing_update_initramfs_fails_configure_with_its_output()
+    {
+        FakeBaseTree.Create(_root.Path);
+        _host.Runner.Fail("update-initramfs", 1, "update-initramfs: failed for /boot/initrd.img-6.1.0-99-amd64 with 1.\n");
+
+        var error = await Assert.ThrowsAsync<CommandFailedException>(() => ConfigureAsync(ShareTransport.VirtioFs));
+
+        Assert.StartsWith("building the initramfs", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["update-initramfs: failed for /boot/initrd.img-6.1.0-99-amd64 with 1."], error.OutputTail);
+        Assert.Contains("failed: Configuring the machine root", _host.RecordedProgress.Lines);
+    }
+
+    private ConfigureRequest Request(
+        ShareTransport transport,
+        ShareTransport? syncedTransport = null,
+        int msize = ShareSpec.DefaultNinePMsize,
+        DistroSpec? distro = null) =>
+        new(
+            _root,
+            Specs.Machine(distro, transport),
+            Specs.Shares(_root.Path, transport, syncedTransport, msize),
+            Specs.Identity(_temp.Combine("keys")));
+
+    private Task<BootArtifacts> ConfigureAsync(
+        ShareTransport transport,
+        ShareTransport? syncedTransport = null,
+        int msize = ShareSpec.DefaultNinePMsize,
+        DistroSpec? distro = null) =>
+        _distro.ConfigureAsync(Request(transport, syncedTransport, msize, distro), _host, CancellationToken.None);
+
+    private string Transcript() => _host.Runner.Transcript.Replace(_root.Path, "ROOT", StringComparison.Ordinal);
+
+    private static List<string> Lines(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).ToList();
+}

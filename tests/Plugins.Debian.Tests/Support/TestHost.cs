@@ -1,0 +1,40 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Templates;
+using Diskless.Testing;
+
+namespace Diskless.Plugins.Debian.Tests.Support;
+
+/// <summary>
+/// <see cref="FakeHostServices"/> with the host's real templates: the goldens pin the output, so an engine change
+/// that alters a rendered file fails these tests.
+/// </summary>
+internal sealed class TestHost(FakeHostServices fake) : IHostServices
+{
+    private static readonly ITemplates SharedTemplates = new LiquidTemplates();
+
+    public TestHost(string dataDirectory)
+        : this(new FakeHostServices(dataDirectory))
+    {
+    }
+
+    public FakeHostServices Fake => fake;
+
+    public RecordingCommandRunner Runner => fake.Runner;
+
+    public RecordingProgress RecordedProgress => fake.RecordedProgress;
+
+    public ICommandRunner Commands => fake.Commands;
+
+    public IChroot Chroot => fake.Chroot;
+
+    public ITemplates Templates => SharedTemplates;
+
+    public IProgressReporter Progress => fake.Progress;
+
+    public HostPaths Paths => fake.Paths;
+
+    public string? FindExecutable(string name, params string[] extraDirectories) => fake.FindExecutable(name, extraDirectories);
+
+    /// <summary>The templates for a real host built from other parts (the integration test).</summary>
+    public static ITemplates RealTemplates => SharedTemplates;
+}

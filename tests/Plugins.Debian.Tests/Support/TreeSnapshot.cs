@@ -1,0 +1,56 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Diskless.Testing;
+
+namespace Diskless.Plugins.Debian.Tests.Support;
+
+/// <summary>
+/// Golden comparison of a root tree that holds symbolic links (to /dev/null, to absolute guest paths) which
+/// <see cref="Golden.AssertTree"/> would follow on the host: a listing of every entry with its mode or link target,
+/// plus every regular file's content.
+/// </summary>
+internal static class TreeSnapshot
+{
+    public static void AssertMatches(string root, string name, [CallerFilePath] string callerFile = "")
+    {
+        if (Environment.GetEnvironmentVariable("DISKLESS_UPDATE_GOLDEN") == "1")
+        {
+            // Files the tree no longer has must not linger among the goldens.
+            var stale = Path.Combine(Path.GetDirectoryName(callerFile)!, "Golden", name);
+            if (Directory.Exists(stale))
+            {
+                Directory.Delete(stale, recursive: true);
+            }
+        }
+
+        var listing = new StringBuilder();
+        var files = new List<string>();
+        foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+                     .Order(StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(root, path);
+            var info = new FileInfo(path);
+            if (info.LinkTarget is { } target)
+            {
+                listing.Append("link ").Append(relative).Append(" -> ").Append(target).Append('\n');
+            }
+            else if (Directory.Exists(path))
+            {
+                listing.Append("dir  ").Append(Mode(path)).Append(' ').Append(relative).Append('\n');
+            }
+            else
+            {
+                listing.Append("file ").Append(Mode(path)).Append(' ').Append(relative).Append('\n');
+                files.Add(relative);
+            }
+        }
+
+        Golden.AssertText(listing.ToString(), Path.Combine(name, "LISTING"), callerFile);
+        foreach (var file in files)
+        {
+            Golden.AssertText(File.ReadAllText(Path.Combine(root, file)), Path.Combine(name, "files", file), callerFile);
+        }
+    }
+
+    private static string Mode(string path) => Convert.ToString((int)File.GetUnixFileMode(path), 8).PadLeft(4, '0');
+}

@@ -1,0 +1,87 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Plugins.QemuDirect.Tests;
+
+public class QemuSettingsTests
+{
+    [Fact]
+    public void Known_keys_are_read()
+    {
+        var spec = TestPlans.Provider(
+            ("extra_args", new List<object> { "-device", "virtio-balloon-pci" }),
+            ("graceful_timeout", "90s"),
+            ("binary", "/opt/qemu/bin/qemu-system-x86_64"));
+
+        var settings = QemuSettings.Parse(spec, out var issues);
+
+        Assert.Empty(issues);
+        Assert.Equal(["-device", "virtio-balloon-pci"], settings.ExtraArgs);
+        Assert.Equal(TimeSpan.FromSeconds(90), settings.GracefulTimeout);
+        Assert.Equal("/opt/qemu/bin/qemu-system-x86_64", settings.Binary);
+    }
+
+    [Theory]
+    [InlineData(30L, 30)]
+    [InlineData("2m", 120)]
+    [InlineData("1500ms", 1.5)]
+    public void Graceful_timeout_takes_seconds_or_a_duration(object value, double seconds)
+    {
+        var settings = QemuSettings.Parse(TestPlans.Provider(("graceful_timeout", value)), out var issues);
+
+        Assert.Empty(issues);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), settings.GracefulTimeout);
+    }
+
+    [Fact]
+    public void A_misspelt_key_is_reported_where_it_is_written_with_a_suggestion()
+    {
+        QemuSettings.Parse(TestPlans.Provider(("extra_arg", new List<object> { "-S" })), out var issues);
+
+        var issue = Assert.Single(issues);
+        Assert.Equal("unknown key 'extra_arg' in [provider] for the qemu provider", issue.Message);
+        Assert.Equal("did you mean 'extra_args'?", issue.Hint);
+        Assert.Equal(new SourceLocation("Disklessfile", 7, 1), issue.Location);
+    }
+
+    [Fact]
+    public void An_unknown_key_far_from_any_known_one_lists_the_known_keys()
+    {
+        QemuSettings.Parse(TestPlans.Provider(("colour", "blue")), out var issues);
+
+        Assert.Contains("extra_args, graceful_timeout", Assert.Single(issues).Hint, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("extra_args", "-S")]
+    [InlineData("graceful_timeout", "soon")]
+    [InlineData("graceful_timeout", -5L)]
+    [InlineData("binary", "qemu")]
+    public void Values_of_the_wrong_kind_are_reported(string key, object value)
+    {
+        QemuSettings.Parse(TestPlans.Provider((key, value)), out var issues);
+
+        Assert.StartsWith(key, Assert.Single(issues).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validation_reports_settings_and_bad_ports_together()
+    {
+        var provider = new QemuDirectProvider();
+        var machine = new MachineSpec(
+            "dev", "/p", "/p/Disklessfile", 2, 1024,
+            new DistroSpec("debian", null, null, [], "dev", "C.UTF-8", "UTC", new Dictionary<string, SpecValue>(), null),
+            TestPlans.Provider(("extra_arg", "x")),
+            new ShareSpec(null),
+            [],
+            [new PortForward(8080, 80, "sctp"), new PortForward(8081, 81, HostAddress: "localhost"), new PortForward(8082, 82, HostAddress: "::1")],
+            [],
+            TimeSpan.FromMinutes(3));
+
+        var issues = await provider.ValidateAsync(machine, CancellationToken.None);
+
+        Assert.Equal(4, issues.Count);
+        Assert.Contains(issues, i => i.Message.Contains("\"::1\"", StringComparison.Ordinal));
+        Assert.Contains(issues, i => i.Message.Contains("\"sctp\"", StringComparison.Ordinal));
+        Assert.Contains(issues, i => i.Message.Contains("\"localhost\"", StringComparison.Ordinal));
+    }
+}

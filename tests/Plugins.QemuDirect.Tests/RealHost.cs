@@ -1,0 +1,48 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Processes;
+using Diskless.Cli.Templates;
+using Diskless.Testing;
+
+namespace Diskless.Plugins.QemuDirect.Tests;
+
+/// <summary>Host services over the real command runner, for tests that run real QEMU and virtiofsd.</summary>
+internal sealed class RealHost : IHostServices
+{
+    private readonly FakeHostServices _fake = new();
+
+    public RealHost()
+    {
+        Commands = new CliWrapCommandRunner(RecordedProgress);
+    }
+
+    public RecordingProgress RecordedProgress { get; } = new();
+
+    public ICommandRunner Commands { get; set; }
+
+    public IChroot Chroot => _fake.Chroot;
+
+    public ITemplates Templates { get; } = new LiquidTemplates();
+
+    public IProgressReporter Progress => RecordedProgress;
+
+    public HostPaths Paths => _fake.Paths;
+
+    public string? FindExecutable(string name, params string[] extraDirectories) => ExecutableFinder.Find(name, extraDirectories);
+}
+
+/// <summary>Runs commands through another runner and calls back as each one starts, to cancel mid-way.</summary>
+internal sealed class InterceptingRunner(ICommandRunner inner, Action<CommandSpec> onStart) : ICommandRunner
+{
+    public Task<CommandResult> RunAsync(CommandSpec command, CancellationToken cancellationToken)
+    {
+        onStart(command);
+        return inner.RunAsync(command, cancellationToken);
+    }
+
+    public async Task<int> StartDetachedAsync(CommandSpec command, string logPath, CancellationToken cancellationToken)
+    {
+        var pid = await inner.StartDetachedAsync(command, logPath, cancellationToken);
+        onStart(command);
+        return pid;
+    }
+}

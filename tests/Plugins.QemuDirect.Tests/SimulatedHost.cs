@@ -1,0 +1,159 @@
+using Diskless.Abstractions;
+using Diskless.Testing;
+
+namespace Diskless.Plugins.QemuDirect.Tests;
+
+/// <summary>
+/// A pretend host for lifecycle tests: commands go to a <see cref="RecordingCommandRunner"/> (transcript, scripted
+/// failures) and, when they succeed, have the effects the real programs would have — virtiofsd binds its socket,
+/// qemu -daemonize writes its pid file, kill ends a process — in a process table the provider reads.
+/// </summary>
+internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTable
+{
+    private readonly FakeHostServices _fake = new();
+    private readonly Dictionary<int, string> _running = [];
+    private int _nextQemuPid = 7000;
+
+    public RecordingCommandRunner Runner => _fake.Runner;
+
+    public RecordingProgress RecordedProgress => _fake.RecordedProgress;
+
+    /// <summary>When false, a started virtiofsd never creates its socket.</summary>
+    public bool VirtiofsdBindsSocket { get; set; } = true;
+
+    /// <summary>When false, virtiofsd keeps running after QEMU is gone (the C one waits if QEMU never connected).</summary>
+    public bool VirtiofsdExitsWithQemu { get; set; } = true;
+
+    /// <summary>When false, the guest ignores the ACPI power button.</summary>
+    public bool GuestPowersOff { get; set; } = true;
+
+    /// <summary>Called as the process start of the given program completes (e.g. to cancel a token).</summary>
+    public Action<CommandSpec>? AfterCommand { get; set; }
+
+    public IReadOnlyCollection<int> RunningPids { get { lock (_running) { return _running.Keys.ToList(); } } }
+
+    public ICommandRunner Commands => this;
+
+    public IChroot Chroot => _fake.Chroot;
+
+    public ITemplates Templates => _fake.Templates;
+
+    public IProgressReporter Progress => _fake.Progress;
+
+    public HostPaths Paths => _fake.Paths;
+
+    public string? FindExecutable(string name, params string[] extraDirectories) => name switch
+    {
+        "qemu-system-x86_64" => "/usr/bin/qemu-system-x86_64",
+        "virtiofsd" => "/usr/lib/qemu/virtiofsd",
+        _ => null,
+    };
+
+    public async Task<CommandResult> RunAsync(CommandSpec command, CancellationToken cancellationToken)
+    {
+        var program = Path.GetFileName(command.FileName);
+        if (program == "qemu-system-x86_64" && command.Arguments.Contains("--version"))
+        {
+            return new CommandResult(0, "QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\n", "", TimeSpan.Zero);
+        }
+
+        if (program == "qemu-system-x86_64" && command.Arguments.Contains("help"))
+        {
+            return new CommandResult(1, "", "qemu-system-x86_64: -sandbox help: Parameter 'enable' expects 'on' or 'off'\n", TimeSpan.Zero);
+        }
+
+        if (program == "virtiofsd" && command.Arguments.Contains("--help"))
+        {
+            return new CommandResult(0, "usage: virtiofsd [options]\n    -o source=PATH             shared directory tree\n", "", TimeSpan.Zero);
+        }
+
+        var result = await Runner.RunAsync(command, cancellationToken);
+        if (program == "qemu-system-x86_64")
+        {
+            var pidFile = After(command, "-pidfile");
+            var pid = _nextQemuPid++;
+            Add(pid, command.ToString());
+            await File.WriteAllTextAsync(pidFile, pid + "\n", CancellationToken.None);
+        }
+        else if (program == "kill")
+        {
+            Exit(int.Parse(command.Arguments[^1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        AfterCommand?.Invoke(command);
+        return result;
+    }
+
+    public async Task<int> StartDetachedAsync(CommandSpec command, string logPath, CancellationToken cancellationToken)
+    {
+        var pid = await Runner.StartDetachedAsync(command, logPath, cancellationToken);
+        Add(pid, command.ToString());
+        await File.WriteAllTextAsync(logPath, "virtio_session_mount: Waiting for vhost-user socket connection...\n", CancellationToken.None);
+        if (VirtiofsdBindsSocket)
+        {
+            var socket = command.Arguments.Single(a => a.StartsWith("--socket-path=", StringComparison.Ordinal))["--socket-path=".Length..];
+            await File.WriteAllTextAsync(socket, "", CancellationToken.None);
+        }
+
+        AfterCommand?.Invoke(command);
+        return pid;
+    }
+
+    /// <summary>What a guest power-off does: QEMU exits and removes its pid file.</summary>
+    public void QemuExitsCleanly(int pid, string pidFile)
+    {
+        Exit(pid);
+        File.Delete(pidFile);
+    }
+
+    /// <summary>QEMU dies (SIGKILL from someone else, a crash): its pid file stays.</summary>
+    public void Exit(int pid)
+    {
+        lock (_running)
+        {
+            var wasQemu = _running.TryGetValue(pid, out var commandLine) && commandLine.Contains("qemu-system", StringComparison.Ordinal);
+            _running.Remove(pid);
+            if (wasQemu && VirtiofsdExitsWithQemu)
+            {
+                foreach (var helper in _running.Where(p => p.Value.Contains("virtiofsd", StringComparison.Ordinal)).Select(p => p.Key).ToList())
+                {
+                    _running.Remove(helper);
+                }
+            }
+        }
+    }
+
+    public void Add(int pid, string commandLine)
+    {
+        lock (_running)
+        {
+            _running[pid] = commandLine;
+        }
+    }
+
+    public bool IsAlive(int pid)
+    {
+        lock (_running)
+        {
+            return _running.ContainsKey(pid);
+        }
+    }
+
+    public string? CommandLine(int pid)
+    {
+        lock (_running)
+        {
+            return _running.GetValueOrDefault(pid);
+        }
+    }
+
+    public IReadOnlyList<int> FindByCommandLine(params string[] fragments)
+    {
+        lock (_running)
+        {
+            return _running.Where(p => fragments.All(f => p.Value.Contains(f, StringComparison.Ordinal))).Select(p => p.Key).ToList();
+        }
+    }
+
+    private static string After(CommandSpec command, string option) => command.Arguments[command.Arguments.ToList().IndexOf(option) + 1];
+}
