@@ -17,9 +17,16 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "publishing diskless (Release, ReadyToRun) to $publish" >&2
+# From scratch: an incremental ReadyToRun publish after the sources changed once produced an image that aborted at
+# start (exit 134) while the same IL ran fine under the JIT.
+rm -rf "$publish" "$repo/src/Cli/obj/Release/linux-x64"
 dotnet publish "$repo/src/Cli/Diskless.Cli.csproj" -c Release -r linux-x64 --self-contained false \
   -p:PublishReadyToRun=true -o "$publish" --nologo -v quiet >&2
 diskless=$publish/diskless
+if ! "$diskless" --version >/dev/null; then
+  echo "the published diskless does not start; not measuring" >&2
+  exit 1
+fi
 
 mkdir -p "$work/diskless" "$work/vagrant"
 cat > "$work/diskless/Disklessfile" <<'TOML'

@@ -10,7 +10,7 @@ internal static class DestroyCommand
         var machine = CommandBinding.MachineArgument("destroy");
 
         // -f is --force here, as in Vagrant; the global --file keeps its long name on this command.
-        var force = new Option<bool>("--force", "-f") { Description = "Do not ask for confirmation" };
+        var force = new Option<bool>("--force", "-f") { Description = "Do not ask for confirmation (on destroy, -f means --force: name a Disklessfile with --file)" };
         var command = new Command("destroy", "Stop the machine and delete its root filesystem") { machine, force };
         return command.Runs(context, r => new DestroyRequest(globals.Read(r, context), r.GetValue(machine), r.GetValue(force)), h => h.Destroy);
     }

@@ -1,4 +1,4 @@
-using Diskless.Abstractions;
+using Diskless.Cli.State;
 
 namespace Diskless.Cli.Plugins;
 
@@ -21,8 +21,7 @@ public static class PluginSearchPath
             folders.AddRange(extra.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
 
-        var home = DisklessHome.Resolve(environment, Environment.IsPrivilegedProcess);
-        folders.Add(new HostPaths(home).PluginsDirectory);
+        folders.Add(DataDirectory.Resolve(environment, Environment.IsPrivilegedProcess).PluginsDirectory);
         folders.Add(Path.Combine(programDirectory, "plugins"));
         return folders;
     }

@@ -22,7 +22,7 @@ public sealed class InitCommandTests : IDisposable
         Assert.Equal("name = \"mine\"\n", File.ReadAllText(path));
     }
 
-    [RequiresTemplatesFact]
+    [Fact]
     public async Task Init_writes_a_starter_Disklessfile_that_validates()
     {
         var run = await CliRun.RunAsync(["init", "box"], project.Path);

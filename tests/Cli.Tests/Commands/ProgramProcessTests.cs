@@ -11,13 +11,15 @@ public sealed class ProgramProcessTests : IDisposable
 
     public void Dispose() => home.Dispose();
 
-    private async Task<BufferedCommandResult> RunProgramAsync(params string[] args)
+    private Task<BufferedCommandResult> RunProgramAsync(params string[] args) => RunProgramWithPluginPathAsync(null, args);
+
+    private async Task<BufferedCommandResult> RunProgramWithPluginPathAsync(string? pluginPath, params string[] args)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         return await CliWrap.Cli.Wrap("dotnet")
             .WithArguments([Path.Combine(BuildOutput.ProgramDirectory, "diskless.dll"), .. args])
             .WithWorkingDirectory(home.Path)
-            .WithEnvironmentVariables(e => e.Set("DISKLESS_HOME", home.Path).Set("DISKLESS_PLUGIN_PATH", null))
+            .WithEnvironmentVariables(e => e.Set("DISKLESS_HOME", home.Path).Set("DISKLESS_PLUGIN_PATH", pluginPath))
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(timeout.Token);
     }
@@ -51,5 +53,18 @@ public sealed class ProgramProcessTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("error: unknown option '--provison'", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plugins_on_DISKLESS_PLUGIN_PATH_are_listed_first_and_a_broken_one_does_not_hide_the_others()
+    {
+        var result = await RunProgramWithPluginPathAsync(BuildOutput.FixturesDirectory, "plugins");
+
+        Assert.Equal(0, result.ExitCode);
+        var rows = result.StandardOutput.TrimEnd().Split('\n').Skip(1).ToList();
+        Assert.Equal(["isolation", "throwing", "arch", "debian", "libvirt", "qemu"], rows.Select(r => r.Split(' ')[0]));
+        Assert.EndsWith("  ready", rows[0], StringComparison.Ordinal);
+        Assert.Contains("  error: plugin \"throwing\" in ", rows[1], StringComparison.Ordinal);
+        Assert.All(rows.Skip(2), r => Assert.DoesNotContain("error", r, StringComparison.Ordinal));
     }
 }

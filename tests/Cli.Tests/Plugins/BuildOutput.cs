@@ -14,7 +14,8 @@ internal static class BuildOutput
     /// <summary>artifacts/fixtures/&lt;Configuration&gt;/plugins/: the test plugins.</summary>
     public static string FixturesDirectory => Metadata("DisklessFixturesDir");
 
-    private static string Metadata(string key) =>
+    // Normalised: built without -c, the shared props leave Configuration empty and the paths hold "//".
+    private static string Metadata(string key) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(
         typeof(BuildOutput).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
-        ?? throw new InvalidOperationException($"the test project does not record {key}");
+        ?? throw new InvalidOperationException($"the test project does not record {key}")));
 }
