@@ -13,6 +13,8 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
 {
     protected TFixture Machine => machine;
 
+    protected ITestOutputHelper Output => output;
+
     [Fact, Order(1)]
     public async Task Up_boots_the_root_folder_over_the_chosen_transport()
     {
@@ -177,13 +179,13 @@ public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelpe
     [Fact, Order(50)]
     public async Task Reload_applies_a_changed_disklessfile_without_provisioning_again()
     {
-        Machine.EnsureUp(output);
+        Machine.EnsureUp(Output);
         var extra = Directory.CreateDirectory(Path.Combine(Machine.ProjectDirectory, "extra")).FullName;
         await File.WriteAllTextAsync(Path.Combine(extra, "added.txt"), "added by reload\n");
         await File.AppendAllTextAsync(Path.Combine(Machine.ProjectDirectory, "Disklessfile"), "\n[[synced_folders]]\nhost = \"extra\"\nguest = \"/extra\"\nread_only = true\n");
 
         var reload = await Machine.RunAsync(TimeSpan.FromMinutes(5), "reload");
-        output.WriteLine(reload.ToString());
+        Output.WriteLine(reload.ToString());
 
         Assert.Equal(0, reload.ExitCode);
         var run = await Machine.SshAsync("cat /extra/added.txt; cat /var/log/provision-count; touch /extra/nope 2>/dev/null || echo read-only");

@@ -25,13 +25,9 @@ internal static class LifecycleHandlers
     /// <summary>Reads (and, for commands that change a machine, fully validates) the project, then builds the services.</summary>
     private static async Task<LifecycleServices> ServicesAsync(Globals globals, CliContext context, bool validate, CancellationToken cancellationToken)
     {
-        var path = DisklessfileLocator.Resolve(globals.DisklessfileOption, globals.WorkingDirectory);
-        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        var project = DisklessfileParser.Parse(text, path);
-        if (validate)
-        {
-            ConfigurationException.ThrowIfAny(await ProjectValidator.ValidateAsync(project, context.Plugins, cancellationToken).ConfigureAwait(false));
-        }
+        var project = validate
+            ? await ProjectLoader.LoadAsync(globals.DisklessfileOption, globals.WorkingDirectory, context.Plugins, cancellationToken).ConfigureAwait(false)
+            : await ProjectLoader.ReadAsync(globals.DisklessfileOption, globals.WorkingDirectory, cancellationToken).ConfigureAwait(false);
 
         var terminal = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
         var progress = new ConsoleProgressReporter(context.Error, terminal, globals.Verbose);

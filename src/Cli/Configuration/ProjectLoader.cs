@@ -13,11 +13,20 @@ public static class ProjectLoader
     /// </summary>
     public static async Task<ProjectSpec> LoadAsync(string? fileOption, string currentDirectory, IPluginCatalog catalog, CancellationToken cancellationToken)
     {
-        var path = DisklessfileLocator.Resolve(fileOption, currentDirectory);
-        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        var project = DisklessfileParser.Parse(text, path, DisplayPath(path, currentDirectory));
+        var project = await ReadAsync(fileOption, currentDirectory, cancellationToken).ConfigureAwait(false);
         ConfigurationException.ThrowIfAny(await ProjectValidator.ValidateAsync(project, catalog, cancellationToken).ConfigureAwait(false));
         return project;
+    }
+
+    /// <summary>
+    /// Finds and parses the Disklessfile without asking the plugins: for commands that only read machines' state
+    /// (status, halt, ssh), which must not pay for loading plugins.
+    /// </summary>
+    public static async Task<ProjectSpec> ReadAsync(string? fileOption, string currentDirectory, CancellationToken cancellationToken)
+    {
+        var path = DisklessfileLocator.Resolve(fileOption, currentDirectory);
+        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        return DisklessfileParser.Parse(text, path, DisplayPath(path, currentDirectory));
     }
 
     /// <summary>How messages name <paramref name="path"/>: relative when it is under <paramref name="currentDirectory"/>.</summary>

@@ -20,6 +20,12 @@ public static class JsonState
         where T : class
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        // Absent is the common case (a machine never created): no exception on the path `status` takes.
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
         string text;
         try
         {
