@@ -45,6 +45,18 @@ public class QemuArgsTests
     }
 
     [Fact]
+    public void Under_TCG_the_cpu_is_the_fast_qemu64_unless_the_disklessfile_names_another()
+    {
+        var defaults = QemuArgs.Build(TestPlans.Plan(ShareTransport.NineP), TestPlans.Tcg);
+        var chosen = QemuArgs.Build(TestPlans.Plan(ShareTransport.NineP, provider: TestPlans.Provider(("cpu", "max"))), TestPlans.Tcg);
+        var underKvm = QemuArgs.Build(TestPlans.Plan(ShareTransport.NineP, provider: TestPlans.Provider(("cpu", "max"))), TestPlans.Tcg with { UseKvm = true });
+
+        Assert.Equal("qemu64", defaults[defaults.ToList().IndexOf("-cpu") + 1]);
+        Assert.Equal("max", chosen[chosen.ToList().IndexOf("-cpu") + 1]);
+        Assert.Equal("host", underKvm[underKvm.ToList().IndexOf("-cpu") + 1]);
+    }
+
+    [Fact]
     public void Without_seccomp_there_is_no_sandbox_option()
     {
         var args = QemuArgs.Build(TestPlans.Plan(ShareTransport.NineP), TestPlans.Tcg with { Sandbox = false });

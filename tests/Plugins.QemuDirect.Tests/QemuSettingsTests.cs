@@ -21,6 +21,26 @@ public class QemuSettingsTests
     }
 
     [Theory]
+    [InlineData("max", null)]
+    [InlineData("", "cpu must be a QEMU CPU model")]
+    [InlineData("max -S", "cpu must be a QEMU CPU model")]
+    public void Cpu_takes_one_model_name(string value, string? error)
+    {
+        var settings = QemuSettings.Parse(TestPlans.Provider(("cpu", value)), out var issues);
+
+        if (error is null)
+        {
+            Assert.Empty(issues);
+            Assert.Equal(value, settings.Cpu);
+        }
+        else
+        {
+            Assert.StartsWith(error, Assert.Single(issues).Message, StringComparison.Ordinal);
+            Assert.Null(settings.Cpu);
+        }
+    }
+
+    [Theory]
     [InlineData(30L, 30)]
     [InlineData("2m", 120)]
     [InlineData("1500ms", 1.5)]

@@ -25,7 +25,7 @@ public static class QemuArgs
         }
         else
         {
-            Add("-accel", "tcg,thread=multi", "-cpu", "max");
+            Add("-accel", "tcg,thread=multi", "-cpu", settings.Cpu ?? QemuSettings.DefaultTcgCpu);
         }
 
         Add("-smp", plan.Cpus.ToString(CultureInfo.InvariantCulture));
