@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Boot benchmark (not a test): time to SSH-ready for the same kernel and root folder,
-#   hand-made   — LAB.md's way: virtiofsd + a plain qemu command, ssh polled once a second;
+# Boot benchmark (not a test): time to SSH-ready from the same base (same kernel, same packages),
+#   hand-made   — LAB.md's way: the base configured by hand as LAB.md did it (modules added to initramfs-tools'
+#                 default MODULES=most, networkd with DHCP, nothing else masked), virtiofsd + its plain qemu
+#                 command, ssh polled once a second;
 #   diskless    — `diskless up` of an already-created, halted machine.
 # Each is the median of RUNS runs in this one session; the ratio is diskless / hand-made (target <= 0.7).
 # Usage: bench/boot.sh [RUNS]   (root; run scripts/setup first)
@@ -16,7 +18,7 @@ qemu_pid=""
 cleanup() {
   [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null || true
   (cd "$work" && "$diskless" destroy --force >/dev/null 2>&1) || true
-  rm -rf "$work"
+  rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 
@@ -35,7 +37,29 @@ echo "==> creating the machine once (builds or reuses the base)"
 "$diskless" halt >/dev/null
 root=$("$diskless" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["machines"][0]["rootPath"])')
 key="$work/.diskless/machines/bench/id_ed25519"
-kernel=$(readlink -f "$root/vmlinuz"); initrd=$(readlink -f "$root/initrd.img")
+base_key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["baseKey"])' "$work/.diskless/machines/bench/machine.json")
+
+echo "==> configuring the same base by hand, as LAB.md did"
+lab="$work/lab-root"
+cp -a --reflink=auto "$DISKLESS_HOME/bases/$base_key/." "$lab/"
+unmount_lab() { umount -R "$lab/proc" "$lab/sys" "$lab/dev" 2>/dev/null || true; }
+trap 'unmount_lab; cleanup' EXIT
+echo lab > "$lab/etc/hostname"
+echo 'nameserver 10.0.2.3' > "$lab/etc/resolv.conf"
+printf 'virtio_pci\n9pnet\n9pnet_virtio\n9p\nvirtiofs\n' >> "$lab/etc/initramfs-tools/modules"
+rm -f "$lab/etc/initramfs-tools/conf.d/resume"
+printf '[Match]\nName=en*\n[Network]\nDHCP=ipv4\n' > "$lab/etc/systemd/network/20-wired.network"
+ln -sf /lib/systemd/system/systemd-networkd.service "$lab/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"
+ln -sf /dev/null "$lab/etc/systemd/system/systemd-networkd-wait-online.service"
+mount -t proc proc "$lab/proc"; mount --rbind /sys "$lab/sys"; mount --make-rslave "$lab/sys"
+mount --rbind /dev "$lab/dev"; mount --make-rslave "$lab/dev"
+chroot "$lab" useradd -m -s /bin/bash diskless
+install -d -m 700 -o 1000 -g 1000 "$lab/home/diskless/.ssh"
+install -m 600 -o 1000 -g 1000 "$key.pub" "$lab/home/diskless/.ssh/authorized_keys"
+chroot "$lab" update-initramfs -u -k all >/dev/null 2>&1
+unmount_lab
+echo "    hand-made initramfs: $(stat -c %s "$(readlink -f "$lab/initrd.img")") bytes; diskless': $(stat -c %s "$(readlink -f "$root/initrd.img")") bytes"
+kernel=$(readlink -f "$lab/vmlinuz"); initrd=$(readlink -f "$lab/initrd.img")
 virtiofsd=$(command -v virtiofsd || echo /usr/lib/qemu/virtiofsd)
 accel=tcg; grep -qE 'vmx|svm' /proc/cpuinfo && accel=kvm
 
@@ -45,7 +69,7 @@ now() { date +%s.%N; }
 hand_made() {
   local sock="$work/vfs.sock" port=2299 start end
   start=$(now)
-  "$virtiofsd" --socket-path="$sock" -o source="$root" -o cache=auto -o xattr >/dev/null 2>&1 &
+  "$virtiofsd" --socket-path="$sock" -o source="$lab" -o cache=auto -o xattr >/dev/null 2>&1 &
   while [ ! -S "$sock" ]; do sleep 0.05; done
   # LAB.md's command as written: no -cpu, so QEMU's default model.
   qemu-system-x86_64 -machine q35 -accel $accel -smp 2 -m 1024 \
