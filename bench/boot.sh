@@ -11,6 +11,7 @@ runs=${1:-3}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 diskless=${DISKLESS:-$repo/artifacts/release/diskless}
 [ -x "$diskless" ] || { echo "build first: scripts/setup (or set DISKLESS=path)" >&2; exit 1; }
+"$repo/scripts/host-packages.sh" --bench
 export DISKLESS_HOME=${DISKLESS_HOME:-/var/tmp/diskless-bench-home}
 
 work=$(mktemp -d /var/tmp/diskless-bench.XXXXXX)

@@ -5,10 +5,10 @@
 #
 # diskless is published the way a release ships it: Release, ReadyToRun (precompiled, so start-up does not wait for
 # the JIT), framework-dependent, started through its apphost. Each tool runs in a temp project of its own: diskless
-# with a Disklessfile, vagrant with `vagrant init -m`. Until `status` has its real handler it prints "not available
-# yet" and exits 4; it still parses the command line and starts the whole program, which is what this measures.
-# Uses hyperfine when installed (apt-get install -y hyperfine), else a shell loop.
+# with a Disklessfile (a machine not created: status reads the file and the state folder, loads no plugin), vagrant
+# with `vagrant init -m`. Measured with hyperfine, which scripts/host-packages.sh --bench installs with vagrant.
 set -euo pipefail
+"$(dirname "$0")/../scripts/host-packages.sh" --bench
 
 runs=${1:-${RUNS:-30}}
 repo=$(cd "$(dirname "$0")/.." && pwd)

@@ -5,7 +5,7 @@ set -euo pipefail
 
 runtime=(qemu-system-x86 qemu-utils debootstrap openssh-client e2fsprogs coreutils util-linux)
 tests=(openssh-server busybox btrfs-progs initramfs-tools-core)
-bench=(vagrant hyperfine)
+bench=(vagrant hyperfine python3)
 
 wanted=("${runtime[@]}")
 for arg in "$@"; do

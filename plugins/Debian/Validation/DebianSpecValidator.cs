@@ -59,7 +59,7 @@ internal static partial class DebianSpecValidator
         {
             issues.Add(new SpecIssue($"'{release}' is not a Debian release name in [distro] release", at, "use a code name such as \"bookworm\" or \"trixie\""));
         }
-        else if (DidYouMean.Suggest(release, DebianDefaults.KnownReleases) is { } suggestion)
+        else if (Suggestions.Closest(release, DebianDefaults.KnownReleases) is { } suggestion)
         {
             // Unknown names are allowed (a release newer than this plugin); near-misses of known ones are typos.
             issues.Add(new SpecIssue($"unknown Debian release '{release}' in [distro] release", at, $"did you mean '{suggestion}'?"));
@@ -94,7 +94,7 @@ internal static partial class DebianSpecValidator
             case DebianDefaults.VariantOption:
                 if (value.Value is not string variant || !DebianSettings.KnownVariants.Contains(variant, StringComparer.Ordinal))
                 {
-                    var hint = value.Value is string s && DidYouMean.Hint(s, DebianSettings.KnownVariants) is { } h
+                    var hint = value.Value is string s && Suggestions.DidYouMean(s, DebianSettings.KnownVariants) is { } h
                         ? h
                         : $"use one of {string.Join(", ", DebianSettings.KnownVariants.Select(v => $"\"{v}\""))}";
                     issues.Add(new SpecIssue($"unknown debootstrap variant {Show(value.Value)} in [distro] variant", value.Location, hint));
@@ -105,7 +105,7 @@ internal static partial class DebianSpecValidator
                 issues.Add(new SpecIssue(
                     $"unknown key '{key}' in [distro] for debian",
                     value.Location,
-                    DidYouMean.Hint(key, [.. DebianSettings.KnownKeys, .. HostKeys])
+                    Suggestions.DidYouMean(key, [.. DebianSettings.KnownKeys, .. HostKeys])
                         ?? $"the debian plugin reads {string.Join(", ", DebianSettings.KnownKeys)} besides {string.Join(", ", HostKeys)}"));
                 break;
         }

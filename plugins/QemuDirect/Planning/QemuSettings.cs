@@ -80,7 +80,7 @@ public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? Gra
 
                     break;
                 default:
-                    var suggestion = DidYouMean.Closest(key, Keys);
+                    var suggestion = Suggestions.Closest(key, Keys);
                     found.Add(new SpecIssue(
                         $"unknown key '{key}' in [provider] for the qemu provider",
                         value.Location,

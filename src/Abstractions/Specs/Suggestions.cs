@@ -1,6 +1,9 @@
-namespace Diskless.Cli.Configuration;
+namespace Diskless.Abstractions;
 
-/// <summary>"did you mean …?" for a mistyped key, value or plugin name.</summary>
+/// <summary>
+/// "did you mean …?" for a mistyped key, value or plugin name: one rule for the host and every plugin's validation,
+/// so the same typo gets the same suggestion wherever it is written.
+/// </summary>
 public static class Suggestions
 {
     /// <summary>

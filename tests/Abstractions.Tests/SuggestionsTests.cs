@@ -1,6 +1,5 @@
-using Diskless.Cli.Configuration;
 
-namespace Diskless.Cli.Tests.Configuration;
+namespace Diskless.Abstractions.Tests;
 
 public sealed class SuggestionsTests
 {
