@@ -44,9 +44,11 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
     /// <summary>Set once SSH answered: from then on a failure (a provisioner) leaves the machine up for inspection.</summary>
     public bool SshReady { get; set; }
 
-    public string MachineDataDirectory => Path.Combine(Host.Paths.MachinesDirectory, Record.Id);
+    /// <summary>The machine's root folder, as its record says (chosen once, when the record is created).</summary>
+    public string RootDirectory => Record.RootPath;
 
-    public string RootDirectory => Path.Combine(MachineDataDirectory, "root");
+    /// <summary>The machine's own folder in the data dir, which holds the root and nothing of another machine.</summary>
+    public string MachineDataDirectory => Path.GetDirectoryName(RootDirectory)!;
 
     public Task SaveRecordAsync(CancellationToken cancellationToken) =>
         MachineRecordStore.SaveAsync(StateDirectory, Record, cancellationToken);

@@ -16,9 +16,6 @@ internal sealed class CloneRoot : IStep<UpContext>
         Directory.CreateDirectory(context.MachineDataDirectory);
         var method = await RootCloner.CloneAsync(context.BaseDirectory!, context.RootDirectory, context.Host.Commands, context.Host.Progress, cancellationToken).ConfigureAwait(false);
         context.Host.Progress.Verbose($"root cloned by {method}");
-
-        context.Record = context.Record with { RootPath = context.RootDirectory };
-        await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task RecoverAsync(UpContext context, CancellationToken cancellationToken)
