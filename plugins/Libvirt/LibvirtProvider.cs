@@ -19,6 +19,8 @@ public sealed class LibvirtProvider : IProvider
     public Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken) =>
         Task.FromResult(ShareTransport.NineP);
 
+    public GuestNetwork DescribeNetwork(MachineSpec machine) => GuestNetwork.Dhcp();
+
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken) =>
         throw NotYet("start a machine");
 

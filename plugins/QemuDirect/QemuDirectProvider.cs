@@ -65,6 +65,9 @@ public sealed class QemuDirectProvider : IProvider
             : ShareTransport.VirtioFs;
 
     /// <inheritdoc />
+    public GuestNetwork DescribeNetwork(MachineSpec machine) => UserNetwork.Describe();
+
+    /// <inheritdoc />
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken) =>
         new QemuLauncher(_probe, _processes, _timings).StartAsync(plan, host, cancellationToken);
 

@@ -28,6 +28,25 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         Assert.Matches($@"(?m)^{machine.Transport}\s+rootfs\s*$", run.Stdout);
     }
 
+    [Fact, Order(1)]
+    public async Task The_guest_has_its_fixed_address_a_default_route_and_dns_without_a_network_daemon()
+    {
+        machine.EnsureUp(output);
+
+        var run = await machine.SshAsync(
+            "ip -4 -o addr show dev eth0 | awk '{print $4}'; ip route show default; grep ^nameserver /etc/resolv.conf; " +
+            "systemctl is-active systemd-networkd.service; systemctl --failed --no-legend --plain | sed 's/^/failed: /'");
+
+        output.WriteLine(run.ToString());
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("10.0.2.15/24", lines[0]);
+        Assert.StartsWith("default via 10.0.2.2 dev eth0", lines[1], StringComparison.Ordinal);
+        Assert.Equal("nameserver 10.0.2.3", lines[2]);
+        Assert.Equal("inactive", lines[3]);
+        // Masked units and generators must not leave anything failed behind.
+        Assert.Equal(4, lines.Length);
+    }
+
     [Fact, Order(2)]
     public async Task Provisioners_ran_once_in_order()
     {

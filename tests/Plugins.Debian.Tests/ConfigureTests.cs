@@ -102,7 +102,59 @@ public sealed class ConfigureTests : IDisposable
 
         var artifacts = await ConfigureAsync(ShareTransport.VirtioFs);
 
+        Assert.Equal("root=rootfs rootfstype=virtiofs rw console=ttyS0 net.ifnames=0 ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:off", artifacts.KernelCommandLine);
+    }
+
+    [Fact]
+    public async Task A_fixed_address_is_set_by_the_initramfs_and_no_network_daemon_runs()
+    {
+        FakeBaseTree.Create(_root.Path);
+        // A root configured for DHCP before (a provider that changed) must lose networkd's links.
+        await _distro.ConfigureAsync(Request(ShareTransport.VirtioFs, network: Specs.DhcpNetwork()), _host, CancellationToken.None);
+
+        var artifacts = await ConfigureAsync(ShareTransport.VirtioFs);
+
+        Assert.EndsWith(" net.ifnames=0 ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:off", artifacts.KernelCommandLine, StringComparison.Ordinal);
+        Assert.Contains("virtio_net", Lines(await _root.ReadFileAsync("/etc/initramfs-tools/modules", CancellationToken.None)));
+        var script = _root.Resolve("/etc/initramfs-tools/scripts/init-premount/diskless-network");
+        Assert.Contains("configure_networking", File.ReadAllText(script), StringComparison.Ordinal);
+        Assert.True(File.GetUnixFileMode(script).HasFlag(UnixFileMode.OtherExecute), "initramfs-tools skips scripts that are not executable");
+        Assert.False(_root.Exists("/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"));
+        Assert.False(_root.Exists("/etc/systemd/system/sockets.target.wants/systemd-networkd.socket"));
+        Assert.False(_root.Exists("/etc/systemd/network/20-diskless-wired.network"));
+        Assert.Equal(["nameserver 10.0.2.3"], Lines(await _root.ReadFileAsync("/etc/resolv.conf", CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task A_dhcp_network_gets_systemd_networkd_and_a_plain_initramfs()
+    {
+        FakeBaseTree.Create(_root.Path);
+        await ConfigureAsync(ShareTransport.VirtioFs);
+
+        var artifacts = await _distro.ConfigureAsync(Request(ShareTransport.VirtioFs, network: Specs.DhcpNetwork()), _host, CancellationToken.None);
+
         Assert.Equal("root=rootfs rootfstype=virtiofs rw console=ttyS0", artifacts.KernelCommandLine);
+        Assert.DoesNotContain("virtio_net", Lines(await _root.ReadFileAsync("/etc/initramfs-tools/modules", CancellationToken.None)));
+        Assert.False(_root.Exists("/etc/initramfs-tools/scripts/init-premount/diskless-network"));
+        Assert.Equal("/lib/systemd/system/systemd-networkd.service", new FileInfo(_root.ResolveParent("/etc/systemd/system/multi-user.target.wants/systemd-networkd.service")).LinkTarget);
+        Assert.Contains("DHCP=ipv4", await _root.ReadFileAsync("/etc/systemd/network/20-diskless-wired.network", CancellationToken.None), StringComparison.Ordinal);
+        Assert.Equal(["nameserver 192.168.122.1"], Lines(await _root.ReadFileAsync("/etc/resolv.conf", CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task Generators_that_look_for_disks_are_masked_and_the_rest_are_left_alone()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(ShareTransport.VirtioFs);
+
+        var masked = Directory.EnumerateFileSystemEntries(_root.Resolve("/etc/systemd/system-generators"))
+            .Select(path => (Name: Path.GetFileName(path), Target: new FileInfo(path).LinkTarget))
+            .ToList();
+        Assert.Contains(("systemd-gpt-auto-generator", "/dev/null"), masked);
+        Assert.Contains(("systemd-cryptsetup-generator", "/dev/null"), masked);
+        Assert.All(masked, m => Assert.Equal("/dev/null", m.Target));
+        Assert.DoesNotContain(masked, m => m.Name is "systemd-fstab-generator" or "systemd-getty-generator" or "systemd-sysv-generator");
     }
 
     [Fact]
@@ -113,7 +165,7 @@ public sealed class ConfigureTests : IDisposable
         var artifacts = await ConfigureAsync(ShareTransport.NineP, msize: 1048576);
 
         Assert.Equal(
-            "root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=1048576,cache=mmap,posixacl rw console=ttyS0",
+            "root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=1048576,cache=mmap,posixacl rw console=ttyS0 net.ifnames=0 ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:off",
             artifacts.KernelCommandLine);
     }
 
@@ -125,7 +177,7 @@ public sealed class ConfigureTests : IDisposable
         await ConfigureAsync(ShareTransport.VirtioFs, syncedTransport: ShareTransport.NineP);
 
         var modules = Lines(await _root.ReadFileAsync("/etc/initramfs-tools/modules", CancellationToken.None));
-        Assert.Equal(["virtio_pci", "9pnet", "9pnet_virtio", "9p", "virtiofs"], modules);
+        Assert.Equal(["virtio_pci", "virtio_net", "9pnet", "9pnet_virtio", "9p", "virtiofs"], modules);
         var fstab = Lines(await _root.ReadFileAsync("/etc/fstab", CancellationToken.None));
         Assert.Contains("sync0\t/project\t9p\ttrans=virtio,version=9p2000.L,msize=512000,cache=mmap,nofail\t0\t0", fstab);
         Assert.Contains("sync1\t/home/diskless/read\\040only\\040docs\t9p\ttrans=virtio,version=9p2000.L,msize=512000,cache=mmap,ro,nofail\t0\t0", fstab);
@@ -299,12 +351,14 @@ public sealed class ConfigureTests : IDisposable
         ShareTransport transport,
         ShareTransport? syncedTransport = null,
         int msize = ShareSpec.DefaultNinePMsize,
-        DistroSpec? distro = null) =>
+        DistroSpec? distro = null,
+        GuestNetwork? network = null) =>
         new(
             _root,
             Specs.Machine(distro, transport),
             Specs.Shares(_root.Path, transport, syncedTransport, msize),
-            Specs.Identity(_temp.Combine("keys")));
+            Specs.Identity(_temp.Combine("keys")),
+            network ?? Specs.StaticNetwork());
 
     private Task<BootArtifacts> ConfigureAsync(
         ShareTransport transport,

@@ -51,9 +51,31 @@ public class QemuArgsTests
         var chosen = QemuArgs.Build(TestPlans.Plan(ShareTransport.NineP, provider: TestPlans.Provider(("cpu", "max"))), TestPlans.Tcg);
         var underKvm = QemuArgs.Build(TestPlans.Plan(ShareTransport.NineP, provider: TestPlans.Provider(("cpu", "max"))), TestPlans.Tcg with { UseKvm = true });
 
-        Assert.Equal("qemu64", defaults[defaults.ToList().IndexOf("-cpu") + 1]);
+        Assert.Equal("qemu64,-svm", defaults[defaults.ToList().IndexOf("-cpu") + 1]);
         Assert.Equal("max", chosen[chosen.ToList().IndexOf("-cpu") + 1]);
         Assert.Equal("host", underKvm[underKvm.ToList().IndexOf("-cpu") + 1]);
+    }
+
+    [Fact]
+    public void Unused_q35_devices_are_switched_off_only_where_this_qemu_knows_the_switch()
+    {
+        var current = QemuArgs.Build(TestPlans.Plan(ShareTransport.NineP), TestPlans.Tcg);
+        var older = QemuArgs.Build(TestPlans.Plan(ShareTransport.NineP), TestPlans.Tcg with { MachineProperties = new HashSet<string>(["sata", "smbus"]) });
+
+        Assert.Equal("q35,sata=off,smbus=off,i8042=off,vmport=off", After(current, "-machine"));
+        Assert.Equal("q35,sata=off,smbus=off", After(older, "-machine"));
+    }
+
+    [Fact]
+    public void The_user_network_is_spelled_out_as_the_guest_is_told()
+    {
+        var netdev = After(QemuArgs.Build(TestPlans.Plan(ShareTransport.NineP), TestPlans.Tcg), "-netdev");
+        var guest = UserNetwork.Describe();
+
+        Assert.StartsWith("user,id=net0,net=10.0.2.0/24,host=10.0.2.2,dns=10.0.2.3,", netdev, StringComparison.Ordinal);
+        Assert.Equal("10.0.2.15", guest.Static!.Address.ToString());
+        Assert.Equal("10.0.2.2", guest.Static.Gateway.ToString());
+        Assert.Equal(["10.0.2.3"], guest.Nameservers.Select(a => a.ToString()));
     }
 
     [Fact]
@@ -74,4 +96,6 @@ public class QemuArgsTests
         Assert.Contains(args, a => a.StartsWith("local,id=fs0,path=/srv/a,,b,", StringComparison.Ordinal));
         Assert.Contains("/srv/a,b/boot/vmlinuz-6.1.0-56-amd64", args);
     }
+
+    private static string After(IReadOnlyList<string> args, string option) => args[args.ToList().IndexOf(option) + 1];
 }

@@ -120,6 +120,15 @@ public class QemuHostProbeTests
     }
 
     [Fact]
+    public void The_machine_properties_are_read_from_qemus_help()
+    {
+        const string help = "pc-q35-7.2-machine options:\n  acpi=<OnOffAuto>       - Enable ACPI\n  i8042=<bool>\n  sata=<bool>            - Enable/disable Serial ATA bus\n  x-oem-id=<string>      - Override\n";
+
+        Assert.Equal(["acpi", "i8042", "sata", "x-oem-id"], QemuHostProbe.ParseMachineProperties(help).Order(StringComparer.Ordinal));
+        Assert.Empty(QemuHostProbe.ParseMachineProperties("qemu-system-x86_64: unsupported machine type"));
+    }
+
+    [Fact]
     public async Task The_rust_virtiofsd_is_recognised_by_its_help()
     {
         var host = new FakeHostServices();

@@ -57,6 +57,11 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
             return new CommandResult(0, "QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\n", "", TimeSpan.Zero);
         }
 
+        if (program == "qemu-system-x86_64" && command.Arguments.Contains("q35,help"))
+        {
+            return new CommandResult(0, "pc-q35-7.2-machine options:\n  i8042=<bool>\n  sata=<bool>           - Enable/disable Serial ATA bus\n  smbus=<bool>          - Enable/disable system management bus\n  vmport=<OnOffAuto>    - Enable vmport (pc & q35)\n", "", TimeSpan.Zero);
+        }
+
         if (program == "qemu-system-x86_64" && command.Arguments.Contains("help"))
         {
             return new CommandResult(1, "", "qemu-system-x86_64: -sandbox help: Parameter 'enable' expects 'on' or 'off'\n", TimeSpan.Zero);

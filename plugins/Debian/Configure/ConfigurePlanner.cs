@@ -15,11 +15,25 @@ internal sealed class ConfigurePlanner(ITemplates templates)
     private const UnixFileMode Mode0444 = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private const UnixFileMode Mode0440 = UnixFileMode.UserRead | UnixFileMode.GroupRead;
 
+    private const UnixFileMode Mode0755 = Mode0644 | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
     private const string SystemUnits = "/lib/systemd/system";
     private const string AdminUnits = "/etc/systemd/system";
 
-    /// <summary>QEMU's user-mode network answers DNS here (LAB.md).</summary>
-    private static readonly IReadOnlyList<string> Nameservers = ["10.0.2.3"];
+    /// <summary>
+    /// The one NIC's name when its address is set in the initramfs: the kernel's own name, because the address is
+    /// set before udev could rename it (net.ifnames=0 keeps it).
+    /// </summary>
+    private const string StaticInterface = "eth0";
+
+    private static readonly string[] NetworkdLinks =
+    [
+        $"{AdminUnits}/multi-user.target.wants/systemd-networkd.service",
+        $"{AdminUnits}/sockets.target.wants/systemd-networkd.socket",
+        $"{AdminUnits}/dbus-org.freedesktop.network1.service",
+    ];
+
+    private const string WiredNetworkFile = "/etc/systemd/network/20-diskless-wired.network";
 
     private static readonly IReadOnlyList<string> HostKeyAlgorithms = ["ed25519", "ecdsa", "rsa"];
 
@@ -34,25 +48,35 @@ internal sealed class ConfigurePlanner(ITemplates templates)
 
         steps.Add(Write("/etc/hostname", "hostname.liquid", new HostnameModel(request.Machine.Name)));
         steps.Add(Write("/etc/hosts", "hosts.liquid", new HostnameModel(request.Machine.Name)));
-        // debootstrap copied the build host's resolver; the guest's is QEMU's.
-        steps.Add(Write("/etc/resolv.conf", "resolv.conf.liquid", new ResolvConfModel(Nameservers)));
+        if (request.Network.Nameservers.Count > 0)
+        {
+            // debootstrap copied the build host's resolver; the guest's is the provider's.
+            steps.Add(Write("/etc/resolv.conf", "resolv.conf.liquid", new ResolvConfModel(request.Network.Nameservers.Select(a => a.ToString()).ToList())));
+        }
+
         steps.Add(Write("/etc/fstab", "fstab.liquid", Fstab(request)));
         steps.Add(Write("/etc/apt/sources.list", "sources.list.liquid", AptSources(baseSpec)));
         steps.AddRange(Locale(distro.Locale, facts, warnings));
         steps.AddRange(Timezone(distro.Timezone));
-        steps.AddRange(Network());
+        steps.AddRange(Network(request.Network));
         steps.AddRange(MaskedUnits());
+        steps.AddRange(MaskedGenerators());
+        steps.Add(Write("/etc/modprobe.d/diskless.conf", "modprobe-blacklist.liquid", new NoModel()));
         steps.AddRange(MachineId());
         steps.AddRange(Ssh(request.Identity, facts));
         steps.AddRange(User(request.Identity, facts));
-        steps.AddRange(Initramfs(request.Shares));
+        steps.AddRange(Initramfs(request.Shares, request.Network));
 
-        var root = request.RootShare;
-        var commandLine = templates.Render(
-            typeof(DebianDistro).Assembly,
-            "cmdline.liquid",
-            new KernelCommandLineModel(root.Tag, root.Transport == ShareTransport.NineP, root.NinePMsize)).Trim();
+        var commandLine = templates.Render(typeof(DebianDistro).Assembly, "cmdline.liquid", CommandLine(request.RootShare, request.Network)).Trim();
         return new ConfigurePlan(steps, commandLine, warnings);
+    }
+
+    private static KernelCommandLineModel CommandLine(Share root, GuestNetwork network)
+    {
+        var isNineP = root.Transport == ShareTransport.NineP;
+        return network.Static is { } address
+            ? new KernelCommandLineModel(root.Tag, isNineP, root.NinePMsize, true, address.Address.ToString(), address.Gateway.ToString(), address.Netmask.ToString(), StaticInterface)
+            : new KernelCommandLineModel(root.Tag, isNineP, root.NinePMsize, false, "", "", "", "");
     }
 
     private WriteFileStep Write<TModel>(string guestPath, string template, TModel model, UnixFileMode mode = Mode0644)
@@ -103,20 +127,43 @@ internal sealed class ConfigurePlanner(ITemplates templates)
         yield return new SymlinkStep("/etc/localtime", "/usr/share/zoneinfo/" + timezone);
     }
 
-    /// <summary>systemd-networkd, enabled with the links `systemctl enable` would make: no running systemd needed.</summary>
-    private IEnumerable<RootStep> Network()
+    /// <summary>
+    /// A fixed address is set by the initramfs (see initramfs-network.liquid) and needs no daemon: systemd-networkd
+    /// stays off, which also spares a TCG boot its start-up. DHCP gets systemd-networkd, enabled with the links
+    /// `systemctl enable` would make (no running systemd needed).
+    /// </summary>
+    private IEnumerable<RootStep> Network(GuestNetwork network)
     {
-        yield return Write("/etc/systemd/network/20-diskless-wired.network", "wired.network.liquid", new WiredNetworkModel("en*"));
-        yield return new SymlinkStep($"{AdminUnits}/multi-user.target.wants/systemd-networkd.service", $"{SystemUnits}/systemd-networkd.service");
-        yield return new SymlinkStep($"{AdminUnits}/sockets.target.wants/systemd-networkd.socket", $"{SystemUnits}/systemd-networkd.socket");
-        yield return new SymlinkStep($"{AdminUnits}/dbus-org.freedesktop.network1.service", $"{SystemUnits}/systemd-networkd.service");
+        if (network.Static is not null)
+        {
+            foreach (var link in NetworkdLinks)
+            {
+                yield return new DeleteFileStep(link);
+            }
+
+            yield return new DeleteFileStep(WiredNetworkFile);
+            yield return Write("/etc/initramfs-tools/scripts/init-premount/diskless-network", "initramfs-network.liquid", new NoModel(), Mode0755);
+            yield break;
+        }
+
+        yield return new DeleteFileStep("/etc/initramfs-tools/scripts/init-premount/diskless-network");
+        yield return Write(WiredNetworkFile, "wired.network.liquid", new WiredNetworkModel("en*"));
+        yield return new SymlinkStep(NetworkdLinks[0], $"{SystemUnits}/systemd-networkd.service");
+        yield return new SymlinkStep(NetworkdLinks[1], $"{SystemUnits}/systemd-networkd.socket");
+        yield return new SymlinkStep(NetworkdLinks[2], $"{SystemUnits}/systemd-networkd.service");
     }
 
     private IEnumerable<RootStep> MaskedUnits() =>
-        templates.Render(typeof(DebianDistro).Assembly, "masked-units.liquid", new MaskedUnitsModel())
+        ListedNames("masked-units.liquid").Select(unit => new SymlinkStep($"{AdminUnits}/{unit}", "/dev/null"));
+
+    /// <summary>A generator is masked like a unit: a link to /dev/null in /etc/systemd/system-generators.</summary>
+    private IEnumerable<RootStep> MaskedGenerators() =>
+        ListedNames("masked-generators.liquid").Select(generator => new SymlinkStep($"/etc/systemd/system-generators/{generator}", "/dev/null"));
+
+    private IEnumerable<string> ListedNames(string template) =>
+        templates.Render(typeof(DebianDistro).Assembly, template, new NoModel())
             .Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Where(line => !line.StartsWith('#'))
-            .Select(unit => new SymlinkStep($"{AdminUnits}/{unit}", "/dev/null"));
+            .Where(line => !line.StartsWith('#'));
 
     /// <summary>An empty machine-id makes systemd generate a new one on first boot: every clone of a base gets its own.</summary>
     private static IEnumerable<RootStep> MachineId()
@@ -145,6 +192,7 @@ internal sealed class ConfigurePlanner(ITemplates templates)
             "/etc/ssh/sshd_config.d/diskless.conf",
             "sshd-diskless.conf.liquid",
             new SshdModel(keys.Select(k => k.GuestPath).ToList(), identity.UserName == "root" ? "prohibit-password" : "no"));
+        yield return Write($"{AdminUnits}/ssh.service.d/diskless.conf", "ssh-service.conf.liquid", new NoModel());
         foreach (var existing in facts.SshHostKeyFiles)
         {
             yield return new DeleteFileStep(existing);
@@ -174,10 +222,16 @@ internal sealed class ConfigurePlanner(ITemplates templates)
         yield return InRoot($"giving {ssh} to {user}", "/usr/bin/chown", "-R", $"{user}:", ssh);
     }
 
-    private IEnumerable<RootStep> Initramfs(IReadOnlyList<Share> shares)
+    private IEnumerable<RootStep> Initramfs(IReadOnlyList<Share> shares, GuestNetwork network)
     {
         var transports = shares.Select(s => s.Transport).ToHashSet();
         List<string> modules = ["virtio_pci"];
+        if (network.Static is not null)
+        {
+            // The initramfs sets the address, so the NIC's driver must be in it.
+            modules.Add("virtio_net");
+        }
+
         if (transports.Contains(ShareTransport.NineP))
         {
             modules.AddRange(["9pnet", "9pnet_virtio", "9p"]);

@@ -45,8 +45,8 @@ public sealed record SudoersModel(string User);
 /// <summary>authorized_keys.liquid.</summary>
 public sealed record AuthorizedKeysModel(string PublicKey);
 
-/// <summary>masked-units.liquid, which needs no data.</summary>
-public sealed record MaskedUnitsModel;
+/// <summary>cmdline.liquid: the root share, and the fixed address (when the provider gives one) as the kernel's ip=.</summary>
+public sealed record KernelCommandLineModel(string RootTag, bool IsNineP, int Msize, bool HasStaticAddress, string Address, string Gateway, string Netmask, string Interface);
 
-/// <summary>cmdline.liquid.</summary>
-public sealed record KernelCommandLineModel(string RootTag, bool IsNineP, int Msize);
+/// <summary>Templates that are plain files: initramfs-network, masked-generators, modprobe-blacklist, ssh-service.conf.</summary>
+public sealed record NoModel;

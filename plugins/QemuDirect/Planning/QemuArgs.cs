@@ -9,6 +9,16 @@ public static class QemuArgs
     /// <summary>The vhost-user queue size peers use for virtiofs (the default 128 throttles throughput).</summary>
     public const int VirtiofsQueueSize = 1024;
 
+    /// <summary>The machine type: q35, for PCIe and its modern virtio devices.</summary>
+    public const string MachineType = "q35";
+
+    /// <summary>
+    /// q35 devices a diskless machine does not use, switched off where this QEMU can: the SATA controller, the SMBus,
+    /// the PS/2 controller and VMware's I/O port. Each is probed by firmware and kernel and gets a driver loaded;
+    /// without them a TCG boot reached SSH about 2 s sooner (measured, README).
+    /// </summary>
+    public static readonly IReadOnlyList<string> UnusedMachineDevices = ["sata", "smbus", "i8042", "vmport"];
+
     /// <summary>The arguments (without the program) that boot <paramref name="plan"/> on a host with <paramref name="features"/>.</summary>
     public static IReadOnlyList<string> Build(BootPlan plan, QemuHostFeatures features)
     {
@@ -18,7 +28,7 @@ public static class QemuArgs
         void Add(params string[] words) => args.AddRange(words);
 
         Add("-name", $"guest={QemuOptions.Value(plan.MachineName)},process=diskless-{QemuOptions.Value(plan.MachineName)}");
-        Add("-machine", "q35");
+        Add("-machine", string.Concat([MachineType, .. UnusedMachineDevices.Where(features.MachineProperties.Contains).Select(device => $",{device}=off")]));
         if (features.UseKvm)
         {
             Add("-accel", "kvm", "-cpu", "host");
@@ -86,7 +96,7 @@ public static class QemuArgs
 
     private static string Netdev(BootPlan plan)
     {
-        var netdev = $"user,id=net0,hostfwd=tcp:127.0.0.1:{plan.SshHostPort}-:22";
+        var netdev = $"user,id=net0,{UserNetwork.NetdevAddressing},hostfwd=tcp:127.0.0.1:{plan.SshHostPort}-:22";
         foreach (var port in plan.Ports)
         {
             netdev += $",hostfwd={port.Protocol}:{port.HostAddress}:{port.Host}-:{port.Guest}";

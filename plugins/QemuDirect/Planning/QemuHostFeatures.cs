@@ -6,7 +6,9 @@ namespace Diskless.Plugins.QemuDirect;
 /// <param name="UseKvm">KVM really works here (or the user forced it); otherwise TCG.</param>
 /// <param name="Sandbox">QEMU was built with seccomp, so <c>-sandbox</c> is accepted.</param>
 /// <param name="Virtiofsd">The virtiofsd to serve virtiofs shares; null when none is installed.</param>
-public sealed record QemuHostFeatures(string QemuBinary, string? QemuVersion, bool UseKvm, bool Sandbox, VirtiofsdInfo? Virtiofsd);
+/// <param name="MachineProperties">The properties this QEMU's q35 machine type accepts ("sata", "i8042", …): older
+/// versions lack some of the switches the planner turns off.</param>
+public sealed record QemuHostFeatures(string QemuBinary, string? QemuVersion, bool UseKvm, bool Sandbox, VirtiofsdInfo? Virtiofsd, IReadOnlySet<string> MachineProperties);
 
 /// <summary>A virtiofsd program and which command-line dialect it speaks.</summary>
 /// <param name="Path">Absolute path.</param>

@@ -28,7 +28,8 @@ public sealed partial class QemuHostProbe(IHostSystem system)
         var sandbox = await SupportsSandboxAsync(binary, host, cancellationToken).ConfigureAwait(false);
         var useKvm = DecideKvm(spec.Accel, host.Progress);
         var virtiofsd = await FindVirtiofsdAsync(settings, host, cancellationToken).ConfigureAwait(false);
-        return new QemuHostFeatures(binary, version, useKvm, sandbox, virtiofsd);
+        var machineProperties = await MachinePropertiesAsync(binary, host, cancellationToken).ConfigureAwait(false);
+        return new QemuHostFeatures(binary, version, useKvm, sandbox, virtiofsd, machineProperties);
     }
 
     /// <summary>
@@ -129,6 +130,21 @@ public sealed partial class QemuHostProbe(IHostSystem system)
         return (result.StandardOutput + result.StandardError).Contains("'on' or 'off'", StringComparison.Ordinal);
     }
 
+    /// <summary>The property names in the output of <c>-machine q35,help</c> ("  sata=&lt;bool&gt; - Enable …").</summary>
+    public static IReadOnlySet<string> ParseMachineProperties(string helpText) =>
+        MachinePropertyPattern().Matches(helpText).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+
+    private static async Task<IReadOnlySet<string>> MachinePropertiesAsync(string binary, IHostServices host, CancellationToken cancellationToken)
+    {
+        var result = await host.Commands.RunAsync(
+            new CommandSpec(binary, "-machine", $"{QemuArgs.MachineType},help") { Description = "qemu machine properties", SuccessExitCodes = [0, 1] },
+            cancellationToken).ConfigureAwait(false);
+        return ParseMachineProperties(result.StandardOutput + result.StandardError);
+    }
+
     [GeneratedRegex(@"version (\d+\.\d+(?:\.\d+)?)")]
     private static partial Regex VersionPattern();
+
+    [GeneratedRegex(@"^\s+([a-z0-9][a-z0-9-]*)=", RegexOptions.Multiline)]
+    private static partial Regex MachinePropertyPattern();
 }

@@ -12,6 +12,9 @@ public interface IProvider : IPlugin
     /// <summary>The transport to use when the Disklessfile names none (virtiofs where virtiofsd exists, else 9p).</summary>
     Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken);
 
+    /// <summary>How the guest's network interface is wired (pure): a fixed address the distro sets at boot, or DHCP.</summary>
+    GuestNetwork DescribeNetwork(MachineSpec machine);
+
     /// <summary>
     /// Starts the machine and returns once the VM runs (not once SSH answers). On failure, or when cancelled,
     /// it leaves no process behind.

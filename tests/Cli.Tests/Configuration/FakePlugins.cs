@@ -61,6 +61,8 @@ internal sealed class FakeProvider(string name, params SpecIssue[] issues) : IPr
 
     public Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public GuestNetwork DescribeNetwork(MachineSpec machine) => throw new NotSupportedException();
+
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<MachineStatus> StatusAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken) => throw new NotSupportedException();

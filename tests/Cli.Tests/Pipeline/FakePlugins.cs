@@ -70,6 +70,8 @@ internal sealed class FakeProvider : IProvider
 
     public Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken) => Task.FromResult(ShareTransport.NineP);
 
+    public GuestNetwork DescribeNetwork(MachineSpec machine) => GuestNetwork.Dhcp();
+
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken)
     {
         Calls.Add($"start {plan.MachineName} ssh={plan.SshHostPort > 0}");

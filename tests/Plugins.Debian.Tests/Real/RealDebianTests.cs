@@ -19,11 +19,11 @@ public sealed class RealDebianTests(ITestOutputHelper output)
 
     [RequiresFact("debootstrap", "chroot", "lsinitramfs", "ssh-keygen", Root = true, Timeout = ThirtyMinutes)]
     public Task A_real_base_configured_for_virtiofs_holds_everything_its_boot_needs() =>
-        ConfigureRealRootAsync(ShareTransport.VirtioFs, ["virtiofs.ko", "virtio_pci.ko", "fuse.ko"], ["9p.ko"]);
+        ConfigureRealRootAsync(ShareTransport.VirtioFs, ["virtiofs.ko", "virtio_pci.ko", "fuse.ko", "virtio_net.ko"], ["9p.ko"]);
 
     [RequiresFact("debootstrap", "chroot", "lsinitramfs", "ssh-keygen", Root = true, Timeout = ThirtyMinutes)]
     public Task A_real_base_configured_for_9p_holds_everything_its_boot_needs() =>
-        ConfigureRealRootAsync(ShareTransport.NineP, ["9p.ko", "9pnet.ko", "9pnet_virtio.ko", "virtio_pci.ko"], ["virtiofs.ko"]);
+        ConfigureRealRootAsync(ShareTransport.NineP, ["9p.ko", "9pnet.ko", "9pnet_virtio.ko", "virtio_pci.ko", "virtio_net.ko"], ["virtiofs.ko"]);
 
     private async Task ConfigureRealRootAsync(ShareTransport transport, string[] wantedModules, string[] unwantedModules)
     {
@@ -45,7 +45,7 @@ public sealed class RealDebianTests(ITestOutputHelper output)
             output.WriteLine($"clone: {clock.Elapsed.TotalSeconds:0.0} s");
             var identity = await GenerateIdentityAsync(host.Commands, keys, ct);
             var root = new MachineRoot(machine);
-            var request = new ConfigureRequest(root, Specs.Machine(spec, transport), Specs.Shares(machine, transport), identity);
+            var request = new ConfigureRequest(root, Specs.Machine(spec, transport), Specs.Shares(machine, transport), identity, Specs.StaticNetwork());
 
             clock.Restart();
             var artifacts = await distro.ConfigureAsync(request, host, ct);
@@ -136,8 +136,11 @@ public sealed class RealDebianTests(ITestOutputHelper output)
         Assert.Equal($"{passwd[2]}:{passwd[3]}:700", await StatAsync(host, root.Resolve("/home/diskless/.ssh"), ct));
         Assert.Equal("0:0:440", await StatAsync(host, root.Resolve("/etc/sudoers.d/diskless"), ct));
 
-        // Network and units, as links a booting systemd reads.
-        Assert.True(root.Exists("/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"));
+        // The fixed address is set by the initramfs: its script is inside, and no network daemon is enabled.
+        Assert.Contains("scripts/init-premount/diskless-network", listing, StringComparison.Ordinal);
+        Assert.Contains("ipconfig", listing, StringComparison.Ordinal);
+        Assert.False(root.Exists("/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"));
+        Assert.Equal("/dev/null", new FileInfo(root.ResolveParent("/etc/systemd/system-generators/systemd-gpt-auto-generator")).LinkTarget);
         Assert.Equal("/dev/null", new FileInfo(root.ResolveParent("/etc/systemd/system/systemd-networkd-wait-online.service")).LinkTarget);
         Assert.True(File.Exists(root.Resolve("/etc/localtime")), "/etc/localtime does not resolve inside the root");
         Assert.Empty(Directory.EnumerateFiles(root.Resolve("/var/cache/apt/archives"), "*.deb"));

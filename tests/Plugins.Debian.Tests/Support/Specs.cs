@@ -1,3 +1,4 @@
+using System.Net;
 using Diskless.Abstractions;
 
 namespace Diskless.Plugins.Debian.Tests.Support;
@@ -31,6 +32,13 @@ internal static class Specs
             [],
             [],
             TimeSpan.FromMinutes(5));
+
+    /// <summary>What QEMU's user network gives a guest: a fixed address, QEMU as gateway and DNS.</summary>
+    public static GuestNetwork StaticNetwork() =>
+        new(new StaticAddress(IPAddress.Parse("10.0.2.15"), 24, IPAddress.Parse("10.0.2.2")), [IPAddress.Parse("10.0.2.3")]);
+
+    /// <summary>A network whose DHCP server hands out the address (as libvirt's default network does).</summary>
+    public static GuestNetwork DhcpNetwork() => GuestNetwork.Dhcp(IPAddress.Parse("192.168.122.1"));
 
     /// <summary>The root share plus, when asked, a read-write and a read-only synced folder over <paramref name="syncedTransport"/>.</summary>
     public static IReadOnlyList<Share> Shares(string rootPath, ShareTransport transport, ShareTransport? syncedTransport = null, int msize = ShareSpec.DefaultNinePMsize)
