@@ -19,6 +19,9 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         await KillStaleHelpersAsync(files, host).ConfigureAwait(false);
         PrepareFolders(plan, files);
 
+        // Before any helper starts: unpacking may take a second or two, and nothing is left to clean up if it is cancelled.
+        var bootPlan = await PvhBoot.ChooseKernelAsync(plan, host, cancellationToken).ConfigureAwait(false);
+
         var helperPids = new List<int>();
         try
         {
@@ -30,7 +33,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
                 }
             }
 
-            await RunQemuAsync(plan, features, host, cancellationToken).ConfigureAwait(false);
+            await RunQemuAsync(bootPlan, features, host, cancellationToken).ConfigureAwait(false);
             var qemuPid = await ReadPidFileAsync(files, cancellationToken).ConfigureAwait(false);
             host.Progress.Verbose($"qemu runs as pid {qemuPid} ({(features.UseKvm ? "KVM" : "TCG")}); console: {plan.ConsoleLogPath}");
             var data = new HandleData(
