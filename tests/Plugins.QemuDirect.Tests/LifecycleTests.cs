@@ -79,6 +79,19 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact(Timeout = 10000)]
+    public async Task When_qemu_refuses_an_unpacked_kernel_the_hint_names_the_pvh_setting()
+    {
+        _host.Runner.Fail("qemu-system-x86_64", 1, "qemu-system-x86_64: Error loading uncompressed kernel without PVH ELF Note");
+        var plan = WithKernel(Plan(ShareTransport.NineP), TestKernels.BzImage(TestKernels.Gzip(TestKernels.Elf())));
+
+        var unpacked = await Assert.ThrowsAsync<CommandFailedException>(() => _provider.StartAsync(plan, _host, CancellationToken.None));
+        var asGiven = await Assert.ThrowsAsync<CommandFailedException>(() => _provider.StartAsync(Plan(ShareTransport.NineP), _host, CancellationToken.None));
+
+        Assert.Contains("pvh = false", unpacked.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("pvh", asGiven.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 10000)]
     public async Task With_pvh_off_start_boots_the_bzImage_as_given()
     {
         var plan = WithKernel(Plan(), TestKernels.BzImage(TestKernels.Gzip(TestKernels.Elf())));
