@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Diskless.Abstractions;
 using Diskless.Testing;
 
@@ -18,11 +19,12 @@ public sealed class LifecycleTests : IDisposable
         PollInterval: TimeSpan.FromMilliseconds(20));
 
     private readonly string _tmp = Directory.CreateTempSubdirectory("qemu-life-").FullName;
-    private readonly SimulatedHost _host = new();
+    private readonly SimulatedHost _host;
     private readonly QemuDirectProvider _provider;
 
     public LifecycleTests()
     {
+        _host = new SimulatedHost(Path.Combine(_tmp, "data"));
         _provider = new QemuDirectProvider(new NoKvm(), _host, Fast);
     }
 
@@ -60,6 +62,52 @@ public sealed class LifecycleTests : IDisposable
         Assert.Equal("4001,4002", running.Handle.Data["virtiofsdPids"]);
         Assert.Equal(new SshEndpoint("127.0.0.1", plan.SshHostPort), running.Ssh);
         Assert.Equal("tcg", running.Handle.Data["accel"]);
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task Start_boots_the_unpacked_kernel_of_a_bzImage_through_pvh()
+    {
+        var image = TestKernels.BzImage(TestKernels.Gzip(TestKernels.Elf()));
+        var plan = WithKernel(Plan(), image);
+
+        await _provider.StartAsync(plan, _host, CancellationToken.None);
+
+        var elf = Path.Combine(_tmp, "data", "cache", "kernels", Convert.ToHexStringLower(SHA256.HashData(image)) + ".elf");
+        Assert.Contains($" -kernel {elf} ", _host.Runner.Transcript, StringComparison.Ordinal);
+        Assert.Equal(TestKernels.Elf(), await File.ReadAllBytesAsync(elf));
+        Assert.Contains(_host.RecordedProgress.Lines, l => l.StartsWith("verbose: Unpacked ", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task When_qemu_refuses_an_unpacked_kernel_the_hint_names_the_pvh_setting()
+    {
+        _host.Runner.Fail("qemu-system-x86_64", 1, "qemu-system-x86_64: Error loading uncompressed kernel without PVH ELF Note");
+        var plan = WithKernel(Plan(ShareTransport.NineP), TestKernels.BzImage(TestKernels.Gzip(TestKernels.Elf())));
+
+        var unpacked = await Assert.ThrowsAsync<CommandFailedException>(() => _provider.StartAsync(plan, _host, CancellationToken.None));
+        var asGiven = await Assert.ThrowsAsync<CommandFailedException>(() => _provider.StartAsync(Plan(ShareTransport.NineP), _host, CancellationToken.None));
+
+        Assert.Contains("pvh = false", unpacked.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("pvh", asGiven.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task With_pvh_off_start_boots_the_bzImage_as_given()
+    {
+        var plan = WithKernel(Plan(), TestKernels.BzImage(TestKernels.Gzip(TestKernels.Elf())));
+        plan = plan with { Provider = TestPlans.Provider(("pvh", false)) };
+
+        await _provider.StartAsync(plan, _host, CancellationToken.None);
+
+        Assert.Contains($" -kernel {plan.Artifacts.KernelPath} ", _host.Runner.Transcript, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_tmp, "data", "cache")));
+    }
+
+    private BootPlan WithKernel(BootPlan plan, byte[] kernel)
+    {
+        var path = Path.Combine(_tmp, "vmlinuz");
+        File.WriteAllBytes(path, kernel);
+        return plan with { Artifacts = plan.Artifacts with { KernelPath = path } };
     }
 
     [Fact(Timeout = 10000)]

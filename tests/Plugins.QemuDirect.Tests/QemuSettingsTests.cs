@@ -53,6 +53,33 @@ public class QemuSettingsTests
     }
 
     [Fact]
+    public void Pvh_is_on_unless_turned_off()
+    {
+        var unset = QemuSettings.Parse(TestPlans.Provider(), out var unsetIssues);
+        var off = QemuSettings.Parse(TestPlans.Provider(("pvh", false)), out var offIssues);
+        var on = QemuSettings.Parse(TestPlans.Provider(("pvh", true)), out var onIssues);
+
+        Assert.Empty(unsetIssues.Concat(offIssues).Concat(onIssues));
+        Assert.True(unset.Pvh);
+        Assert.False(off.Pvh);
+        Assert.True(on.Pvh);
+    }
+
+    [Theory]
+    [InlineData("false")]
+    [InlineData("no")]
+    [InlineData(0L)]
+    public void Pvh_takes_a_toml_boolean_only_and_says_where(object value)
+    {
+        var settings = QemuSettings.Parse(TestPlans.Provider(("pvh", value)), out var issues);
+
+        var issue = Assert.Single(issues);
+        Assert.Equal("pvh must be true or false", issue.Message);
+        Assert.Equal(new SourceLocation("Disklessfile", 7, 1), issue.Location);
+        Assert.True(settings.Pvh);
+    }
+
+    [Fact]
     public void A_misspelt_key_is_reported_where_it_is_written_with_a_suggestion()
     {
         QemuSettings.Parse(TestPlans.Provider(("extra_arg", new List<object> { "-S" })), out var issues);

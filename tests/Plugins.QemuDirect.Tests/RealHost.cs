@@ -8,10 +8,12 @@ namespace Diskless.Plugins.QemuDirect.Tests;
 /// <summary>Host services over the real command runner, for tests that run real QEMU and virtiofsd.</summary>
 internal sealed class RealHost : IHostServices
 {
-    private readonly FakeHostServices _fake = new();
+    private readonly FakeHostServices _fake;
 
-    public RealHost()
+    /// <summary>A host whose data dir (where unpacked kernels are cached) is <paramref name="dataDirectory"/>.</summary>
+    public RealHost(string dataDirectory)
     {
+        _fake = new FakeHostServices(dataDirectory);
         Commands = new CliWrapCommandRunner(RecordedProgress);
     }
 

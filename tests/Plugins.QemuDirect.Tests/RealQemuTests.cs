@@ -36,7 +36,7 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
     [RequiresFact("qemu-system-x86_64", Root = true, Timeout = 120000)]
     public async Task A_real_machine_starts_answers_qmp_and_stops_leaving_no_process()
     {
-        var host = new RealHost();
+        var host = new RealHost(DataDirectory);
         var provider = new QemuDirectProvider();
         var plan = Plan(await VirtiofsAvailableAsync(provider, host));
         var clock = Stopwatch.StartNew();
@@ -69,9 +69,49 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
     }
 
     [RequiresFact("qemu-system-x86_64", Root = true, Timeout = 120000)]
+    public async Task A_real_machine_boots_its_kernel_unpacked_through_pvh()
+    {
+        var (commandLine, booted) = await BootToLinuxVersionAsync(pvh: true);
+
+        Assert.Matches(@" -kernel \S+/cache/kernels/[0-9a-f]{64}\.elf ", commandLine);
+        Assert.True(booted, "the console shows no \"Linux version\"");
+    }
+
+    [RequiresFact("qemu-system-x86_64", Root = true, Timeout = 120000)]
+    public async Task With_pvh_off_a_real_machine_boots_the_bzImage()
+    {
+        var (commandLine, booted) = await BootToLinuxVersionAsync(pvh: false);
+
+        Assert.Matches(@" -kernel /boot/vmlinuz-\S+ ", commandLine);
+        Assert.True(booted, "the console shows no \"Linux version\"");
+    }
+
+    private async Task<(string CommandLine, bool Booted)> BootToLinuxVersionAsync(bool pvh)
+    {
+        var host = new RealHost(DataDirectory);
+        var provider = new QemuDirectProvider();
+        var plan = Plan(virtiofs: false);
+        plan = plan with { Provider = plan.Provider with { Settings = new Dictionary<string, SpecValue> { ["pvh"] = new(pvh, new SourceLocation("Disklessfile", 1, 1)) } } };
+        var clock = Stopwatch.StartNew();
+        var running = await provider.StartAsync(plan, host, CancellationToken.None);
+        var started = clock.ElapsedMilliseconds;
+        try
+        {
+            var commandLine = _processes.CommandLine(HandleData.From(running.Handle)!.QemuPid) ?? "";
+            var booted = await WaitForConsoleAsync(plan.ConsoleLogPath, "Linux version", TimeSpan.FromSeconds(30));
+            output.WriteLine($"pvh={pvh}: started in {started} ms, \"Linux version\" after {clock.ElapsedMilliseconds} ms");
+            return (commandLine, booted);
+        }
+        finally
+        {
+            await provider.StopAsync(running.Handle, new StopOptions(Force: true, TimeSpan.Zero), host, CancellationToken.None);
+        }
+    }
+
+    [RequiresFact("qemu-system-x86_64", Root = true, Timeout = 120000)]
     public async Task Killing_qemu_behind_the_providers_back_shows_as_a_crash_with_the_console()
     {
-        var host = new RealHost();
+        var host = new RealHost(DataDirectory);
         var provider = new QemuDirectProvider();
         var plan = Plan(virtiofs: false);
         var running = await provider.StartAsync(plan, host, CancellationToken.None);
@@ -89,7 +129,7 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
     [RequiresFact("qemu-system-x86_64", Root = true, Timeout = 120000)]
     public async Task Cancelling_a_start_after_virtiofsd_leaves_no_process()
     {
-        var host = new RealHost();
+        var host = new RealHost(DataDirectory);
         var provider = new QemuDirectProvider();
         var virtiofs = await VirtiofsAvailableAsync(provider, host);
         using var cts = new CancellationTokenSource();
@@ -110,7 +150,7 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
     [RequiresFact("qemu-system-x86_64", Root = true, Timeout = 120000)]
     public async Task Cancelling_while_qemu_daemonizes_leaves_no_process()
     {
-        var host = new RealHost();
+        var host = new RealHost(DataDirectory);
         var provider = new QemuDirectProvider();
         using var cts = new CancellationTokenSource();
         host.Commands = new InterceptingRunner(host.Commands, c =>
@@ -139,6 +179,9 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
 
         Assert.Empty(_processes.FindByCommandLine(_tmp));
     }
+
+    // Inside the test's folder: the unpacked kernel (60 MB and more) goes with it.
+    private string DataDirectory => Path.Combine(_tmp, "data");
 
     private BootPlan Plan(bool virtiofs)
     {
@@ -169,16 +212,23 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
     private static async Task<bool> VirtiofsAvailableAsync(QemuDirectProvider provider, IHostServices host) =>
         await provider.DefaultTransportAsync(host, CancellationToken.None) == ShareTransport.VirtioFs;
 
-    private static async Task WaitForConsoleAsync(string consoleLog, string text, TimeSpan timeout) =>
+    private static async Task<bool> WaitForConsoleAsync(string consoleLog, string text, TimeSpan timeout) =>
         await WaitUntilAsync(() => File.Exists(consoleLog) && File.ReadAllText(consoleLog).Contains(text, StringComparison.Ordinal), timeout);
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!condition() && DateTime.UtcNow < deadline)
+        while (!condition())
         {
-            await Task.Delay(100);
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(50);
         }
+
+        return true;
     }
 
     private static int FreePort()

@@ -10,9 +10,15 @@ namespace Diskless.Plugins.QemuDirect.Tests;
 /// </summary>
 internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTable
 {
-    private readonly FakeHostServices _fake = new();
+    private readonly FakeHostServices _fake;
     private readonly Dictionary<int, string> _running = [];
     private int _nextQemuPid = 7000;
+
+    /// <summary>A host whose data dir is <paramref name="dataDirectory"/> (a fresh temp path by default).</summary>
+    public SimulatedHost(string? dataDirectory = null)
+    {
+        _fake = new FakeHostServices(dataDirectory);
+    }
 
     public RecordingCommandRunner Runner => _fake.Runner;
 

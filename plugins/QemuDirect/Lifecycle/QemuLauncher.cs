@@ -19,6 +19,9 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         await KillStaleHelpersAsync(files, host).ConfigureAwait(false);
         PrepareFolders(plan, files);
 
+        // Before any helper starts: unpacking may take a second or two, and nothing is left to clean up if it is cancelled.
+        var bootPlan = await PvhBoot.ChooseKernelAsync(plan, host, cancellationToken).ConfigureAwait(false);
+
         var helperPids = new List<int>();
         try
         {
@@ -30,7 +33,8 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
                 }
             }
 
-            await RunQemuAsync(plan, features, host, cancellationToken).ConfigureAwait(false);
+            var unpacked = bootPlan.Artifacts.KernelPath != plan.Artifacts.KernelPath;
+            await RunQemuAsync(bootPlan, unpacked, features, host, cancellationToken).ConfigureAwait(false);
             var qemuPid = await ReadPidFileAsync(files, cancellationToken).ConfigureAwait(false);
             host.Progress.Verbose($"qemu runs as pid {qemuPid} ({(features.UseKvm ? "KVM" : "TCG")}); console: {plan.ConsoleLogPath}");
             var data = new HandleData(
@@ -146,7 +150,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         }
     }
 
-    private static async Task RunQemuAsync(BootPlan plan, QemuHostFeatures features, IHostServices host, CancellationToken cancellationToken)
+    private static async Task RunQemuAsync(BootPlan plan, bool unpackedKernel, QemuHostFeatures features, IHostServices host, CancellationToken cancellationToken)
     {
         var command = new CommandSpec(features.QemuBinary, QemuArgs.Build(plan, features))
         {
@@ -164,7 +168,8 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
                 failed.Command,
                 failed.CommandExitCode,
                 failed.OutputTail,
-                "QEMU refused the machine; its message is above. Check [provider] extra_args, or run with --verbose to see the full command line.");
+                "QEMU refused the machine; its message is above. Check [provider] extra_args, or run with --verbose to see the full command line."
+                + (unpackedKernel ? " If it is about the kernel, pvh = false under [provider] boots the kernel as it is." : ""));
         }
     }
 

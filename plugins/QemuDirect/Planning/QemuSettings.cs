@@ -9,7 +9,11 @@ namespace Diskless.Plugins.QemuDirect;
 /// <param name="Binary">The qemu-system-x86_64 to run (<c>binary</c>); null to search PATH.</param>
 /// <param name="Virtiofsd">The virtiofsd to run (<c>virtiofsd</c>); null to search the usual places.</param>
 /// <param name="Cpu">The CPU model QEMU emulates under TCG (<c>cpu</c>); null for <see cref="DefaultTcgCpu"/>. KVM always uses the host's.</param>
-public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? GracefulTimeout, string? Binary, string? Virtiofsd, string? Cpu = null)
+/// <param name="Pvh">
+/// Boot a bzImage's unpacked ELF through QEMU's PVH entry (<c>pvh</c>, default true): the kernel does not spend
+/// seconds under TCG decompressing itself. False boots the kernel exactly as given.
+/// </param>
+public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? GracefulTimeout, string? Binary, string? Virtiofsd, string? Cpu = null, bool Pvh = true)
 {
     /// <summary>
     /// The CPU model under TCG. Measured here (bench notes in the README): a Debian guest reached SSH in ~20 s with
@@ -21,7 +25,7 @@ public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? Gra
     public const string DefaultTcgCpu = "qemu64,-svm";
 
     /// <summary>The keys this provider knows (besides the host's <c>name</c> and <c>accel</c>).</summary>
-    public static readonly IReadOnlyList<string> Keys = ["extra_args", "graceful_timeout", "binary", "virtiofsd", "cpu"];
+    public static readonly IReadOnlyList<string> Keys = ["extra_args", "graceful_timeout", "binary", "virtiofsd", "cpu", "pvh"];
 
     /// <summary>No settings.</summary>
     public static readonly QemuSettings Default = new([], null, null, null);
@@ -67,6 +71,17 @@ public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? Gra
                     else
                     {
                         settings = settings with { Cpu = model };
+                    }
+
+                    break;
+                case "pvh":
+                    if (value.Value is not bool pvh)
+                    {
+                        found.Add(new SpecIssue("pvh must be true or false", value.Location));
+                    }
+                    else
+                    {
+                        settings = settings with { Pvh = pvh };
                     }
 
                     break;

@@ -16,6 +16,12 @@ public sealed record HostPaths(string DataDirectory)
     /// <summary>Work in progress (half-built bases); on the same filesystem as the rest so a rename moves it into place.</summary>
     public string TempDirectory => Path.Combine(DataDirectory, "tmp");
 
+    /// <summary>
+    /// Derived files that can be re-created at any time (e.g. a kernel unpacked from its bzImage): deleting this
+    /// folder costs only the time to derive them again, never data.
+    /// </summary>
+    public string CacheDirectory => Path.Combine(DataDirectory, "cache");
+
     /// <summary>User-installed plugins, one folder per plugin.</summary>
     public string PluginsDirectory => Path.Combine(DataDirectory, "plugins");
 }
