@@ -23,6 +23,20 @@ public class VirtiofsdArgsTests
         Golden.AssertText(string.Join('\n', args) + "\n", "virtiofsd-args/legacy-c.txt");
     }
 
+    [Theory]
+    [InlineData(VirtiofsdFlavour.Rust)]
+    [InlineData(VirtiofsdFlavour.LegacyC)]
+    public void The_root_is_cached_by_the_guest_and_a_synced_folder_the_host_edits_is_revalidated(VirtiofsdFlavour flavour)
+    {
+        var synced = new Share("sync0", "/home/dev/project", "/project", ShareTransport.VirtioFs);
+
+        var root = string.Join(' ', VirtiofsdArgs.Build(Root, "/run/s.sock", flavour));
+        var folder = string.Join(' ', VirtiofsdArgs.Build(synced, "/run/s.sock", flavour));
+
+        Assert.Matches("cache[= ]always", root);
+        Assert.Matches("cache[= ]auto", folder);
+    }
+
     [Fact]
     public void A_comma_in_the_folder_is_escaped_for_the_C_virtiofsd()
     {

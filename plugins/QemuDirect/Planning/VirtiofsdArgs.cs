@@ -8,13 +8,14 @@ public static class VirtiofsdArgs
     /// <summary>The arguments (without the program) that serve <paramref name="share"/> on <paramref name="socketPath"/>.</summary>
     public static IReadOnlyList<string> Build(Share share, string socketPath, VirtiofsdFlavour flavour) => flavour switch
     {
+        // Cache policy: see CachePolicy.
         // xattr: ACLs, capabilities and SELinux labels of the root tree; announce-submounts: btrfs subvolumes
         // and other mounts under the folder keep distinct inode numbers; file handles avoid one open fd per inode.
         VirtiofsdFlavour.Rust =>
         [
             "--shared-dir", share.HostPath,
             "--socket-path", socketPath,
-            "--cache", "auto",
+            "--cache", CachePolicy(share),
             "--xattr",
             "--announce-submounts",
             "--inode-file-handles=prefer",
@@ -24,10 +25,19 @@ public static class VirtiofsdArgs
             $"--socket-path={socketPath}",
             // The C virtiofsd reads -o as a FUSE option list, where a comma must be escaped.
             "-o", $"source={share.HostPath.Replace(",", "\\,", StringComparison.Ordinal)}",
-            "-o", "cache=auto",
+            "-o", $"cache={CachePolicy(share)}",
             "-o", "xattr",
             "-o", "posix_acl",
             "-o", "announce_submounts",
         ],
     };
+
+    /// <summary>
+    /// The root folder belongs to its running guest: nothing on the host writes into it while the machine runs (it is
+    /// configured only while stopped; provisioners go through SSH). So the guest may keep lookups, attributes and
+    /// data without asking virtiofsd again ("always"); its own writes still reach the host at once, so the host reads
+    /// a current tree. Measured under TCG: SSH ~4.5 s sooner than with "auto". Synced folders, which the user edits
+    /// on the host while the guest runs, keep "auto" (revalidated after a second).
+    /// </summary>
+    public static string CachePolicy(Share share) => share.IsRoot ? "always" : "auto";
 }
