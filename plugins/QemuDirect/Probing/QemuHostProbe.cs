@@ -76,7 +76,7 @@ public sealed partial class QemuHostProbe(IHostSystem system)
             KvmDevice.NoAccess => "/dev/kvm cannot be opened by this user",
             _ => "the CPU shows no vmx or svm flag in /proc/cpuinfo",
         };
-        progress.Warn($"KVM is not usable here ({reason}): QEMU will emulate the CPU (TCG), so the guest boots and runs much slower (30-60 s to SSH, more on a busy host).");
+        progress.Warn($"KVM is not usable here ({reason}): QEMU will emulate the CPU (TCG), so the guest boots and runs several times slower than with KVM (10-20 s to SSH on two cores, more on a busy host).");
         return false;
     }
 
