@@ -26,14 +26,17 @@ internal sealed class ConfigurePlanner(ITemplates templates)
     /// </summary>
     private const string StaticInterface = "eth0";
 
-    private static readonly string[] NetworkdLinks =
+    /// <summary>The links `systemctl enable systemd-networkd` makes; written directly, no running systemd needed.</summary>
+    private static readonly (string Link, string Target)[] NetworkdLinks =
     [
-        $"{AdminUnits}/multi-user.target.wants/systemd-networkd.service",
-        $"{AdminUnits}/sockets.target.wants/systemd-networkd.socket",
-        $"{AdminUnits}/dbus-org.freedesktop.network1.service",
+        ($"{AdminUnits}/multi-user.target.wants/systemd-networkd.service", $"{SystemUnits}/systemd-networkd.service"),
+        ($"{AdminUnits}/sockets.target.wants/systemd-networkd.socket", $"{SystemUnits}/systemd-networkd.socket"),
+        ($"{AdminUnits}/dbus-org.freedesktop.network1.service", $"{SystemUnits}/systemd-networkd.service"),
     ];
 
     private const string WiredNetworkFile = "/etc/systemd/network/20-diskless-wired.network";
+
+    private const string InitramfsNetworkScript = "/etc/initramfs-tools/scripts/init-premount/diskless-network";
 
     private static readonly IReadOnlyList<string> HostKeyAlgorithms = ["ed25519", "ecdsa", "rsa"];
 
@@ -129,28 +132,29 @@ internal sealed class ConfigurePlanner(ITemplates templates)
 
     /// <summary>
     /// A fixed address is set by the initramfs (see initramfs-network.liquid) and needs no daemon: systemd-networkd
-    /// stays off, which also spares a TCG boot its start-up. DHCP gets systemd-networkd, enabled with the links
-    /// `systemctl enable` would make (no running systemd needed).
+    /// stays off, which also spares an emulated boot its start-up. DHCP gets systemd-networkd. Each way undoes the
+    /// other, for a root configured again after its provider changed.
     /// </summary>
     private IEnumerable<RootStep> Network(GuestNetwork network)
     {
         if (network.Static is not null)
         {
-            foreach (var link in NetworkdLinks)
+            foreach (var (link, _) in NetworkdLinks)
             {
                 yield return new DeleteFileStep(link);
             }
 
             yield return new DeleteFileStep(WiredNetworkFile);
-            yield return Write("/etc/initramfs-tools/scripts/init-premount/diskless-network", "initramfs-network.liquid", new NoModel(), Mode0755);
+            yield return Write(InitramfsNetworkScript, "initramfs-network.liquid", new NoModel(), Mode0755);
             yield break;
         }
 
-        yield return new DeleteFileStep("/etc/initramfs-tools/scripts/init-premount/diskless-network");
+        yield return new DeleteFileStep(InitramfsNetworkScript);
         yield return Write(WiredNetworkFile, "wired.network.liquid", new WiredNetworkModel("en*"));
-        yield return new SymlinkStep(NetworkdLinks[0], $"{SystemUnits}/systemd-networkd.service");
-        yield return new SymlinkStep(NetworkdLinks[1], $"{SystemUnits}/systemd-networkd.socket");
-        yield return new SymlinkStep(NetworkdLinks[2], $"{SystemUnits}/systemd-networkd.service");
+        foreach (var (link, target) in NetworkdLinks)
+        {
+            yield return new SymlinkStep(link, target);
+        }
     }
 
     private IEnumerable<RootStep> MaskedUnits() =>
