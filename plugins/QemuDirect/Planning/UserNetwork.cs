@@ -10,7 +10,10 @@ namespace Diskless.Plugins.QemuDirect;
 public static class UserNetwork
 {
     /// <summary>The network slirp emulates.</summary>
-    public const string Network = "10.0.2.0/24";
+    public static readonly IPAddress Network = IPAddress.Parse("10.0.2.0");
+
+    /// <summary>Its prefix length.</summary>
+    public const int PrefixLength = 24;
 
     /// <summary>QEMU's own address in it: the guest's gateway.</summary>
     public static readonly IPAddress Gateway = IPAddress.Parse("10.0.2.2");
@@ -22,8 +25,8 @@ public static class UserNetwork
     public static readonly IPAddress GuestAddress = IPAddress.Parse("10.0.2.15");
 
     /// <summary>The guest network every QEMU machine gets.</summary>
-    public static GuestNetwork Describe() => new(new StaticAddress(GuestAddress, 24, Gateway), [Nameserver]);
+    public static GuestNetwork Describe() => new(new StaticAddress(GuestAddress, PrefixLength, Gateway), [Nameserver]);
 
     /// <summary>The -netdev option's addressing keys, spelled out so they cannot drift from <see cref="Describe"/>.</summary>
-    public static string NetdevAddressing => $"net={Network},host={Gateway},dns={Nameserver}";
+    public static string NetdevAddressing => $"net={Network}/{PrefixLength},host={Gateway},dns={Nameserver}";
 }

@@ -8,7 +8,6 @@ public static class VirtiofsdArgs
     /// <summary>The arguments (without the program) that serve <paramref name="share"/> on <paramref name="socketPath"/>.</summary>
     public static IReadOnlyList<string> Build(Share share, string socketPath, VirtiofsdFlavour flavour) => flavour switch
     {
-        // Cache policy: see CachePolicy.
         // xattr: ACLs, capabilities and SELinux labels of the root tree; announce-submounts: btrfs subvolumes
         // and other mounts under the folder keep distinct inode numbers; file handles avoid one open fd per inode.
         VirtiofsdFlavour.Rust =>
