@@ -399,6 +399,29 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact(Timeout = 10000)]
+    public async Task A_virtiofsd_still_exiting_after_qemu_is_waited_for()
+    {
+        _host.VirtiofsdExitsWithQemu = false;
+        var running = await _provider.StartAsync(Plan(), _host, CancellationToken.None);
+        await using var qmp = new FakeQmpServer(Path.Combine(Run, "qmp.sock"));
+        qmp.OnCommand = c =>
+        {
+            if (c == "quit")
+            {
+                _host.QemuExitsCleanly(7000, Path.Combine(State, "qemu.pid"));
+                _host.BeginExit(4001, lookups: 3);
+                _host.BeginExit(4002, lookups: 3);
+            }
+
+            return null;
+        };
+
+        await _provider.StopAsync(running.Handle, new StopOptions(Force: true, TimeSpan.FromSeconds(60)), _host, CancellationToken.None);
+
+        Assert.Empty(_host.RunningPids);
+    }
+
+    [Fact(Timeout = 10000)]
     public async Task Force_skips_the_power_button()
     {
         var running = await _provider.StartAsync(Plan(), _host, CancellationToken.None);

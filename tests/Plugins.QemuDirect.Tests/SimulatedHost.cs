@@ -12,6 +12,7 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
 {
     private readonly FakeHostServices _fake;
     private readonly Dictionary<int, string> _running = [];
+    private readonly Dictionary<int, int> _exiting = [];
     private int _nextQemuPid = 7000;
 
     /// <summary>A host whose data dir is <paramref name="dataDirectory"/> (a fresh temp path by default).</summary>
@@ -36,7 +37,7 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
     /// <summary>Called as the process start of the given program completes (e.g. to cancel a token).</summary>
     public Action<CommandSpec>? AfterCommand { get; set; }
 
-    public IReadOnlyCollection<int> RunningPids { get { lock (_running) { return _running.Keys.ToList(); } } }
+    public IReadOnlyCollection<int> RunningPids { get { lock (_running) { return _running.Keys.Concat(_exiting.Keys).ToList(); } } }
 
     public ICommandRunner Commands => this;
 
@@ -134,6 +135,16 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
         }
     }
 
+    /// <summary>A process on its way out: alive for <paramref name="lookups"/> more looks, with no command line left.</summary>
+    public void BeginExit(int pid, int lookups)
+    {
+        lock (_running)
+        {
+            _running.Remove(pid);
+            _exiting[pid] = lookups;
+        }
+    }
+
     public void Add(int pid, string commandLine)
     {
         lock (_running)
@@ -146,6 +157,20 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
     {
         lock (_running)
         {
+            if (_exiting.TryGetValue(pid, out var lookups))
+            {
+                if (lookups <= 1)
+                {
+                    _exiting.Remove(pid);
+                }
+                else
+                {
+                    _exiting[pid] = lookups - 1;
+                }
+
+                return true;
+            }
+
             return _running.ContainsKey(pid);
         }
     }

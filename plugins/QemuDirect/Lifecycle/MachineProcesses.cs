@@ -7,9 +7,12 @@ internal static class MachineProcesses
     public static bool IsQemuRunning(IProcessTable table, HandleData data) =>
         table.IsAlive(data.QemuPid) && (table.CommandLine(data.QemuPid)?.Contains(data.QmpSocket, StringComparison.Ordinal) ?? false);
 
-    /// <summary>The machine's virtiofsd processes still running (their command lines name its runtime folder).</summary>
+    /// <summary>
+    /// The machine's virtiofsd processes still running: their command lines name its runtime folder, or they have
+    /// none left because they are exiting (the kernel empties a process's command line before it is gone).
+    /// </summary>
     public static IReadOnlyList<int> LiveHelpers(IProcessTable table, HandleData data, MachineFiles files) =>
         data.VirtiofsdPids
-            .Where(pid => table.IsAlive(pid) && (table.CommandLine(pid)?.Contains(files.RuntimeDirectory, StringComparison.Ordinal) ?? false))
+            .Where(pid => table.IsAlive(pid) && (table.CommandLine(pid)?.Contains(files.RuntimeDirectory, StringComparison.Ordinal) ?? true))
             .ToList();
 }
