@@ -8,7 +8,9 @@ namespace Diskless.Plugins.QemuDirect;
 /// <summary>
 /// Kernels unpacked from their bzImage for a PVH boot, one ELF per bzImage content:
 /// <c>cache/kernels/&lt;sha256 of the bzImage&gt;.elf</c>. Nothing here makes a start fail: whatever goes wrong, the
-/// answer is the kernel as given, with the reason. Cancellation alone propagates.
+/// answer is the kernel as given, with the reason. Cancellation alone propagates. Each use marks its entry's access
+/// time; whenever a new kernel is unpacked, entries no start has used for <see cref="UnusedAge"/> are removed, so a
+/// guest's kernel upgrades do not pile up 60 MB files for ever.
 /// </summary>
 internal sealed class PvhKernelCache(string folder)
 {
@@ -16,6 +18,9 @@ internal sealed class PvhKernelCache(string folder)
 
     // Older than this, a temp file belongs to a process that died while writing it, not to one still writing.
     private static readonly TimeSpan StaleTempAge = TimeSpan.FromHours(1);
+
+    /// <summary>How long an entry no start has used is kept.</summary>
+    public static readonly TimeSpan UnusedAge = TimeSpan.FromDays(30);
 
     /// <summary>The cache in the data dir's cache folder.</summary>
     public static PvhKernelCache In(HostPaths paths) => new(Path.Combine(paths.CacheDirectory, "kernels"));
@@ -46,11 +51,13 @@ internal sealed class PvhKernelCache(string folder)
         var refusal = Path.Combine(Folder, key + ".no-pvh");
         if (File.Exists(target) && new FileInfo(target).Length == payload.DecodedSize)
         {
+            MarkUsed(target);
             return new KernelChoice(target, Pvh: true, $"Booting {kernelPath} through PVH, unpacked earlier into {target}");
         }
 
         if (ReadRefusal(refusal) is { } remembered)
         {
+            MarkUsed(refusal);
             return AsGiven(kernelPath, remembered + " (remembered in " + refusal + ")");
         }
 
@@ -136,6 +143,7 @@ internal sealed class PvhKernelCache(string folder)
     {
         Directory.CreateDirectory(Folder);
         RemoveStaleTemps();
+        RemoveUnused();
 
         // Written under a name of its own and renamed into place: an interrupted write never leaves half a kernel
         // under the real name, and two starts unpacking the same kernel at once each rename a complete file.
@@ -166,6 +174,35 @@ internal sealed class PvhKernelCache(string folder)
             if (DateTime.UtcNow - File.GetLastWriteTimeUtc(temp) > StaleTempAge)
             {
                 TryDelete(temp);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The access time is set explicitly, not left to the kernel: noatime and relatime mounts would not record a use.
+    /// The modification time keeps saying when the file was written.
+    /// </summary>
+    private static void MarkUsed(string entry)
+    {
+        try
+        {
+            File.SetLastAccessTimeUtc(entry, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only cache still boots; its entries then age from when they were written.
+        }
+    }
+
+    private void RemoveUnused()
+    {
+        foreach (var entry in Directory.EnumerateFiles(Folder).Where(f => f.EndsWith(".elf", StringComparison.Ordinal) || f.EndsWith(".no-pvh", StringComparison.Ordinal)))
+        {
+            var lastUse = File.GetLastAccessTimeUtc(entry) > File.GetLastWriteTimeUtc(entry) ? File.GetLastAccessTimeUtc(entry) : File.GetLastWriteTimeUtc(entry);
+            if (DateTime.UtcNow - lastUse > UnusedAge)
+            {
+                // A running machine loses nothing: QEMU read its kernel into memory when it started.
+                TryDelete(entry);
             }
         }
     }

@@ -69,6 +69,46 @@ public sealed class PvhKernelCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_start_marks_its_kernel_used_in_the_access_time_and_leaves_the_write_time()
+    {
+        var kernel = Kernel(TestKernels.BzImage(TestKernels.Xz()));
+        var entry = (await _cache.ResolveAsync(kernel, _progress, CancellationToken.None)).Path;
+        var longAgo = DateTime.UtcNow.AddDays(-100);
+        File.SetLastAccessTimeUtc(entry, longAgo);
+        File.SetLastWriteTimeUtc(entry, longAgo);
+
+        await _cache.ResolveAsync(kernel, _progress, CancellationToken.None);
+
+        Assert.True(DateTime.UtcNow - File.GetLastAccessTimeUtc(entry) < TimeSpan.FromMinutes(1));
+        Assert.Equal(longAgo, File.GetLastWriteTimeUtc(entry));
+    }
+
+    [Fact]
+    public async Task Unpacking_a_new_kernel_removes_entries_unused_for_the_unused_age_and_keeps_the_others()
+    {
+        Directory.CreateDirectory(_cache.Folder);
+        var old = DateTime.UtcNow - PvhKernelCache.UnusedAge - TimeSpan.FromDays(1);
+        void Entry(string name, DateTime written, DateTime used)
+        {
+            var path = Path.Combine(_cache.Folder, name);
+            File.WriteAllText(path, name);
+            File.SetLastWriteTimeUtc(path, written);
+            File.SetLastAccessTimeUtc(path, used);
+        }
+
+        Entry("aaaa.elf", written: old, used: old);
+        Entry("bbbb.no-pvh", written: old, used: old);
+        Entry("cccc.elf", written: old, used: DateTime.UtcNow.AddDays(-2));
+        Entry("dddd.elf", written: DateTime.UtcNow.AddDays(-2), used: old);
+        Entry("notes.txt", written: old, used: old);
+        var image = TestKernels.BzImage(TestKernels.Gzip(TestKernels.Elf()));
+
+        await _cache.ResolveAsync(Kernel(image), _progress, CancellationToken.None);
+
+        Assert.Equal(new[] { "cccc.elf", "dddd.elf", "notes.txt", Sha(image) + ".elf" }.Order(StringComparer.Ordinal), CacheFiles());
+    }
+
+    [Fact]
     public async Task Another_kernel_with_the_same_name_is_unpacked_anew()
     {
         var kernel = Kernel(TestKernels.BzImage(TestKernels.Gzip(TestKernels.Elf())));
