@@ -175,6 +175,14 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
         }
     }
 
+    public bool IsExiting(int pid)
+    {
+        lock (_running)
+        {
+            return _exiting.ContainsKey(pid);
+        }
+    }
+
     public string? CommandLine(int pid)
     {
         lock (_running)

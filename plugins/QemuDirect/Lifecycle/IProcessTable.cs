@@ -6,7 +6,12 @@ public interface IProcessTable
     /// <summary>True when <paramref name="pid"/> exists and has not exited (a zombie counts as exited).</summary>
     bool IsAlive(int pid);
 
-    /// <summary>The process's argv joined with spaces; null when it is gone.</summary>
+    /// <summary>
+    /// True while <paramref name="pid"/> is on its way out: still alive, but its command line already reads empty.
+    /// </summary>
+    bool IsExiting(int pid);
+
+    /// <summary>The process's argv joined with spaces; null when it is gone or exiting.</summary>
     string? CommandLine(int pid);
 
     /// <summary>Live processes whose command line contains every one of <paramref name="fragments"/>.</summary>

@@ -8,11 +8,12 @@ internal static class MachineProcesses
         table.IsAlive(data.QemuPid) && (table.CommandLine(data.QemuPid)?.Contains(data.QmpSocket, StringComparison.Ordinal) ?? false);
 
     /// <summary>
-    /// The machine's virtiofsd processes still running: their command lines name its runtime folder, or they have
-    /// none left because they are exiting (the kernel empties a process's command line before it is gone).
+    /// The machine's virtiofsd processes still running: their command lines name its runtime folder, or they are
+    /// exiting and have none left (a pid reused since would be neither, unless it too is about to go).
     /// </summary>
     public static IReadOnlyList<int> LiveHelpers(IProcessTable table, HandleData data, MachineFiles files) =>
         data.VirtiofsdPids
-            .Where(pid => table.IsAlive(pid) && (table.CommandLine(pid)?.Contains(files.RuntimeDirectory, StringComparison.Ordinal) ?? true))
+            .Where(pid => table.IsAlive(pid)
+                && ((table.CommandLine(pid)?.Contains(files.RuntimeDirectory, StringComparison.Ordinal) ?? false) || table.IsExiting(pid)))
             .ToList();
 }

@@ -5,31 +5,15 @@ namespace Diskless.Plugins.QemuDirect;
 /// <summary>The process table as Linux shows it under /proc.</summary>
 public sealed class ProcProcessTable : IProcessTable
 {
-    /// <inheritdoc />
-    public bool IsAlive(int pid)
-    {
-        if (pid <= 0)
-        {
-            return false;
-        }
+    // PF_EXITING in /proc/<pid>/stat's flags: set when the process starts to exit, before its memory (and with it
+    // the command line) is released and long before it becomes a zombie.
+    private const uint ExitingFlag = 0x4;
 
-        try
-        {
-            // "pid (comm) S ..." — comm may hold spaces and parentheses, so the state follows the last ')'.
-            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-            var end = stat.LastIndexOf(')');
-            var state = end >= 0 && end + 2 < stat.Length ? stat[end + 2] : '?';
-            return state is not ('Z' or 'X' or 'x');
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return true;
-        }
-    }
+    /// <inheritdoc />
+    public bool IsAlive(int pid) => Stat(pid) is { State: not ('Z' or 'X' or 'x') };
+
+    /// <inheritdoc />
+    public bool IsExiting(int pid) => Stat(pid) is { State: not ('Z' or 'X' or 'x'), Flags: var flags } && (flags & ExitingFlag) != 0;
 
     /// <inheritdoc />
     public string? CommandLine(int pid)
@@ -68,5 +52,36 @@ public sealed class ProcProcessTable : IProcessTable
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The state and flags of "pid (comm) S ppid pgrp session tty tpgid flags ..."; comm may hold spaces and
+    /// parentheses, so the fields are counted from the last ')'. A process that cannot be read is reported as
+    /// running and not exiting: someone else's, which must not be mistaken for gone.
+    /// </summary>
+    private static (char State, uint Flags)? Stat(int pid)
+    {
+        if (pid <= 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            var end = stat.LastIndexOf(')');
+            var fields = end >= 0 ? stat[(end + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+            var state = fields.Length > 0 && fields[0].Length == 1 ? fields[0][0] : '?';
+            var flags = fields.Length > 6 && uint.TryParse(fields[6], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+            return (state, flags);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return ('R', 0);
+        }
     }
 }

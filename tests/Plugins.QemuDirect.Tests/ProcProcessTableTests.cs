@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace Diskless.Plugins.QemuDirect.Tests;
+
+/// <summary>The real /proc, read for a child whose name is built to confuse a naive parser of /proc/pid/stat.</summary>
+public sealed class ProcProcessTableTests : IDisposable
+{
+    private readonly string _tmp = Directory.CreateTempSubdirectory("proc-table-").FullName;
+    private readonly ProcProcessTable _table = new();
+
+    public void Dispose() => Directory.Delete(_tmp, recursive: true);
+
+    [Fact]
+    public async Task A_running_child_is_alive_not_exiting_and_found_by_its_command_line_then_gone_once_killed()
+    {
+        // comm is the file name cut to 15 characters: ") Z 1 2 3 4 4 4" would read as a zombie with flags 4 to a
+        // parser that counted from the first ')'.
+        var program = Path.Combine(_tmp, ") Z 1 2 3 4 4 4");
+        File.Copy("/bin/sleep", program);
+        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        using var child = Process.Start(new ProcessStartInfo(program, "60"))!;
+
+        var alive = _table.IsAlive(child.Id);
+        var exiting = _table.IsExiting(child.Id);
+        var found = _table.FindByCommandLine(_tmp, "60");
+        child.Kill();
+        await child.WaitForExitAsync();
+
+        Assert.True(alive);
+        Assert.False(exiting);
+        Assert.Equal([child.Id], found);
+        Assert.False(_table.IsAlive(child.Id));
+        Assert.False(_table.IsExiting(child.Id));
+        Assert.Null(_table.CommandLine(child.Id));
+    }
+
+    [Fact]
+    public void This_process_is_alive_and_no_pid_below_one_is()
+    {
+        Assert.True(_table.IsAlive(Environment.ProcessId));
+        Assert.False(_table.IsExiting(Environment.ProcessId));
+        Assert.False(_table.IsAlive(0));
+        Assert.False(_table.IsExiting(-1));
+    }
+}
