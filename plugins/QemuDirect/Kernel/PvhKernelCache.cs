@@ -198,7 +198,7 @@ internal sealed class PvhKernelCache(string folder)
     {
         foreach (var entry in Directory.EnumerateFiles(Folder).Where(f => f.EndsWith(".elf", StringComparison.Ordinal) || f.EndsWith(".no-pvh", StringComparison.Ordinal)))
         {
-            var lastUse = File.GetLastAccessTimeUtc(entry) > File.GetLastWriteTimeUtc(entry) ? File.GetLastAccessTimeUtc(entry) : File.GetLastWriteTimeUtc(entry);
+            var lastUse = new[] { File.GetLastAccessTimeUtc(entry), File.GetLastWriteTimeUtc(entry) }.Max();
             if (DateTime.UtcNow - lastUse > UnusedAge)
             {
                 // A running machine loses nothing: QEMU read its kernel into memory when it started.

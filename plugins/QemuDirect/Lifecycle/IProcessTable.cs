@@ -7,11 +7,12 @@ public interface IProcessTable
     bool IsAlive(int pid);
 
     /// <summary>
-    /// True while <paramref name="pid"/> is on its way out: still alive, but its command line already reads empty.
+    /// True while <paramref name="pid"/> has begun to exit and is not yet a zombie; its command line may already read
+    /// empty, so it can no longer be told by that.
     /// </summary>
     bool IsExiting(int pid);
 
-    /// <summary>The process's argv joined with spaces; null when it is gone or exiting.</summary>
+    /// <summary>The process's argv joined with spaces; null when it is gone, or exiting and past releasing its memory.</summary>
     string? CommandLine(int pid);
 
     /// <summary>Live processes whose command line contains every one of <paramref name="fragments"/>.</summary>
