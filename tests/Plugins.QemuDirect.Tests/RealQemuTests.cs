@@ -6,10 +6,11 @@ using Xunit.Abstractions;
 namespace Diskless.Plugins.QemuDirect.Tests;
 
 /// <summary>
-/// Real QEMU (and the real virtiofsd where installed) booting the host's own kernel and initrd. The initrd finds
-/// no root and waits in its shell, which is all these tests need: a running VM with a 9p and a virtiofs share.
+/// Real QEMU (and the real virtiofsd where installed) booting the test base's kernel and initrd (never the host's:
+/// a fresh machine has none). The initrd finds no root and waits in its shell, which is all these tests need: a
+/// running VM with a 9p and a virtiofs share.
 /// </summary>
-public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
+public sealed class RealQemuTests(ITestOutputHelper output, BaseKernelFixture baseKernel) : IClassFixture<BaseKernelFixture>, IDisposable
 {
     // Sockets must stay under ~108 bytes: a short folder in /tmp.
     private readonly string _tmp = Directory.CreateTempSubdirectory("dlq-").FullName;
@@ -33,7 +34,7 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
         Directory.Delete(_tmp, recursive: true);
     }
 
-    [RequiresFact("qemu-system-x86_64", Root = true, Timeout = 120000)]
+    [RequiresFact("qemu-system-x86_64", "debootstrap", "chroot", Root = true, Timeout = 120000)]
     public async Task A_real_machine_starts_answers_qmp_and_stops_leaving_no_process()
     {
         var host = new RealHost(DataDirectory);
@@ -51,7 +52,7 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
             qmpStatus = (await qmp.ExecuteAsync("query-status", null, CancellationToken.None)).GetProperty("status").GetString()!;
         }
 
-        await WaitForConsoleAsync(plan.ConsoleLogPath, "Linux version", TimeSpan.FromSeconds(30));
+        await WaitForConsoleAsync(plan.ConsoleLogPath, "Linux version", FirstKernelLineTimeout);
         clock.Restart();
         await provider.StopAsync(running.Handle, new StopOptions(Force: false, TimeSpan.FromSeconds(2)), host, CancellationToken.None);
         output.WriteLine($"stopped in {clock.ElapsedMilliseconds} ms");
@@ -68,7 +69,7 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(MachineState.Stopped, after.State);
     }
 
-    [RequiresFact("qemu-system-x86_64", Root = true, Timeout = 120000)]
+    [RequiresFact("qemu-system-x86_64", "debootstrap", "chroot", Root = true, Timeout = 120000)]
     public async Task A_real_machine_boots_its_kernel_unpacked_through_pvh()
     {
         var (commandLine, booted) = await BootToLinuxVersionAsync(pvh: true);
@@ -77,12 +78,12 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
         Assert.True(booted, "the console shows no \"Linux version\"");
     }
 
-    [RequiresFact("qemu-system-x86_64", Root = true, Timeout = 120000)]
+    [RequiresFact("qemu-system-x86_64", "debootstrap", "chroot", Root = true, Timeout = 120000)]
     public async Task With_pvh_off_a_real_machine_boots_the_bzImage()
     {
         var (commandLine, booted) = await BootToLinuxVersionAsync(pvh: false);
 
-        Assert.Matches(@" -kernel /boot/vmlinuz-\S+ ", commandLine);
+        Assert.Contains($" -kernel {baseKernel.Kernel.Kernel} ", commandLine, StringComparison.Ordinal);
         Assert.True(booted, "the console shows no \"Linux version\"");
     }
 
@@ -98,7 +99,7 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
         try
         {
             var commandLine = _processes.CommandLine(HandleData.From(running.Handle)!.QemuPid) ?? "";
-            var booted = await WaitForConsoleAsync(plan.ConsoleLogPath, "Linux version", TimeSpan.FromSeconds(30));
+            var booted = await WaitForConsoleAsync(plan.ConsoleLogPath, "Linux version", FirstKernelLineTimeout);
             output.WriteLine($"pvh={pvh}: started in {started} ms, \"Linux version\" after {clock.ElapsedMilliseconds} ms");
             return (commandLine, booted);
         }
@@ -108,7 +109,7 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    [RequiresFact("qemu-system-x86_64", Root = true, Timeout = 120000)]
+    [RequiresFact("qemu-system-x86_64", "debootstrap", "chroot", Root = true, Timeout = 120000)]
     public async Task Killing_qemu_behind_the_providers_back_shows_as_a_crash_with_the_console()
     {
         var host = new RealHost(DataDirectory);
@@ -116,7 +117,7 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
         var plan = Plan(virtiofs: false);
         var running = await provider.StartAsync(plan, host, CancellationToken.None);
         var data = HandleData.From(running.Handle)!;
-        await WaitForConsoleAsync(plan.ConsoleLogPath, "Linux version", TimeSpan.FromSeconds(30));
+        await WaitForConsoleAsync(plan.ConsoleLogPath, "Linux version", FirstKernelLineTimeout);
 
         await host.Commands.RunAsync(new CommandSpec("kill", "-KILL", data.QemuPid.ToString(System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None);
         await WaitUntilAsync(() => !_processes.IsAlive(data.QemuPid), TimeSpan.FromSeconds(10));
@@ -126,7 +127,7 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
         Assert.Contains(status.ConsoleTail!, l => l.Length > 0);
     }
 
-    [RequiresFact("qemu-system-x86_64", Root = true, Timeout = 120000)]
+    [RequiresFact("qemu-system-x86_64", "debootstrap", "chroot", Root = true, Timeout = 120000)]
     public async Task Cancelling_a_start_after_virtiofsd_leaves_no_process()
     {
         var host = new RealHost(DataDirectory);
@@ -147,7 +148,7 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(_processes.FindByCommandLine(_tmp));
     }
 
-    [RequiresFact("qemu-system-x86_64", Root = true, Timeout = 120000)]
+    [RequiresFact("qemu-system-x86_64", "debootstrap", "chroot", Root = true, Timeout = 120000)]
     public async Task Cancelling_while_qemu_daemonizes_leaves_no_process()
     {
         var host = new RealHost(DataDirectory);
@@ -180,13 +181,15 @@ public sealed class RealQemuTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(_processes.FindByCommandLine(_tmp));
     }
 
+    // "Linux version" shows 0.4 s (PVH) to 2.8 s (bzImage) after start under TCG on an idle machine: ten times that and more.
+    private static readonly TimeSpan FirstKernelLineTimeout = TimeSpan.FromSeconds(60);
+
     // Inside the test's folder: the unpacked kernel (60 MB and more) goes with it.
     private string DataDirectory => Path.Combine(_tmp, "data");
 
     private BootPlan Plan(bool virtiofs)
     {
-        var kernel = Directory.GetFiles("/boot", "vmlinuz-*").Order(StringComparer.Ordinal).Last();
-        var initrd = Path.Combine("/boot", "initrd.img-" + Path.GetFileName(kernel)["vmlinuz-".Length..]);
+        var (kernel, initrd) = baseKernel.Kernel;
         var root = Directory.CreateDirectory(Path.Combine(_tmp, "root")).FullName;
         var shared = Directory.CreateDirectory(Path.Combine(_tmp, "shared")).FullName;
         var state = Path.Combine(_tmp, "state");

@@ -30,11 +30,11 @@ public sealed class RealDebianTests(ITestOutputHelper output)
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(25));
         var ct = cancel.Token;
         var distro = new DebianDistro();
-        var host = new RealHost(output, RealBase.DataDirectory);
+        var host = new RealHost(output, DebianTestBase.DataDirectory);
         var spec = Specs.Distro();
-        var basePath = await RealBase.EnsureAsync(distro, distro.DescribeBase(spec), host, output, ct);
+        var basePath = await DebianTestBase.EnsureAsync(output.WriteLine, ct);
 
-        var machines = Path.Combine(RealBase.Home, "machines");
+        var machines = Path.Combine(DebianTestBase.Home, "machines");
         var machine = Path.Combine(machines, $"{transport}-{Guid.NewGuid():n}");
         var keys = machine + "-keys";
         Directory.CreateDirectory(keys);

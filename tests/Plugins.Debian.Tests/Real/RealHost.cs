@@ -1,6 +1,7 @@
 using Diskless.Abstractions;
 using Diskless.Cli.Processes;
 using Diskless.Plugins.Debian.Tests.Support;
+using Diskless.Testing;
 using Xunit.Abstractions;
 
 namespace Diskless.Plugins.Debian.Tests.Real;
@@ -10,7 +11,7 @@ internal sealed class RealHost : IHostServices
 {
     public RealHost(ITestOutputHelper output, string dataDirectory)
     {
-        Progress = new OutputProgress(output);
+        Progress = new LineProgress(output.WriteLine);
         Commands = new CliWrapCommandRunner(Progress);
         TimedChroot = new TimingChroot(new Chroot(Commands));
         Paths = new HostPaths(dataDirectory);

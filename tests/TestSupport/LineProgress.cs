@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using Diskless.Abstractions;
-using Xunit.Abstractions;
 
-namespace Diskless.Plugins.Debian.Tests.Real;
+namespace Diskless.Testing;
 
-/// <summary>Progress written to the test's output with elapsed times; stage details are kept quiet (debootstrap sends hundreds).</summary>
-internal sealed class OutputProgress(ITestOutputHelper output) : IProgressReporter
+/// <summary>Progress written line by line (to a test's output) with elapsed times; stage details are kept quiet (debootstrap sends hundreds).</summary>
+public sealed class LineProgress(Action<string> writeLine) : IProgressReporter
 {
     public bool IsVerbose => false;
 
@@ -27,15 +26,15 @@ internal sealed class OutputProgress(ITestOutputHelper output) : IProgressReport
     {
         try
         {
-            output.WriteLine(line);
+            writeLine(line);
         }
         catch (InvalidOperationException)
         {
-            // Output after the test ended (a late pipe line) has nowhere to go.
+            // A test's output after the test ended (a late pipe line) has nowhere to go.
         }
     }
 
-    private sealed class Stage(OutputProgress owner, string title) : IProgressStage
+    private sealed class Stage(LineProgress owner, string title) : IProgressStage
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private bool _failed;
