@@ -44,13 +44,13 @@ public sealed class ProcProcessTableTests : IDisposable
     }
 
     [Fact(Timeout = 10_000)]
-    public async Task This_process_is_owned_by_its_real_uid_and_a_gone_one_by_nobody()
+    public async Task This_process_is_owned_by_the_uid_it_runs_as_and_a_gone_one_by_nobody()
     {
         using var id = Process.Start(new ProcessStartInfo("id", "-ru") { RedirectStandardOutput = true })!;
-        var realUid = int.Parse(await id.StandardOutput.ReadToEndAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        var ownUid = int.Parse(await id.StandardOutput.ReadToEndAsync(), System.Globalization.CultureInfo.InvariantCulture);
         await id.WaitForExitAsync();
 
-        Assert.Equal(realUid, _table.OwnerUid(Environment.ProcessId));
+        Assert.Equal(ownUid, _table.OwnerUid(Environment.ProcessId));
         Assert.Null(_table.OwnerUid(0));
         Assert.Null(_table.OwnerUid(int.MaxValue));
     }

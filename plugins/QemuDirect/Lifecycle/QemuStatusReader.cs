@@ -34,7 +34,7 @@ internal sealed class QemuStatusReader(IProcessTable table)
                 : new MachineStatus(
                     MachineState.Running,
                     $"qemu pid {data.QemuPid} runs, but virtiofsd (pid {string.Join(", ", lostHelpers)}) exited: the guest lost its shared folders; halt and up again",
-                    await ConsoleLog.TailAsync(handle.ConsoleLogPath, ConsoleTailLines, cancellationToken).ConfigureAwait(false));
+                    await LogTail.ReadAsync(handle.ConsoleLogPath, ConsoleTailLines, cancellationToken).ConfigureAwait(false));
         }
 
         if (File.Exists(files.StoppedMarker) || !File.Exists(files.PidFile))
@@ -45,6 +45,6 @@ internal sealed class QemuStatusReader(IProcessTable table)
         return new MachineStatus(
             MachineState.Crashed,
             $"qemu (pid {data.QemuPid}) exited unexpectedly",
-            await ConsoleLog.TailAsync(handle.ConsoleLogPath, ConsoleTailLines, cancellationToken).ConfigureAwait(false));
+            await LogTail.ReadAsync(handle.ConsoleLogPath, ConsoleTailLines, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -2,7 +2,7 @@ namespace Diskless.Abstractions;
 
 /// <summary>
 /// Recognises the ways a diskless guest fails to boot from the last lines of its serial console
-/// (<see cref="ConsoleLog.TailAsync"/>). Here, not in the host, so that a provider can name the cause too.
+/// (<see cref="LogTail.ReadAsync"/>). Here, not in the host, so that a provider can name the cause too.
 /// </summary>
 public static class BootDiagnostics
 {

@@ -3,10 +3,11 @@ using System.Text.RegularExpressions;
 namespace Diskless.Abstractions;
 
 /// <summary>
-/// Reads the last lines of a guest's serial console log (<see cref="MachineHandle.ConsoleLogPath"/>), which may be
-/// growing, not exist yet, or be unreadable; what it returns is for a person and for <see cref="BootDiagnostics"/>.
+/// Reads the last lines of a log a program appends to — a guest's serial console
+/// (<see cref="MachineHandle.ConsoleLogPath"/>), a helper's own log — which may be growing, not exist yet, or be
+/// unreadable; what it returns is for a person and for <see cref="BootDiagnostics"/>.
 /// </summary>
-public static partial class ConsoleLog
+public static partial class LogTail
 {
     // A console log grows without bound; its end is all anyone reads.
     private const int Window = 64 * 1024;
@@ -15,7 +16,7 @@ public static partial class ConsoleLog
     /// The last <paramref name="lines"/> non-empty lines, oldest first, without carriage returns and terminal colour
     /// codes; empty when there is no log (yet) or it cannot be read.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> TailAsync(string path, int lines, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> ReadAsync(string path, int lines, CancellationToken cancellationToken)
     {
         string text;
         long start;
@@ -51,7 +52,7 @@ public static partial class ConsoleLog
         return whole.Select(StripControl).Where(l => l.Length > 0).TakeLast(lines).ToList();
     }
 
-    // The console carries ANSI colour from systemd; a person reads the text.
+    // A console carries ANSI colour from systemd; a person reads the text.
     private static string StripControl(string line) => AnsiEscape().Replace(line, "").TrimEnd();
 
     [GeneratedRegex(@"\x1b\[[0-9;?]*[A-Za-z]")]

@@ -1,15 +1,15 @@
 namespace Diskless.Abstractions.Tests;
 
-public sealed class ConsoleLogTests : IDisposable
+public sealed class LogTailTests : IDisposable
 {
-    private readonly string _tmp = Directory.CreateTempSubdirectory("console-log-").FullName;
+    private readonly string _tmp = Directory.CreateTempSubdirectory("log-tail-").FullName;
 
     public void Dispose() => Directory.Delete(_tmp, recursive: true);
 
     [Fact]
     public async Task A_log_that_does_not_exist_yet_has_no_lines()
     {
-        var tail = await ConsoleLog.TailAsync(Path.Combine(_tmp, "console.log"), 10, CancellationToken.None);
+        var tail = await LogTail.ReadAsync(Path.Combine(_tmp, "console.log"), 10, CancellationToken.None);
 
         Assert.Empty(tail);
     }
@@ -20,7 +20,7 @@ public sealed class ConsoleLogTests : IDisposable
         var log = Path.Combine(_tmp, "console.log");
         await File.WriteAllTextAsync(log, "first\r\nsecond\r\n\r\n\u001b[0;32m  OK  \u001b[0m] Started ssh.service\r\nKernel panic - not syncing: oops   \r\n\r\n");
 
-        var tail = await ConsoleLog.TailAsync(log, 3, CancellationToken.None);
+        var tail = await LogTail.ReadAsync(log, 3, CancellationToken.None);
 
         Assert.Equal(["second", "  OK  ] Started ssh.service", "Kernel panic - not syncing: oops"], tail);
     }
@@ -32,7 +32,7 @@ public sealed class ConsoleLogTests : IDisposable
         var lines = Enumerable.Range(1, 20_000).Select(i => $"line {i}").ToList();
         await File.WriteAllLinesAsync(log, lines);
 
-        var tail = await ConsoleLog.TailAsync(log, int.MaxValue, CancellationToken.None);
+        var tail = await LogTail.ReadAsync(log, int.MaxValue, CancellationToken.None);
 
         Assert.Equal("line 20000", tail[^1]);
         Assert.True(tail.Count < lines.Count);
