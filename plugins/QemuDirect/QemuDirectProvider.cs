@@ -7,20 +7,21 @@ namespace Diskless.Plugins.QemuDirect;
 public sealed class QemuDirectProvider : IProvider
 {
     private readonly QemuHostProbe _probe;
-    private readonly ProcessControl _processes;
     private readonly QemuTimings _timings;
 
     /// <summary>The provider on the real host.</summary>
     public QemuDirectProvider()
-        : this(new LinuxHostSystem(), new ProcProcessTable(), QemuTimings.Default)
+        : this(new LinuxHostSystem(), QemuTimings.Default)
     {
     }
 
-    /// <summary>The provider over a given host view (tests pose as hosts with or without KVM, fake processes, short waits).</summary>
-    internal QemuDirectProvider(IHostSystem system, IProcessTable processTable, QemuTimings timings)
+    /// <summary>
+    /// The provider over a given host view (tests pose as hosts with or without KVM, and wait less); the process
+    /// table comes with each call's <see cref="IHostServices"/>, where tests pose as processes.
+    /// </summary>
+    internal QemuDirectProvider(IHostSystem system, QemuTimings timings)
     {
         _probe = new QemuHostProbe(system);
-        _processes = new ProcessControl(processTable, timings);
         _timings = timings;
     }
 
@@ -69,15 +70,15 @@ public sealed class QemuDirectProvider : IProvider
 
     /// <inheritdoc />
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken) =>
-        new QemuLauncher(_probe, _processes, _timings).StartAsync(plan, host, cancellationToken);
+        new QemuLauncher(_probe, Processes(host), _timings).StartAsync(plan, host, cancellationToken);
 
     /// <inheritdoc />
     public Task<MachineStatus> StatusAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken) =>
-        Task.FromResult(new QemuStatusReader(_processes.Table).Read(handle));
+        new QemuStatusReader(host.Processes).ReadAsync(handle, cancellationToken);
 
     /// <inheritdoc />
     public Task StopAsync(MachineHandle handle, StopOptions options, IHostServices host, CancellationToken cancellationToken) =>
-        new QemuStopper(_processes, _timings).StopAsync(handle, options, host, cancellationToken);
+        new QemuStopper(Processes(host), _timings).StopAsync(handle, options, host, cancellationToken);
 
     /// <inheritdoc />
     public async Task DestroyAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken)
@@ -99,4 +100,6 @@ public sealed class QemuDirectProvider : IProvider
             }
         }
     }
+
+    private ProcessControl Processes(IHostServices host) => new(host.Processes, _timings);
 }

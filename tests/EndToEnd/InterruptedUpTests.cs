@@ -43,7 +43,7 @@ public sealed class InterruptedUpTests(ITestOutputHelper output) : IDisposable
         Assert.True(line is not null, "up ended before the guest booted:\n" + string.Join('\n', stderr));
         var record = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_project, ".diskless", "machines", "ctrlc", "machine.json"))).RootElement;
         var id = record.GetProperty("id").GetString()!;
-        Assert.NotEmpty(ProcessTable.Mentioning(id));
+        Assert.NotEmpty(LeftOverProcesses.Mentioning(id));
 
         using (var kill = Process.Start("kill", ["-INT", up.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
@@ -55,7 +55,7 @@ public sealed class InterruptedUpTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(string.Join('\n', stderr) + "\n" + rest + await stdout);
 
         Assert.Equal(130, up.ExitCode);
-        Assert.Empty(ProcessTable.Mentioning(id));
+        Assert.Empty(LeftOverProcesses.Mentioning(id));
         Assert.False(Directory.Exists(Path.Combine(_project, ".diskless", "machines", "ctrlc")));
         Assert.False(Directory.Exists(Path.Combine(DisklessProcess.DataDirectory, "machines", id)));
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(id, StringComparison.Ordinal));

@@ -162,7 +162,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         var halt = await machine.RunAsync(TimeSpan.FromMinutes(3), "halt");
         output.WriteLine(halt.ToString());
         Assert.Equal(0, halt.ExitCode);
-        Assert.Empty(ProcessTable.Mentioning(id));
+        Assert.Empty(LeftOverProcesses.Mentioning(id));
         Assert.Equal("stopped", (await StatusAsync()).GetProperty("state").GetString());
 
         var up = await machine.RunAsync(TimeSpan.FromMinutes(5), "up");
@@ -175,7 +175,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         var destroy = await machine.RunAsync(TimeSpan.FromMinutes(3), "destroy", "--force");
         output.WriteLine(destroy.ToString());
         Assert.Equal(0, destroy.ExitCode);
-        Assert.Empty(ProcessTable.Mentioning(id));
+        Assert.Empty(LeftOverProcesses.Mentioning(id));
         Assert.False(Directory.Exists(rootPath));
         Assert.False(Directory.Exists(Path.Combine(machine.ProjectDirectory, ".diskless", "machines", $"e2e-{machine.Transport}")));
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(id, StringComparison.Ordinal));

@@ -25,7 +25,7 @@ public sealed class LifecycleTests : IDisposable
     public LifecycleTests()
     {
         _host = new SimulatedHost(Path.Combine(_tmp, "data"));
-        _provider = new QemuDirectProvider(new NoKvm(), _host, Fast);
+        _provider = new QemuDirectProvider(new NoKvm(), Fast);
     }
 
     public void Dispose() => Directory.Delete(_tmp, recursive: true);
@@ -268,7 +268,7 @@ public sealed class LifecycleTests : IDisposable
     [Fact(Timeout = 10000)]
     public async Task A_virtiofs_share_without_virtiofsd_says_how_to_get_one_or_use_9p()
     {
-        var provider = new QemuDirectProvider(new NoKvm(), _host, Fast);
+        var provider = new QemuDirectProvider(new NoKvm(), Fast);
         var host = new WithoutVirtiofsd(_host);
 
         var error = await Assert.ThrowsAsync<DisklessException>(() => provider.StartAsync(Plan(), host, CancellationToken.None));
@@ -486,6 +486,8 @@ public sealed class LifecycleTests : IDisposable
     private sealed class WithoutVirtiofsd(SimulatedHost inner) : IHostServices
     {
         public ICommandRunner Commands => inner.Commands;
+
+        public IProcessTable Processes => inner.Processes;
 
         public IChroot Chroot => inner.Chroot;
 

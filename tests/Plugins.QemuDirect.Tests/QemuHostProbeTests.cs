@@ -155,7 +155,7 @@ public class QemuHostProbeTests
     [Fact]
     public async Task The_default_transport_is_9p_without_virtiofsd_and_virtiofs_with_it()
     {
-        var provider = new QemuDirectProvider(new FakeHost(KvmDevice.Missing, null), new ProcProcessTable(), QemuTimings.Default);
+        var provider = new QemuDirectProvider(new FakeHost(KvmDevice.Missing, null), QemuTimings.Default);
         var host = new FakeHostServices();
 
         var without = await provider.DefaultTransportAsync(host, CancellationToken.None);

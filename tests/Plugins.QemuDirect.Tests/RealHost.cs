@@ -21,6 +21,8 @@ internal sealed class RealHost : IHostServices
 
     public ICommandRunner Commands { get; set; }
 
+    public IProcessTable Processes { get; } = new ProcProcessTable();
+
     public IChroot Chroot => _fake.Chroot;
 
     public ITemplates Templates { get; } = new LiquidTemplates();

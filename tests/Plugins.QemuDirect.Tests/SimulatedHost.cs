@@ -41,6 +41,8 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
 
     public ICommandRunner Commands => this;
 
+    public IProcessTable Processes => this;
+
     public IChroot Chroot => _fake.Chroot;
 
     public ITemplates Templates => _fake.Templates;
@@ -196,6 +198,15 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
         lock (_running)
         {
             return _running.Where(p => fragments.All(f => p.Value.Contains(f, StringComparison.Ordinal))).Select(p => p.Key).ToList();
+        }
+    }
+
+    public int? OwnerUid(int pid)
+    {
+        lock (_running)
+        {
+            // Every simulated process was started as root, as QEMU and virtiofsd are.
+            return _running.ContainsKey(pid) || _exiting.ContainsKey(pid) ? 0 : null;
         }
     }
 

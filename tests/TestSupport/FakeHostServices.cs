@@ -23,6 +23,9 @@ public sealed class FakeHostServices : IHostServices
 
     public ICommandRunner Commands => Runner;
 
+    /// <summary>The real /proc unless a test sets a pretend one: nothing the recording runner "starts" runs, so none of its pids live there.</summary>
+    public IProcessTable Processes { get; set; } = new ProcProcessTable();
+
     public IChroot Chroot { get; }
 
     public ITemplates Templates { get; } = new LiquidTemplates();

@@ -1,3 +1,5 @@
+using Diskless.Abstractions;
+
 namespace Diskless.Plugins.QemuDirect;
 
 /// <summary>Tells a machine's own processes from others that may have reused their pids.</summary>

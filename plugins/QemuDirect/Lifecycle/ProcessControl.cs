@@ -1,40 +1,22 @@
-using System.Globalization;
 using Diskless.Abstractions;
 
 namespace Diskless.Plugins.QemuDirect;
 
-/// <summary>Signals processes (kill through ICommandRunner) and waits for them to go, by polling the process table.</summary>
+/// <summary>
+/// QEMU's and virtiofsd's processes as the lifecycle handles them: signalled as root (they were started through
+/// sudo when Diskless is not root) and waited on at the lifecycle's pace.
+/// </summary>
 internal sealed class ProcessControl(IProcessTable table, QemuTimings timings)
 {
     public IProcessTable Table => table;
 
-    /// <summary>Sends <paramref name="signal"/> ("TERM", "KILL"); a process that is already gone is fine.</summary>
-    public Task SignalAsync(ICommandRunner runner, int pid, string signal, CancellationToken cancellationToken) =>
-        runner.RunAsync(
-            new CommandSpec("kill", "-" + signal, pid.ToString(CultureInfo.InvariantCulture))
-            {
-                Description = $"kill -{signal}",
-                RequiresRoot = true,
-                SuccessExitCodes = [0, 1],
-            },
-            cancellationToken);
+    /// <summary>Sends <paramref name="signal"/>; a process that is already gone is fine.</summary>
+    public Task SignalAsync(ICommandRunner runner, int pid, ProcessSignal signal, CancellationToken cancellationToken) =>
+        runner.SignalAsync(pid, signal, asRoot: true, cancellationToken);
 
     /// <summary>Waits until <paramref name="pid"/> has exited; false when it still runs after <paramref name="timeout"/>.</summary>
-    public async Task<bool> WaitForExitAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (table.IsAlive(pid))
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(timings.PollInterval, cancellationToken).ConfigureAwait(false);
-        }
-
-        return true;
-    }
+    public Task<bool> WaitForExitAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken) =>
+        table.WaitForExitAsync(pid, timeout, timings.PollInterval, cancellationToken);
 
     /// <summary>SIGKILL and wait; used where nothing is worth waiting for (a failed start, an escalated stop).</summary>
     public async Task<bool> KillAsync(ICommandRunner runner, int pid, CancellationToken cancellationToken)
@@ -44,7 +26,7 @@ internal sealed class ProcessControl(IProcessTable table, QemuTimings timings)
             return true;
         }
 
-        await SignalAsync(runner, pid, "KILL", cancellationToken).ConfigureAwait(false);
+        await SignalAsync(runner, pid, ProcessSignal.Kill, cancellationToken).ConfigureAwait(false);
         return await WaitForExitAsync(pid, timings.KillTimeout, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -133,7 +133,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
             if (!processes.Table.IsAlive(pid))
             {
                 throw new DisklessException(
-                    $"virtiofsd for '{share.Tag}' ({share.HostPath}) exited before it opened its socket.{LogTail(log)}",
+                    $"virtiofsd for '{share.Tag}' ({share.HostPath}) exited before it opened its socket.{await HelperLogAsync(log, cancellationToken).ConfigureAwait(false)}",
                     $"See its log: {log}",
                     ExitCodes.ExternalToolFailed);
             }
@@ -141,7 +141,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
             if (DateTime.UtcNow >= deadline)
             {
                 throw new DisklessException(
-                    $"virtiofsd for '{share.Tag}' did not create {socket} within {timings.SocketTimeout.TotalSeconds:0} s.{LogTail(log)}",
+                    $"virtiofsd for '{share.Tag}' did not create {socket} within {timings.SocketTimeout.TotalSeconds:0} s.{await HelperLogAsync(log, cancellationToken).ConfigureAwait(false)}",
                     $"See its log: {log}",
                     ExitCodes.ExternalToolFailed);
             }
@@ -228,20 +228,10 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         }
     }
 
-    private static string LogTail(string log)
+    // The end of virtiofsd's log usually says why it failed.
+    private static async Task<string> HelperLogAsync(string log, CancellationToken cancellationToken)
     {
-        try
-        {
-            var lines = File.ReadAllLines(log).Where(l => l.Length > 0).TakeLast(10).ToList();
-            return lines.Count == 0 ? "" : "\n" + string.Join('\n', lines);
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return "";
-        }
+        var lines = await LogTail.ReadAsync(log, 10, cancellationToken).ConfigureAwait(false);
+        return lines.Count == 0 ? "" : "\n" + string.Join('\n', lines);
     }
 }

@@ -11,7 +11,7 @@ internal sealed class QemuStatusReader(IProcessTable table)
     /// <summary>Console lines shown for a crashed machine.</summary>
     public const int ConsoleTailLines = 30;
 
-    public MachineStatus Read(MachineHandle handle)
+    public async Task<MachineStatus> ReadAsync(MachineHandle handle, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(handle.StateDirectory))
         {
@@ -34,7 +34,7 @@ internal sealed class QemuStatusReader(IProcessTable table)
                 : new MachineStatus(
                     MachineState.Running,
                     $"qemu pid {data.QemuPid} runs, but virtiofsd (pid {string.Join(", ", lostHelpers)}) exited: the guest lost its shared folders; halt and up again",
-                    ConsoleTail(handle.ConsoleLogPath));
+                    await LogTail.ReadAsync(handle.ConsoleLogPath, ConsoleTailLines, cancellationToken).ConfigureAwait(false));
         }
 
         if (File.Exists(files.StoppedMarker) || !File.Exists(files.PidFile))
@@ -45,25 +45,6 @@ internal sealed class QemuStatusReader(IProcessTable table)
         return new MachineStatus(
             MachineState.Crashed,
             $"qemu (pid {data.QemuPid}) exited unexpectedly",
-            ConsoleTail(handle.ConsoleLogPath));
-    }
-
-    /// <summary>The last lines of the console log; empty when there is none.</summary>
-    public static IReadOnlyList<string> ConsoleTail(string consoleLog)
-    {
-        try
-        {
-            return File.Exists(consoleLog)
-                ? File.ReadLines(consoleLog).Select(l => l.TrimEnd('\r')).TakeLast(ConsoleTailLines).ToList()
-                : [];
-        }
-        catch (IOException)
-        {
-            return [];
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return [];
-        }
+            await LogTail.ReadAsync(handle.ConsoleLogPath, ConsoleTailLines, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -88,7 +88,7 @@ internal sealed class QemuStopper(ProcessControl processes, QemuTimings timings)
                 continue;
             }
 
-            await processes.SignalAsync(host.Commands, pid, "TERM", CancellationToken.None).ConfigureAwait(false);
+            await processes.SignalAsync(host.Commands, pid, ProcessSignal.Terminate, CancellationToken.None).ConfigureAwait(false);
             if (!await processes.WaitForExitAsync(pid, timings.HelperGrace, CancellationToken.None).ConfigureAwait(false)
                 && !await processes.KillAsync(host.Commands, pid, CancellationToken.None).ConfigureAwait(false))
             {

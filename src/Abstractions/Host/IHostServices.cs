@@ -6,6 +6,9 @@ public interface IHostServices
     /// <summary>The one way to run external programs.</summary>
     ICommandRunner Commands { get; }
 
+    /// <summary>The host's process table, for helpers recorded by pid; signals go through <see cref="Commands"/>.</summary>
+    IProcessTable Processes { get; }
+
     /// <summary>The one way to run a program inside a root filesystem folder.</summary>
     IChroot Chroot { get; }
 

@@ -4,7 +4,7 @@ using Diskless.Cli.State;
 
 namespace Diskless.Cli.Plugins;
 
-/// <summary>What the host lends plugins: the one command runner, the one chroot helper, templates, progress, paths.</summary>
+/// <summary>What the host lends plugins: the one command runner, the process table, the one chroot helper, templates, progress, paths.</summary>
 internal sealed class HostServices : IHostServices
 {
     public HostServices(IProgressReporter progress, ITemplates templates, HostPaths? paths = null)
@@ -17,6 +17,8 @@ internal sealed class HostServices : IHostServices
     }
 
     public ICommandRunner Commands { get; }
+
+    public IProcessTable Processes { get; } = new ProcProcessTable();
 
     public IChroot Chroot { get; }
 

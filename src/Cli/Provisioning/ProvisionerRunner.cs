@@ -14,6 +14,9 @@ public static class ProvisionerRunner
     private const UnixFileMode ScriptMode = (UnixFileMode)0b111_101_101;
     private const UnixFileMode PermissionBits = (UnixFileMode)0b111_111_111;
 
+    // Enough to show why a provisioner failed without burying the message.
+    private const int TailLines = 20;
+
     /// <summary>Runs <paramref name="provisioners"/> through <paramref name="session"/>; output lines go to <paramref name="output"/> prefixed with the provisioner's number.</summary>
     public static async Task<ProvisionResult> RunAsync(
         ISshSession session,
@@ -33,7 +36,7 @@ public static class ProvisionerRunner
             var number = i + 1;
             var provisioner = provisioners[i];
             using var stage = progress.BeginStage($"provision {number}/{provisioners.Count}: {provisioner.Describe()}");
-            var tail = new OutputTail();
+            var tail = new OutputTail(TailLines);
             var gate = new Lock();
             void Print(string line)
             {
@@ -49,13 +52,13 @@ public static class ProvisionerRunner
                 var exit = await RunOneAsync(session, provisioner, number, Print, cancellationToken).ConfigureAwait(false);
                 if (exit != 0)
                 {
-                    throw Failed(provisioner, number, $"failed with exit code {exit}", tail.Lines, null);
+                    throw Failed(provisioner, number, $"failed with exit code {exit}", tail.Snapshot(), null);
                 }
             }
             catch (DisklessException e) when (e.ExitCode != ExitCodes.ProvisionFailed && e.ExitCode != ExitCodes.InvalidConfiguration)
             {
                 stage.Fail();
-                throw Failed(provisioner, number, "failed: " + e.Message, tail.Lines, e);
+                throw Failed(provisioner, number, "failed: " + e.Message, tail.Snapshot(), e);
             }
             catch
             {

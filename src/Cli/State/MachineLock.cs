@@ -1,6 +1,5 @@
 using System.Globalization;
 using Diskless.Abstractions;
-using Diskless.Cli.Processes;
 
 namespace Diskless.Cli.State;
 
@@ -91,7 +90,7 @@ public sealed class MachineLock : IAsyncDisposable
 
     private static DisklessException Busy(string machineName, LockHolder? holder, Exception inner)
     {
-        if (holder is null || !ProcessTable.IsAlive(holder.Pid))
+        if (holder is null || !new ProcProcessTable().IsAlive(holder.Pid))
         {
             return new DisklessException(
                 $"machine '{machineName}' is busy: another diskless command holds its lock",

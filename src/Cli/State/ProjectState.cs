@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Diskless.Cli.Processes;
+using Diskless.Abstractions;
 
 namespace Diskless.Cli.State;
 
@@ -102,7 +102,7 @@ public sealed class ProjectState
         }
 
         // No session runtime folder (a cron job, a container): a per-user folder in /tmp, still short.
-        var uid = ProcessTable.OwnerUid(Environment.ProcessId)?.ToString(CultureInfo.InvariantCulture) ?? Environment.UserName;
+        var uid = new ProcProcessTable().OwnerUid(Environment.ProcessId)?.ToString(CultureInfo.InvariantCulture) ?? Environment.UserName;
         return Path.Combine("/tmp", "diskless-" + uid);
     }
 }

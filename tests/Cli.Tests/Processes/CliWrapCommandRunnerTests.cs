@@ -6,6 +6,8 @@ namespace Diskless.Cli.Tests.Processes;
 
 public sealed class CliWrapCommandRunnerTests
 {
+    private static readonly ProcProcessTable Processes = new();
+
     private readonly RecordingProgress _progress = new();
 
     private CliWrapCommandRunner Runner(CommandRunnerOptions? options = null) => new(_progress, options);
@@ -144,7 +146,7 @@ public sealed class CliWrapCommandRunnerTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(4), "SIGINT (not the kill after the 5 s grace period) should stop sleep");
-        Assert.True(await ProcessTable.WaitForExitAsync(sleepPid, TimeSpan.FromSeconds(2), CancellationToken.None));
+        Assert.True(await Processes.WaitForExitAsync(sleepPid, TimeSpan.FromSeconds(2), CancellationToken.None));
     }
 
     [Fact(Timeout = 30_000)]
@@ -159,7 +161,7 @@ public sealed class CliWrapCommandRunnerTests
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-        Assert.True(await ProcessTable.WaitForExitAsync(sleepPid, TimeSpan.FromSeconds(2), CancellationToken.None));
+        Assert.True(await Processes.WaitForExitAsync(sleepPid, TimeSpan.FromSeconds(2), CancellationToken.None));
     }
 
     [Fact(Timeout = 30_000)]

@@ -6,6 +6,8 @@ namespace Diskless.Cli.Tests.Processes;
 
 public sealed class DetachedStartTests
 {
+    private static readonly ProcProcessTable Processes = new();
+
     [Fact(Timeout = 30_000)]
     public async Task A_detached_helper_reports_its_own_pid_and_keeps_running()
     {
@@ -19,7 +21,7 @@ public sealed class DetachedStartTests
             pid = await runner.StartDetachedAsync(new CommandSpec("sleep", "30"), log, CancellationToken.None);
             await Task.Delay(300);
 
-            Assert.True(ProcessTable.IsAlive(pid));
+            Assert.True(Processes.IsAlive(pid));
             Assert.Equal("sleep", (await File.ReadAllTextAsync($"/proc/{pid}/comm")).Trim());
             Assert.Equal(ExecutableFinder.Find("sleep") + "\030\0", await File.ReadAllTextAsync($"/proc/{pid}/cmdline"));
             Assert.NotEqual(GetSessionId(Environment.ProcessId), GetSessionId(pid));
@@ -30,8 +32,8 @@ public sealed class DetachedStartTests
         {
             if (pid > 0)
             {
-                await ProcessTable.SignalAsync(pid, ProcessSignal.Kill, runner, CancellationToken.None);
-                Assert.True(await ProcessTable.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), CancellationToken.None));
+                await runner.SignalAsync(pid, ProcessSignal.Kill, asRoot: false, CancellationToken.None);
+                Assert.True(await Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), CancellationToken.None));
             }
 
             Directory.Delete(folder, recursive: true);
@@ -54,7 +56,7 @@ public sealed class DetachedStartTests
                 log,
                 CancellationToken.None);
 
-            Assert.True(await ProcessTable.WaitForExitAsync(pid, TimeSpan.FromSeconds(10), CancellationToken.None));
+            Assert.True(await Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(10), CancellationToken.None));
             Assert.Equal("earlier\nout 1\nerr\neof\n", await File.ReadAllTextAsync(log));
         }
         finally
@@ -70,8 +72,8 @@ public sealed class DetachedStartTests
         var result = await runner.RunAsync(new CommandSpec("/bin/sh", "-c", "echo $$"), CancellationToken.None);
         var deadPid = int.Parse(result.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
-        Assert.False(ProcessTable.IsAlive(deadPid));
-        Assert.False(await ProcessTable.SignalAsync(deadPid, ProcessSignal.Terminate, runner, CancellationToken.None));
+        Assert.False(Processes.IsAlive(deadPid));
+        Assert.False(await runner.SignalAsync(deadPid, ProcessSignal.Terminate, asRoot: false, CancellationToken.None));
     }
 
     private static int GetSessionId(int pid)

@@ -14,6 +14,8 @@ namespace Diskless.Cli.Tests.Ssh;
 /// </summary>
 public sealed class LoopbackSshd : IAsyncLifetime
 {
+    private static readonly ProcProcessTable Processes = new();
+
     private readonly string _dir = Directory.CreateTempSubdirectory("diskless-sshd-").FullName;
     private bool _createdPrivsepDir;
     private int? _pid;
@@ -81,11 +83,11 @@ public sealed class LoopbackSshd : IAsyncLifetime
             if (_pid is { } pid)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                await ProcessTable.SignalAsync(pid, ProcessSignal.Terminate, Runner, timeout.Token);
-                if (!await ProcessTable.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), timeout.Token))
+                await Runner.SignalAsync(pid, ProcessSignal.Terminate, asRoot: false, timeout.Token);
+                if (!await Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), timeout.Token))
                 {
-                    await ProcessTable.SignalAsync(pid, ProcessSignal.Kill, Runner, timeout.Token);
-                    await ProcessTable.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), timeout.Token);
+                    await Runner.SignalAsync(pid, ProcessSignal.Kill, asRoot: false, timeout.Token);
+                    await Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), timeout.Token);
                 }
             }
         }
@@ -119,7 +121,7 @@ public sealed class LoopbackSshd : IAsyncLifetime
             }
             catch (SocketException)
             {
-                if (_pid is { } pid && !ProcessTable.IsAlive(pid))
+                if (_pid is { } pid && !Processes.IsAlive(pid))
                 {
                     break;
                 }

@@ -8,6 +8,8 @@ namespace Diskless.Cli.Tests.State;
 
 public sealed class MachineLockTests
 {
+    private static readonly ProcProcessTable Processes = new();
+
     [Fact(Timeout = 10_000)]
     public async Task A_second_command_on_a_busy_machine_fails_naming_the_holder()
     {
@@ -73,8 +75,8 @@ public sealed class MachineLockTests
         }
         finally
         {
-            await ProcessTable.SignalAsync(pid, ProcessSignal.Kill, runner, CancellationToken.None);
-            await ProcessTable.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), CancellationToken.None);
+            await runner.SignalAsync(pid, ProcessSignal.Kill, asRoot: false, CancellationToken.None);
+            await Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), CancellationToken.None);
         }
 
         await WaitUntilAsync(() => !HoldsLock(pid));

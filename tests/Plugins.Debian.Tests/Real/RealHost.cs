@@ -19,6 +19,8 @@ internal sealed class RealHost : IHostServices
 
     public ICommandRunner Commands { get; }
 
+    public IProcessTable Processes { get; } = new ProcProcessTable();
+
     public TimingChroot TimedChroot { get; }
 
     public IChroot Chroot => TimedChroot;

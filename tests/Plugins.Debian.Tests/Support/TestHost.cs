@@ -25,6 +25,8 @@ internal sealed class TestHost(FakeHostServices fake) : IHostServices
 
     public ICommandRunner Commands => fake.Commands;
 
+    public IProcessTable Processes => fake.Processes;
+
     public IChroot Chroot => fake.Chroot;
 
     public ITemplates Templates => SharedTemplates;

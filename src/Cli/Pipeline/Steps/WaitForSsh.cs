@@ -20,7 +20,7 @@ internal sealed class WaitForSsh : IStep<UpContext>
             ct => BootFailedAsync(context, running.Handle, ct),
             context.Host.Progress,
             cancellationToken,
-            ct => ConsoleLog.TailAsync(running.Handle.ConsoleLogPath, 30, ct)).ConfigureAwait(false);
+            ct => LogTail.ReadAsync(running.Handle.ConsoleLogPath, 30, ct)).ConfigureAwait(false);
         context.SshReady = true;
         context.Record = context.Record with { SetupComplete = true, LastBootSeconds = Math.Round(elapsed.TotalSeconds, 1) };
         await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
@@ -31,7 +31,7 @@ internal sealed class WaitForSsh : IStep<UpContext>
 
     private static async Task<BootFailure?> BootFailedAsync(UpContext context, MachineHandle handle, CancellationToken cancellationToken)
     {
-        var tail = await ConsoleLog.TailAsync(handle.ConsoleLogPath, 40, cancellationToken).ConfigureAwait(false);
+        var tail = await LogTail.ReadAsync(handle.ConsoleLogPath, 40, cancellationToken).ConfigureAwait(false);
         if (BootDiagnostics.Recognize(tail) is { } recognised)
         {
             return recognised;

@@ -1,6 +1,10 @@
-namespace Diskless.Plugins.QemuDirect;
+namespace Diskless.Abstractions;
 
-/// <summary>Reads the host's process table. Signals go through ICommandRunner (kill), never through here.</summary>
+/// <summary>
+/// Reads the host's process table, for helpers recorded by pid in earlier commands. Signals go through
+/// <see cref="ICommandRunner"/> (<see cref="ProcessSignals"/>), never through here, so they are logged and can be
+/// sent as root. The host lends one through <see cref="IHostServices.Processes"/>; tests pose a pretend one.
+/// </summary>
 public interface IProcessTable
 {
     /// <summary>True when <paramref name="pid"/> exists and has not exited (a zombie counts as exited).</summary>
@@ -17,4 +21,7 @@ public interface IProcessTable
 
     /// <summary>Live processes whose command line contains every one of <paramref name="fragments"/>.</summary>
     IReadOnlyList<int> FindByCommandLine(params string[] fragments);
+
+    /// <summary>The real uid owning <paramref name="pid"/>; null when the process is gone.</summary>
+    int? OwnerUid(int pid);
 }

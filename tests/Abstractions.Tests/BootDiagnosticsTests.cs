@@ -1,6 +1,6 @@
-using Diskless.Cli.Ssh;
+using Diskless.Abstractions;
 
-namespace Diskless.Cli.Tests.Ssh;
+namespace Diskless.Abstractions.Tests;
 
 public class BootDiagnosticsTests
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Diskless.Plugins.QemuDirect;
+namespace Diskless.Abstractions;
 
 /// <summary>The process table as Linux shows it under /proc.</summary>
 public sealed class ProcProcessTable : IProcessTable
@@ -36,6 +36,7 @@ public sealed class ProcProcessTable : IProcessTable
     /// <inheritdoc />
     public IReadOnlyList<int> FindByCommandLine(params string[] fragments)
     {
+        ArgumentNullException.ThrowIfNull(fragments);
         var found = new List<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -52,6 +53,31 @@ public sealed class ProcProcessTable : IProcessTable
         }
 
         return found;
+    }
+
+    /// <inheritdoc />
+    public int? OwnerUid(int pid)
+    {
+        if (pid <= 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            // "Uid:\treal\teffective\tsaved\tfilesystem"
+            var line = File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+            var fields = line?.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+            return fields is { Length: > 1 } && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-namespace Diskless.Cli.Processes;
+namespace Diskless.Abstractions;
 
 /// <summary>The signals Diskless sends to the helpers it started.</summary>
 public enum ProcessSignal

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Diskless.Plugins.QemuDirect.Tests;
+namespace Diskless.Abstractions.Tests;
 
 /// <summary>The real /proc, read for a child whose name is built to confuse a naive parser of /proc/pid/stat.</summary>
 public sealed class ProcProcessTableTests : IDisposable
@@ -41,5 +41,17 @@ public sealed class ProcProcessTableTests : IDisposable
         Assert.False(_table.IsExiting(Environment.ProcessId));
         Assert.False(_table.IsAlive(0));
         Assert.False(_table.IsExiting(-1));
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task This_process_is_owned_by_the_uid_it_runs_as_and_a_gone_one_by_nobody()
+    {
+        using var id = Process.Start(new ProcessStartInfo("id", "-ru") { RedirectStandardOutput = true })!;
+        var ownUid = int.Parse(await id.StandardOutput.ReadToEndAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        await id.WaitForExitAsync();
+
+        Assert.Equal(ownUid, _table.OwnerUid(Environment.ProcessId));
+        Assert.Null(_table.OwnerUid(0));
+        Assert.Null(_table.OwnerUid(int.MaxValue));
     }
 }

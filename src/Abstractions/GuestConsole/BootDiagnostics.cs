@@ -1,6 +1,9 @@
-namespace Diskless.Cli.Ssh;
+namespace Diskless.Abstractions;
 
-/// <summary>Recognises the ways a diskless guest fails to boot from the last lines of its serial console.</summary>
+/// <summary>
+/// Recognises the ways a diskless guest fails to boot from the last lines of its serial console
+/// (<see cref="LogTail.ReadAsync"/>). Here, not in the host, so that a provider can name the cause too.
+/// </summary>
 public static class BootDiagnostics
 {
     /// <summary>How many console lines a failure carries.</summary>

@@ -1,4 +1,4 @@
-namespace Diskless.Cli.Ssh;
+namespace Diskless.Abstractions;
 
 /// <summary>Why a guest cannot boot, recognised from its console.</summary>
 /// <param name="Problem">What went wrong, in a sentence.</param>
