@@ -86,5 +86,7 @@ internal sealed class BuildHost(ICommandRunner commands, IChroot chroot, IProgre
 
     public HostPaths Paths => paths;
 
+    public IProcessTable Processes { get; } = new ProcProcessTable();
+
     public string? FindExecutable(string name, params string[] extraDirectories) => ExecutableFinder.Find(name, extraDirectories);
 }
