@@ -207,8 +207,16 @@ public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelpe
         Output.WriteLine(reload.ToString());
 
         Assert.Equal(0, reload.ExitCode);
-        var run = await Machine.SshAsync("cat /extra/added.txt; cat /var/log/provision-count; touch /extra/nope 2>/dev/null || echo read-only");
-        Assert.Equal("added by reload\nprovisioned\nread-only\n", run.Stdout);
+
+        // Read-only is proved by guest root (sudo), whom file permissions do not stop: the folder is root-owned in the
+        // guest, so a failing write by the login user would prove nothing. Only the read-only mount can refuse root,
+        // and then with EROFS; the mount must list "ro" as well, and nothing may reach the host folder.
+        var run = await Machine.SshAsync(
+            "cat /extra/added.txt; cat /var/log/provision-count; "
+            + "awk '$2 == \"/extra\" { print $4 }' /proc/mounts | tr , '\\n' | grep -qx ro && echo mounted-ro; "
+            + "sudo -n touch /extra/nope 2>&1 | grep -q 'Read-only file system' && echo root-refused");
+        Assert.Equal("added by reload\nprovisioned\nmounted-ro\nroot-refused\n", run.Stdout);
+        Assert.False(File.Exists(Path.Combine(extra, "nope")), "guest root wrote into the read-only folder");
     }
 }
 

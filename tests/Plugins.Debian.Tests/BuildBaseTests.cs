@@ -27,6 +27,15 @@ public sealed class BuildBaseTests : IDisposable
 
         Golden.AssertText(Transcript(), "build-base/transcript.txt");
         Assert.All(_host.Runner.Commands, c => Assert.True(c.RequiresRoot, $"{c} should ask for root"));
+
+        // debootstrap first, into the target; then apt-get clean, last, through the chroot of that same target.
+        var commands = _host.Runner.Commands;
+        Assert.Equal("debootstrap", commands[0].FileName);
+        Assert.Single(commands[0].Arguments, a => a == _target);
+        Assert.Equal("/usr/bin/apt-get", commands[^1].FileName);
+        Assert.Equal(["clean"], commands[^1].Arguments);
+        var lines = _host.Runner.Transcript.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"[chroot {_target}]", lines[^2]);
     }
 
     [Fact]

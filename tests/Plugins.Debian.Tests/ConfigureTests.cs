@@ -27,10 +27,13 @@ public sealed class ConfigureTests : IDisposable
     public async Task Configure_renders_every_file_of_the_machine_root(ShareTransport transport, string name)
     {
         FakeBaseTree.Create(_root.Path);
+        var request = Request(transport, syncedTransport: transport);
+        var plan = new ConfigurePlanner(_host.Templates).Plan(request, await RootProbe.ReadAsync(_root, "diskless", CancellationToken.None));
 
-        await ConfigureAsync(transport, syncedTransport: transport);
+        await _distro.ConfigureAsync(request, _host, CancellationToken.None);
 
         TreeSnapshot.AssertMatches(_root.Path, $"configure-{name}/tree");
+        AssertTreeHolds(plan);
     }
 
     [Fact]
@@ -39,8 +42,11 @@ public sealed class ConfigureTests : IDisposable
         FakeBaseTree.Create(_root.Path);
 
         await ConfigureAsync(ShareTransport.VirtioFs, syncedTransport: ShareTransport.VirtioFs);
+        var once = TreeSnapshot.Take(_root.Path);
         await ConfigureAsync(ShareTransport.VirtioFs, syncedTransport: ShareTransport.VirtioFs);
 
+        // The two trees compared with each other, which no golden update can make agree.
+        Assert.Equal(once, TreeSnapshot.Take(_root.Path));
         TreeSnapshot.AssertMatches(_root.Path, "configure-virtiofs/tree");
     }
 
@@ -56,6 +62,17 @@ public sealed class ConfigureTests : IDisposable
         Golden.AssertText(Transcript(), $"configure-{name}/transcript.txt");
         Assert.All(_host.Runner.Commands, c => Assert.StartsWith("/usr/", c.FileName, StringComparison.Ordinal));
         Assert.All(_host.Runner.Commands, c => Assert.True(c.RequiresRoot));
+
+        // Inside the root: every command goes through the chroot of this root (the fake chroot records it on the line before).
+        var lines = Lines(_host.Runner.Transcript);
+        var commands = lines.Select((line, i) => (line, i)).Where(l => !l.line.StartsWith("[chroot ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(_host.Runner.Commands.Count, commands.Count);
+        Assert.All(commands, c => Assert.Equal($"[chroot {_root.Path}]", c.i > 0 ? lines[c.i - 1] : "<none>"));
+
+        // In order: the user exists before its ~/.ssh is handed to it, and the initramfs is built last, from the final files.
+        Assert.Equal(
+            ["/usr/sbin/useradd", "/usr/bin/chown", "/usr/sbin/update-initramfs"],
+            _host.Runner.Commands.Select(c => c.FileName));
     }
 
     [Fact]
@@ -68,6 +85,29 @@ public sealed class ConfigureTests : IDisposable
         var plan = new ConfigurePlanner(_host.Templates).Plan(request, facts);
 
         Golden.AssertText(plan.Describe().Replace(_temp.Path, "TEMP", StringComparison.Ordinal), "configure-virtiofs/plan.txt");
+
+        var steps = plan.Steps.ToList();
+        int Last(Func<RootStep, bool> match) => steps.FindLastIndex(s => match(s));
+        int First(Func<RootStep, bool> match) => steps.FindIndex(s => match(s));
+        int Run(string program) => Assert.Single(steps.Select((s, i) => (s, i)), x => x.s is RunInRootStep r && r.Command.FileName.EndsWith("/" + program, StringComparison.Ordinal)).i;
+
+        // The base's own host keys are deleted before the pinned ones are copied, or a delete would remove a pinned key.
+        foreach (var (copy, i) in steps.Select((s, i) => (s, i)).Where(x => x.s is CopyFileStep))
+        {
+            Assert.True(Last(s => s is DeleteFileStep d && d.GuestPath == ((CopyFileStep)copy).GuestPath) < i, $"{copy.Describe()} comes after any delete of it");
+        }
+
+        // The user is created, then its ~/.ssh and key are written, then handed to it (sshd ignores a key it does not own).
+        var useradd = Run("useradd");
+        var sshDirectory = First(s => s is CreateDirectoryStep { GuestPath: "/home/diskless/.ssh" });
+        var authorizedKeys = First(s => s is WriteFileStep { GuestPath: "/home/diskless/.ssh/authorized_keys" });
+        var chown = Run("chown");
+        Assert.True(useradd < sshDirectory && sshDirectory < authorizedKeys && authorizedKeys < chown, plan.Describe());
+
+        // The initramfs is built last, after every file it bakes in (its modules, its configuration, its scripts).
+        var initramfs = Run("update-initramfs");
+        Assert.Equal(steps.Count - 1, initramfs);
+        Assert.True(Last(s => s is WriteFileStep w && (w.GuestPath.StartsWith("/etc/initramfs-tools/", StringComparison.Ordinal) || w.GuestPath.StartsWith("/etc/modprobe.d/", StringComparison.Ordinal))) < initramfs);
     }
 
     [Fact]
@@ -345,6 +385,54 @@ public sealed class ConfigureTests : IDisposable
         Assert.StartsWith("building the initramfs", error.Message, StringComparison.Ordinal);
         Assert.Equal(["update-initramfs: failed for /boot/initrd.img-6.1.0-99-amd64 with 1."], error.OutputTail);
         Assert.Contains("failed: Configuring the machine root", _host.RecordedProgress.Lines);
+    }
+
+    /// <summary>
+    /// Every step of <paramref name="plan"/> left its mark in the root as the last step on that path says: a written
+    /// file with its content and mode, a copy with its source's content, a folder, a link to its target, a deletion.
+    /// </summary>
+    private void AssertTreeHolds(ConfigurePlan plan)
+    {
+        var last = new Dictionary<string, RootStep>(StringComparer.Ordinal);
+        foreach (var step in plan.Steps)
+        {
+            switch (step)
+            {
+                case WriteFileStep w: last[w.GuestPath] = w; break;
+                case CopyFileStep c: last[c.GuestPath] = c; break;
+                case CreateDirectoryStep d: last[d.GuestPath] = d; break;
+                case SymlinkStep l: last[l.GuestPath] = l; break;
+                case DeleteFileStep d: last[d.GuestPath] = d; break;
+            }
+        }
+
+        Assert.NotEmpty(last);
+        foreach (var (guestPath, step) in last)
+        {
+            var path = _root.Path + guestPath;
+            switch (step)
+            {
+                case WriteFileStep w:
+                    Assert.Null(new FileInfo(path).LinkTarget);
+                    Assert.Equal(w.Content, File.ReadAllText(path));
+                    Assert.Equal(w.Mode, File.GetUnixFileMode(path));
+                    break;
+                case CopyFileStep c:
+                    Assert.Equal(File.ReadAllText(c.HostSource), File.ReadAllText(path));
+                    Assert.Equal(c.Mode, File.GetUnixFileMode(path));
+                    break;
+                case CreateDirectoryStep d:
+                    Assert.True(Directory.Exists(path), guestPath);
+                    Assert.Equal(d.Mode, File.GetUnixFileMode(path));
+                    break;
+                case SymlinkStep l:
+                    Assert.Equal(l.Target, new FileInfo(path).LinkTarget);
+                    break;
+                case DeleteFileStep:
+                    Assert.False(File.Exists(path) || new FileInfo(path).LinkTarget is not null, $"{guestPath} should be gone");
+                    break;
+            }
+        }
     }
 
     private ConfigureRequest Request(

@@ -58,6 +58,16 @@ public sealed class LifecycleTests : IDisposable
         var running = await _provider.StartAsync(plan, _host, CancellationToken.None);
 
         Golden.AssertText(WithoutPorts(Transcript()), "transcripts/start-virtiofs-root-mixed.txt");
+
+        // One virtiofsd per virtiofs share, each serving its own folder, all started before the one QEMU.
+        var commands = _host.Runner.Commands.Select(c => (Program: Path.GetFileName(c.FileName), c.Arguments)).ToList();
+        var qemu = commands.FindIndex(c => c.Program == "qemu-system-x86_64");
+        Assert.Equal(commands.Count - 1, qemu);
+        var helpers = commands.Take(qemu).ToList();
+        Assert.All(helpers, c => Assert.Equal("virtiofsd", c.Program));
+        Assert.Equal(
+            plan.Shares.Where(s => s.Transport == ShareTransport.VirtioFs).Select(s => "source=" + s.HostPath),
+            helpers.Select(c => c.Arguments.Single(a => a.StartsWith("source=", StringComparison.Ordinal))));
         Assert.Equal("7000", running.Handle.Data["qemuPid"]);
         Assert.Equal("4001,4002", running.Handle.Data["virtiofsdPids"]);
         Assert.Equal(new SshEndpoint("127.0.0.1", plan.SshHostPort), running.Ssh);
@@ -152,6 +162,10 @@ public sealed class LifecycleTests : IDisposable
         Assert.NotNull(error.Hint);
         Assert.Empty(_host.RunningPids);
         Golden.AssertText(WithoutPorts(Transcript()), "transcripts/start-qemu-fails.txt");
+
+        // Both virtiofsd started (pids 4001 and 4002 from the recording runner) got SIGKILL, and nothing else did.
+        Assert.Equal(2, _host.Runner.Commands.Count(c => Path.GetFileName(c.FileName) == "virtiofsd"));
+        Assert.Equal([("KILL", 4001), ("KILL", 4002)], _host.Signals.Order());
     }
 
     [Fact(Timeout = 10000)]
@@ -394,6 +408,9 @@ public sealed class LifecycleTests : IDisposable
 
         var stopTranscript = string.Join('\n', _host.Runner.Transcript.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(startLines)) + "\n";
         Golden.AssertText(stopTranscript, "transcripts/stop-force-without-qmp.txt");
+
+        // QEMU, deaf to QMP, is killed first; then each lingering virtiofsd gets TERM, and TERM is enough.
+        Assert.Equal([("KILL", 7000), ("TERM", 4001), ("TERM", 4002)], _host.Signals);
         Assert.Empty(_host.RunningPids);
         Assert.Equal(MachineState.Stopped, (await _provider.StatusAsync(running.Handle, _host, CancellationToken.None)).State);
     }
@@ -417,7 +434,16 @@ public sealed class LifecycleTests : IDisposable
         };
 
         await _provider.StopAsync(running.Handle, new StopOptions(Force: true, TimeSpan.FromSeconds(60)), _host, CancellationToken.None);
+        _host.Mark("stop returned");
 
+        // Waited for, not killed: QEMU went by QMP quit and neither exiting virtiofsd got a signal (a KILL or TERM
+        // would show here even though the fake lets an exiting process finish its looks anyway)...
+        Assert.Empty(_host.Signals);
+
+        // ...and stop returned only once each had gone, which in the fake takes the stopper's own looks.
+        var events = _host.Events.ToList();
+        Assert.InRange(events.IndexOf("gone 4001"), 0, events.IndexOf("stop returned"));
+        Assert.InRange(events.IndexOf("gone 4002"), 0, events.IndexOf("stop returned"));
         Assert.Empty(_host.RunningPids);
     }
 

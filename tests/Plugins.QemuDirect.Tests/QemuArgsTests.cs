@@ -1,3 +1,4 @@
+using System.Globalization;
 using Diskless.Abstractions;
 using Diskless.Testing;
 
@@ -13,7 +14,19 @@ public class QemuArgsTests
         var args = QemuArgs.Build(TestPlans.Plan(ShareTransport.NineP), TestPlans.Tcg);
 
         Golden.AssertText(OnePerLine(args), "qemu-args/tcg-9p-root.txt");
+        Assert.Equal("tcg", OptionList.Parse(ValueOf(args, "-accel")).Head);
+        Assert.Equal(QemuSettings.DefaultTcgCpu, ValueOf(args, "-cpu"));
+        Assert.NotEqual("host", OptionList.Parse(ValueOf(args, "-cpu")).Head);
         Assert.DoesNotContain("memory-backend-memfd", string.Join(' ', args), StringComparison.Ordinal);
+        Assert.Empty(ValuesOf(args, "-object"));
+        Assert.Empty(ValuesOf(args, "-numa"));
+
+        // The root really is the 9p export: its fsdev serves the root folder under the tag the initramfs mounts.
+        var fsdev = Assert.Single(QemuArgList.Lists(args, "-fsdev", "local"));
+        Assert.Equal("/var/lib/diskless/machines/0b7e4c/root", fsdev["path"]);
+        var device = Assert.Single(QemuArgList.Lists(args, "-device", "virtio-9p-pci"));
+        Assert.Equal((fsdev["id"], Share.RootTag), (device["fsdev"], device["mount_tag"]));
+        Assert.Empty(QemuArgList.Lists(args, "-device", "vhost-user-fs-pci"));
     }
 
     [Fact]
@@ -22,6 +35,21 @@ public class QemuArgsTests
         var args = QemuArgs.Build(TestPlans.Plan(ShareTransport.VirtioFs), TestPlans.Kvm);
 
         Golden.AssertText(OnePerLine(args), "qemu-args/kvm-virtiofs-root.txt");
+        Assert.Equal("kvm", ValueOf(args, "-accel"));
+        Assert.Equal("host", ValueOf(args, "-cpu"));
+
+        // vhost-user-fs needs all guest RAM in one shared mapping virtiofsd can map: a memfd backend with share=on,
+        // as large as -m, and the (only) NUMA node built from that very backend.
+        var memory = Assert.Single(QemuArgList.Lists(args, "-object", "memory-backend-memfd"));
+        Assert.Equal("on", memory["share"]);
+        Assert.Equal(ValueOf(args, "-m"), memory["size"]);
+        var numa = OptionList.Parse(ValueOf(args, "-numa"));
+        Assert.Equal("node", numa.Head);
+        Assert.Equal(memory["id"], numa["memdev"]);
+
+        var root = Assert.Single(QemuArgList.Lists(args, "-device", "vhost-user-fs-pci"));
+        Assert.Equal(Share.RootTag, root["tag"]);
+        Assert.Equal("/run/diskless/3f2a9c/vfs0.sock", Chardev(args, root["chardev"])["path"]);
     }
 
     [Fact]
@@ -32,6 +60,31 @@ public class QemuArgsTests
         var args = QemuArgs.Build(plan, TestPlans.Tcg);
 
         Golden.AssertText(OnePerLine(args), "qemu-args/tcg-virtiofs-root-mixed-folders-ports.txt");
+
+        // Every share, root and synced folders alike, has exactly one device of its transport under its own tag.
+        var virtiofs = QemuArgList.Lists(args, "-device", "vhost-user-fs-pci");
+        var ninep = QemuArgList.Lists(args, "-device", "virtio-9p-pci");
+        Assert.Equal(plan.Shares.Count, virtiofs.Count + ninep.Count);
+        Assert.Equal(plan.Shares.Where(s => s.Transport == ShareTransport.VirtioFs).Select(s => s.Tag), virtiofs.Select(d => d["tag"]));
+        Assert.Equal(plan.Shares.Where(s => s.Transport == ShareTransport.NineP).Select(s => s.Tag), ninep.Select(d => d["mount_tag"]));
+        foreach (var device in virtiofs)
+        {
+            Assert.Equal("socket", Chardev(args, device["chardev"]).Head);
+        }
+
+        var data = TestPlans.MixedFolders.Single(s => s.Transport == ShareTransport.NineP);
+        var fsdev = QemuArgList.Lists(args, "-fsdev", "local").Single(f => f["id"] == Assert.Single(ninep)["fsdev"]);
+        Assert.Equal(data.HostPath, fsdev["path"]);
+        Assert.Equal(data.NinePSecurityModel, fsdev["security_model"]);
+        Assert.Equal("on", fsdev["readonly"]);
+
+        // SSH and every forwarded port, tcp and udp, and each bound to loopback only: never 0.0.0.0 nor an empty
+        // host address (both of which QEMU reads as every interface, opening the guest to the network).
+        var forwards = OptionList.Parse(ValueOf(args, "-netdev")).All("hostfwd").Select(HostForward.Parse).ToList();
+        Assert.Equal(
+            [("tcp", 2222, 22), ("tcp", 8080, 80), ("udp", 5353, 53)],
+            forwards.Select(f => (f.Protocol, f.HostPort, f.GuestPort)));
+        Assert.All(forwards, f => Assert.Equal("127.0.0.1", f.HostAddress));
     }
 
     [Fact]
@@ -82,8 +135,12 @@ public class QemuArgsTests
     public void Without_seccomp_there_is_no_sandbox_option()
     {
         var args = QemuArgs.Build(TestPlans.Plan(ShareTransport.NineP), TestPlans.Tcg with { Sandbox = false });
+        var sandboxed = QemuArgs.Build(TestPlans.Plan(ShareTransport.NineP), TestPlans.Tcg);
 
         Assert.DoesNotContain("-sandbox", args);
+
+        // The control: with seccomp the option is there, so its absence above is not a misspelt name.
+        Assert.Equal("on", OptionList.Parse(ValueOf(sandboxed, "-sandbox")).Head);
     }
 
     [Fact]
@@ -98,4 +155,25 @@ public class QemuArgsTests
     }
 
     private static string After(IReadOnlyList<string> args, string option) => args[args.ToList().IndexOf(option) + 1];
+
+    private static string ValueOf(IReadOnlyList<string> args, string option) => QemuArgList.ValueOf(args, option);
+
+    private static IReadOnlyList<string> ValuesOf(IReadOnlyList<string> args, string option) => QemuArgList.ValuesOf(args, option);
+
+    /// <summary>The -chardev whose id is <paramref name="id"/>: what a device's chardev= refers to.</summary>
+    private static OptionList Chardev(IReadOnlyList<string> args, string id) =>
+        Assert.Single(ValuesOf(args, "-chardev").Select(OptionList.Parse), c => c.All("id").Contains(id));
+
+    /// <summary>One hostfwd rule, "protocol:hostaddr:hostport-guestaddr:guestport" (guestaddr may be empty).</summary>
+    private sealed record HostForward(string Protocol, string HostAddress, int HostPort, int GuestPort)
+    {
+        public static HostForward Parse(string rule)
+        {
+            var sides = rule.Split('-', 2);
+            var host = sides[0].Split(':');
+            Assert.Equal(3, host.Length);
+            var guestPort = sides[1][(sides[1].LastIndexOf(':') + 1)..];
+            return new HostForward(host[0], host[1], int.Parse(host[2], CultureInfo.InvariantCulture), int.Parse(guestPort, CultureInfo.InvariantCulture));
+        }
+    }
 }

@@ -13,6 +13,7 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
     private readonly FakeHostServices _fake;
     private readonly Dictionary<int, string> _running = [];
     private readonly Dictionary<int, int> _exiting = [];
+    private readonly List<string> _events = [];
     private int _nextQemuPid = 7000;
 
     /// <summary>A host whose data dir is <paramref name="dataDirectory"/> (a fresh temp path by default).</summary>
@@ -36,6 +37,29 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
 
     /// <summary>Called as the process start of the given program completes (e.g. to cancel a token).</summary>
     public Action<CommandSpec>? AfterCommand { get; set; }
+
+    /// <summary>
+    /// What happened to processes, in order: "signal KILL 4001" for every kill sent, "gone 4001" as a process stops
+    /// existing (killed, QEMU's own exit, or an exiting one past its last look), and the test's own <see cref="Mark"/>s.
+    /// Lets a test tell waiting from killing, and order events without a wall clock.
+    /// </summary>
+    public IReadOnlyList<string> Events { get { lock (_running) { return _events.ToList(); } } }
+
+    /// <summary>The signals sent with kill, in order.</summary>
+    public IReadOnlyList<(string Signal, int Pid)> Signals =>
+        Events.Where(e => e.StartsWith("signal ", StringComparison.Ordinal))
+            .Select(e => e.Split(' '))
+            .Select(w => (w[1], int.Parse(w[2], System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+
+    /// <summary>Adds the test's own entry to <see cref="Events"/> (e.g. "stop returned").</summary>
+    public void Mark(string text)
+    {
+        lock (_running)
+        {
+            _events.Add(text);
+        }
+    }
 
     public IReadOnlyCollection<int> RunningPids { get { lock (_running) { return _running.Keys.Concat(_exiting.Keys).ToList(); } } }
 
@@ -91,7 +115,11 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
         }
         else if (program == "kill")
         {
-            Exit(int.Parse(command.Arguments[^1], System.Globalization.CultureInfo.InvariantCulture));
+            var pid = int.Parse(command.Arguments[^1], System.Globalization.CultureInfo.InvariantCulture);
+            Mark($"signal {command.Arguments[0].TrimStart('-')} {pid}");
+
+            // A process already exiting goes when it goes (after its remaining looks), signal or not.
+            Exit(pid);
         }
 
         AfterCommand?.Invoke(command);
@@ -126,12 +154,17 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
         lock (_running)
         {
             var wasQemu = _running.TryGetValue(pid, out var commandLine) && commandLine.Contains("qemu-system", StringComparison.Ordinal);
-            _running.Remove(pid);
+            if (_running.Remove(pid))
+            {
+                _events.Add($"gone {pid}");
+            }
+
             if (wasQemu && VirtiofsdExitsWithQemu)
             {
                 foreach (var helper in _running.Where(p => p.Value.Contains("virtiofsd", StringComparison.Ordinal)).Select(p => p.Key).ToList())
                 {
                     _running.Remove(helper);
+                    _events.Add($"gone {helper}");
                 }
             }
         }
@@ -163,7 +196,9 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
             {
                 if (lookups <= 1)
                 {
+                    // Alive for this last look; gone from the next one on.
                     _exiting.Remove(pid);
+                    _events.Add($"gone {pid}");
                 }
                 else
                 {

@@ -13,6 +13,22 @@ public class VirtiofsdArgsTests
         var args = VirtiofsdArgs.Build(Root, "/run/diskless/3f2a9c/vfs0.sock", VirtiofsdFlavour.Rust);
 
         Golden.AssertText(string.Join('\n', args) + "\n", "virtiofsd-args/rust.txt");
+
+        // Long options only: every word is "--name", "--name=value" or the value of an option that takes one.
+        string[] withValue = ["--shared-dir", "--socket-path", "--cache"];
+        for (var i = 0; i < args.Count; i++)
+        {
+            Assert.True(
+                args[i].StartsWith("--", StringComparison.Ordinal) || (i > 0 && withValue.Contains(args[i - 1])),
+                $"'{args[i]}' is neither a long option nor the value of one");
+        }
+
+        Assert.DoesNotContain("-o", args);
+        Assert.Equal(Root.HostPath, QemuArgList.ValueOf(args, "--shared-dir"));
+        Assert.Equal("/run/diskless/3f2a9c/vfs0.sock", QemuArgList.ValueOf(args, "--socket-path"));
+        Assert.Equal("always", QemuArgList.ValueOf(args, "--cache"));
+        Assert.Contains("--xattr", args);
+        Assert.Contains("--announce-submounts", args);
     }
 
     [Fact]
@@ -21,6 +37,19 @@ public class VirtiofsdArgsTests
         var args = VirtiofsdArgs.Build(Root, "/run/diskless/3f2a9c/vfs0.sock", VirtiofsdFlavour.LegacyC);
 
         Golden.AssertText(string.Join('\n', args) + "\n", "virtiofsd-args/legacy-c.txt");
+
+        // The socket as the one long option, then nothing but FUSE-style "-o name[=value]" pairs.
+        Assert.Equal("--socket-path=/run/diskless/3f2a9c/vfs0.sock", args[0]);
+        var rest = args.Skip(1).ToList();
+        Assert.True(rest.Count % 2 == 0, "every -o needs its value");
+        Assert.All(rest.Where((_, i) => i % 2 == 0), word => Assert.Equal("-o", word));
+        var options = rest.Where((_, i) => i % 2 == 1).ToList();
+        Assert.All(options, o => Assert.False(o.StartsWith('-'), $"'{o}' is an option where a -o value belongs"));
+        Assert.Contains($"source={Root.HostPath}", options);
+        Assert.Contains("cache=always", options);
+        Assert.Contains("xattr", options);
+        Assert.Contains("posix_acl", options);
+        Assert.Contains("announce_submounts", options);
     }
 
     [Theory]

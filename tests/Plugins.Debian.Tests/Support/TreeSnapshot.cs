@@ -23,6 +23,32 @@ internal static class TreeSnapshot
             }
         }
 
+        var (listing, files) = Walk(root);
+        Golden.AssertText(listing, Path.Combine(name, "LISTING"), callerFile);
+        foreach (var file in files)
+        {
+            Golden.AssertText(File.ReadAllText(Path.Combine(root, file)), Path.Combine(name, "files", file), callerFile);
+        }
+    }
+
+    /// <summary>
+    /// The same listing and every regular file's content as one text, for comparing two trees with each other
+    /// (no golden file involved, so DISKLESS_UPDATE_GOLDEN cannot make them agree).
+    /// </summary>
+    public static string Take(string root)
+    {
+        var (listing, files) = Walk(root);
+        var text = new StringBuilder(listing);
+        foreach (var file in files)
+        {
+            text.Append("\n== ").Append(file).Append('\n').Append(File.ReadAllText(Path.Combine(root, file)));
+        }
+
+        return text.ToString();
+    }
+
+    private static (string Listing, List<string> Files) Walk(string root)
+    {
         var listing = new StringBuilder();
         var files = new List<string>();
         foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
@@ -45,11 +71,7 @@ internal static class TreeSnapshot
             }
         }
 
-        Golden.AssertText(listing.ToString(), Path.Combine(name, "LISTING"), callerFile);
-        foreach (var file in files)
-        {
-            Golden.AssertText(File.ReadAllText(Path.Combine(root, file)), Path.Combine(name, "files", file), callerFile);
-        }
+        return (listing.ToString(), files);
     }
 
     private static string Mode(string path) => Convert.ToString((int)File.GetUnixFileMode(path), 8).PadLeft(4, '0');
