@@ -29,10 +29,13 @@ public class SshConfigRendererTests
             Assert.Equal(entry.Target.PrivateKeyPath, block["IdentityFile"]);
             Assert.Equal("yes", block["IdentitiesOnly"]);
 
-            // Pinned: this machine's own known_hosts, checked strictly, so only the key Diskless wrote there passes.
+            // Pinned: this machine's own known_hosts and no system-wide one, checked strictly, so only the key Diskless wrote
+            // there passes; as `diskless ssh` does, no agent's keys are offered to the guest.
             Assert.Equal(entry.KnownHostsPath, block["UserKnownHostsFile"]);
+            Assert.Equal("/dev/null", block["GlobalKnownHostsFile"]);
             Assert.Equal("yes", block["StrictHostKeyChecking"]);
             Assert.Equal("no", block["PasswordAuthentication"]);
+            Assert.Equal("none", block["IdentityAgent"]);
         }
     }
 
