@@ -1,3 +1,4 @@
+using System.Globalization;
 using Diskless.Abstractions;
 using Diskless.Cli.Pipeline.Lifecycle;
 using Diskless.Cli.Processes;
@@ -242,12 +243,20 @@ public sealed class LoopbackSshTests(LoopbackSshd sshd) : IClassFixture<Loopback
         using var deadline = Deadline();
         using var session = await SshConnector.ConnectAsync(sshd.Target, deadline.Token);
         using var cancel = new CancellationTokenSource();
+        var remotePid = 0;
 
         // Cancelled once it runs; stopping takes a round trip, the command itself ten minutes.
-        var exec = session.ExecAsync("echo started; exec sleep 600", started => { _ = cancel.CancelAsync(); }, null, cancel.Token);
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => exec.WaitAsync(TimeSpan.FromSeconds(20)));
-        Assert.Equal(0, await session.ExecAsync("true", null, null, deadline.Token));
+        var exec = session.ExecAsync("echo $$; exec sleep 600", pid => { remotePid = int.Parse(pid, CultureInfo.InvariantCulture); _ = cancel.CancelAsync(); }, null, cancel.Token);
+        try
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => exec.WaitAsync(TimeSpan.FromSeconds(20)));
+            Assert.Equal(0, await session.ExecAsync("true", null, null, deadline.Token));
+        }
+        finally
+        {
+            // The "guest" is this host: what the cancelled channel left running is ended here.
+            await ProcessTable.SignalAsync(remotePid, ProcessSignal.Kill, sshd.Runner, CancellationToken.None);
+        }
     }
 
     [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
