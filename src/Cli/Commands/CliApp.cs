@@ -9,10 +9,6 @@ namespace Diskless.Cli.Commands;
 /// <summary>The <c>diskless</c> program as a function: arguments in, exit code out. Tests run it in-process.</summary>
 public static class CliApp
 {
-    /// <summary>Runs one command line with plain writers and the default handlers, in the process's current folder.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
-        RunAsync(args, new CliContext(output, error), cancellationToken);
-
     /// <summary>Runs one command line against <paramref name="context"/>.</summary>
     /// <param name="args">The arguments after the program name.</param>
     /// <param name="context">Output, working folder, handlers and plugin host.</param>

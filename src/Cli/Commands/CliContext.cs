@@ -36,7 +36,7 @@ public sealed class CliContext
     public string WorkingDirectory { get; }
 
     /// <summary>The actions of the machine commands.</summary>
-    public CommandHandlers Handlers { get; init; } = new();
+    public required CommandHandlers Handlers { get; init; }
 
     /// <summary>The plugin host, created on first use.</summary>
     public PluginHost Plugins => plugins.Value;

@@ -1,24 +1,24 @@
 namespace Diskless.Cli.Commands;
 
 /// <summary>
-/// The actions behind the machine commands. Each starts as "not available yet"; replace one with <c>with</c>-style
-/// initialisation (<c>new CommandHandlers { Up = new UpHandler(...) }</c>) to make the command real.
+/// The actions behind the machine commands: the program installs the real ones (<see cref="LifecycleHandlers.Create"/>);
+/// a test replaces one with <c>with</c> to see what the command line hands it.
 /// </summary>
-public sealed class CommandHandlers
+public sealed record CommandHandlers
 {
-    public ICommandHandler<UpRequest> Up { get; init; } = new NotAvailableHandler<UpRequest>("up");
+    public required ICommandHandler<UpRequest> Up { get; init; }
 
-    public ICommandHandler<HaltRequest> Halt { get; init; } = new NotAvailableHandler<HaltRequest>("halt");
+    public required ICommandHandler<HaltRequest> Halt { get; init; }
 
-    public ICommandHandler<DestroyRequest> Destroy { get; init; } = new NotAvailableHandler<DestroyRequest>("destroy");
+    public required ICommandHandler<DestroyRequest> Destroy { get; init; }
 
-    public ICommandHandler<ReloadRequest> Reload { get; init; } = new NotAvailableHandler<ReloadRequest>("reload");
+    public required ICommandHandler<ReloadRequest> Reload { get; init; }
 
-    public ICommandHandler<ProvisionRequest> Provision { get; init; } = new NotAvailableHandler<ProvisionRequest>("provision");
+    public required ICommandHandler<ProvisionRequest> Provision { get; init; }
 
-    public ICommandHandler<SshRequest> Ssh { get; init; } = new NotAvailableHandler<SshRequest>("ssh");
+    public required ICommandHandler<SshRequest> Ssh { get; init; }
 
-    public ICommandHandler<SshConfigRequest> SshConfig { get; init; } = new NotAvailableHandler<SshConfigRequest>("ssh-config");
+    public required ICommandHandler<SshConfigRequest> SshConfig { get; init; }
 
-    public ICommandHandler<StatusRequest> Status { get; init; } = new NotAvailableHandler<StatusRequest>("status");
+    public required ICommandHandler<StatusRequest> Status { get; init; }
 }

@@ -18,6 +18,9 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
 
     public UpOptions Options { get; } = options;
 
+    /// <summary>The clock the boot timeout runs on.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     public IDistro Distro { get; set; } = null!;
 
     public IProvider Provider { get; set; } = null!;

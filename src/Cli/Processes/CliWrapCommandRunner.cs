@@ -62,7 +62,7 @@ public sealed class CliWrapCommandRunner : ICommandRunner
         }
 
         // Ctrl-C first asks the program to stop (SIGINT) so it can clean up; only a program that ignores it is killed.
-        using var forceful = new CancellationTokenSource();
+        using var forceful = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _options.Time);
         using var escalate = cancellationToken.Register(() => forceful.CancelAfter(_options.InterruptGracePeriod));
         var stopwatch = Stopwatch.StartNew();
         CliWrap.CommandResult result;

@@ -6,6 +6,9 @@ public sealed record CommandRunnerOptions
     /// <summary>How long a cancelled command may take to exit after SIGINT before it is killed.</summary>
     public TimeSpan InterruptGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The clock the grace period runs on.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>How many lines of combined output a <see cref="Abstractions.CommandFailedException"/> carries.</summary>
     public int OutputTailLines { get; init; } = 40;
 

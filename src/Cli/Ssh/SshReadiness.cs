@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using Diskless.Abstractions;
 
@@ -18,6 +17,8 @@ public static class SshReadiness
     /// attempts <paramref name="bootFailed"/> is asked whether the guest has failed (it has stopped, or its console shows
     /// a panic); if so the wait ends at once with that failure. A host key mismatch is never retried. Returns how long
     /// the guest took. <paramref name="consoleTail"/>, when given, supplies the console lines shown on a timeout.
+    /// <paramref name="time"/> measures the timeout and paces the polls (the system clock when null); each attempt's
+    /// own network timeouts run on the system clock, since they bound real sockets.
     /// </summary>
     public static async Task<TimeSpan> WaitAsync(
         SshTarget target,
@@ -25,12 +26,15 @@ public static class SshReadiness
         Func<CancellationToken, Task<BootFailure?>> bootFailed,
         IProgressReporter progress,
         CancellationToken cancellationToken,
-        Func<CancellationToken, Task<IReadOnlyList<string>>>? consoleTail = null)
+        Func<CancellationToken, Task<IReadOnlyList<string>>>? consoleTail = null,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(bootFailed);
         ArgumentNullException.ThrowIfNull(progress);
-        var clock = Stopwatch.StartNew();
+        var clock = time ?? TimeProvider.System;
+        var started = clock.GetTimestamp();
+        TimeSpan Elapsed() => clock.GetElapsedTime(started);
         var attempts = 0;
         string lastError = "no attempt finished";
         using var stage = progress.BeginStage($"waiting for SSH on {target.Address}");
@@ -39,21 +43,21 @@ public static class SshReadiness
             while (true)
             {
                 attempts++;
-                var error = await TryOnceAsync(target, Remaining(timeout, clock), cancellationToken).ConfigureAwait(false);
+                var error = await TryOnceAsync(target, Remaining(timeout, Elapsed()), cancellationToken).ConfigureAwait(false);
                 if (error is null)
                 {
-                    progress.Verbose($"SSH answered on {target.Address} after {clock.Elapsed.TotalSeconds:0.0} s ({attempts} attempts)");
-                    return clock.Elapsed;
+                    progress.Verbose($"SSH answered on {target.Address} after {Elapsed().TotalSeconds:0.0} s ({attempts} attempts)");
+                    return Elapsed();
                 }
 
                 lastError = error;
-                stage.Update($"{clock.Elapsed.TotalSeconds:0} s: {error}");
+                stage.Update($"{Elapsed().TotalSeconds:0} s: {error}");
                 if (await bootFailed(cancellationToken).ConfigureAwait(false) is { } failure)
                 {
                     throw Failed(failure.Problem, failure.Hint, failure.LastLines);
                 }
 
-                if (clock.Elapsed >= timeout)
+                if (Elapsed() >= timeout)
                 {
                     var lines = consoleTail is null ? [] : await consoleTail(cancellationToken).ConfigureAwait(false);
                     throw Failed(
@@ -62,7 +66,7 @@ public static class SshReadiness
                         lines);
                 }
 
-                await Task.Delay(Min(PollInterval, Remaining(timeout, clock)), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Min(PollInterval, Remaining(timeout, Elapsed())), clock, cancellationToken).ConfigureAwait(false);
             }
         }
         catch
@@ -120,8 +124,8 @@ public static class SshReadiness
         return new DisklessException(message, hint, ExitCodes.BootFailed);
     }
 
-    private static TimeSpan Remaining(TimeSpan timeout, Stopwatch clock) =>
-        timeout - clock.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    private static TimeSpan Remaining(TimeSpan timeout, TimeSpan elapsed) =>
+        timeout - elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

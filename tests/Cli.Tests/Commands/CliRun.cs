@@ -7,7 +7,10 @@ namespace Diskless.Cli.Tests.Commands;
 /// <summary>One in-process run of the diskless command line.</summary>
 internal sealed record CliRun(int ExitCode, string Out, string Err)
 {
-    /// <summary>Runs <paramref name="args"/> with the bundled and test plugins, in <paramref name="workingDirectory"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="args"/> with the bundled and test plugins, in <paramref name="workingDirectory"/>, with the
+    /// program's own handlers unless <paramref name="handlers"/> replaces them.
+    /// </summary>
     public static async Task<CliRun> RunAsync(
         string[] args,
         string? workingDirectory = null,
@@ -18,7 +21,7 @@ internal sealed record CliRun(int ExitCode, string Out, string Err)
         using var error = new StringWriter();
         var context = new CliContext(output, error, workingDirectory ?? Path.GetTempPath(), () => new PluginHost([BuildOutput.PluginsDirectory]))
         {
-            Handlers = handlers ?? new CommandHandlers(),
+            Handlers = handlers ?? LifecycleHandlers.Create(),
         };
         var exitCode = await CliApp.RunAsync(args, context, cancellationToken);
         return new CliRun(exitCode, output.ToString(), error.ToString());

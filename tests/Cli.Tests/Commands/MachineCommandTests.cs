@@ -1,10 +1,14 @@
 using Diskless.Abstractions;
 using Diskless.Cli.Commands;
+using Diskless.Cli.Tests.Plugins;
 
 namespace Diskless.Cli.Tests.Commands;
 
 public sealed class MachineCommandTests
 {
+    // What the program installs; a test replaces one handler to see what the command line hands it.
+    private static readonly CommandHandlers ProgramHandlers = LifecycleHandlers.Create();
+
     [Theory]
     [InlineData("up")]
     [InlineData("halt")]
@@ -14,12 +18,15 @@ public sealed class MachineCommandTests
     [InlineData("ssh")]
     [InlineData("ssh-config")]
     [InlineData("status")]
-    public async Task A_command_without_a_handler_says_it_is_not_available_and_fails(string command)
+    public async Task Every_machine_command_of_the_program_starts_by_reading_the_Disklessfile(string command)
     {
-        var run = await CliRun.RunAsync([command]);
+        using var project = new TempFolder();
+        var disklessfile = Path.Combine(project.Path, "Disklessfile");
 
-        Assert.Equal(ExitCodes.NotAvailable, run.ExitCode);
-        Assert.Equal($"diskless {command} is not available yet\n", run.Err);
+        var run = await CliRun.RunAsync([command, "--file", disklessfile], project.Path);
+
+        Assert.Equal(ExitCodes.InvalidConfiguration, run.ExitCode);
+        Assert.Equal($"error: {disklessfile} does not exist\nhint: run `diskless init` to create one\n", run.Err);
         Assert.Equal("", run.Out);
     }
 
@@ -28,7 +35,7 @@ public sealed class MachineCommandTests
     {
         var up = new RecordingHandler<UpRequest>();
 
-        var run = await CliRun.RunAsync(["up", "web", "--provision", "-v"], "/tmp", new CommandHandlers { Up = up });
+        var run = await CliRun.RunAsync(["up", "web", "--provision", "-v"], "/tmp", ProgramHandlers with { Up = up });
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(new UpRequest(new Globals(null, true, "/tmp"), "web", true), up.Request);
@@ -39,7 +46,7 @@ public sealed class MachineCommandTests
     {
         var halt = new RecordingHandler<HaltRequest>();
 
-        await CliRun.RunAsync(["--file", "/p/Disklessfile", "halt", "--force"], "/tmp", new CommandHandlers { Halt = halt });
+        await CliRun.RunAsync(["--file", "/p/Disklessfile", "halt", "--force"], "/tmp", ProgramHandlers with { Halt = halt });
 
         Assert.Equal(new HaltRequest(new Globals("/p/Disklessfile", false, "/tmp"), null, true), halt.Request);
     }
@@ -49,7 +56,7 @@ public sealed class MachineCommandTests
     {
         var destroy = new RecordingHandler<DestroyRequest>();
 
-        await CliRun.RunAsync(["destroy", "-f", "--file", "D.toml", "db"], "/tmp", new CommandHandlers { Destroy = destroy });
+        await CliRun.RunAsync(["destroy", "-f", "--file", "D.toml", "db"], "/tmp", ProgramHandlers with { Destroy = destroy });
 
         Assert.Equal(new DestroyRequest(new Globals("D.toml", false, "/tmp"), "db", true), destroy.Request);
     }
@@ -59,7 +66,7 @@ public sealed class MachineCommandTests
     {
         var status = new RecordingHandler<StatusRequest>();
 
-        await CliRun.RunAsync(["status", "-f", "D.toml", "--json"], "/tmp", new CommandHandlers { Status = status });
+        await CliRun.RunAsync(["status", "-f", "D.toml", "--json"], "/tmp", ProgramHandlers with { Status = status });
 
         Assert.Equal(new StatusRequest(new Globals("D.toml", false, "/tmp"), null, true), status.Request);
     }
@@ -73,7 +80,7 @@ public sealed class MachineCommandTests
     {
         var ssh = new RecordingHandler<SshRequest>();
 
-        var run = await CliRun.RunAsync(args, "/tmp", new CommandHandlers { Ssh = ssh });
+        var run = await CliRun.RunAsync(args, "/tmp", ProgramHandlers with { Ssh = ssh });
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(machine, ssh.Request!.Machine);
@@ -86,7 +93,7 @@ public sealed class MachineCommandTests
     {
         var sshConfig = new RecordingHandler<SshConfigRequest>();
 
-        await CliRun.RunAsync(["ssh-config", "web", "--host", "dev"], "/tmp", new CommandHandlers { SshConfig = sshConfig });
+        await CliRun.RunAsync(["ssh-config", "web", "--host", "dev"], "/tmp", ProgramHandlers with { SshConfig = sshConfig });
 
         Assert.Equal(new SshConfigRequest(new Globals(null, false, "/tmp"), "web", "dev"), sshConfig.Request);
     }
@@ -110,7 +117,7 @@ public sealed class MachineCommandTests
     {
         var up = new DelegateHandler<UpRequest>(_ => throw new DisklessException("the machine web is locked", "wait for `diskless up` in pid 42", ExitCodes.Locked));
 
-        var run = await CliRun.RunAsync(["up"], handlers: new CommandHandlers { Up = up });
+        var run = await CliRun.RunAsync(["up"], handlers: ProgramHandlers with { Up = up });
 
         Assert.Equal(ExitCodes.Locked, run.ExitCode);
         Assert.Equal("error: the machine web is locked\nhint: wait for `diskless up` in pid 42\n", run.Err);
@@ -128,7 +135,7 @@ public sealed class MachineCommandTests
             return 0;
         });
 
-        var run = CliRun.RunAsync(["up"], handlers: new CommandHandlers { Up = up }, cancellationToken: cancellation.Token);
+        var run = CliRun.RunAsync(["up"], handlers: ProgramHandlers with { Up = up }, cancellationToken: cancellation.Token);
         await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await cancellation.CancelAsync();
         var result = await run.WaitAsync(TimeSpan.FromSeconds(10));

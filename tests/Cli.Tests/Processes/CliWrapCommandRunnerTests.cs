@@ -8,6 +8,9 @@ public sealed class CliWrapCommandRunnerTests
 {
     private static readonly ProcProcessTable Processes = new();
 
+    // What takes milliseconds (a signal, a shell starting) gets two orders of magnitude more, for a busy machine.
+    private static readonly TimeSpan Generously = TimeSpan.FromSeconds(20);
+
     private readonly RecordingProgress _progress = new();
 
     private CliWrapCommandRunner Runner(CommandRunnerOptions? options = null) => new(_progress, options);
@@ -132,36 +135,37 @@ public sealed class CliWrapCommandRunnerTests
         Assert.NotNull(error.Hint);
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 60_000)]
     public async Task Cancellation_interrupts_the_program_and_leaves_no_process()
     {
-        var pid = new TaskCompletionSource<int>();
-        var command = new CommandSpec("/bin/sh", "-c", "echo $$; exec sleep 60") { OnOutputLine = l => pid.TrySetResult(int.Parse(l, System.Globalization.CultureInfo.InvariantCulture)) };
-        using var cancel = new CancellationTokenSource();
-        var run = Runner().RunAsync(command, cancel.Token);
-        var sleepPid = await pid.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var started = DateTime.UtcNow;
+        // The grace period runs on a clock that never moves: only the interrupt itself can end the program.
+        var options = new CommandRunnerOptions { InterruptGracePeriod = TimeSpan.FromMinutes(10), Time = new FakeClock() };
+        await using var sleep = await SleepingProgram.StartAsync(Runner(options), ignoresInterrupt: false);
 
-        await cancel.CancelAsync();
+        await sleep.Cancel.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(4), "SIGINT (not the kill after the 5 s grace period) should stop sleep");
-        Assert.True(await Processes.WaitForExitAsync(sleepPid, TimeSpan.FromSeconds(2), CancellationToken.None));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sleep.Run.WaitAsync(Generously));
+        Assert.True(await Processes.WaitForExitAsync(sleep.Pid, Generously, CancellationToken.None));
     }
 
-    [Fact(Timeout = 30_000)]
-    public async Task A_program_that_ignores_the_interrupt_is_killed_after_the_grace_period()
+    [Fact(Timeout = 60_000)]
+    public async Task A_program_that_ignores_the_interrupt_is_killed_when_the_grace_period_ends_and_not_before()
     {
-        var pid = new TaskCompletionSource<int>();
-        var command = new CommandSpec("/bin/sh", "-c", "trap '' INT; echo $$; exec sleep 60") { OnOutputLine = l => pid.TrySetResult(int.Parse(l, System.Globalization.CultureInfo.InvariantCulture)) };
-        using var cancel = new CancellationTokenSource();
-        var run = Runner(new CommandRunnerOptions { InterruptGracePeriod = TimeSpan.FromSeconds(1) }).RunAsync(command, cancel.Token);
-        var sleepPid = await pid.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var clock = new FakeClock();
+        var options = new CommandRunnerOptions { InterruptGracePeriod = TimeSpan.FromMinutes(10), Time = clock };
+        await using var sleep = await SleepingProgram.StartAsync(Runner(options), ignoresInterrupt: true);
 
-        await cancel.CancelAsync();
+        await sleep.Cancel.CancelAsync();
+        clock.Advance(options.InterruptGracePeriod - TimeSpan.FromSeconds(1));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-        Assert.True(await Processes.WaitForExitAsync(sleepPid, TimeSpan.FromSeconds(2), CancellationToken.None));
+        // A kill before the grace period ends would show here; a slow machine can only make this pass without proof.
+        Assert.NotSame(sleep.Run, await Task.WhenAny(sleep.Run, Task.Delay(TimeSpan.FromMilliseconds(500))));
+        Assert.True(Processes.IsAlive(sleep.Pid));
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sleep.Run.WaitAsync(Generously));
+        Assert.True(await Processes.WaitForExitAsync(sleep.Pid, Generously, CancellationToken.None));
     }
 
     [Fact(Timeout = 30_000)]

@@ -109,9 +109,10 @@ public sealed class LoopbackSshd : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Polls until sshd listens, it dies, or <paramref name="cancellationToken"/> (the set-up's minute) ends.</summary>
     private async Task WaitForListenerAsync(CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 100; attempt++)
+        while (true)
         {
             try
             {
@@ -126,7 +127,7 @@ public sealed class LoopbackSshd : IAsyncLifetime
                     break;
                 }
 
-                await Task.Delay(100, cancellationToken);
+                await Task.Delay(50, cancellationToken);
             }
         }
 

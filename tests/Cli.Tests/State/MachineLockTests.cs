@@ -8,8 +8,6 @@ namespace Diskless.Cli.Tests.State;
 
 public sealed class MachineLockTests
 {
-    private static readonly ProcProcessTable Processes = new();
-
     [Fact(Timeout = 10_000)]
     public async Task A_second_command_on_a_busy_machine_fails_naming_the_holder()
     {
@@ -37,63 +35,33 @@ public sealed class MachineLockTests
         Assert.Equal("diskless ssh", holder!.Command);
     }
 
-    [Fact(Timeout = 30_000)]
-    public async Task A_lock_left_by_a_dead_process_is_taken_over()
+    [Fact(Timeout = 60_000)]
+    public async Task A_lock_held_by_another_process_is_refused_naming_that_process()
     {
         using var temp = new TempFolder();
         var machine = temp.Combine("dev");
-        Directory.CreateDirectory(machine);
-        var runner = new CliWrapCommandRunner(new RecordingProgress());
-        var dead = await runner.RunAsync(new CommandSpec("/bin/sh", "-c", "echo $$"), CancellationToken.None);
-        var deadPid = int.Parse(dead.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        await File.WriteAllTextAsync(Path.Combine(machine, "lock"), "");
-        await JsonState.SaveAsync(Path.Combine(machine, "lock.json"), new LockHolder(deadPid, "diskless up", DateTimeOffset.Now), CancellationToken.None);
+        await using var holder = await LockHoldingProcess.StartAsync(machine, "diskless up", CancellationToken.None);
 
+        var error = await Assert.ThrowsAsync<DisklessException>(() => MachineLock.AcquireAsync(machine, "diskless halt", CancellationToken.None));
+
+        Assert.Equal(ExitCodes.Locked, error.ExitCode);
+        Assert.Matches($"^machine 'dev' is busy: pid {holder.Pid} is running `diskless up` since \\d\\d:\\d\\d:\\d\\d$", error.Message);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_lock_left_by_a_killed_process_is_taken_over()
+    {
+        using var temp = new TempFolder();
+        var machine = temp.Combine("dev");
+        var note = Path.Combine(machine, MachineLock.HolderFileName);
+        await using var holder = await LockHoldingProcess.StartAsync(machine, "diskless up", CancellationToken.None);
+        await Assert.ThrowsAsync<DisklessException>(() => MachineLock.AcquireAsync(machine, "diskless destroy", CancellationToken.None));
+
+        await holder.KillAsync(CancellationToken.None);
+        Assert.Equal(holder.Pid, (await JsonState.LoadAsync<LockHolder>(note, CancellationToken.None))!.Pid);
         await using var taken = await MachineLock.AcquireAsync(machine, "diskless destroy", CancellationToken.None);
 
-        var holder = await JsonState.LoadAsync<LockHolder>(Path.Combine(machine, "lock.json"), CancellationToken.None);
-        Assert.Equal((Environment.ProcessId, "diskless destroy"), (holder!.Pid, holder.Command));
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task A_lock_held_by_another_process_is_respected_until_that_process_dies()
-    {
-        using var temp = new TempFolder();
-        var machine = temp.Combine("dev");
-        Directory.CreateDirectory(machine);
-        var runner = new CliWrapCommandRunner(new RecordingProgress());
-        var log = temp.Combine("flock.log");
-
-        // flock(1) takes the same kind of lock in another process, as a second diskless would; --no-fork keeps it in that pid.
-        var pid = await runner.StartDetachedAsync(new CommandSpec("flock", "--exclusive", "--no-fork", Path.Combine(machine, "lock"), "sleep", "30"), log, CancellationToken.None);
-        try
-        {
-            await WaitUntilAsync(() => HoldsLock(pid));
-
-            var error = await Assert.ThrowsAsync<DisklessException>(() => MachineLock.AcquireAsync(machine, "diskless up", CancellationToken.None));
-            Assert.Equal(ExitCodes.Locked, error.ExitCode);
-        }
-        finally
-        {
-            await runner.SignalAsync(pid, ProcessSignal.Kill, asRoot: false, CancellationToken.None);
-            await Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), CancellationToken.None);
-        }
-
-        await WaitUntilAsync(() => !HoldsLock(pid));
-        await using var taken = await MachineLock.AcquireAsync(machine, "diskless up", CancellationToken.None);
-    }
-
-    // /proc/locks lines read "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF": the pid is the fifth field.
-    private static bool HoldsLock(int pid) =>
-        File.ReadLines("/proc/locks").Any(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, "FLOCK", _, _, var p, ..] && p == pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(50);
-        }
+        var now = await JsonState.LoadAsync<LockHolder>(note, CancellationToken.None);
+        Assert.Equal((Environment.ProcessId, "diskless destroy"), (now!.Pid, now.Command));
     }
 }

@@ -10,6 +10,9 @@ internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plug
 {
     public ProjectState State { get; } = new(Project.ProjectDirectory);
 
+    /// <summary>The clock that commands wait on (for a guest's SSH); tests give a fake one.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The machines a command acts on: the one named, or all of them.</summary>
     public IReadOnlyList<MachineSpec> Select(string? machineName)
     {

@@ -19,11 +19,6 @@ internal static class SshHandler
             return 0; // not reached: Replace returns only by throwing
         }
 
-        using var session = await SshConnector.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
-        return await session.ExecAsync(
-            command,
-            line => services.Out.WriteLine(line),
-            line => error.WriteLine(line),
-            cancellationToken).ConfigureAwait(false);
+        return await RemoteCommand.RunAsync(target, command, services.Out, error, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -12,7 +12,7 @@ internal static class UpHandler
     {
         foreach (var machine in services.Select(machineName))
         {
-            var context = new UpContext(machine, services.Host, services.Plugins, services.State, options);
+            var context = new UpContext(machine, services.Host, services.Plugins, services.State, options) { Time = services.Time };
             try
             {
                 await using var machineLock = await services.LockAsync(machine, options.Reconfigure ? "diskless reload" : "diskless up", cancellationToken).ConfigureAwait(false);

@@ -20,7 +20,8 @@ internal sealed class WaitForSsh : IStep<UpContext>
             ct => BootFailedAsync(context, running.Handle, ct),
             context.Host.Progress,
             cancellationToken,
-            ct => LogTail.ReadAsync(running.Handle.ConsoleLogPath, 30, ct)).ConfigureAwait(false);
+            ct => LogTail.ReadAsync(running.Handle.ConsoleLogPath, 30, ct),
+            context.Time).ConfigureAwait(false);
         context.SshReady = true;
         context.Record = context.Record with { SetupComplete = true, LastBootSeconds = Math.Round(elapsed.TotalSeconds, 1) };
         await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
