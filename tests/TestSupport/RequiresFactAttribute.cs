@@ -21,9 +21,12 @@ public sealed class RequiresFactAttribute : FactAttribute
     /// <summary>The test needs to run as root (debootstrap, chroot, mounts).</summary>
     public bool Root { get; set; }
 
+    /// <summary>The test acts as the ordinary host user <see cref="TestUser"/> that scripts/test creates.</summary>
+    public bool OtherUser { get; set; }
+
     public override string? Skip
     {
-        get => base.Skip ?? Prerequisites.Missing(Root, Programs);
+        get => base.Skip ?? Prerequisites.Missing(Root, Programs) ?? (OtherUser ? Prerequisites.MissingTestUser() : null);
         set => base.Skip = value;
     }
 }
@@ -47,6 +50,17 @@ public static class Prerequisites
 
         missing.AddRange(programs.Where(p => FindProgram(p) is null));
         return missing.Count == 0 ? null : "needs " + string.Join(", ", missing) + " (scripts/test installs them)";
+    }
+
+    /// <summary>Why the ordinary test user cannot be used here, or null when it can (or must, under DISKLESS_REQUIRE_ALL=1).</summary>
+    public static string? MissingTestUser()
+    {
+        if (Environment.GetEnvironmentVariable("DISKLESS_REQUIRE_ALL") == "1")
+        {
+            return null;
+        }
+
+        return TestUser.Uid() is null ? $"needs the test user {TestUser.Name} (scripts/test creates it)" : null;
     }
 
     /// <summary>The absolute path of a program on PATH (or the path itself when absolute and present); null when absent.</summary>

@@ -43,13 +43,13 @@ internal sealed class BaseCache(IHostServices host)
     {
         var key = KeyFor(spec, PluginVersion(distro));
         var final = PathFor(key);
+        DataDirectory.EnsureCreated(host.Paths);
         if (Directory.Exists(final))
         {
             host.Progress.Info($"Using cached base {key}");
             return final;
         }
 
-        DataDirectory.EnsureCreated(host.Paths);
         Directory.CreateDirectory(host.Paths.BasesDirectory);
         // Two machines needing one base build it once: the second waits for the first's lock, then finds it.
         var lockDirectory = Directory.CreateDirectory(Path.Combine(host.Paths.BasesDirectory, ".locks", key)).FullName;

@@ -5,8 +5,9 @@ namespace Diskless.Cli.State;
 /// <summary>Where root filesystems and the base cache live: never in the project, which is usually a synced folder.</summary>
 public static class DataDirectory
 {
-    private const UnixFileMode FolderMode =
-        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private const UnixFileMode Readable = OwnerOnly |
         UnixFileMode.GroupRead | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
@@ -39,14 +40,22 @@ public static class DataDirectory
         return new HostPaths(Path.Combine(home, ".local", "share", "diskless"));
     }
 
-    /// <summary>Creates the data dir and its bases, machines and tmp folders (0755) when missing.</summary>
+    /// <summary>
+    /// Creates the data dir (0755) and its bases, machines and tmp folders when missing, and closes those three to
+    /// other host users (0700), also where an older diskless left them open: a guest can create setuid files and
+    /// device nodes in its tree, and a base is the tree every new machine starts from.
+    /// </summary>
     public static void EnsureCreated(HostPaths paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        foreach (var folder in new[] { paths.DataDirectory, paths.BasesDirectory, paths.MachinesDirectory, paths.TempDirectory })
+        Directory.CreateDirectory(paths.DataDirectory, Readable);
+        foreach (var folder in new[] { paths.BasesDirectory, paths.MachinesDirectory, paths.TempDirectory })
         {
-            // Root folders served to guests must be reachable by virtiofsd and qemu: 0755 along the way.
-            Directory.CreateDirectory(folder, FolderMode);
+            var created = Directory.CreateDirectory(folder, OwnerOnly);
+            if ((created.UnixFileMode & ~OwnerOnly) != 0)
+            {
+                File.SetUnixFileMode(folder, OwnerOnly);
+            }
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class DataDirectoryTests
     }
 
     [Fact]
-    public void Resolving_creates_nothing_and_EnsureCreated_makes_readable_folders()
+    public void Resolving_creates_nothing_and_EnsureCreated_closes_bases_machines_and_tmp_to_other_users()
     {
         using var temp = new TempFolder();
         var paths = DataDirectory.Resolve(Env(("DISKLESS_HOME", temp.Combine("home"))), isRoot: false);
@@ -37,9 +37,25 @@ public sealed class DataDirectoryTests
 
         DataDirectory.EnsureCreated(paths);
 
-        foreach (var folder in new[] { paths.DataDirectory, paths.BasesDirectory, paths.MachinesDirectory, paths.TempDirectory })
+        Assert.Equal(Mode("755"), File.GetUnixFileMode(paths.DataDirectory));
+        foreach (var folder in new[] { paths.BasesDirectory, paths.MachinesDirectory, paths.TempDirectory })
         {
-            Assert.Equal((UnixFileMode)Convert.ToInt32("755", 8), File.GetUnixFileMode(folder));
+            Assert.Equal(Mode("700"), File.GetUnixFileMode(folder));
         }
     }
+
+    [Fact]
+    public void EnsureCreated_closes_folders_an_older_version_left_open()
+    {
+        using var temp = new TempFolder();
+        var paths = new Diskless.Abstractions.HostPaths(temp.Combine("home"));
+        Directory.CreateDirectory(paths.MachinesDirectory, Mode("755"));
+        File.SetUnixFileMode(paths.MachinesDirectory, Mode("755"));
+
+        DataDirectory.EnsureCreated(paths);
+
+        Assert.Equal(Mode("700"), File.GetUnixFileMode(paths.MachinesDirectory));
+    }
+
+    private static UnixFileMode Mode(string octal) => (UnixFileMode)Convert.ToInt32(octal, 8);
 }
