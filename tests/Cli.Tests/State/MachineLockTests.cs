@@ -81,6 +81,20 @@ public sealed class MachineLockTests
         await using var taken = await MachineLock.AcquireAsync(machine, "diskless up", CancellationToken.None);
     }
 
+    [Fact]
+    public void A_lock_file_deleted_and_made_anew_after_it_was_opened_is_no_longer_the_lock()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Combine("lock");
+        using var opened = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        Assert.True(MachineLock.IsStillLinked(opened));
+
+        File.Delete(path);
+        File.WriteAllText(path, "");
+
+        Assert.False(MachineLock.IsStillLinked(opened));
+    }
+
     // /proc/locks lines read "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF": the pid is the fifth field.
     private static bool HoldsLock(int pid) =>
         File.ReadLines("/proc/locks").Any(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, "FLOCK", _, _, var p, ..] && p == pid.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -30,8 +30,6 @@ internal static class DestroyHandler
 
                 await DestroyAsync(services, record, cancellationToken).ConfigureAwait(false);
             }
-
-            MachineStateFolder.RemoveIfAbandoned(services.StateDirectory(machine));
         }
 
         return 0;
