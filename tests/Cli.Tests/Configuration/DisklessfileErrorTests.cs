@@ -141,6 +141,24 @@ public sealed class DisklessfileErrorTests
     }
 
     [Fact]
+    public void A_user_name_with_a_trailing_newline_is_refused()
+    {
+        Assert.StartsWith("Disklessfile:2:8: 'dev\n' is not a valid 'user' in [distro]", Only("[distro]\nuser = \"dev\\n\"\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_machine_name_with_a_trailing_newline_is_refused()
+    {
+        Assert.StartsWith("Disklessfile:1:8: 'dev\n' is not a valid machine name", Only("name = \"dev\\n\"\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_environment_name_with_a_trailing_newline_is_refused()
+    {
+        Assert.Contains("APP\n", Only("[[provision]]\nshell = \"true\"\nenv = { \"APP\\n\" = \"1\" }\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_provision_entry_needs_exactly_one_kind()
     {
         var issues = Fail("[[provision]]\nprivileged = true\n\n[[provision]]\nshell = \"true\"\nscript = \"a.sh\"\n").Issues;
