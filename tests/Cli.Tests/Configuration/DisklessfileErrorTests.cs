@@ -68,6 +68,12 @@ public sealed class DisklessfileErrorTests
     }
 
     [Fact]
+    public void A_boot_timeout_too_long_for_any_clock_is_refused_not_thrown_on()
+    {
+        Assert.StartsWith("Disklessfile:1:16: expected a duration for 'boot_timeout'", Only("boot_timeout = 99999999999999999\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_TOML_syntax_error_is_reported_at_its_position()
     {
         var issue = Assert.Single(Fail("name = \"dev\"\ncpus = \n").Issues);

@@ -50,6 +50,8 @@ public class SshReadinessTests
         Assert.StartsWith("the guest did not answer SSH on 127.0.0.1:", error.Message, StringComparison.Ordinal);
         Assert.Contains("(last error: connection refused)", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("last console lines:\n  Begin: Loading essential drivers ... done.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("boot_timeout", error.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("--timeout", error.Hint, StringComparison.Ordinal);
         Assert.InRange(checks, 3, 20);
     }
 
