@@ -62,6 +62,8 @@ public sealed class ValidationTests
     [InlineData("deb.debian.org/debian")]
     [InlineData("ftp://deb.debian.org/debian")]
     [InlineData("not a url")]
+    [InlineData("http://deb.debian.org/debian\n")]
+    [InlineData("http://deb.debian.org/debian bookworm-backports main")]
     public async Task Validate_rejects_a_mirror_that_is_not_an_http_url(string mirror)
     {
         var issue = Assert.Single(await _distro.ValidateAsync(Specs.Distro(mirror: mirror), CancellationToken.None));
@@ -84,6 +86,7 @@ public sealed class ValidationTests
     [InlineData("Dev")]
     [InlineData("1user")]
     [InlineData("a b")]
+    [InlineData("dev\n")]
     public async Task Validate_rejects_a_user_name_useradd_would_refuse(string user)
     {
         var issue = Assert.Single(await _distro.ValidateAsync(Specs.Distro(user: user), CancellationToken.None));
@@ -94,6 +97,8 @@ public sealed class ValidationTests
     [Theory]
     [InlineData("en_US")]
     [InlineData("english")]
+    [InlineData("C\n")]
+    [InlineData("en_US.UTF-8\n")]
     public async Task Validate_rejects_a_locale_that_is_not_utf8(string locale)
     {
         var issue = Assert.Single(await _distro.ValidateAsync(Specs.Distro(locale: locale), CancellationToken.None));
@@ -105,11 +110,25 @@ public sealed class ValidationTests
     [InlineData("../../etc/passwd")]
     [InlineData("Europe/../UTC")]
     [InlineData("")]
+    [InlineData("UTC\n")]
     public async Task Validate_rejects_a_timezone_that_could_point_anywhere(string timezone)
     {
         var issue = Assert.Single(await _distro.ValidateAsync(Specs.Distro(timezone: timezone), CancellationToken.None));
 
         Assert.Contains("time zone", issue.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_rejects_names_with_a_trailing_newline()
+    {
+        var settings = new Dictionary<string, SpecValue> { ["components"] = new(new List<object> { "main\n" }, SettingAt) };
+
+        var issues = await _distro.ValidateAsync(Specs.Distro(release: "duke\n", packages: ["git\n"], settings: settings), CancellationToken.None);
+
+        Assert.Equal(3, issues.Count);
+        Assert.Contains(issues, i => i.Message.Contains("release", StringComparison.Ordinal));
+        Assert.Contains(issues, i => i.Message.Contains("package", StringComparison.Ordinal));
+        Assert.Contains(issues, i => i.Message.Contains("components", StringComparison.Ordinal));
     }
 
     [Fact]

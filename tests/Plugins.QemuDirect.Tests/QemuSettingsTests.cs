@@ -44,6 +44,8 @@ public class QemuSettingsTests
     [InlineData(30L, 30)]
     [InlineData("2m", 120)]
     [InlineData("1500ms", 1.5)]
+    [InlineData("1m30s", 90)]
+    [InlineData("1h", 3600)]
     public void Graceful_timeout_takes_seconds_or_a_duration(object value, double seconds)
     {
         var settings = QemuSettings.Parse(TestPlans.Provider(("graceful_timeout", value)), out var issues);

@@ -73,7 +73,10 @@ internal static partial class DebianSpecValidator
             return;
         }
 
-        if (!Uri.TryCreate(mirror, UriKind.Absolute, out var uri) || !MirrorSchemes.Contains(uri.Scheme, StringComparer.Ordinal))
+        // Uri forgives blanks and a final newline, which would split the mirror's line in sources.list.
+        if (mirror.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+            || !Uri.TryCreate(mirror, UriKind.Absolute, out var uri)
+            || !MirrorSchemes.Contains(uri.Scheme, StringComparer.Ordinal))
         {
             issues.Add(new SpecIssue($"'{mirror}' is not an http(s) URL in [distro] mirror", at, $"e.g. \"{DebianDefaults.Mirror}\""));
         }
@@ -113,21 +116,22 @@ internal static partial class DebianSpecValidator
 
     private static string Show(object value) => value is string s ? $"'{s}'" : value.ToString() ?? "";
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+$")]
+    // \z, not $: in .NET $ also matches before a final newline, and "git\n" is no package name.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9+.-]+\z")]
     private static partial Regex PackageName();
 
-    [GeneratedRegex("^[a-z][a-z0-9-]*$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9-]*\z")]
     private static partial Regex ReleaseName();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]*\z")]
     private static partial Regex Component();
 
-    [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$")]
+    [GeneratedRegex(@"^[a-z_][a-z0-9_-]{0,31}\z")]
     private static partial Regex UserName();
 
-    [GeneratedRegex(@"^(C|POSIX|C\.UTF-8|C\.utf8|[a-z]{2,3}_[A-Z]{2}\.(UTF-8|utf8)(@[a-z]+)?)$")]
+    [GeneratedRegex(@"^(C|POSIX|C\.UTF-8|C\.utf8|[a-z]{2,3}_[A-Z]{2}\.(UTF-8|utf8)(@[a-z]+)?)\z")]
     private static partial Regex Locale();
 
-    [GeneratedRegex("^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*\z")]
     private static partial Regex Timezone();
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Diskless.Abstractions;
 
 namespace Diskless.Plugins.QemuDirect;
@@ -27,6 +26,9 @@ public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? Gra
     /// <summary>The keys this provider knows (besides the host's <c>name</c> and <c>accel</c>).</summary>
     public static readonly IReadOnlyList<string> Keys = ["extra_args", "graceful_timeout", "binary", "virtiofsd", "cpu", "pvh"];
 
+    /// <summary>A halt that waits longer than this is a typo (a number of minutes taken for seconds, say).</summary>
+    public static readonly TimeSpan MaxGracefulTimeout = TimeSpan.FromDays(1);
+
     /// <summary>No settings.</summary>
     public static readonly QemuSettings Default = new([], null, null, null);
 
@@ -52,14 +54,13 @@ public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? Gra
 
                     break;
                 case "graceful_timeout":
-                    var timeout = AsDuration(value.Value);
-                    if (timeout is null)
+                    if (DurationValue.TryRead(value.Value, out var timeout) && timeout.Value > TimeSpan.Zero && timeout.Value < MaxGracefulTimeout)
                     {
-                        found.Add(new SpecIssue("graceful_timeout must be a positive number of seconds or a duration such as \"90s\" or \"2m\"", value.Location));
+                        settings = settings with { GracefulTimeout = timeout.Value };
                     }
                     else
                     {
-                        settings = settings with { GracefulTimeout = timeout };
+                        found.Add(new SpecIssue($"graceful_timeout must be longer than zero and shorter than a day: {DurationValue.AcceptedForms}", value.Location));
                     }
 
                     break;
@@ -137,20 +138,5 @@ public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? Gra
         }
 
         return list;
-    }
-
-    private static TimeSpan? AsDuration(object value)
-    {
-        double? seconds = value switch
-        {
-            long l => l,
-            int i => i,
-            double d => d,
-            string s when s.EndsWith("ms", StringComparison.Ordinal) && double.TryParse(s[..^2], NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) => ms / 1000,
-            string s when s.EndsWith('s') && double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var sec) => sec,
-            string s when s.EndsWith('m') && double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var min) => min * 60,
-            _ => null,
-        };
-        return seconds is > 0 and < 86400 ? TimeSpan.FromSeconds(seconds.Value) : null;
     }
 }

@@ -87,6 +87,6 @@ public readonly partial record struct MemorySize(long Bytes)
         return Bytes.ToString(CultureInfo.InvariantCulture) + "B";
     }
 
-    [GeneratedRegex(@"^(?<number>[0-9]+(\.[0-9]+)?)\s*(?<unit>[A-Za-z]*)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<number>[0-9]+(\.[0-9]+)?)\s*(?<unit>[A-Za-z]*)\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Diskless.Abstractions;
 using Diskless.Cli.Ssh;
 
@@ -11,11 +10,13 @@ namespace Diskless.Cli.Provisioning;
 /// </summary>
 public static class ProvisionerRunner
 {
-    private const UnixFileMode ScriptMode = (UnixFileMode)0b111_101_101;
+    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode PermissionBits = (UnixFileMode)0b111_111_111;
 
     // Enough to show why a provisioner failed without burying the message.
     private const int TailLines = 20;
+
+    private static readonly Dictionary<string, string> NoEnvironment = [];
 
     /// <summary>Runs <paramref name="provisioners"/> through <paramref name="session"/>; output lines go to <paramref name="output"/> prefixed with the provisioner's number.</summary>
     public static async Task<ProvisionResult> RunAsync(
@@ -49,7 +50,7 @@ public static class ProvisionerRunner
 
             try
             {
-                var exit = await RunOneAsync(session, provisioner, number, Print, cancellationToken).ConfigureAwait(false);
+                var exit = await RunOneAsync(session, provisioner, Print, cancellationToken).ConfigureAwait(false);
                 if (exit != 0)
                 {
                     throw Failed(provisioner, number, $"failed with exit code {exit}", tail.Snapshot(), null);
@@ -72,30 +73,35 @@ public static class ProvisionerRunner
         return new ProvisionResult(ran, clock.Elapsed);
     }
 
-    private static Task<int> RunOneAsync(ISshSession session, Provisioner provisioner, int number, Action<string> print, CancellationToken cancellationToken) =>
+    private static Task<int> RunOneAsync(ISshSession session, Provisioner provisioner, Action<string> print, CancellationToken cancellationToken) =>
         provisioner switch
         {
             ShellProvisioner { Inline: { } inline } shell =>
                 session.ExecAsync(RemoteShell.Bash(inline, shell.Environment, shell.Privileged, session.User, shell.Location), print, print, cancellationToken),
-            ShellProvisioner { ScriptPath: { } script } shell => RunScriptAsync(session, shell, script, number, print, cancellationToken),
-            FileProvisioner file => UploadFileAsync(session, file, number, print, cancellationToken),
+            ShellProvisioner { ScriptPath: { } script } shell => RunScriptAsync(session, shell, script, print, cancellationToken),
+            FileProvisioner file => UploadFileAsync(session, file, print, cancellationToken),
             _ => throw new DisklessException($"{provisioner.Describe()}: this kind of provisioner is not supported", null, ExitCodes.InvalidConfiguration),
         };
 
-    private static async Task<int> RunScriptAsync(ISshSession session, ShellProvisioner shell, string script, int number, Action<string> print, CancellationToken cancellationToken)
+    private static async Task<int> RunScriptAsync(ISshSession session, ShellProvisioner shell, string script, Action<string> print, CancellationToken cancellationToken)
     {
         RequireFile(script, shell);
-        var remote = string.Create(CultureInfo.InvariantCulture, $"/tmp/diskless-provision-{number}.sh");
-        await session.UploadAsync(script, remote, ScriptMode, cancellationToken).ConfigureAwait(false);
+        var staged = await GuestTemporaryFile.CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        await session.UploadAsync(script, staged, PrivateFile, cancellationToken).ConfigureAwait(false);
         return await session.ExecAsync(
-            RemoteShell.Bash(RunThenRemove(remote), shell.Environment, shell.Privileged, session.User, shell.Location), print, print, cancellationToken).ConfigureAwait(false);
+            RemoteShell.Bash(RunPrivately(staged), shell.Environment, shell.Privileged, session.User, shell.Location), print, print, cancellationToken).ConfigureAwait(false);
     }
 
-    // The script may carry secrets and /tmp outlives the run on a 9p or virtiofs root's host folder: remove it, keep its status.
-    private static string RunThenRemove(string remote) =>
-        $"{remote}\nstatus=$?\nrm -f {remote}\nexit $status";
+    // The script runs from a copy of its own, owned by the user it runs as (root, through sudo) and made by mktemp
+    // again, 0700. Both copies go afterwards: /tmp outlives the run on a 9p or virtiofs root's host folder, and a
+    // script may carry secrets. The status is the script's, or that of the step before it that failed.
+    private static string RunPrivately(string staged)
+    {
+        var quoted = ShellQuoting.Quote(staged);
+        return $"f=$(mktemp) && cat {quoted} > \"$f\" && rm -f {quoted} && chmod 700 \"$f\" && \"$f\"\nstatus=$?\nrm -f -- {quoted} \"$f\"\nexit $status";
+    }
 
-    private static async Task<int> UploadFileAsync(ISshSession session, FileProvisioner file, int number, Action<string> print, CancellationToken cancellationToken)
+    private static async Task<int> UploadFileAsync(ISshSession session, FileProvisioner file, Action<string> print, CancellationToken cancellationToken)
     {
         RequireFile(file.Source, file);
         var mode = File.GetUnixFileMode(file.Source) & PermissionBits;
@@ -106,16 +112,17 @@ public static class ProvisionerRunner
         }
         catch (Exception e) when (e is UnauthorizedAccessException or DirectoryNotFoundException)
         {
-            // The login user cannot write there (or the folder is missing): stage it in /tmp and let root install it.
-            print($"{e.Message}; installing it through /tmp");
+            // The login user cannot write there (or the folder is missing): stage it privately and let root install it.
+            print($"{e.Message}; installing it through a temporary file");
         }
 
-        var staged = string.Create(CultureInfo.InvariantCulture, $"/tmp/diskless-upload-{number}");
-        await session.UploadAsync(file.Source, staged, mode, cancellationToken).ConfigureAwait(false);
+        var staged = await GuestTemporaryFile.CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        await session.UploadAsync(file.Source, staged, PrivateFile, cancellationToken).ConfigureAwait(false);
         var modeText = Convert.ToString((int)mode, 8).PadLeft(4, '0');
-        var install = $"{RemoteShell.Elevate(privileged: true, session.User)}install -D -m {modeText} {ShellQuoting.Quote(staged)} {ShellQuoting.Quote(file.Destination)}"
-            + $" && rm -f {ShellQuoting.Quote(staged)}";
-        return await session.ExecAsync(install, print, print, cancellationToken).ConfigureAwait(false);
+        var quoted = ShellQuoting.Quote(staged);
+        var install = $"install -D -m {modeText} {quoted} {ShellQuoting.Quote(file.Destination)}\nstatus=$?\nrm -f -- {quoted}\nexit $status";
+        return await session.ExecAsync(
+            RemoteShell.Bash(install, NoEnvironment, privileged: true, session.User, file.Location), print, print, cancellationToken).ConfigureAwait(false);
     }
 
     private static void RequireFile(string path, Provisioner provisioner)

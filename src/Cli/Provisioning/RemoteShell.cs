@@ -36,6 +36,7 @@ public static partial class RemoteShell
     /// <summary>"sudo -H " when a privileged command must be elevated for <paramref name="loginUser"/>, else "".</summary>
     public static string Elevate(bool privileged, string loginUser) => privileged && loginUser != "root" ? "sudo -H " : "";
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    // \z, not $: in .NET $ also matches before a final newline.
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex VariableName();
 }

@@ -62,7 +62,8 @@ public static class SshReadiness
                     var lines = consoleTail is null ? [] : await consoleTail(cancellationToken).ConfigureAwait(false);
                     throw Failed(
                         $"the guest did not answer SSH on {target.Address} within {timeout.TotalSeconds:0} s (last error: {lastError})",
-                        "The console log shows how far it booted; without KVM a boot is several times slower (more on a busy host), so a longer --timeout may help.",
+                        "The console log shows how far it booted; without KVM a boot is several times slower (more on a busy host), "
+                        + $"so a longer boot_timeout in the Disklessfile may help, e.g. boot_timeout = \"{new DurationValue(timeout * 2)}\".",
                         lines);
                 }
 

@@ -21,14 +21,10 @@ public static class FolderRemover
         ArgumentException.ThrowIfNullOrEmpty(folder);
         ArgumentException.ThrowIfNullOrEmpty(mustBeUnder);
         ArgumentNullException.ThrowIfNull(runner);
-        var target = RealPath.Resolve(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), followLast: false);
-        var limit = RealPath.Resolve(mustBeUnder);
-        if (!RealPath.IsStrictlyUnder(target, limit))
-        {
-            throw new DisklessException(
+        var target = FolderContainment.Inside(folder, mustBeUnder)
+            ?? throw new DisklessException(
                 $"refusing to remove {folder}: it is not inside {mustBeUnder}",
                 "this is a bug or a tampered machine.json; remove the folder by hand if you are sure");
-        }
 
         var entry = new FileInfo(target);
         if (entry.LinkTarget is not null)

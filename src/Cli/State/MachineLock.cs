@@ -6,7 +6,8 @@ namespace Diskless.Cli.State;
 /// <summary>
 /// One diskless command per machine at a time. The lock is an flock(2) on <c>lock</c> in the machine's state folder
 /// (what .NET takes for <see cref="FileShare.None"/>), so the kernel releases it when the holder dies, however it
-/// dies; <c>lock.json</c> beside it names the holder for the error message.
+/// dies; <c>lock.json</c> beside it names the holder for the error message. Only the holder ever deletes the lock
+/// file, and a taker checks that the file it locked still has its name: a lock on a deleted file locks nothing.
 /// </summary>
 public sealed class MachineLock : IAsyncDisposable
 {
@@ -18,14 +19,19 @@ public sealed class MachineLock : IAsyncDisposable
 
     private const int WouldBlock = 11;
 
+    // Each retry follows a holder that deleted the file between our open and our lock: a handful is plenty.
+    private const int Attempts = 10;
+
+    private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     private readonly FileStream _lock;
-    private readonly string _holderPath;
+    private readonly string _folder;
     private int _released;
 
-    private MachineLock(FileStream @lock, string holderPath)
+    private MachineLock(FileStream @lock, string folder)
     {
         _lock = @lock;
-        _holderPath = holderPath;
+        _folder = folder;
     }
 
     /// <summary>
@@ -36,34 +42,36 @@ public sealed class MachineLock : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(machineStateDirectory);
         ArgumentNullException.ThrowIfNull(commandLine);
-        Directory.CreateDirectory(machineStateDirectory);
         var lockPath = Path.Combine(machineStateDirectory, LockFileName);
         var holderPath = Path.Combine(machineStateDirectory, HolderFileName);
-        FileStream stream;
-        try
+        for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e) when (e.HResult == WouldBlock)
-        {
-            var holder = await ReadHolderAsync(holderPath, cancellationToken).ConfigureAwait(false);
-            throw Busy(Path.GetFileName(Path.TrimEndingDirectorySeparator(machineStateDirectory)), holder, e);
+            if (await TryLockAsync(machineStateDirectory, lockPath, holderPath, cancellationToken).ConfigureAwait(false) is not { } stream)
+            {
+                continue;
+            }
+
+            try
+            {
+                var holder = new LockHolder(Environment.ProcessId, commandLine, DateTimeOffset.Now);
+                await JsonState.SaveAsync(holderPath, holder, cancellationToken).ConfigureAwait(false);
+                return new MachineLock(stream, machineStateDirectory);
+            }
+            catch
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
 
-        try
-        {
-            var holder = new LockHolder(Environment.ProcessId, commandLine, DateTimeOffset.Now);
-            await JsonState.SaveAsync(holderPath, holder, cancellationToken).ConfigureAwait(false);
-            return new MachineLock(stream, holderPath);
-        }
-        catch
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        throw Busy(MachineName(machineStateDirectory), null, null);
     }
 
-    /// <summary>Releases the lock; the holder note goes first, so a note never outlives its lock.</summary>
+    /// <summary>
+    /// Releases the lock; the holder note goes first, so a note never outlives its lock. A state folder left holding
+    /// nothing but the lock (a machine destroyed, a first up undone, a command on a machine never created) is removed
+    /// while the lock is still held, its lock file last: nobody else deletes it, so nobody deletes a lock in use.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _released, 1) == 1)
@@ -71,9 +79,78 @@ public sealed class MachineLock : IAsyncDisposable
             return;
         }
 
-        File.Delete(_holderPath);
-        await _lock.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            File.Delete(Path.Combine(_folder, HolderFileName));
+            if (HoldsNothingButTheLock(_folder))
+            {
+                File.Delete(Path.Combine(_folder, LockFileName));
+                RemoveFolderIfEmpty(_folder);
+            }
+        }
+        finally
+        {
+            await _lock.DisposeAsync().ConfigureAwait(false);
+        }
     }
+
+    /// <summary>
+    /// Whether <paramref name="lockFile"/> is still the file its path names: false once its holder deleted it, after
+    /// which locking it excludes nobody who opens the path anew.
+    /// </summary>
+    internal static bool IsStillLinked(FileStream lockFile)
+    {
+        ArgumentNullException.ThrowIfNull(lockFile);
+        var descriptor = lockFile.SafeFileHandle.DangerousGetHandle().ToInt64().ToString(CultureInfo.InvariantCulture);
+        var target = new FileInfo(Path.Combine("/proc/self/fd", descriptor)).LinkTarget;
+        return target is not null && !target.EndsWith(" (deleted)", StringComparison.Ordinal);
+    }
+
+    /// <summary>The locked lock file, or null when it had to be given up for a fresh attempt.</summary>
+    private static async Task<FileStream?> TryLockAsync(string folder, string lockPath, string holderPath, CancellationToken cancellationToken)
+    {
+        FileStream stream;
+        try
+        {
+            Directory.CreateDirectory(folder, PrivateFolder);
+            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Its last holder removed the folder between our mkdir and our open.
+            return null;
+        }
+        catch (IOException e) when (e.HResult == WouldBlock)
+        {
+            var holder = await ReadHolderAsync(holderPath, cancellationToken).ConfigureAwait(false);
+            throw Busy(MachineName(folder), holder, e);
+        }
+
+        if (IsStillLinked(stream))
+        {
+            return stream;
+        }
+
+        await stream.DisposeAsync().ConfigureAwait(false);
+        return null;
+    }
+
+    private static bool HoldsNothingButTheLock(string folder) =>
+        Directory.EnumerateFileSystemEntries(folder).All(e => Path.GetFileName(e) is LockFileName or HolderFileName);
+
+    private static void RemoveFolderIfEmpty(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder);
+        }
+        catch (IOException)
+        {
+            // Another command created its lock here after ours went: the folder is its now.
+        }
+    }
+
+    private static string MachineName(string folder) => Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
 
     private static async Task<LockHolder?> ReadHolderAsync(string holderPath, CancellationToken cancellationToken)
     {
@@ -88,7 +165,7 @@ public sealed class MachineLock : IAsyncDisposable
         }
     }
 
-    private static DisklessException Busy(string machineName, LockHolder? holder, Exception inner)
+    private static DisklessException Busy(string machineName, LockHolder? holder, Exception? inner)
     {
         if (holder is null || !new ProcProcessTable().IsAlive(holder.Pid))
         {

@@ -2,7 +2,7 @@ namespace Diskless.Cli.State;
 
 /// <summary>
 /// Removing a machine's state folder happens in two halves because its lock lives inside it: everything but the
-/// lock while the lock is held, then the folder itself once the lock is released (if no record came back meanwhile).
+/// lock first, then the folder with its lock file as the lock is released (see <see cref="MachineLock.DisposeAsync"/>).
 /// </summary>
 internal static class MachineStateFolder
 {
@@ -29,15 +29,6 @@ internal static class MachineStateFolder
             {
                 entry.Delete();
             }
-        }
-    }
-
-    /// <summary>After the lock is released: deletes the folder when it holds no machine record.</summary>
-    public static void RemoveIfAbandoned(string machineStateDirectory)
-    {
-        if (Directory.Exists(machineStateDirectory) && !File.Exists(MachineRecordStore.PathIn(machineStateDirectory)))
-        {
-            Directory.Delete(machineStateDirectory, recursive: true);
         }
     }
 }

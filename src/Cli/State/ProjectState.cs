@@ -33,6 +33,15 @@ public sealed class ProjectState
     /// <summary><c>&lt;project&gt;/.diskless</c>.</summary>
     public string StateDirectory => Path.Combine(ProjectDirectory, ".diskless");
 
+    /// <summary><c>.diskless/machines</c>: one folder per machine.</summary>
+    public string MachinesStateDirectory => Path.Combine(StateDirectory, "machines");
+
+    /// <summary>
+    /// Where the machines' socket folders go: <c>$XDG_RUNTIME_DIR/diskless</c>, <c>/run/diskless</c> for root, else a
+    /// per-user folder in <c>/tmp</c>.
+    /// </summary>
+    public string RuntimeBaseDirectory => RuntimeBase();
+
     /// <summary><c>.diskless/machines/&lt;name&gt;</c>: key pair, known_hosts, console log, pid files, machine.json, lock.</summary>
     public string MachineStateDirectory(string machineName)
     {
@@ -42,7 +51,7 @@ public sealed class ProjectState
             throw new ArgumentException($"'{machineName}' is not a machine name", nameof(machineName));
         }
 
-        return Path.Combine(StateDirectory, "machines", machineName);
+        return Path.Combine(MachinesStateDirectory, machineName);
     }
 
     /// <summary>
@@ -53,7 +62,7 @@ public sealed class ProjectState
     {
         ArgumentException.ThrowIfNullOrEmpty(machineId);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(machineId)))[..10];
-        return Path.Combine(RuntimeBase(), hash);
+        return Path.Combine(RuntimeBaseDirectory, hash);
     }
 
     /// <summary>Creates <c>.diskless/</c> with a <c>.gitignore</c> holding <c>*</c>, so none of it is ever committed.</summary>

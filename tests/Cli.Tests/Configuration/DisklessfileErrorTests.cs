@@ -68,6 +68,12 @@ public sealed class DisklessfileErrorTests
     }
 
     [Fact]
+    public void A_boot_timeout_too_long_for_any_clock_is_refused_not_thrown_on()
+    {
+        Assert.StartsWith("Disklessfile:1:16: expected a duration for 'boot_timeout'", Only("boot_timeout = 99999999999999999\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_TOML_syntax_error_is_reported_at_its_position()
     {
         var issue = Assert.Single(Fail("name = \"dev\"\ncpus = \n").Issues);
@@ -138,6 +144,24 @@ public sealed class DisklessfileErrorTests
             "Disklessfile:2:8: 'Ada Lovelace' is not a valid 'user' in [distro] "
             + "(start with a lowercase letter or underscore, then lowercase letters, digits, '_' or '-', at most 32 characters)",
             Only("[distro]\nuser = \"Ada Lovelace\"\n"));
+    }
+
+    [Fact]
+    public void A_user_name_with_a_trailing_newline_is_refused()
+    {
+        Assert.StartsWith("Disklessfile:2:8: 'dev\n' is not a valid 'user' in [distro]", Only("[distro]\nuser = \"dev\\n\"\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_machine_name_with_a_trailing_newline_is_refused()
+    {
+        Assert.StartsWith("Disklessfile:1:8: 'dev\n' is not a valid machine name", Only("name = \"dev\\n\"\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_environment_name_with_a_trailing_newline_is_refused()
+    {
+        Assert.Contains("APP\n", Only("[[provision]]\nshell = \"true\"\nenv = { \"APP\\n\" = \"1\" }\n"), StringComparison.Ordinal);
     }
 
     [Fact]

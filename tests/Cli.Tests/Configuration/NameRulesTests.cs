@@ -14,6 +14,8 @@ public sealed class NameRulesTests
     [InlineData("my_box", false)]
     [InlineData("web.local", false)]
     [InlineData("", false)]
+    [InlineData("dev\n", false)]
+    [InlineData("dev\r\n", false)]
     public void Machine_names_must_be_lowercase_hostnames(string name, bool valid)
     {
         Assert.Equal(valid, NameRules.IsHostname(name));
@@ -53,8 +55,20 @@ public sealed class NameRulesTests
     [InlineData("1dev", false)]
     [InlineData("Dev", false)]
     [InlineData("a b", false)]
+    [InlineData("dev\n", false)]
     public void User_names_follow_the_useradd_rule(string name, bool valid)
     {
         Assert.Equal(valid, NameRules.IsUserName(name));
+    }
+
+    [Theory]
+    [InlineData("APP_ENV", true)]
+    [InlineData("_x1", true)]
+    [InlineData("1X", false)]
+    [InlineData("A-B", false)]
+    [InlineData("APP_ENV\n", false)]
+    public void Environment_names_are_shell_identifiers(string name, bool valid)
+    {
+        Assert.Equal(valid, NameRules.IsEnvironmentName(name));
     }
 }

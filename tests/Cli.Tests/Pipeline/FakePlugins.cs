@@ -12,6 +12,9 @@ internal sealed class FakeDistro : IDistro
 
     public Exception? FailConfigure { get; set; }
 
+    /// <summary>Called as configuring starts, to look at the host at that moment.</summary>
+    public Action<ConfigureRequest>? OnConfigure { get; set; }
+
     public string Name => "fake";
 
     public string Description => "a test distro";
@@ -38,6 +41,7 @@ internal sealed class FakeDistro : IDistro
     public Task<BootArtifacts> ConfigureAsync(ConfigureRequest request, IHostServices host, CancellationToken cancellationToken)
     {
         Calls.Add($"configure {request.Machine.Name} {string.Join(",", request.Shares.Select(s => $"{s.Tag}:{s.Transport}"))}");
+        OnConfigure?.Invoke(request);
         if (FailConfigure is not null)
         {
             throw FailConfigure;
@@ -57,6 +61,9 @@ internal sealed class FakeProvider : IProvider
 
     /// <summary>What the provider reports while "running": Running, or Crashed to simulate a guest that died.</summary>
     public MachineState RunningState { get; set; } = MachineState.Running;
+
+    /// <summary>Called as stopping starts, to look at the host at that moment.</summary>
+    public Action<MachineHandle>? OnStop { get; set; }
 
     public string Name => "fakevm";
 
@@ -86,6 +93,7 @@ internal sealed class FakeProvider : IProvider
     public Task StopAsync(MachineHandle handle, StopOptions options, IHostServices host, CancellationToken cancellationToken)
     {
         Calls.Add($"stop force={options.Force}");
+        OnStop?.Invoke(handle);
         Running = false;
         return Task.CompletedTask;
     }

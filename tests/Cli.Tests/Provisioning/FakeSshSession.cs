@@ -3,11 +3,15 @@ using Diskless.Cli.Ssh;
 
 namespace Diskless.Cli.Tests.Provisioning;
 
-/// <summary>An <see cref="ISshSession"/> that records what it is asked and answers from a script.</summary>
+/// <summary>
+/// An <see cref="ISshSession"/> that records what it is asked and answers from a script; <c>mktemp</c>, unless
+/// scripted, answers <c>/tmp/tmp.fake1</c>, <c>/tmp/tmp.fake2</c>, and so on.
+/// </summary>
 internal sealed class FakeSshSession(string user = "dev") : ISshSession
 {
     private readonly List<(Func<string, bool> Matches, int Exit, string[] Output)> _exec = [];
     private readonly List<(Func<string, bool> Matches, Exception Error)> _uploadErrors = [];
+    private int _temporaryFiles;
 
     public string User { get; } = user;
 
@@ -43,6 +47,11 @@ internal sealed class FakeSshSession(string user = "dev") : ISshSession
 
                 return Task.FromResult(exit);
             }
+        }
+
+        if (command == "mktemp")
+        {
+            stdout?.Invoke($"/tmp/tmp.fake{++_temporaryFiles}");
         }
 
         return Task.FromResult(0);

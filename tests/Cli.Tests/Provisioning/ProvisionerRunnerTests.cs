@@ -40,13 +40,14 @@ public sealed class ProvisionerRunnerTests : IDisposable
         Assert.Equal(
             [
                 "exec sudo -H bash -c 'apt-get install -y nginx'",
-                "upload /tmp/diskless-provision-2.sh 755 (21 bytes)",
-                "exec sudo -H bash -c '/tmp/diskless-provision-2.sh\nstatus=$?\nrm -f /tmp/diskless-provision-2.sh\nexit $status'",
+                "exec mktemp",
+                "upload /tmp/tmp.fake1 600 (21 bytes)",
+                "exec sudo -H bash -c 'f=$(mktemp) && cat /tmp/tmp.fake1 > \"$f\" && rm -f /tmp/tmp.fake1 && chmod 700 \"$f\" && \"$f\"\nstatus=$?\nrm -f -- /tmp/tmp.fake1 \"$f\"\nexit $status'",
                 $"upload /home/dev/app.conf {Convert.ToString((int)File.GetUnixFileMode(config), 8)} (8 bytes)",
                 "exec bash -c whoami",
             ],
             session.Log);
-        Assert.Equal("#!/bin/sh\necho setup\n", session.Uploaded["/tmp/diskless-provision-2.sh"]);
+        Assert.Equal("#!/bin/sh\necho setup\n", session.Uploaded["/tmp/tmp.fake1"]);
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public sealed class ProvisionerRunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_destination_the_user_cannot_write_is_installed_by_root_through_tmp()
+    public async Task A_destination_the_user_cannot_write_is_installed_by_root_through_a_private_temporary_file()
     {
         var source = HostFile("motd", "hello\n");
         File.SetUnixFileMode(source, (UnixFileMode)0b110_100_100);
@@ -108,8 +109,9 @@ public sealed class ProvisionerRunnerTests : IDisposable
         Assert.Equal(
             [
                 "upload /etc/motd refused",
-                "upload /tmp/diskless-upload-1 644 (6 bytes)",
-                "exec sudo -H install -D -m 0644 /tmp/diskless-upload-1 /etc/motd && rm -f /tmp/diskless-upload-1",
+                "exec mktemp",
+                "upload /tmp/tmp.fake1 600 (6 bytes)",
+                "exec sudo -H bash -c 'install -D -m 0644 /tmp/tmp.fake1 /etc/motd\nstatus=$?\nrm -f -- /tmp/tmp.fake1\nexit $status'",
             ],
             session.Log);
     }
@@ -147,6 +149,48 @@ public sealed class ProvisionerRunnerTests : IDisposable
     {
         var session = new FakeSshSession();
         var env = new Dictionary<string, string> { ["BAD;rm -rf /"] = "x" };
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => ProvisionerRunner.RunAsync(
+            session, [new ShellProvisioner("true", null, true, env, At(2))], new RecordingProgress(), TextWriter.Null, CancellationToken.None));
+
+        Assert.Equal(ExitCodes.InvalidConfiguration, error.ExitCode);
+        Assert.Empty(session.Log);
+    }
+
+    [Fact]
+    public async Task A_script_goes_through_a_file_mktemp_made_and_is_removed_after_it_ran()
+    {
+        var script = HostFile("setup.sh", "#!/bin/sh\necho setup\n");
+        var session = new FakeSshSession().OnExec(c => c == "mktemp", 0, "/tmp/tmp.Xq3v9ZkPw1");
+
+        await ProvisionerRunner.RunAsync(session, [new ShellProvisioner(null, script, true, NoEnv, At(3))], new RecordingProgress(), TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal(["exec mktemp", "upload /tmp/tmp.Xq3v9ZkPw1 600 (21 bytes)"], session.Log[..2]);
+        var run = Assert.Single(session.Log[2..]);
+        Assert.Contains("rm -f -- /tmp/tmp.Xq3v9ZkPw1", run, StringComparison.Ordinal);
+        Assert.DoesNotContain(session.Log, l => l.Contains("/tmp/diskless-", StringComparison.Ordinal));
+    }
+
+    [RequiresFact("mktemp", "stat")]
+    public async Task A_script_runs_from_a_private_file_of_its_own_that_is_gone_afterwards()
+    {
+        var guestTmp = Directory.CreateDirectory(Path.Combine(_dir, "guest-tmp")).FullName;
+        var script = HostFile("whoami.sh", "#!/bin/sh\nstat -c '%a %U' \"$0\"\n");
+        File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
+        var output = new StringWriter();
+
+        await ProvisionerRunner.RunAsync(
+            new LocalShellSession(guestTmp), [new ShellProvisioner(null, script, true, NoEnv, At(3))], new RecordingProgress(), output, CancellationToken.None);
+
+        Assert.Equal($"[1] 700 {Environment.UserName}\n", output.ToString());
+        Assert.Empty(Directory.GetFileSystemEntries(guestTmp));
+    }
+
+    [Fact]
+    public async Task An_environment_name_with_a_trailing_newline_is_refused()
+    {
+        var session = new FakeSshSession();
+        var env = new Dictionary<string, string> { ["APP\n"] = "x" };
 
         var error = await Assert.ThrowsAsync<DisklessException>(() => ProvisionerRunner.RunAsync(
             session, [new ShellProvisioner("true", null, true, env, At(2))], new RecordingProgress(), TextWriter.Null, CancellationToken.None));

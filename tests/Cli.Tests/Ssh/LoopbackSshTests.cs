@@ -76,7 +76,7 @@ public sealed class LoopbackSshTests(LoopbackSshd sshd) : IClassFixture<Loopback
         using var session = await SshConnector.ConnectAsync(sshd.Target, deadline.Token);
         var work = Directory.CreateDirectory(Path.Combine(sshd.WorkDir, "provision")).FullName;
         var script = Path.Combine(work, "setup.sh");
-        await File.WriteAllTextAsync(script, "#!/bin/sh\necho \"script sees $GREETING\" > \"$OUT/script.txt\"\n", deadline.Token);
+        await File.WriteAllTextAsync(script, "#!/bin/sh\necho \"script sees $GREETING\" > \"$OUT/script.txt\"\necho \"$0\" > \"$OUT/script-path.txt\"\n", deadline.Token);
         var config = Path.Combine(work, "app.conf");
         await File.WriteAllTextAsync(config, "port=80\n", deadline.Token);
         var env = new Dictionary<string, string> { ["GREETING"] = "it's $(not run)", ["OUT"] = work };
@@ -95,7 +95,9 @@ public sealed class LoopbackSshTests(LoopbackSshd sshd) : IClassFixture<Loopback
         Assert.Equal("it's $(not run)\n", await File.ReadAllTextAsync(Path.Combine(work, "inline.txt"), deadline.Token));
         Assert.Equal("script sees it's $(not run)\n", await File.ReadAllTextAsync(Path.Combine(work, "script.txt"), deadline.Token));
         Assert.Equal("port=80\n", await File.ReadAllTextAsync(Path.Combine(work, "etc", "app.conf"), deadline.Token));
-        Assert.False(File.Exists("/tmp/diskless-provision-2.sh"), "the uploaded script is removed after it ran");
+        var ranFrom = (await File.ReadAllTextAsync(Path.Combine(work, "script-path.txt"), deadline.Token)).Trim();
+        Assert.StartsWith("/tmp/", ranFrom, StringComparison.Ordinal);
+        Assert.False(File.Exists(ranFrom), "the uploaded script is removed after it ran");
     }
 
     [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
@@ -104,13 +106,14 @@ public sealed class LoopbackSshTests(LoopbackSshd sshd) : IClassFixture<Loopback
         using var deadline = Deadline();
         using var session = await SshConnector.ConnectAsync(sshd.Target, deadline.Token);
         var script = Path.Combine(sshd.WorkDir, "fail.sh");
-        await File.WriteAllTextAsync(script, "#!/bin/sh\necho failing\nexit 42\n", deadline.Token);
+        var ranFromFile = Path.Combine(sshd.WorkDir, "fail-path.txt");
+        await File.WriteAllTextAsync(script, $"#!/bin/sh\necho \"$0\" > {ranFromFile}\necho failing\nexit 42\n", deadline.Token);
 
         var error = await Assert.ThrowsAsync<DisklessException>(() => ProvisionerRunner.RunAsync(
             session, [new ShellProvisioner(null, script, true, new Dictionary<string, string>(), null)], new RecordingProgress(), TextWriter.Null, deadline.Token));
 
         Assert.Contains("failed with exit code 42", error.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists("/tmp/diskless-provision-1.sh"));
+        Assert.False(File.Exists((await File.ReadAllTextAsync(ranFromFile, deadline.Token)).Trim()));
     }
 
     [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]

@@ -59,6 +59,8 @@ public class SshReadinessTests
         Assert.EndsWith("last console lines:\n  Begin: Loading essential drivers ... done.", error.Message, StringComparison.Ordinal);
         Assert.Equal(Enumerable.Range(0, 11).Select(i => TimeSpan.FromMilliseconds(200 * i)), checkedAt);
         Assert.Equal(TimeSpan.FromSeconds(2), _clock.Elapsed);
+        Assert.Contains("boot_timeout", error.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("--timeout", error.Hint, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]

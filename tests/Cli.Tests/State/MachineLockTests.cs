@@ -64,4 +64,18 @@ public sealed class MachineLockTests
         var now = await JsonState.LoadAsync<LockHolder>(note, CancellationToken.None);
         Assert.Equal((Environment.ProcessId, "diskless destroy"), (now!.Pid, now.Command));
     }
+
+    [Fact]
+    public void A_lock_file_deleted_and_made_anew_after_it_was_opened_is_no_longer_the_lock()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Combine("lock");
+        using var opened = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        Assert.True(MachineLock.IsStillLinked(opened));
+
+        File.Delete(path);
+        File.WriteAllText(path, "");
+
+        Assert.False(MachineLock.IsStillLinked(opened));
+    }
 }

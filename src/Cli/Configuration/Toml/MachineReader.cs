@@ -91,12 +91,7 @@ internal static class MachineReader
         }
 
         var context = entry.Parent.Context;
-        var duration = entry.Value switch
-        {
-            TomlScalar { Value: long seconds } => TimeSpan.FromSeconds(seconds),
-            TomlScalar { Value: string text } when DurationValue.TryParse(text, out var parsed) => parsed.Value,
-            _ => (TimeSpan?)null,
-        };
+        var duration = entry.Value is TomlScalar scalar && DurationValue.TryRead(scalar.Value, out var read) ? read.Value : (TimeSpan?)null;
         if (duration is null)
         {
             reader.Error($"expected a duration for 'boot_timeout'{context}, found {entry.Value.Describe()}", entry.Value.Location, "use " + DurationValue.AcceptedForms);

@@ -28,16 +28,14 @@ internal static class DestroyHandler
                     continue;
                 }
 
-                await DestroyAsync(services, record, cancellationToken).ConfigureAwait(false);
+                await DestroyAsync(services, machine, record, cancellationToken).ConfigureAwait(false);
             }
-
-            MachineStateFolder.RemoveIfAbandoned(services.StateDirectory(machine));
         }
 
         return 0;
     }
 
-    private static async Task DestroyAsync(LifecycleServices services, MachineRecord record, CancellationToken cancellationToken)
+    private static async Task DestroyAsync(LifecycleServices services, MachineSpec machine, MachineRecord record, CancellationToken cancellationToken)
     {
         using var stage = services.Host.Progress.BeginStage($"Destroying {record.Name}");
         var provider = services.Plugins.GetProvider(record.Provider);
@@ -48,12 +46,42 @@ internal static class DestroyHandler
             await FolderRemover.RemoveAsync(machineData, services.Host.Paths.MachinesDirectory, services.Host.Commands, cancellationToken).ConfigureAwait(false);
         }
 
-        if (Directory.Exists(record.RuntimeDirectory))
+        RemoveRuntimeDirectory(services, record);
+        ClearStateDirectory(services, machine, record);
+    }
+
+    // machine.json says where the machine's folders are, but a moved or copied project's record names folders this
+    // host did not compute for it: only the ones it computes are deleted.
+    private static void RemoveRuntimeDirectory(LifecycleServices services, MachineRecord record)
+    {
+        var expected = services.State.RuntimeDirectory(record.Id);
+        if (FolderContainment.Expected(record.RuntimeDirectory, expected, services.State.RuntimeBaseDirectory) is not { } runtime)
         {
-            Directory.Delete(record.RuntimeDirectory, recursive: true);
+            services.Host.Progress.Warn($"machine.json names {record.RuntimeDirectory} as the runtime folder, not {expected}: left as it is");
+            return;
         }
 
-        MachineStateFolder.RemoveAllButLock(record.StateDirectory);
+        var folder = new DirectoryInfo(runtime);
+        if (folder.LinkTarget is not null)
+        {
+            folder.Delete();
+        }
+        else if (folder.Exists)
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static void ClearStateDirectory(LifecycleServices services, MachineSpec machine, MachineRecord record)
+    {
+        var own = services.StateDirectory(machine);
+        if (FolderContainment.Expected(record.StateDirectory, own, services.State.MachinesStateDirectory) is null)
+        {
+            services.Host.Progress.Warn($"machine.json names {record.StateDirectory} as the state folder, not {own}: left as it is");
+        }
+
+        // This project's own folder holds the record just destroyed: it goes either way, the lock as the lock is released.
+        MachineStateFolder.RemoveAllButLock(own);
     }
 
     private static bool Confirm(LifecycleServices services, MachineSpec machine, MachineRecord record, TextReader input, bool interactive)

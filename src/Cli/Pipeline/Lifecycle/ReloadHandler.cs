@@ -7,12 +7,10 @@ internal static class ReloadHandler
     {
         foreach (var machine in services.Select(machineName))
         {
-            await using (await services.LockAsync(machine, "diskless reload (halt)", cancellationToken).ConfigureAwait(false))
-            {
-                await HaltHandler.HaltAsync(services, machine, force: false, cancellationToken).ConfigureAwait(false);
-            }
-
-            await UpHandler.RunAsync(services, machine.Name, new UpOptions(Provision: provision, Reconfigure: true), cancellationToken).ConfigureAwait(false);
+            // One lock from halt to up: released in between, another command could start or destroy the machine.
+            await using var machineLock = await services.LockAsync(machine, "diskless reload", cancellationToken).ConfigureAwait(false);
+            await HaltHandler.HaltAsync(services, machine, force: false, cancellationToken).ConfigureAwait(false);
+            await UpHandler.UpAsync(services, machine, new UpOptions(Provision: provision, Reconfigure: true), cancellationToken).ConfigureAwait(false);
         }
 
         return 0;

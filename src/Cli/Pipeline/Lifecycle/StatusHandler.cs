@@ -1,6 +1,5 @@
-using System.Text.Json;
 using Diskless.Abstractions;
-using Diskless.Cli.State;
+using Diskless.Cli.Commands;
 
 namespace Diskless.Cli.Pipeline.Lifecycle;
 
@@ -17,7 +16,7 @@ internal static class StatusHandler
 
         if (json)
         {
-            await services.Out.WriteLineAsync(JsonSerializer.Serialize(new StatusReport(reports), JsonState.Options)).ConfigureAwait(false);
+            CliJson.Write(services.Out, new StatusReport(reports));
             return 0;
         }
 

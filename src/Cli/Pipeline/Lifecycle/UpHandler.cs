@@ -1,5 +1,5 @@
+using Diskless.Abstractions;
 using Diskless.Cli.Pipeline.Steps;
-using Diskless.Cli.State;
 
 namespace Diskless.Cli.Pipeline.Lifecycle;
 
@@ -12,25 +12,23 @@ internal static class UpHandler
     {
         foreach (var machine in services.Select(machineName))
         {
-            var context = new UpContext(machine, services.Host, services.Plugins, services.State, options) { Time = services.Time };
-            try
-            {
-                await using var machineLock = await services.LockAsync(machine, options.Reconfigure ? "diskless reload" : "diskless up", cancellationToken).ConfigureAwait(false);
-                await new PipelineRunner<UpContext>(Steps(services.Out), services.Host.Progress).RunAsync(context, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                // A first up that failed removed the machine's state but its lock: the folder goes now.
-                MachineStateFolder.RemoveIfAbandoned(services.StateDirectory(machine));
-            }
-
-            if (context.AlreadyRunning)
-            {
-                services.Host.Progress.Info($"Machine '{machine.Name}' is already running.");
-            }
+            // Whatever a failed first up leaves of its state folder goes as this lock is released, not after.
+            await using var machineLock = await services.LockAsync(machine, "diskless up", cancellationToken).ConfigureAwait(false);
+            await UpAsync(services, machine, options, cancellationToken).ConfigureAwait(false);
         }
 
         return 0;
+    }
+
+    /// <summary>Brings one machine up; the caller holds its lock, and keeps it until this returns.</summary>
+    public static async Task UpAsync(LifecycleServices services, MachineSpec machine, UpOptions options, CancellationToken cancellationToken)
+    {
+        var context = new UpContext(machine, services.Host, services.Plugins, services.State, options) { Time = services.Time };
+        await new PipelineRunner<UpContext>(Steps(services.Out), services.Host.Progress).RunAsync(context, cancellationToken).ConfigureAwait(false);
+        if (context.AlreadyRunning)
+        {
+            services.Host.Progress.Info($"Machine '{machine.Name}' is already running.");
+        }
     }
 
     private static IReadOnlyList<IStep<UpContext>> Steps(TextWriter output) =>

@@ -1,0 +1,47 @@
+using Diskless.Cli.Pipeline.Lifecycle;
+using Diskless.Cli.State;
+using Diskless.Testing;
+
+namespace Diskless.Cli.Tests.Pipeline;
+
+/// <summary>Destroy deletes only what this host computes for this project's machine, whatever machine.json says.</summary>
+public sealed class DestroyTests : IDisposable
+{
+    private readonly PipelineSandbox _sandbox = new();
+
+    public void Dispose() => _sandbox.Dispose();
+
+    [RequiresFact("rm")]
+    public async Task Runtime_and_state_folders_a_record_names_outside_this_project_survive_destroy()
+    {
+        var runtime = Directory.CreateDirectory(Path.Combine(_sandbox.Root, "elsewhere", "run")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(runtime, "socket"), "");
+        var otherState = Directory.CreateDirectory(Path.Combine(_sandbox.Root, "other-project", ".diskless", "machines", "dev")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(otherState, "id_ed25519"), "the other project's key");
+        var record = await _sandbox.CreatedMachineAsync(r => r with { RuntimeDirectory = runtime, StateDirectory = otherState });
+
+        await DestroyHandler.RunAsync(_sandbox.Services(), null, force: true, TextReader.Null, interactive: false, CancellationToken.None);
+
+        Assert.True(File.Exists(Path.Combine(runtime, "socket")));
+        Assert.True(File.Exists(Path.Combine(otherState, "id_ed25519")));
+        Assert.Contains(_sandbox.Progress.Lines, l => l.StartsWith("warn: ", StringComparison.Ordinal) && l.Contains(runtime, StringComparison.Ordinal));
+        Assert.Contains(_sandbox.Progress.Lines, l => l.StartsWith("warn: ", StringComparison.Ordinal) && l.Contains(otherState, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(record.RootPath));
+        Assert.False(Directory.Exists(_sandbox.StateDirectory));
+    }
+
+    [RequiresFact("rm")]
+    public async Task The_runtime_and_state_folders_of_this_projects_machine_go()
+    {
+        var record = await _sandbox.CreatedMachineAsync();
+        var runtime = _sandbox.Services().State.EnsureRuntimeDirectory(record.Id);
+        await File.WriteAllTextAsync(Path.Combine(runtime, "socket"), "");
+
+        await DestroyHandler.RunAsync(_sandbox.Services(), null, force: true, TextReader.Null, interactive: false, CancellationToken.None);
+
+        Assert.False(Directory.Exists(runtime));
+        Assert.False(Directory.Exists(record.RootPath));
+        Assert.False(Directory.Exists(_sandbox.StateDirectory));
+        Assert.DoesNotContain(_sandbox.Progress.Lines, l => l.StartsWith("warn: ", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,76 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Configuration;
+using Diskless.Cli.Pipeline.Lifecycle;
+using Diskless.Cli.Plugins;
+using Diskless.Cli.State;
+using Diskless.Cli.Templates;
+using Diskless.Testing;
+
+namespace Diskless.Cli.Tests.Pipeline;
+
+/// <summary>A project and a data dir in a temporary folder, with fake plugins, for lifecycle commands run in-process.</summary>
+internal sealed class PipelineSandbox : IDisposable
+{
+    public PipelineSandbox(string projectFolderName = "project")
+    {
+        Root = Directory.CreateTempSubdirectory("diskless-lifecycle-").FullName;
+        Paths = new HostPaths(Path.Combine(Root, projectFolderName, "data"));
+        Project = Directory.CreateDirectory(Path.Combine(Root, projectFolderName)).FullName;
+    }
+
+    public string Root { get; }
+
+    public HostPaths Paths { get; }
+
+    public string Project { get; }
+
+    public FakeDistro Distro { get; } = new();
+
+    public FakeProvider Provider { get; } = new();
+
+    public RecordingProgress Progress { get; } = new();
+
+    public string StateDirectory => Path.Combine(Project, ".diskless", "machines", "dev");
+
+    public LifecycleServices Services(TextWriter? output = null) => new(
+        new HostServices(Progress, new LiquidTemplates(), Paths),
+        new FakeCatalog(Distro, Provider),
+        new ProjectSpec(Path.Combine(Project, "Disklessfile"), Project, [Machine("dev")]),
+        output ?? TextWriter.Null);
+
+    public MachineSpec Machine(string name) => new(
+        name, Project, Path.Combine(Project, "Disklessfile"), 1, 512,
+        new DistroSpec("fake", "one", null, [], "diskless", "C.UTF-8", "Etc/UTC", new Dictionary<string, SpecValue>(), null),
+        new ProviderSpec("fakevm", Accelerator.Tcg, new Dictionary<string, SpecValue>(), null),
+        new ShareSpec(null), [], [], [], TimeSpan.FromSeconds(20));
+
+    /// <summary>Writes the record of a machine "dev" whose first up completed: its root exists in the data dir.</summary>
+    public async Task<MachineRecord> CreatedMachineAsync(Func<MachineRecord, MachineRecord>? change = null)
+    {
+        var id = MachineRecord.NewId();
+        var root = Path.Combine(Paths.MachinesDirectory, id, "root");
+        Directory.CreateDirectory(Path.Combine(root, "boot"));
+        await File.WriteAllTextAsync(Path.Combine(root, "boot", "vmlinuz"), "kernel");
+        var kernel = Path.Combine(root, "boot", "vmlinuz");
+        var record = new MachineRecord
+        {
+            Id = id,
+            Name = "dev",
+            Provider = "fakevm",
+            Distro = "fake",
+            CreatedAt = DateTimeOffset.UtcNow,
+            SetupComplete = true,
+            RootPath = root,
+            RootTransport = ShareTransport.NineP,
+            Artifacts = new BootArtifacts(kernel, kernel, "root=rootfs"),
+            StateDirectory = StateDirectory,
+            RuntimeDirectory = Services().State.RuntimeDirectory(id),
+            ConsoleLogPath = Path.Combine(StateDirectory, "console.log"),
+        };
+        record = change?.Invoke(record) ?? record;
+        await MachineRecordStore.SaveAsync(StateDirectory, record, CancellationToken.None);
+        return record;
+    }
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
