@@ -440,13 +440,15 @@ public sealed class ConfigureTests : IDisposable
         ShareTransport? syncedTransport = null,
         int msize = ShareSpec.DefaultNinePMsize,
         DistroSpec? distro = null,
-        GuestNetwork? network = null) =>
+        GuestNetwork? network = null,
+        bool guestHasRun = false) =>
         new(
             _root,
             Specs.Machine(distro, transport),
             Specs.Shares(_root.Path, transport, syncedTransport, msize),
             Specs.Identity(_temp.Combine("keys")),
-            network ?? Specs.StaticNetwork());
+            network ?? Specs.StaticNetwork(),
+            guestHasRun);
 
     private Task<BootArtifacts> ConfigureAsync(
         ShareTransport transport,

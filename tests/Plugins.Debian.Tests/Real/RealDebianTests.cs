@@ -45,7 +45,7 @@ public sealed class RealDebianTests(ITestOutputHelper output)
             output.WriteLine($"clone: {clock.Elapsed.TotalSeconds:0.0} s");
             var identity = await GenerateIdentityAsync(host.Commands, keys, ct);
             var root = new MachineRoot(machine);
-            var request = new ConfigureRequest(root, Specs.Machine(spec, transport), Specs.Shares(machine, transport), identity, Specs.StaticNetwork());
+            var request = new ConfigureRequest(root, Specs.Machine(spec, transport), Specs.Shares(machine, transport), identity, Specs.StaticNetwork(), GuestHasRun: false);
 
             clock.Restart();
             var artifacts = await distro.ConfigureAsync(request, host, ct);
