@@ -380,6 +380,22 @@ public sealed class ConfigureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_kernel_that_is_a_fifo_is_refused_not_handed_to_the_provider()
+    {
+        FakeBaseTree.Create(_root.Path);
+        var kernel = Path.Combine(_root.Path, "boot", $"vmlinuz-{FakeBaseTree.KernelVersion}");
+        File.Delete(kernel);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", kernel))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => ConfigureAsync(ShareTransport.VirtioFs).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("not a regular file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failing_update_initramfs_fails_configure_with_its_output()
     {
         FakeBaseTree.Create(_root.Path);
