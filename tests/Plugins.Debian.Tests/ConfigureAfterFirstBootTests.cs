@@ -138,6 +138,17 @@ public sealed class ConfigureAfterFirstBootTests : IDisposable
     }
 
     [Fact]
+    public async Task An_account_file_that_is_not_utf8_is_refused_rather_than_rewritten()
+    {
+        FakeBaseTree.Create(_root.Path);
+        File.WriteAllBytes(Path.Combine(_root.Path, "etc/group"), [.. "root:x:0:\nsudo:x:27:\nlat"u8, 0xE9, .. "n1:x:500:\n"u8]);
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => _distro.ConfigureAsync(Request(ShareTransport.VirtioFs, guestHasRun: true), _host, CancellationToken.None));
+
+        Assert.Contains("/etc/group line 3 is not valid UTF-8", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_huge_account_file_is_refused_not_read()
     {
         FakeBaseTree.Create(_root.Path);

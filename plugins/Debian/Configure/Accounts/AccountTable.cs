@@ -42,6 +42,12 @@ internal sealed class AccountTable
                 throw Malformed(file, i, "holds a control character");
             }
 
+            // Read as UTF-8, invalid bytes become U+FFFD: written back, they would change a line Diskless never meant to.
+            if (line.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                throw Malformed(file, i, "is not valid UTF-8");
+            }
+
             if (line.Length > 0 && line.Split(':').Length != fieldCount)
             {
                 throw Malformed(file, i, $"has {line.Split(':').Length} fields, not {fieldCount}");
