@@ -117,4 +117,94 @@ public sealed class MachineRootTests : IDisposable
         Assert.True(File.Exists(target));
         Assert.False(new MachineRoot(_rootPath).DeleteFile("/etc/resume"));
     }
+
+    [Fact]
+    public async Task Writing_never_opens_what_lies_at_its_temp_path()
+    {
+        // The guest can leave anything beside the file: a link there to a host file must not be written through.
+        var hostFile = Path.Combine(_outside, "shadow");
+        File.WriteAllText(hostFile, "host secrets");
+        File.CreateSymbolicLink(Path.Combine(_rootPath, "etc", "passwd.diskless-tmp"), hostFile);
+
+        await new MachineRoot(_rootPath).WriteFileAsync("/etc/passwd", "root:x:0:0::/root:/bin/sh\n", UnixFileMode.UserRead, CancellationToken.None);
+
+        Assert.Equal("host secrets", File.ReadAllText(hostFile));
+        Assert.Equal("root:x:0:0::/root:/bin/sh\n", File.ReadAllText(Path.Combine(_rootPath, "etc", "passwd")));
+    }
+
+    [Fact]
+    public async Task Copying_replaces_a_link_at_the_target_instead_of_writing_through_it()
+    {
+        var hostFile = Path.Combine(_outside, "key");
+        File.WriteAllText(hostFile, "host key");
+        var source = Path.Combine(_sandbox, "source");
+        File.WriteAllText(source, "pinned key");
+        File.CreateSymbolicLink(Path.Combine(_rootPath, "etc", "ssh_host_key"), hostFile);
+
+        await new MachineRoot(_rootPath).CopyFileAsync(source, "/etc/ssh_host_key", UnixFileMode.UserRead, CancellationToken.None);
+
+        Assert.Equal("host key", File.ReadAllText(hostFile));
+        Assert.Equal("pinned key", File.ReadAllText(Path.Combine(_rootPath, "etc", "ssh_host_key")));
+        Assert.Null(new FileInfo(Path.Combine(_rootPath, "etc", "ssh_host_key")).LinkTarget);
+    }
+
+    [Fact]
+    public async Task Reading_never_opens_a_special_file_and_refuses_a_huge_one()
+    {
+        // A fifo (or a device node the guest made) has no size: reading it would block, or read a host device.
+        var fifo = Path.Combine(_rootPath, "etc", "passwd");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        File.WriteAllBytes(Path.Combine(_rootPath, "etc", "group"), new byte[2048]);
+        var root = new MachineRoot(_rootPath);
+
+        var read = await root.ReadFileAsync("/etc/passwd", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var huge = await Assert.ThrowsAsync<DisklessException>(() => root.ReadFileAsync("/etc/group", 1024, CancellationToken.None));
+
+        Assert.Equal("", read);
+        Assert.Contains("/etc/group", huge.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Giving_a_link_away_changes_the_link_and_never_its_target()
+    {
+        var target = Path.Combine(_outside, "keep");
+        File.WriteAllText(target, "keep");
+        File.CreateSymbolicLink(Path.Combine(_rootPath, "etc", "link"), target);
+        File.WriteAllText(Path.Combine(_rootPath, "etc", "file"), "x");
+        var root = new MachineRoot(_rootPath);
+
+        root.SetOwner("/etc/link", 1234, 4321);
+        root.SetOwner("/etc/file", 1000, 1001);
+
+        Assert.Equal((0, 0), Owner(target));
+        Assert.Equal((1234, 4321), Owner(Path.Combine(_rootPath, "etc", "link")));
+        Assert.Equal((1000, 1001), Owner(Path.Combine(_rootPath, "etc", "file")));
+    }
+
+    [Fact]
+    public void A_path_without_links_resolves_and_one_through_a_link_is_refused_by_name()
+    {
+        Directory.CreateDirectory(Path.Combine(_rootPath, "home", "dev"));
+        Directory.CreateSymbolicLink(Path.Combine(_rootPath, "home", "dev", ".ssh"), _outside);
+        var root = new MachineRoot(_rootPath);
+
+        var error = Assert.Throws<DisklessException>(() => root.ResolveWithoutLinks("/home/dev/.ssh/authorized_keys"));
+
+        Assert.Equal(Path.Combine(_rootPath, "home", "dev"), root.ResolveWithoutLinks("/home/dev"));
+        Assert.Contains("/home/dev/.ssh", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_outside));
+    }
+
+    /// <summary>The owner of a path itself (a link's own owner), read with stat -c, not by following it.</summary>
+    private static (int Uid, int Gid) Owner(string path)
+    {
+        using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%u %g", path]) { RedirectStandardOutput = true })!;
+        var fields = stat.StandardOutput.ReadToEnd().Trim().Split(' ');
+        stat.WaitForExit();
+        return (int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
 }

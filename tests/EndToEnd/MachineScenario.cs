@@ -172,6 +172,9 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         var count = await machine.SshAsync("cat /var/log/provision-count");
         Assert.Equal("provisioned\n", count.Stdout);
 
+        // No trap a guest laid (GuestTrapTests) went off on the host, through halt and up: checked in the root before destroy.
+        Assert.False(File.Exists(Path.Combine(rootPath, GuestTraps.MarkName)), "a program of the guest's root ran outside the guest");
+
         var destroy = await machine.RunAsync(TimeSpan.FromMinutes(3), "destroy", "--force");
         output.WriteLine(destroy.ToString());
         Assert.Equal(0, destroy.ExitCode);
@@ -180,9 +183,10 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         Assert.False(Directory.Exists(Path.Combine(machine.ProjectDirectory, ".diskless", "machines", $"e2e-{machine.Transport}")));
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(id, StringComparison.Ordinal));
         Assert.Equal("not created", (await StatusAsync()).GetProperty("state").GetString());
+        Assert.False(File.Exists(GuestTraps.HostMark), "a program of the guest's root ran on the host");
     }
 
-    private async Task<JsonElement> StatusAsync()
+    protected async Task<JsonElement> StatusAsync()
     {
         var run = await machine.RunAsync(TimeSpan.FromSeconds(30), "status", "--json");
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -221,5 +225,5 @@ public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelpe
 }
 
 [TestCaseOrderer(ByOrderAttribute.TypeName, ByOrderAttribute.AssemblyName)]
-public sealed class A_9p_machine(NinePMachine machine, ITestOutputHelper output)
+public sealed partial class A_9p_machine(NinePMachine machine, ITestOutputHelper output)
     : MachineScenario<NinePMachine>(machine, output), IClassFixture<NinePMachine>;

@@ -69,10 +69,8 @@ public sealed class ConfigureTests : IDisposable
         Assert.Equal(_host.Runner.Commands.Count, commands.Count);
         Assert.All(commands, c => Assert.Equal($"[chroot {_root.Path}]", c.i > 0 ? lines[c.i - 1] : "<none>"));
 
-        // In order: the user exists before its ~/.ssh is handed to it, and the initramfs is built last, from the final files.
-        Assert.Equal(
-            ["/usr/sbin/useradd", "/usr/bin/chown", "/usr/sbin/update-initramfs"],
-            _host.Runner.Commands.Select(c => c.FileName));
+        // Before the first boot only the base's own update-initramfs runs: users and owners are written as files.
+        Assert.Equal(["/usr/sbin/update-initramfs"], _host.Runner.Commands.Select(c => c.FileName));
     }
 
     [Fact]
@@ -90,6 +88,7 @@ public sealed class ConfigureTests : IDisposable
         int Last(Func<RootStep, bool> match) => steps.FindLastIndex(s => match(s));
         int First(Func<RootStep, bool> match) => steps.FindIndex(s => match(s));
         int Run(string program) => Assert.Single(steps.Select((s, i) => (s, i)), x => x.s is RunInRootStep r && r.Command.FileName.EndsWith("/" + program, StringComparison.Ordinal)).i;
+        var user = new Owner(1000, 1000);
 
         // The base's own host keys are deleted before the pinned ones are copied, or a delete would remove a pinned key.
         foreach (var (copy, i) in steps.Select((s, i) => (s, i)).Where(x => x.s is CopyFileStep))
@@ -97,12 +96,14 @@ public sealed class ConfigureTests : IDisposable
             Assert.True(Last(s => s is DeleteFileStep d && d.GuestPath == ((CopyFileStep)copy).GuestPath) < i, $"{copy.Describe()} comes after any delete of it");
         }
 
-        // The user is created, then its ~/.ssh and key are written, then handed to it (sshd ignores a key it does not own).
-        var useradd = Run("useradd");
-        var sshDirectory = First(s => s is CreateDirectoryStep { GuestPath: "/home/diskless/.ssh" });
-        var authorizedKeys = First(s => s is WriteFileStep { GuestPath: "/home/diskless/.ssh/authorized_keys" });
-        var chown = Run("chown");
-        Assert.True(useradd < sshDirectory && sshDirectory < authorizedKeys && authorizedKeys < chown, plan.Describe());
+        // The user is written into the account files, then its home, ~/.ssh and key are made, each given to it as made
+        // (sshd ignores a key the user does not own); no program of the root adds or chowns anything.
+        var passwd = First(s => s is WriteFileStep { GuestPath: "/etc/passwd", Owner: { Uid: 0, Gid: 0 } });
+        var home = First(s => s is CreateDirectoryStep { GuestPath: "/home/diskless" } d && d.Owner == user);
+        var sshDirectory = First(s => s is CreateDirectoryStep { GuestPath: "/home/diskless/.ssh" } d && d.Owner == user);
+        var authorizedKeys = First(s => s is WriteFileStep { GuestPath: "/home/diskless/.ssh/authorized_keys" } w && w.Owner == user);
+        Assert.True(passwd >= 0 && passwd < home && home < sshDirectory && sshDirectory < authorizedKeys, plan.Describe());
+        Assert.DoesNotContain(steps, s => s is RunInRootStep r && (r.Command.FileName.EndsWith("useradd", StringComparison.Ordinal) || r.Command.FileName.EndsWith("chown", StringComparison.Ordinal)));
 
         // The initramfs is built last, after every file it bakes in (its modules, its configuration, its scripts).
         var initramfs = Run("update-initramfs");
@@ -173,9 +174,11 @@ public sealed class ConfigureTests : IDisposable
 
         var artifacts = await _distro.ConfigureAsync(Request(ShareTransport.VirtioFs, network: Specs.DhcpNetwork()), _host, CancellationToken.None);
 
+        // The initramfs keeps the NIC's driver and the network script (so a later change needs no rebuild); with no
+        // ip= on the command line the script does nothing.
         Assert.Equal("root=rootfs rootfstype=virtiofs rw console=ttyS0", artifacts.KernelCommandLine);
-        Assert.DoesNotContain("virtio_net", Lines(await _root.ReadFileAsync("/etc/initramfs-tools/modules", CancellationToken.None)));
-        Assert.False(_root.Exists("/etc/initramfs-tools/scripts/init-premount/diskless-network"));
+        Assert.Contains("virtio_net", Lines(await _root.ReadFileAsync("/etc/initramfs-tools/modules", CancellationToken.None)));
+        Assert.True(_root.Exists("/etc/initramfs-tools/scripts/init-premount/diskless-network"));
         Assert.Equal("/lib/systemd/system/systemd-networkd.service", new FileInfo(_root.ResolveParent("/etc/systemd/system/multi-user.target.wants/systemd-networkd.service")).LinkTarget);
         Assert.Contains("DHCP=ipv4", await _root.ReadFileAsync("/etc/systemd/network/20-diskless-wired.network", CancellationToken.None), StringComparison.Ordinal);
         Assert.Equal(["nameserver 192.168.122.1"], Lines(await _root.ReadFileAsync("/etc/resolv.conf", CancellationToken.None)));
@@ -261,7 +264,9 @@ public sealed class ConfigureTests : IDisposable
 
         Assert.DoesNotContain(_host.Runner.Commands, c => c.FileName.EndsWith("useradd", StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(_root.Path, "srv/diskless/.ssh/authorized_keys")));
-        Assert.Contains(_host.Runner.Commands, c => c.ToString() == "/usr/bin/chown -R diskless: /srv/diskless/.ssh");
+        Assert.Equal((1000, 1000), Ownership.Of(Path.Combine(_root.Path, "srv/diskless/.ssh")));
+        Assert.Equal((1000, 1000), Ownership.Of(Path.Combine(_root.Path, "srv/diskless/.ssh/authorized_keys")));
+        Assert.Contains("root:x:0:0:root:/root:/bin/bash\ndiskless:x:1000:1000::/srv/diskless:/bin/bash\n", await _root.ReadFileAsync("/etc/passwd", CancellationToken.None), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -375,6 +380,22 @@ public sealed class ConfigureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_kernel_that_is_a_fifo_is_refused_not_handed_to_the_provider()
+    {
+        FakeBaseTree.Create(_root.Path);
+        var kernel = Path.Combine(_root.Path, "boot", $"vmlinuz-{FakeBaseTree.KernelVersion}");
+        File.Delete(kernel);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", kernel))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => ConfigureAsync(ShareTransport.VirtioFs).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("not a regular file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failing_update_initramfs_fails_configure_with_its_output()
     {
         FakeBaseTree.Create(_root.Path);
@@ -440,13 +461,15 @@ public sealed class ConfigureTests : IDisposable
         ShareTransport? syncedTransport = null,
         int msize = ShareSpec.DefaultNinePMsize,
         DistroSpec? distro = null,
-        GuestNetwork? network = null) =>
+        GuestNetwork? network = null,
+        bool guestHasRun = false) =>
         new(
             _root,
             Specs.Machine(distro, transport),
             Specs.Shares(_root.Path, transport, syncedTransport, msize),
             Specs.Identity(_temp.Combine("keys")),
-            network ?? Specs.StaticNetwork());
+            network ?? Specs.StaticNetwork(),
+            guestHasRun);
 
     private Task<BootArtifacts> ConfigureAsync(
         ShareTransport transport,

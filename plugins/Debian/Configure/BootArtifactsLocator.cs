@@ -21,6 +21,14 @@ internal static class BootArtifactsLocator
                 "The base may be incomplete (was linux-image-amd64 removed from [distro] packages?); `diskless destroy` and `diskless up` rebuild the machine.");
         }
 
+        // A device node or fifo has no size (nor has an empty file): a provider handed one would read a host device.
+        if (new FileInfo(hostPath).Length == 0)
+        {
+            throw new DisklessException(
+                $"The {what} at {guestPath} in the machine root {root.Path} is empty or not a regular file.",
+                "Reinstall the kernel from inside the guest (`sudo apt-get install --reinstall linux-image-amd64`), or `diskless destroy` and `diskless up`.");
+        }
+
         return hostPath;
     }
 }

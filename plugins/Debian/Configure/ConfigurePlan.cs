@@ -4,7 +4,8 @@ namespace Diskless.Plugins.Debian.Configure;
 /// <param name="Steps">The changes, applied in order.</param>
 /// <param name="KernelCommandLine">root=, rootfstype=, rootflags= for the root's transport, and the console.</param>
 /// <param name="Warnings">Things the user should know that do not stop the machine from booting.</param>
-internal sealed record ConfigurePlan(IReadOnlyList<RootStep> Steps, string KernelCommandLine, IReadOnlyList<string> Warnings)
+/// <param name="GuestHasRun">The root is the guest's: the plan may hold no <see cref="RunInRootStep"/>.</param>
+internal sealed record ConfigurePlan(IReadOnlyList<RootStep> Steps, string KernelCommandLine, IReadOnlyList<string> Warnings, bool GuestHasRun)
 {
     /// <summary>One line per step, for golden files and --verbose.</summary>
     public string Describe() => string.Join('\n', Steps.Select(s => s.Describe())) + "\n";

@@ -30,6 +30,9 @@ public sealed record LocaleModel(string Lang);
 /// <summary>locale.gen.liquid.</summary>
 public sealed record LocaleGenModel(string Locale, string Charset);
 
+/// <summary>locale-gen.service.liquid: the flag file whose presence makes the guest generate its locales.</summary>
+public sealed record LocaleGenUnitModel(string Pending);
+
 /// <summary>timezone.liquid.</summary>
 public sealed record TimezoneModel(string Timezone);
 

@@ -126,8 +126,9 @@ internal static partial class DebianSpecValidator
     [GeneratedRegex(@"^[a-z0-9][a-z0-9-]*\z")]
     private static partial Regex Component();
 
+    /// <summary>A login name useradd would take; also checked where the host writes it into the guest's account files.</summary>
     [GeneratedRegex(@"^[a-z_][a-z0-9_-]{0,31}\z")]
-    private static partial Regex UserName();
+    internal static partial Regex UserName();
 
     [GeneratedRegex(@"^(C|POSIX|C\.UTF-8|C\.utf8|[a-z]{2,3}_[A-Z]{2}\.(UTF-8|utf8)(@[a-z]+)?)\z")]
     private static partial Regex Locale();

@@ -40,31 +40,90 @@ public sealed class MachineRoot
         return File.Exists(hostPath) || Directory.Exists(hostPath);
     }
 
-    /// <summary>Reads a text file by guest path.</summary>
+    /// <summary>The most <see cref="ReadFileAsync(string, CancellationToken)"/> reads: far above any configuration file.</summary>
+    public const long DefaultReadLimit = 16 * 1024 * 1024;
+
+    /// <summary>Reads a text file by guest path (at most <see cref="DefaultReadLimit"/> bytes).</summary>
     public Task<string> ReadFileAsync(string guestPath, CancellationToken cancellationToken) =>
-        File.ReadAllTextAsync(Resolve(guestPath), cancellationToken);
+        ReadFileAsync(guestPath, DefaultReadLimit, cancellationToken);
+
+    /// <summary>
+    /// Reads a text file by guest path. A file larger than <paramref name="maxBytes"/> is a
+    /// <see cref="DisklessException"/>; a file with no size is read as empty without being opened, because a fifo
+    /// or a device node the guest made there has no size either, and opening one would block or read a host device.
+    /// </summary>
+    public async Task<string> ReadFileAsync(string guestPath, long maxBytes, CancellationToken cancellationToken)
+    {
+        var hostPath = Resolve(guestPath);
+        var info = new FileInfo(hostPath);
+        if (info.Length == 0)
+        {
+            return "";
+        }
+
+        if (info.Length > maxBytes)
+        {
+            throw new DisklessException(
+                $"The machine's {guestPath} is {info.Length} bytes, more than the {maxBytes} Diskless reads.",
+                "The guest's own files are damaged or hostile: fix the file from inside the guest, or `diskless destroy` the machine.");
+        }
+
+        return await File.ReadAllTextAsync(hostPath, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Writes a regular file at <paramref name="guestPath"/> with <paramref name="mode"/>, creating parent folders
-    /// (0755). A link at that path is replaced by the file, never written through.
+    /// (0755). Whatever is at that path (a link, a fifo, a device node) is replaced by the file, never written through.
     /// </summary>
-    public async Task WriteFileAsync(string guestPath, string content, UnixFileMode mode, CancellationToken cancellationToken)
-    {
-        var hostPath = PrepareForWrite(guestPath);
-        var temp = hostPath + ".diskless-tmp";
-        await File.WriteAllTextAsync(temp, content, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
-        File.SetUnixFileMode(temp, mode);
-        File.Move(temp, hostPath, overwrite: true);
-    }
+    public Task WriteFileAsync(string guestPath, string content, UnixFileMode mode, CancellationToken cancellationToken) =>
+        ReplaceAsync(guestPath, mode, (stream, ct) => stream.WriteAsync(new UTF8Encoding(false).GetBytes(content), ct).AsTask(), cancellationToken);
 
-    /// <summary>Copies a host file into the root at <paramref name="guestPath"/> with <paramref name="mode"/>.</summary>
+    /// <summary>Copies a host file into the root at <paramref name="guestPath"/> with <paramref name="mode"/>, replacing what is there as <see cref="WriteFileAsync"/> does.</summary>
     public Task CopyFileAsync(string hostSource, string guestPath, UnixFileMode mode, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var hostPath = PrepareForWrite(guestPath);
-        File.Copy(hostSource, hostPath, overwrite: true);
-        File.SetUnixFileMode(hostPath, mode);
-        return Task.CompletedTask;
+        ArgumentException.ThrowIfNullOrEmpty(hostSource);
+        return ReplaceAsync(guestPath, mode, async (stream, ct) =>
+        {
+            var source = new FileStream(hostSource, FileMode.Open, FileAccess.Read);
+            await using (source.ConfigureAwait(false))
+            {
+                await source.CopyToAsync(stream, ct).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives the entry at <paramref name="guestPath"/> to <paramref name="uid"/>:<paramref name="gid"/>: its parent
+    /// folders resolve inside the root and the entry itself is never followed (a link is given away, not its target).
+    /// </summary>
+    public void SetOwner(string guestPath, int uid, int gid) => NoFollow.Chown(ResolveParent(guestPath), uid, gid);
+
+    /// <summary>
+    /// The host path of <paramref name="guestPath"/> when none of its components is a symbolic link; a
+    /// <see cref="DisklessException"/> naming the first link otherwise. For paths the host hands to a guest user,
+    /// where following a link would give away whatever it points to. The result need not exist.
+    /// </summary>
+    public string ResolveWithoutLinks(string guestPath)
+    {
+        var components = Split(RequireAbsolute(guestPath)).ToList();
+        var walked = new List<string>();
+        foreach (var component in components)
+        {
+            if (component == "..")
+            {
+                throw new DisklessException($"'{guestPath}' climbs with '..'; Diskless only follows plain paths in a machine root.");
+            }
+
+            walked.Add(component);
+            if (new FileInfo(ToHostPath(walked)).LinkTarget is { } target)
+            {
+                throw new DisklessException(
+                    $"/{string.Join('/', walked)} in the machine root {Path} is a symbolic link (to {target}); Diskless will not hand what it points to to the guest's user.",
+                    "Replace the link by a folder from inside the guest, or `diskless destroy` the machine.");
+            }
+        }
+
+        return ToHostPath(walked);
     }
 
     /// <summary>Deletes the file or link at <paramref name="guestPath"/>; returns false when there was none.</summary>
@@ -110,30 +169,60 @@ public sealed class MachineRoot
         }
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(hostPath)!, DefaultDirectoryMode);
-        var existing = new FileInfo(hostPath);
-        if (existing.LinkTarget is not null)
-        {
-            existing.Delete();
-        }
-        else if (Directory.Exists(hostPath))
+        if (new FileInfo(hostPath).LinkTarget is null && Directory.Exists(hostPath))
         {
             throw new IOException($"'{guestPath}' is a folder in {Path}, not a file");
         }
 
+        // Anything else there (a link, a fifo, a device node) is removed, never opened.
+        RemoveEntry(hostPath);
         return hostPath;
+    }
+
+    /// <summary>
+    /// Writes a new file beside the target and renames it over the target. The new file is created exclusively,
+    /// after removing whatever the guest left at that name: open(2) never follows a link or opens a device there.
+    /// </summary>
+    private async Task ReplaceAsync(string guestPath, UnixFileMode mode, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var hostPath = PrepareForWrite(guestPath);
+        var temp = hostPath + ".diskless-tmp";
+        RemoveEntry(temp);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode };
+        var stream = new FileStream(temp, options);
+        await using (stream.ConfigureAwait(false))
+        {
+            await write(stream, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The umask may have narrowed the mode at creation.
+        File.SetUnixFileMode(temp, mode);
+        File.Move(temp, hostPath, overwrite: true);
+    }
+
+    /// <summary>Removes a file, link or special file at a host path (unlink: never follows); a folder there stays.</summary>
+    private static void RemoveEntry(string hostPath)
+    {
+        var info = new FileInfo(hostPath);
+        if (info.LinkTarget is not null || info.Exists)
+        {
+            info.Delete();
+        }
     }
 
     private string ToHostPath(List<string> components) =>
         components.Count == 0 ? Path : Path + "/" + string.Join('/', components);
 
-    private List<string> ResolveComponents(string guestPath, bool followLast)
+    private static string RequireAbsolute(string guestPath)
     {
         ArgumentNullException.ThrowIfNull(guestPath);
-        if (!guestPath.StartsWith('/'))
-        {
-            throw new ArgumentException($"Guest paths are absolute; got '{guestPath}'", nameof(guestPath));
-        }
+        return guestPath.StartsWith('/') ? guestPath : throw new ArgumentException($"Guest paths are absolute; got '{guestPath}'", nameof(guestPath));
+    }
 
+    private List<string> ResolveComponents(string guestPath, bool followLast)
+    {
+        RequireAbsolute(guestPath);
         var resolved = new List<string>();
         var pending = new LinkedList<string>(Split(guestPath));
         var hops = 0;

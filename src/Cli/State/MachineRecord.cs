@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Serialization;
 using Diskless.Abstractions;
 
 namespace Diskless.Cli.State;
@@ -26,6 +27,19 @@ public sealed record MachineRecord
     /// that it is left for inspection.
     /// </summary>
     public bool SetupComplete { get; init; }
+
+    /// <summary>
+    /// True from just before the machine's first start: from then on its root may hold anything the guest wrote,
+    /// and no program from it runs on the host again (configuring writes files only).
+    /// </summary>
+    public bool Booted { get; init; }
+
+    /// <summary>
+    /// Whether the guest may have run: <see cref="Booted"/>, or for a record written before that flag existed, a
+    /// completed setup or a recorded boot.
+    /// </summary>
+    [JsonIgnore]
+    public bool GuestHasRun => Booted || SetupComplete || LastBootSeconds is not null;
 
     /// <summary>The cache key of the base root filesystem it was cloned from.</summary>
     public string? BaseKey { get; init; }

@@ -8,6 +8,9 @@ internal sealed class FakeDistro : IDistro
 {
     public List<string> Calls { get; } = [];
 
+    /// <summary>Every configure request, in order.</summary>
+    public List<ConfigureRequest> Requests { get; } = [];
+
     public Exception? FailBuild { get; set; }
 
     public Exception? FailConfigure { get; set; }
@@ -40,6 +43,7 @@ internal sealed class FakeDistro : IDistro
 
     public Task<BootArtifacts> ConfigureAsync(ConfigureRequest request, IHostServices host, CancellationToken cancellationToken)
     {
+        Requests.Add(request);
         Calls.Add($"configure {request.Machine.Name} {string.Join(",", request.Shares.Select(s => $"{s.Tag}:{s.Transport}"))}");
         OnConfigure?.Invoke(request);
         if (FailConfigure is not null)
@@ -65,6 +69,9 @@ internal sealed class FakeProvider : IProvider
     /// <summary>Called as stopping starts, to look at the host at that moment.</summary>
     public Action<MachineHandle>? OnStop { get; set; }
 
+    /// <summary>Runs at the start of <see cref="StartAsync"/>, before the "VM" runs: what a test sees there is what QEMU would.</summary>
+    public Action<BootPlan>? OnStart { get; set; }
+
     public string Name => "fakevm";
 
     public string Description => "a test provider";
@@ -81,6 +88,7 @@ internal sealed class FakeProvider : IProvider
 
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken)
     {
+        OnStart?.Invoke(plan);
         Calls.Add($"start {plan.MachineName} ssh={plan.SshHostPort > 0}");
         Running = true;
         var handle = new MachineHandle(plan.MachineName, plan.MachineId, plan.StateDirectory, plan.RuntimeDirectory, plan.ConsoleLogPath, new Dictionary<string, string> { ["pid"] = "1" });

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Diskless.Abstractions;
 using Diskless.Cli.Processes;
 using Diskless.Cli.State;
+using Diskless.Plugins.Debian.Configure;
 using Diskless.Plugins.Debian.Tests.Support;
 using Diskless.Testing;
 using Xunit.Abstractions;
@@ -19,11 +20,17 @@ public sealed class RealDebianTests(ITestOutputHelper output)
 
     [RequiresFact("debootstrap", "chroot", "lsinitramfs", "ssh-keygen", Root = true, Timeout = ThirtyMinutes)]
     public Task A_real_base_configured_for_virtiofs_holds_everything_its_boot_needs() =>
-        ConfigureRealRootAsync(ShareTransport.VirtioFs, ["virtiofs.ko", "virtio_pci.ko", "fuse.ko", "virtio_net.ko"], ["9p.ko"]);
+        ConfigureRealRootAsync(ShareTransport.VirtioFs, BothTransports, []);
 
     [RequiresFact("debootstrap", "chroot", "lsinitramfs", "ssh-keygen", Root = true, Timeout = ThirtyMinutes)]
     public Task A_real_base_configured_for_9p_holds_everything_its_boot_needs() =>
-        ConfigureRealRootAsync(ShareTransport.NineP, ["9p.ko", "9pnet.ko", "9pnet_virtio.ko", "virtio_pci.ko", "virtio_net.ko"], ["virtiofs.ko"]);
+        ConfigureRealRootAsync(ShareTransport.NineP, BothTransports, []);
+
+    /// <summary>
+    /// Every initramfs holds both transports and the NIC's driver: it is built once, before the first boot, and a
+    /// later change of transport or network must boot without the host running the guest's update-initramfs.
+    /// </summary>
+    private static readonly string[] BothTransports = ["virtiofs.ko", "fuse.ko", "9p.ko", "9pnet.ko", "9pnet_virtio.ko", "virtio_pci.ko", "virtio_net.ko"];
 
     private async Task ConfigureRealRootAsync(ShareTransport transport, string[] wantedModules, string[] unwantedModules)
     {
@@ -45,7 +52,7 @@ public sealed class RealDebianTests(ITestOutputHelper output)
             output.WriteLine($"clone: {clock.Elapsed.TotalSeconds:0.0} s");
             var identity = await GenerateIdentityAsync(host.Commands, keys, ct);
             var root = new MachineRoot(machine);
-            var request = new ConfigureRequest(root, Specs.Machine(spec, transport), Specs.Shares(machine, transport), identity, Specs.StaticNetwork());
+            var request = new ConfigureRequest(root, Specs.Machine(spec, transport), Specs.Shares(machine, transport), identity, Specs.StaticNetwork(), GuestHasRun: false);
 
             clock.Restart();
             var artifacts = await distro.ConfigureAsync(request, host, ct);
@@ -58,6 +65,16 @@ public sealed class RealDebianTests(ITestOutputHelper output)
             Assert.Empty(MountTable.Under(machine));
             Assert.Empty(MountTable.Under(basePath));
             await AssertBootableAsync(host, root, artifacts, identity, transport, wantedModules, unwantedModules, ct);
+
+            // Once the guest has run, a reconfigure (the other transport) runs nothing in the root and keeps the initramfs.
+            var chrootRuns = host.TimedChroot.Timings.Count;
+            var initrdWritten = File.GetLastWriteTimeUtc(artifacts.InitrdPath);
+            var other = transport == ShareTransport.VirtioFs ? ShareTransport.NineP : ShareTransport.VirtioFs;
+            var again = await distro.ConfigureAsync(request with { Machine = Specs.Machine(spec, other), Shares = Specs.Shares(machine, other), GuestHasRun = true }, host, ct);
+            Assert.Equal(chrootRuns, host.TimedChroot.Timings.Count);
+            Assert.Equal(artifacts.InitrdPath, again.InitrdPath);
+            Assert.Equal(initrdWritten, File.GetLastWriteTimeUtc(again.InitrdPath));
+            Assert.Contains($"rootfstype={ConfigurePlanner.TransportName(other)}", again.KernelCommandLine, StringComparison.Ordinal);
         }
         finally
         {
@@ -125,7 +142,7 @@ public sealed class RealDebianTests(ITestOutputHelper output)
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(root.Resolve("/etc/ssh/ssh_host_ed25519_key")));
         Assert.Equal("0:0:644", await StatAsync(host, root.Resolve("/etc/ssh/ssh_host_ed25519_key.pub"), ct));
 
-        // The user: created inside, in sudo, owning its authorized_keys.
+        // The user: written into the account files by the host (no useradd), in sudo, owning its home and key.
         var passwd = (await root.ReadFileAsync("/etc/passwd", ct)).Split('\n').Single(l => l.StartsWith("diskless:", StringComparison.Ordinal)).Split(':');
         Assert.Equal("/home/diskless", passwd[5]);
         Assert.Equal("/bin/bash", passwd[6]);
@@ -135,6 +152,11 @@ public sealed class RealDebianTests(ITestOutputHelper output)
         Assert.Equal($"{passwd[2]}:{passwd[3]}:600", await StatAsync(host, root.Resolve("/home/diskless/.ssh/authorized_keys"), ct));
         Assert.Equal($"{passwd[2]}:{passwd[3]}:700", await StatAsync(host, root.Resolve("/home/diskless/.ssh"), ct));
         Assert.Equal("0:0:440", await StatAsync(host, root.Resolve("/etc/sudoers.d/diskless"), ct));
+        Assert.Equal($"{passwd[2]}:{passwd[3]}:755", await StatAsync(host, root.Resolve("/home/diskless"), ct));
+        Assert.True(root.Exists("/home/diskless/.bashrc"), "the home was not filled from /etc/skel");
+        var shadowGid = (await root.ReadFileAsync("/etc/group", ct)).Split('\n').Single(l => l.StartsWith("shadow:", StringComparison.Ordinal)).Split(':')[2];
+        Assert.Equal($"0:{shadowGid}:640", await StatAsync(host, root.Resolve("/etc/shadow"), ct));
+        Assert.Contains("\ndiskless:!:", await root.ReadFileAsync("/etc/shadow", ct), StringComparison.Ordinal);
 
         // The fixed address is set by the initramfs: its script is inside, and no network daemon is enabled.
         Assert.Contains("scripts/init-premount/diskless-network", listing, StringComparison.Ordinal);

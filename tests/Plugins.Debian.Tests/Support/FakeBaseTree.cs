@@ -1,8 +1,9 @@
 namespace Diskless.Plugins.Debian.Tests.Support;
 
 /// <summary>
-/// The parts of a debootstrapped base that configuring reads or replaces: /etc/passwd, openssh-server's own host
-/// keys, the host's resolv.conf and hostname copied by debootstrap, a resume file, and the kernel links.
+/// The parts of a debootstrapped base that configuring reads or replaces: the account files (as bookworm's, cut
+/// short), /etc/skel, openssh-server's own host keys, the host's resolv.conf and hostname copied by debootstrap, a
+/// resume file, and the kernel links.
 /// </summary>
 internal static class FakeBaseTree
 {
@@ -14,6 +15,14 @@ internal static class FakeBaseTree
             "root:x:0:0:root:/root:/bin/bash\n" +
             "sshd:x:101:65534::/run/sshd:/usr/sbin/nologin\n" +
             (withUser ? "diskless:x:1000:1000:,,,:/home/diskless:/bin/bash\n" : ""));
+        Write(root, "etc/group", "root:x:0:\nsudo:x:27:\nshadow:x:42:\nusers:x:100:\nnogroup:x:65534:\n" + (withUser ? "diskless:x:1000:\n" : ""));
+        Write(root, "etc/shadow",
+            "root:*:20787:0:99999:7:::\n" +
+            "sshd:!:20787::::::\n" +
+            (withUser ? "diskless:!:20787:0:99999:7:::\n" : ""), ShadowMode);
+        Write(root, "etc/gshadow", "root:*::\nsudo:*::\nshadow:*::\nusers:*::\nnogroup:*::\n" + (withUser ? "diskless:!::\n" : ""), ShadowMode);
+        Write(root, "etc/skel/.bashrc", "# ~/.bashrc\n");
+        Write(root, "etc/skel/.profile", "# ~/.profile\n");
         Write(root, "etc/hostname", "buildhost\n");
         Write(root, "etc/resolv.conf", "nameserver 192.168.1.1\n");
         Write(root, "etc/machine-id", "0123456789abcdef0123456789abcdef\n");
@@ -37,10 +46,14 @@ internal static class FakeBaseTree
         }
     }
 
-    public static void Write(string root, string relativePath, string content)
+    /// <summary>/etc/shadow's and /etc/gshadow's mode, 0640 (root:shadow in a real base).</summary>
+    public const UnixFileMode ShadowMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+
+    public static void Write(string root, string relativePath, string content, UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)
     {
         var path = Path.Combine(root, relativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, content);
+        File.SetUnixFileMode(path, mode);
     }
 }

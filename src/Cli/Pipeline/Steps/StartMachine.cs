@@ -22,6 +22,15 @@ internal sealed class StartMachine : IStep<UpContext>
         var plan = new BootPlan(
             record.Name, record.Id, artifacts, context.Spec.Cpus, context.Spec.MemoryMiB, context.Spec.Provider,
             context.Shares, context.Spec.Ports, sshPort, record.StateDirectory, record.RuntimeDirectory, record.ConsoleLogPath);
+        if (!record.Booted)
+        {
+            // Saved before QEMU starts: the guest can write its tree from its first instruction, and a later
+            // configure must then treat the root as the guest's (no program from it runs on the host again).
+            record = record with { Booted = true };
+            context.Record = record;
+            await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         using (context.Host.Progress.BeginStage($"Starting {record.Name} with {context.Provider.Name}"))
         {
             context.Running = await context.Provider.StartAsync(plan, context.Host, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,13 @@
+namespace Diskless.Plugins.Debian.Configure.Accounts;
+
+/// <summary>The guest's account databases, read from its root; the shadow files are absent in some trees.</summary>
+internal sealed record AccountFiles(GuestFile Passwd, GuestFile Group, GuestFile? Shadow, GuestFile? Gshadow)
+{
+    public const string PasswdPath = "/etc/passwd";
+    public const string GroupPath = "/etc/group";
+    public const string ShadowPath = "/etc/shadow";
+    public const string GshadowPath = "/etc/gshadow";
+
+    /// <summary>The most Diskless reads of one account file: a guest could make it arbitrarily large.</summary>
+    public const long MaxBytes = 4 * 1024 * 1024;
+}
