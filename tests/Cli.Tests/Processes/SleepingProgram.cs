@@ -30,7 +30,10 @@ internal sealed class SleepingProgram : IAsyncDisposable
     public static async Task<SleepingProgram> StartAsync(ICommandRunner runner, bool ignoresInterrupt)
     {
         var pid = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var script = (ignoresInterrupt ? "trap '' INT; " : "") + "echo $$; exec sleep 600";
+        // A program started from a background job of a shell without job control inherits SIGINT ignored, and a shell
+        // cannot undo that; env can, so the program that should heed the interrupt does, wherever the suite runs.
+        // The pid is printed only once SIGINT is back to its default: an interrupt sent on seeing it must land.
+        var script = ignoresInterrupt ? "trap '' INT; echo $$; exec sleep 600" : "exec env --default-signal=INT /bin/sh -c 'echo $$; exec sleep 600'";
         var command = new CommandSpec("/bin/sh", "-c", script) { OnOutputLine = l => pid.TrySetResult(int.Parse(l, CultureInfo.InvariantCulture)) };
         var cancel = new CancellationTokenSource();
         var run = runner.RunAsync(command, cancel.Token);
