@@ -205,7 +205,11 @@ public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelpe
         Machine.EnsureUp(Output);
         var extra = Directory.CreateDirectory(Path.Combine(Machine.ProjectDirectory, "extra")).FullName;
         await File.WriteAllTextAsync(Path.Combine(extra, "added.txt"), "added by reload\n");
-        await File.AppendAllTextAsync(Path.Combine(Machine.ProjectDirectory, "Disklessfile"), "\n[[synced_folders]]\nhost = \"extra\"\nguest = \"/extra\"\nread_only = true\n");
+
+        // Over virtiofs, said outright rather than inherited from [share]: what is proved below is virtiofsd's read-only bind.
+        await File.AppendAllTextAsync(
+            Path.Combine(Machine.ProjectDirectory, "Disklessfile"),
+            "\n[[synced_folders]]\nhost = \"extra\"\nguest = \"/extra\"\nread_only = true\ntransport = \"virtiofs\"\n");
 
         var reload = await Machine.RunAsync(TimeSpan.FromMinutes(5), "reload");
         Output.WriteLine(reload.ToString());
@@ -213,13 +217,17 @@ public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelpe
         Assert.Equal(0, reload.ExitCode);
 
         // Read-only is proved by guest root (sudo), whom file permissions do not stop: the folder is root-owned in the
-        // guest, so a failing write by the login user would prove nothing. Only the read-only mount can refuse root,
-        // and then with EROFS; the mount must list "ro" as well, and nothing may reach the host folder.
+        // guest, so a failing write by the login user would prove nothing. The guest mounts it "ro" (its fstab), which
+        // guest root can lift: so it does, and sees the mount "rw". The write must still fail with EROFS, which then only
+        // the host can give (virtiofsd's read-only bind), and nothing may reach the host folder.
+        const string mountOptions = "awk '$2 == \"/extra\" { print $4 }' /proc/mounts | tr , '\\n'";
         var run = await Machine.SshAsync(
             "cat /extra/added.txt; cat /var/log/provision-count; "
-            + "awk '$2 == \"/extra\" { print $4 }' /proc/mounts | tr , '\\n' | grep -qx ro && echo mounted-ro; "
+            + $"{mountOptions} | grep -qx ro && echo mounted-ro; "
+            + $"sudo -n mount -o remount,rw /extra && {mountOptions} | grep -qx rw && echo remounted-rw; "
             + "sudo -n touch /extra/nope 2>&1 | grep -q 'Read-only file system' && echo root-refused");
-        Assert.Equal("added by reload\nprovisioned\nmounted-ro\nroot-refused\n", run.Stdout);
+        Output.WriteLine(run.ToString());
+        Assert.Equal("added by reload\nprovisioned\nmounted-ro\nremounted-rw\nroot-refused\n", run.Stdout);
         Assert.False(File.Exists(Path.Combine(extra, "nope")), "guest root wrote into the read-only folder");
     }
 }

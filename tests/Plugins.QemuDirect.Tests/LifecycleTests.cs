@@ -215,6 +215,54 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact(Timeout = 10000)]
+    public async Task A_read_only_virtiofs_folder_is_served_behind_a_read_only_bind_and_stopped_like_any_virtiofsd()
+    {
+        // virtiofsd outliving QEMU, so the stop must find the wrapped one by its pid and command line and end it.
+        _host.VirtiofsdExitsWithQemu = false;
+        var extra = new Share("share1", Path.Combine(_tmp, "extra"), "/extra", ShareTransport.VirtioFs, ReadOnly: true);
+        var plan = TestPlans.Plan(ShareTransport.VirtioFs, stateDirectory: State, runtimeDirectory: Run, rootPath: Path.Combine(_tmp, "root"), extraShares: [extra], sshPort: FreePort());
+
+        var running = await _provider.StartAsync(plan, _host, CancellationToken.None);
+
+        Golden.AssertText(WithoutPorts(Transcript()), "transcripts/start-virtiofs-read-only-folder.txt");
+
+        // The root's virtiofsd as ever; the read-only folder's is the same virtiofsd command, run as root by the host's
+        // unshare with exactly that folder bound read-only.
+        var helpers = _host.Runner.Commands.Where(c => !c.FileName.EndsWith("qemu-system-x86_64", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, helpers.Count);
+        var virtiofsd = TestPlans.Tcg.Virtiofsd!;
+        Assert.Equal(virtiofsd.Path, helpers[0].FileName);
+        var expected = ReadOnlyBind.Wrap(
+            extra.HostPath,
+            new CommandSpec(virtiofsd.Path, VirtiofsdArgs.Build(extra, Path.Combine(Run, "vfs1.sock"), virtiofsd.Flavour)),
+            TestPlans.Tcg.MountNamespace!);
+        Assert.Equal([expected.FileName, .. expected.Arguments], [helpers[1].FileName, .. helpers[1].Arguments]);
+        Assert.All(helpers, h => Assert.True(h.RequiresRoot));
+
+        // Its pid is recorded like any virtiofsd's (the wrapper execs virtiofsd in place), and halt finds and ends it.
+        Assert.Equal("4001,4002", running.Handle.Data["virtiofsdPids"]);
+        await _provider.StopAsync(running.Handle, new StopOptions(Force: true, TimeSpan.FromSeconds(60)), _host, CancellationToken.None);
+        Assert.Equal([("KILL", 7000), ("TERM", 4001), ("TERM", 4002)], _host.Signals);
+        Assert.Empty(_host.RunningPids);
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task A_read_only_virtiofs_folder_is_refused_before_any_process_on_a_host_without_unshare()
+    {
+        _host.UnshareInstalled = false;
+        var extra = new Share("share1", Path.Combine(_tmp, "extra"), "/extra", ShareTransport.VirtioFs, ReadOnly: true);
+        var plan = TestPlans.Plan(ShareTransport.VirtioFs, stateDirectory: State, runtimeDirectory: Run, rootPath: Path.Combine(_tmp, "root"), extraShares: [extra], sshPort: FreePort());
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => _provider.StartAsync(plan, _host, CancellationToken.None));
+
+        // Refused, never served writable; and nothing was started that would need stopping.
+        Assert.Contains("read_only over virtiofs", error.Message, StringComparison.Ordinal);
+        Assert.Contains("apt-get install -y util-linux", error.Hint, StringComparison.Ordinal);
+        Assert.Equal("", _host.Runner.Transcript);
+        Assert.Empty(_host.RunningPids);
+    }
+
+    [Fact(Timeout = 10000)]
     public async Task A_host_port_in_use_stops_the_start_before_any_process_with_its_number()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -144,6 +144,26 @@ public class QemuArgsTests
     }
 
     [Fact]
+    public void Read_only_is_qemus_own_switch_over_9p_and_virtiofsds_mount_namespace_over_virtiofs()
+    {
+        Share Folder(ShareTransport transport, bool readOnly) => new("share1", "/home/me/extra", "/extra", transport, ReadOnly: readOnly);
+        IReadOnlyList<string> Args(Share folder) => QemuArgs.Build(TestPlans.Plan(ShareTransport.VirtioFs, extraShares: [folder]), TestPlans.Tcg);
+
+        var ninePReadOnly = QemuArgList.Lists(Args(Folder(ShareTransport.NineP, readOnly: true)), "-fsdev", "local").Single();
+        var ninePWritable = QemuArgList.Lists(Args(Folder(ShareTransport.NineP, readOnly: false)), "-fsdev", "local").Single();
+        var virtiofsReadOnly = Args(Folder(ShareTransport.VirtioFs, readOnly: true));
+        var virtiofsWritable = Args(Folder(ShareTransport.VirtioFs, readOnly: false));
+
+        // QEMU refuses every write to a readonly=on 9p export itself, whatever the guest remounts.
+        Assert.Equal("on", ninePReadOnly["readonly"]);
+        Assert.Empty(ninePWritable.All("readonly"));
+
+        // vhost-user-fs has no such switch: QEMU's side of a read-only virtiofs folder is that of a writable one, and
+        // its virtiofsd is what runs behind a read-only bind (VirtiofsdCommandTests).
+        Assert.Equal(virtiofsWritable, virtiofsReadOnly);
+    }
+
+    [Fact]
     public void Commas_in_paths_are_doubled_inside_option_lists()
     {
         var plan = TestPlans.Plan(ShareTransport.NineP, rootPath: "/srv/a,b");

@@ -32,6 +32,9 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
     /// <summary>When false, virtiofsd keeps running after QEMU is gone (the C one waits if QEMU never connected).</summary>
     public bool VirtiofsdExitsWithQemu { get; set; } = true;
 
+    /// <summary>When false, the host has no unshare (util-linux), which a read-only virtiofs share needs.</summary>
+    public bool UnshareInstalled { get; set; } = true;
+
     /// <summary>When false, the guest ignores the ACPI power button.</summary>
     public bool GuestPowersOff { get; set; } = true;
 
@@ -79,6 +82,8 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
     {
         "qemu-system-x86_64" => "/usr/bin/qemu-system-x86_64",
         "virtiofsd" => "/usr/lib/qemu/virtiofsd",
+        "unshare" when UnshareInstalled => "/usr/bin/unshare",
+        "mount" => "/usr/bin/mount",
         _ => null,
     };
 

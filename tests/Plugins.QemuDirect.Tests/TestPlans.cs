@@ -6,7 +6,8 @@ namespace Diskless.Plugins.QemuDirect.Tests;
 internal static class TestPlans
 {
     public static readonly QemuHostFeatures Tcg = new("/usr/bin/qemu-system-x86_64", "7.2.22", UseKvm: false, Sandbox: true,
-        new VirtiofsdInfo("/usr/lib/qemu/virtiofsd", VirtiofsdFlavour.LegacyC), new HashSet<string>(["i8042", "sata", "smbus", "vmport", "smm", "hpet"]));
+        new VirtiofsdInfo("/usr/lib/qemu/virtiofsd", VirtiofsdFlavour.LegacyC), new HashSet<string>(["i8042", "sata", "smbus", "vmport", "smm", "hpet"]),
+        new MountNamespaceTools("/usr/bin/unshare", "/usr/bin/mount"));
 
     public static readonly QemuHostFeatures Kvm = Tcg with
     {

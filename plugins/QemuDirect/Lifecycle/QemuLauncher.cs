@@ -14,6 +14,9 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         var features = await probe.ProbeAsync(plan.Provider, host, cancellationToken).ConfigureAwait(false);
         RequireVirtiofsd(plan, features);
         var files = MachineFiles.For(plan);
+
+        // Planned before anything starts, so a share this host cannot serve as asked is refused with nothing to undo.
+        var helpers = PlanVirtiofsd(plan, features, files);
         RefuseIfRunning(plan, files);
         PortCheck.EnsureFree(plan);
         await KillStaleHelpersAsync(files, host).ConfigureAwait(false);
@@ -25,12 +28,9 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         var helperPids = new List<int>();
         try
         {
-            for (var i = 0; i < plan.Shares.Count; i++)
+            foreach (var helper in helpers)
             {
-                if (plan.Shares[i].Transport == ShareTransport.VirtioFs)
-                {
-                    await StartVirtiofsdAsync(plan.Shares[i], i, features.Virtiofsd!, files, helperPids, host, cancellationToken).ConfigureAwait(false);
-                }
+                await StartVirtiofsdAsync(helper, files, helperPids, host, cancellationToken).ConfigureAwait(false);
             }
 
             var unpacked = bootPlan.Artifacts.KernelPath != plan.Artifacts.KernelPath;
@@ -67,6 +67,16 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         }
     }
 
+    private static List<PlannedVirtiofsd> PlanVirtiofsd(BootPlan plan, QemuHostFeatures features, MachineFiles files) =>
+        plan.Shares
+            .Select((share, index) => (Share: share, Index: index))
+            .Where(s => s.Share.Transport == ShareTransport.VirtioFs)
+            .Select(s => new PlannedVirtiofsd(
+                s.Share,
+                s.Index,
+                VirtiofsdCommand.Build(s.Share, files.VirtiofsdSocket(s.Index), features.Virtiofsd!, features.MountNamespace)))
+            .ToList();
+
     private void RefuseIfRunning(BootPlan plan, MachineFiles files)
     {
         // Preparing would delete the running QEMU's sockets and pid file: never start over a live machine.
@@ -82,7 +92,8 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
 
     private async Task KillStaleHelpersAsync(MachineFiles files, IHostServices host)
     {
-        // A virtiofsd whose QEMU died before connecting waits forever; its socket path is about to be reused.
+        // A virtiofsd whose QEMU died before connecting waits forever; its socket path is about to be reused. A
+        // read-only share's wrapper names virtiofsd and its socket too, so one caught before its exec is found as well.
         foreach (var pid in processes.Table.FindByCommandLine("virtiofsd", files.RuntimeDirectory))
         {
             host.Progress.Verbose($"Stopping a virtiofsd left from an earlier run (pid {pid})");
@@ -110,18 +121,21 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         }
     }
 
-    private async Task StartVirtiofsdAsync(Share share, int index, VirtiofsdInfo virtiofsd, MachineFiles files, List<int> started, IHostServices host, CancellationToken cancellationToken)
+    private async Task StartVirtiofsdAsync(PlannedVirtiofsd helper, MachineFiles files, List<int> started, IHostServices host, CancellationToken cancellationToken)
     {
-        var socket = files.VirtiofsdSocket(index);
-        var log = files.VirtiofsdLog(index);
-        var command = new CommandSpec(virtiofsd.Path, VirtiofsdArgs.Build(share, socket, virtiofsd.Flavour))
+        var log = files.VirtiofsdLog(helper.Index);
+        var command = helper.Command with
         {
-            Description = $"virtiofsd for {share.Tag}",
-            RequiresRoot = true, // the guest's chown and root-owned files need a root virtiofsd
+            Description = $"virtiofsd for {helper.Share.Tag}",
+
+            // The guest's chown and root-owned files need a root virtiofsd; a read-only share's mount namespace does too.
+            RequiresRoot = true,
         };
+
+        // A read-only share's wrapper execs virtiofsd in place, so this pid is virtiofsd's once it runs.
         var pid = await host.Commands.StartDetachedAsync(command, log, cancellationToken).ConfigureAwait(false);
         started.Add(pid); // recorded before the wait, so a failed or cancelled wait still cleans it up
-        await WaitForSocketAsync(share, pid, socket, log, cancellationToken).ConfigureAwait(false);
+        await WaitForSocketAsync(helper.Share, pid, files.VirtiofsdSocket(helper.Index), log, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WaitForSocketAsync(Share share, int pid, string socket, string log, CancellationToken cancellationToken)

@@ -8,7 +8,16 @@ namespace Diskless.Plugins.QemuDirect;
 /// <param name="Virtiofsd">The virtiofsd to serve virtiofs shares; null when none is installed.</param>
 /// <param name="MachineProperties">The properties this QEMU's q35 machine type accepts ("sata", "i8042", …): older
 /// versions lack some of the switches the planner turns off.</param>
-public sealed record QemuHostFeatures(string QemuBinary, string? QemuVersion, bool UseKvm, bool Sandbox, VirtiofsdInfo? Virtiofsd, IReadOnlySet<string> MachineProperties);
+/// <param name="MountNamespace">unshare and mount, which keep a read-only virtiofs share read-only on the host; null
+/// when either is missing (a read-only virtiofs share is then refused).</param>
+public sealed record QemuHostFeatures(
+    string QemuBinary,
+    string? QemuVersion,
+    bool UseKvm,
+    bool Sandbox,
+    VirtiofsdInfo? Virtiofsd,
+    IReadOnlySet<string> MachineProperties,
+    MountNamespaceTools? MountNamespace = null);
 
 /// <summary>A virtiofsd program and which command-line dialect it speaks.</summary>
 /// <param name="Path">Absolute path.</param>

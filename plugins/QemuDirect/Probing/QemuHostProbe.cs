@@ -15,6 +15,9 @@ public sealed partial class QemuHostProbe(IHostSystem system)
     /// <summary>Where distributions put virtiofsd when it is not on PATH.</summary>
     public static readonly string[] VirtiofsdDirectories = ["/usr/libexec", "/usr/lib/qemu"];
 
+    /// <summary>Where unshare and mount live when PATH is trimmed (sudo's secure_path, a service's environment).</summary>
+    public static readonly string[] SystemDirectories = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
+
     /// <summary>Probes everything a start needs. Warns once (through progress) when it falls back to TCG.</summary>
     public async Task<QemuHostFeatures> ProbeAsync(ProviderSpec spec, IHostServices host, CancellationToken cancellationToken)
     {
@@ -29,8 +32,14 @@ public sealed partial class QemuHostProbe(IHostSystem system)
         var useKvm = DecideKvm(spec.Accel, host.Progress);
         var virtiofsd = await FindVirtiofsdAsync(settings, host, cancellationToken).ConfigureAwait(false);
         var machineProperties = await MachinePropertiesAsync(binary, host, cancellationToken).ConfigureAwait(false);
-        return new QemuHostFeatures(binary, version, useKvm, sandbox, virtiofsd, machineProperties);
+        return new QemuHostFeatures(binary, version, useKvm, sandbox, virtiofsd, machineProperties, FindMountNamespaceTools(host));
     }
+
+    /// <summary>unshare and mount of the host; null when either is missing.</summary>
+    public static MountNamespaceTools? FindMountNamespaceTools(IHostServices host) =>
+        host.FindExecutable("unshare", SystemDirectories) is { } unshare && host.FindExecutable("mount", SystemDirectories) is { } mount
+            ? new MountNamespaceTools(unshare, mount)
+            : null;
 
     /// <summary>
     /// KVM only when /dev/kvm opens AND the CPU shows vmx or svm: a /dev/kvm that opens on a CPU without

@@ -1,0 +1,30 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Plugins.QemuDirect;
+
+/// <summary>Plans the whole command that starts one share's virtiofsd: the program and its arguments. Pure.</summary>
+public static class VirtiofsdCommand
+{
+    /// <summary>
+    /// virtiofsd serving <paramref name="share"/> on <paramref name="socketPath"/>; a read-only share's virtiofsd runs
+    /// inside <see cref="ReadOnlyBind"/>, since neither the guest's fstab (guest root remounts it) nor the C virtiofsd
+    /// (it has no read-only switch) can be trusted with it.
+    /// </summary>
+    /// <exception cref="DisklessException">The share is read-only and the host lacks <paramref name="tools"/>.</exception>
+    public static CommandSpec Build(Share share, string socketPath, VirtiofsdInfo virtiofsd, MountNamespaceTools? tools)
+    {
+        var plain = new CommandSpec(virtiofsd.Path, VirtiofsdArgs.Build(share, socketPath, virtiofsd.Flavour));
+        if (!share.ReadOnly)
+        {
+            return plain;
+        }
+
+        // Never served writable instead: the Disklessfile promised the folder would not change.
+        return tools is null
+            ? throw new DisklessException(
+                $"The synced folder '{share.GuestPath}' ({share.HostPath}) is read_only over virtiofs, which needs unshare and mount on the host to keep it read-only, and they were not found.",
+                "Install them (apt-get install -y util-linux mount), or set transport = \"9p\" for this folder, where QEMU enforces read-only itself.",
+                ExitCodes.NotAvailable)
+            : ReadOnlyBind.Wrap(share.HostPath, plain, tools);
+    }
+}
