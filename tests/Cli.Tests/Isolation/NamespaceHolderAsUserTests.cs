@@ -60,17 +60,28 @@ public sealed class NamespaceHolderAsUserTests
         var (probe, probePid, holderPid) = await NamespaceProbe.StartHoldingAsync(asTestUser, project);
         using (probe)
         {
-            Assert.Equal(asTestUser ? TestUserIds().Uid : 0, Processes.OwnerUid(probePid));
-            Assert.True(Processes.IsAlive(holderPid));
-            Assert.Single(Processes.FindByCommandLine(NamespaceHolder.ProcessName, project));
-            var owner = Processes.OwnerUid(holderPid);
+            try
+            {
+                Assert.Equal(asTestUser ? TestUserIds().Uid : 0, Processes.OwnerUid(probePid));
+                Assert.True(Processes.IsAlive(holderPid));
+                Assert.Single(Processes.FindByCommandLine(NamespaceHolder.ProcessName, project));
+                var owner = Processes.OwnerUid(holderPid);
 
-            // Kill the program itself, not runuser in front of it.
-            System.Diagnostics.Process.GetProcessById(probePid).Kill();
-            Assert.True(await Processes.WaitForExitAsync(holderPid, TimeSpan.FromSeconds(10), CancellationToken.None), "the holder outlived its diskless");
-            Assert.Empty(Processes.FindByCommandLine(NamespaceHolder.ProcessName, project));
-            await probe.WaitForExitAsync();
-            return owner;
+                // Kill the program itself, not runuser in front of it: no dispose, no finally runs in there.
+                System.Diagnostics.Process.GetProcessById(probePid).Kill();
+                Assert.True(await Processes.WaitForExitAsync(holderPid, TimeSpan.FromSeconds(10), CancellationToken.None), "the holder outlived its diskless");
+                Assert.Empty(Processes.FindByCommandLine(NamespaceHolder.ProcessName, project));
+                await probe.WaitForExitAsync();
+                return owner;
+            }
+            finally
+            {
+                // A failed check must not leave the probe (or a holder that outlived it) behind.
+                foreach (var pid in new[] { probePid, holderPid }.Where(Processes.IsAlive))
+                {
+                    System.Diagnostics.Process.GetProcessById(pid).Kill();
+                }
+            }
         }
     }
 

@@ -95,6 +95,21 @@ public sealed class NamespaceHolderTests
         await NamespaceHolderAsUserTests.KillTheProbeAndWatchTheHolderGoAsync(asTestUser: false, project.Path);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_holder_that_cannot_create_its_namespace_fails_with_its_own_words_and_leaves_nothing()
+    {
+        using var temp = new State.TempFolder();
+        var runner = new FailingUnshare(_runner);
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => NamespaceHolder.StartAsync(
+            new IdMap(165536, 2345, 165536, 2345), new HostIdentity("u", 2345, 2345), runner, _processes, temp.Combine("run"), CancellationToken.None));
+
+        Assert.Contains("could not create the machine's user namespace: unshare: unshare failed: No space left on device", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.NotAvailable, error.ExitCode);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Combine("run")));
+        Assert.DoesNotContain(runner.Commands, c => c.FileName is "newuidmap" or "newgidmap");
+    }
+
     private async Task<string> OutputAsync(NamespaceHolder holder, CommandSpec command) =>
         (await _runner.RunAsync(holder.Enter(command), CancellationToken.None)).StandardOutput.Trim();
 
@@ -105,6 +120,25 @@ public sealed class NamespaceHolderTests
     }
 
     private static (long, long) Owner(string path) => FileStatus.Read(path) is { } s ? (s.Uid, s.Gid) : throw new FileNotFoundException(path);
+
+    /// <summary>The real runner, except that unshare fails the way it does where user namespaces are turned off.</summary>
+    private sealed class FailingUnshare(ICommandRunner inner) : ICommandRunner
+    {
+        public List<CommandSpec> Commands { get; } = [];
+
+        public Task<CommandResult> RunAsync(CommandSpec command, CancellationToken cancellationToken)
+        {
+            Commands.Add(command);
+            return inner.RunAsync(command, cancellationToken);
+        }
+
+        public Task<int> StartDetachedAsync(CommandSpec command, string logPath, CancellationToken cancellationToken)
+        {
+            Assert.Equal("unshare", command.FileName);
+            return inner.StartDetachedAsync(
+                new CommandSpec("/bin/sh", "-c", "sleep 0.2; echo 'unshare: unshare failed: No space left on device' >&2; exit 1"), logPath, cancellationToken);
+        }
+    }
 
     // /proc/self/uid_map pads its columns.
     private static string Tidy(string map) =>

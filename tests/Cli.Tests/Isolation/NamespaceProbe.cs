@@ -59,6 +59,7 @@ internal static class NamespaceProbe
             }
         }
 
+        probe.Kill(entireProcessTree: true);
         throw new InvalidOperationException("the probe ended before holding: " + await probe.StandardError.ReadToEndAsync(timeout.Token));
     }
 
