@@ -3,7 +3,7 @@
 # something is missing. Usage: scripts/host-packages.sh [--tests] [--bench]
 set -euo pipefail
 
-runtime=(qemu-system-x86 qemu-utils debootstrap openssh-client e2fsprogs coreutils util-linux)
+runtime=(qemu-system-x86 qemu-utils debootstrap openssh-client e2fsprogs coreutils util-linux uidmap bubblewrap mmdebstrap)
 tests=(openssh-server busybox btrfs-progs initramfs-tools-core xz-utils procps)
 bench=(vagrant hyperfine python3)
 

@@ -15,7 +15,7 @@ internal sealed partial class TinyRoot : IAsyncDisposable
 
     public string Path { get; }
 
-    public static async Task<TinyRoot> CreateAsync()
+    public static async Task<TinyRoot> CreateAsync(params string[] moreApplets)
     {
         var root = new TinyRoot(Directory.CreateTempSubdirectory("diskless-tinyroot-").FullName);
         var busybox = ExecutableFinder.Find("busybox") ?? throw new InvalidOperationException("busybox is needed (apt-get install -y busybox)");
@@ -27,7 +27,7 @@ internal sealed partial class TinyRoot : IAsyncDisposable
         }
 
         root.Copy(busybox, "/bin/busybox");
-        foreach (var applet in new[] { "sh", "cat", "sleep" })
+        foreach (var applet in new[] { "sh", "cat", "sleep" }.Concat(moreApplets))
         {
             File.CreateSymbolicLink(root.Path + "/bin/" + applet, "busybox");
         }

@@ -1,0 +1,39 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace Diskless.Cli.Isolation;
+
+/// <summary>A file's owner and mode as the kernel reports them (.NET has no API for a file's owner).</summary>
+/// <param name="Uid">The owning host uid.</param>
+/// <param name="Gid">The owning host gid.</param>
+/// <param name="Mode">The permission bits, including setuid, setgid and sticky.</param>
+public sealed record FileStatus(long Uid, long Gid, UnixFileMode Mode)
+{
+    private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxBasicStats = 0x7ff;
+
+    /// <summary>The status of <paramref name="path"/> (of the link itself when <paramref name="followLinks"/> is false); null when it does not exist.</summary>
+    public static FileStatus? Read(string path, bool followLinks = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+
+        // struct statx has one layout on every architecture: uid at 20, gid at 24, mode at 28.
+        var buffer = new byte[256];
+        if (Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, buffer) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno is 2 or 20 ? null : throw new IOException($"cannot stat {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+
+        var mode = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(28));
+        return new FileStatus(
+            BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(20)),
+            BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(24)),
+            (UnixFileMode)(mode & 0xfff));
+    }
+
+    // DllImport rather than LibraryImport: the generated marshalling needs unsafe code, which this project does not allow.
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    private static extern int Statx(int dirfd, string path, int flags, uint mask, byte[] buffer);
+}

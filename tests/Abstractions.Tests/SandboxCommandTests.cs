@@ -1,0 +1,60 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Abstractions.Tests;
+
+public sealed class SandboxCommandTests
+{
+    [Fact]
+    public void The_program_runs_on_the_root_with_fresh_namespaces_and_a_clean_environment()
+    {
+        var command = SandboxCommand.Build("/machines/m1/root", new CommandSpec("/usr/sbin/update-initramfs", "-u", "-k", "all"));
+
+        Assert.Equal("bwrap", command.FileName);
+        Assert.Equal(
+            "--unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup --die-with-parent --new-session "
+            + "--bind /machines/m1/root / --proc /proc --dev /dev --perms 1777 --tmpfs /tmp --clearenv "
+            + "--setenv PATH /usr/sbin:/usr/bin:/sbin:/bin --setenv HOME /root --setenv LANG C.UTF-8 "
+            + "-- /usr/sbin/update-initramfs -u -k all",
+            string.Join(' ', command.Arguments));
+    }
+
+    [Fact]
+    public void No_user_namespace_of_its_own_so_the_machines_map_stays_in_force()
+    {
+        var arguments = SandboxCommand.Build("/r", new CommandSpec("true")).Arguments;
+
+        Assert.DoesNotContain("--unshare-user", arguments);
+        Assert.DoesNotContain("--unshare-all", arguments);
+        Assert.DoesNotContain(arguments, a => a.StartsWith("--userns", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Environment_working_directory_and_read_only_inputs_are_passed_in()
+    {
+        var program = new CommandSpec("/bin/sh", "-c", "install /tmp/in /usr/local/bin/in")
+        {
+            Environment = new Dictionary<string, string?> { ["DEBIAN_FRONTEND"] = "noninteractive", ["LANG"] = null },
+            WorkingDirectory = "/root",
+            SuccessExitCodes = [0, 1],
+            Description = "configure",
+        };
+
+        var command = SandboxCommand.Build("/r", program, [new SandboxBind("/host/input", "/tmp/in")]);
+        var line = string.Join(' ', command.Arguments);
+
+        Assert.Contains("--clearenv --setenv PATH /usr/sbin:/usr/bin:/sbin:/bin --setenv HOME /root --setenv LANG C.UTF-8 --setenv DEBIAN_FRONTEND noninteractive --unsetenv LANG", line, StringComparison.Ordinal);
+        Assert.EndsWith("--ro-bind /host/input /tmp/in --chdir /root -- /bin/sh -c install /tmp/in /usr/local/bin/in", line, StringComparison.Ordinal);
+        Assert.Null(command.WorkingDirectory);
+        Assert.Empty(command.Environment);
+        Assert.Equal([0, 1], command.SuccessExitCodes);
+        Assert.Equal("configure", command.Description);
+    }
+
+    [Fact]
+    public void A_relative_root_or_bind_and_a_root_only_program_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => SandboxCommand.Build("machines/root", new CommandSpec("true")));
+        Assert.Throws<ArgumentException>(() => SandboxCommand.Build("/r", new CommandSpec("true"), [new SandboxBind("input", "/tmp/in")]));
+        Assert.Throws<ArgumentException>(() => SandboxCommand.Build("/r", new CommandSpec("true") { RequiresRoot = true }));
+    }
+}
