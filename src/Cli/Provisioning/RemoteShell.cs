@@ -1,11 +1,11 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Diskless.Abstractions;
+using Diskless.Cli.Configuration;
 
 namespace Diskless.Cli.Provisioning;
 
 /// <summary>Builds the command lines provisioners send to the guest's login shell.</summary>
-public static partial class RemoteShell
+public static class RemoteShell
 {
     /// <summary>
     /// A command that runs <paramref name="script"/> with bash, after exporting <paramref name="environment"/>; through
@@ -18,7 +18,7 @@ public static partial class RemoteShell
         var text = new StringBuilder();
         foreach (var (name, value) in environment.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            if (!VariableName().IsMatch(name))
+            if (!NameRules.IsEnvironmentName(name))
             {
                 throw new DisklessException(
                     $"{(location is null ? "" : location + ": ")}environment variable name {ShellQuoting.Quote(name)} is not a shell identifier",
@@ -35,8 +35,4 @@ public static partial class RemoteShell
 
     /// <summary>"sudo -H " when a privileged command must be elevated for <paramref name="loginUser"/>, else "".</summary>
     public static string Elevate(bool privileged, string loginUser) => privileged && loginUser != "root" ? "sudo -H " : "";
-
-    // \z, not $: in .NET $ also matches before a final newline.
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
-    private static partial Regex VariableName();
 }

@@ -13,7 +13,6 @@ internal sealed class CloneRoot : IStep<UpContext>
     {
         // A root left by a crashed first up is not trusted: start from the base again.
         await RemoveMachineDataAsync(context, cancellationToken).ConfigureAwait(false);
-        DataDirectory.EnsureCreated(context.Host.Paths);
         Directory.CreateDirectory(context.MachineDataDirectory);
         var method = await RootCloner.CloneAsync(context.BaseDirectory!, context.RootDirectory, context.Host.Commands, context.Host.Progress, cancellationToken).ConfigureAwait(false);
         context.Host.Progress.Verbose($"root cloned by {method}");
