@@ -16,6 +16,12 @@ internal sealed class LoadMachineRecord : IStep<UpContext>
         context.Provider = context.Plugins.GetProvider(context.Spec.Provider.Name);
         context.Project.EnsureMachineStateDirectory(context.Spec.Name);
         var existing = await MachineRecordStore.LoadAsync(context.StateDirectory, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            // Before the provider sees it: a copied project's record would start (or, unfinished, rebuild) the original's machine.
+            CopiedProjectGuard.RequireOwn(existing, context.StateDirectory);
+        }
+
         if (existing is { SetupComplete: true })
         {
             context.Record = existing;
