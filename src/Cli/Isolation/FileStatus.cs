@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace Diskless.Cli.Isolation;
 
-/// <summary>A file's owner and mode as the kernel reports them (.NET has no API for a file's owner).</summary>
+/// <summary>A file's owner, mode, type and size as the kernel reports them (.NET has no API for a file's owner or type).</summary>
 /// <param name="Uid">The owning host uid.</param>
 /// <param name="Gid">The owning host gid.</param>
 /// <param name="Mode">The permission bits, including setuid, setgid and sticky.</param>
@@ -12,13 +12,21 @@ public sealed record FileStatus(long Uid, long Gid, UnixFileMode Mode)
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxBasicStats = 0x7ff;
+    private const int FileTypeMask = 0xf000;
+    private const int RegularFileType = 0x8000;
+
+    /// <summary>True for a regular file: not a folder, link, fifo, socket or device node.</summary>
+    public bool IsRegularFile { get; init; }
+
+    /// <summary>The size in bytes (of the link itself when read without following links).</summary>
+    public long Size { get; init; }
 
     /// <summary>The status of <paramref name="path"/> (of the link itself when <paramref name="followLinks"/> is false); null when it does not exist.</summary>
     public static FileStatus? Read(string path, bool followLinks = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
 
-        // struct statx has one layout on every architecture: uid at 20, gid at 24, mode at 28.
+        // struct statx has one layout on every architecture: uid at 20, gid at 24, mode at 28, size at 40.
         var buffer = new byte[256];
         if (Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, buffer) != 0)
         {
@@ -30,7 +38,11 @@ public sealed record FileStatus(long Uid, long Gid, UnixFileMode Mode)
         return new FileStatus(
             BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(20)),
             BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(24)),
-            (UnixFileMode)(mode & 0xfff));
+            (UnixFileMode)(mode & 0xfff))
+        {
+            IsRegularFile = (mode & FileTypeMask) == RegularFileType,
+            Size = (long)BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(40)),
+        };
     }
 
     // DllImport rather than LibraryImport: the generated marshalling needs unsafe code, which this project does not allow.

@@ -19,8 +19,11 @@ public static class FolderContainment
 
     /// <summary>
     /// <paramref name="expected"/> resolved, when <paramref name="named"/> (as a record wrote it) is that same folder and
-    /// it lies strictly inside <paramref name="parent"/>; else null. A record from a moved or copied project names
-    /// folders this host did not compute for it, and those are not its to delete.
+    /// it lies strictly inside <paramref name="parent"/>; else null. A record whose folders differ from the ones this
+    /// host computes (a hand-edited machine.json, another runtime base) is not trusted to name what to delete. This is
+    /// the last line only: a record copied or moved from another project is refused before anything runs
+    /// (<see cref="CopiedProjectGuard"/>), since by the time a folder is deleted here the provider would already have
+    /// stopped the original's machine and its root would be gone.
     /// </summary>
     public static string? Expected(string named, string expected, string parent)
     {

@@ -12,20 +12,16 @@ public sealed class DestroyTests : IDisposable
     public void Dispose() => _sandbox.Dispose();
 
     [RequiresFact("rm")]
-    public async Task Runtime_and_state_folders_a_record_names_outside_this_project_survive_destroy()
+    public async Task A_runtime_folder_a_record_names_outside_this_host_s_own_survives_destroy()
     {
         var runtime = Directory.CreateDirectory(Path.Combine(_sandbox.Root, "elsewhere", "run")).FullName;
         await File.WriteAllTextAsync(Path.Combine(runtime, "socket"), "");
-        var otherState = Directory.CreateDirectory(Path.Combine(_sandbox.Root, "other-project", ".diskless", "machines", "dev")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(otherState, "id_ed25519"), "the other project's key");
-        var record = await _sandbox.CreatedMachineAsync(r => r with { RuntimeDirectory = runtime, StateDirectory = otherState });
+        var record = await _sandbox.CreatedMachineAsync(r => r with { RuntimeDirectory = runtime });
 
         await DestroyHandler.RunAsync(_sandbox.Services(), null, force: true, TextReader.Null, interactive: false, CancellationToken.None);
 
         Assert.True(File.Exists(Path.Combine(runtime, "socket")));
-        Assert.True(File.Exists(Path.Combine(otherState, "id_ed25519")));
         Assert.Contains(_sandbox.Progress.Lines, l => l.StartsWith("warn: ", StringComparison.Ordinal) && l.Contains(runtime, StringComparison.Ordinal));
-        Assert.Contains(_sandbox.Progress.Lines, l => l.StartsWith("warn: ", StringComparison.Ordinal) && l.Contains(otherState, StringComparison.Ordinal));
         Assert.False(Directory.Exists(record.RootPath));
         Assert.False(Directory.Exists(_sandbox.StateDirectory));
     }

@@ -18,6 +18,14 @@ internal sealed class PipelineSandbox : IDisposable
         Project = Directory.CreateDirectory(Path.Combine(Root, projectFolderName)).FullName;
     }
 
+    /// <summary>A second project in <paramref name="root"/> sharing another sandbox's data dir <paramref name="paths"/>.</summary>
+    public PipelineSandbox(string projectFolderName, HostPaths paths, string root)
+    {
+        Root = root;
+        Paths = paths;
+        Project = Directory.CreateDirectory(Path.Combine(Root, projectFolderName)).FullName;
+    }
+
     public string Root { get; }
 
     public HostPaths Paths { get; }

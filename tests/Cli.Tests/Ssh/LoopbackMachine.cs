@@ -42,6 +42,11 @@ internal static class LoopbackMachine
             RuntimeDirectory = Path.Combine(projectDirectory, "run"),
             ConsoleLogPath = Path.Combine(projectDirectory, "console.log"),
         };
+        // The project's state folder for the machine is the sshd's (a link to it): a record naming another project's
+        // folder would be refused as copied.
+        var own = services.State.MachineStateDirectory(machine.Name);
+        Directory.CreateDirectory(Path.GetDirectoryName(own)!);
+        File.CreateSymbolicLink(own, sshd.StateDir);
         await MachineRecordStore.SaveAsync(services.State.EnsureMachineStateDirectory(machine.Name), record, cancellationToken);
         return services;
     }

@@ -15,6 +15,7 @@ internal static class DestroyHandler
         {
             await using (await services.LockAsync(machine, "diskless destroy", cancellationToken).ConfigureAwait(false))
             {
+                // Refuses a record copied from another project before anything is stopped or deleted.
                 var record = await services.LoadRecordAsync(machine, cancellationToken).ConfigureAwait(false);
                 if (record is null)
                 {
@@ -50,8 +51,9 @@ internal static class DestroyHandler
         ClearStateDirectory(services, machine, record);
     }
 
-    // machine.json says where the machine's folders are, but a moved or copied project's record names folders this
-    // host did not compute for it: only the ones it computes are deleted.
+    // machine.json says where the machine's folders are, but a hand-edited record (or one written under another
+    // runtime base) may name folders this host did not compute for it: only the ones it computes are deleted. A copied
+    // project's record never gets here: LoadRecordAsync refused it before the provider was called.
     private static void RemoveRuntimeDirectory(LifecycleServices services, MachineRecord record)
     {
         var expected = services.State.RuntimeDirectory(record.Id);

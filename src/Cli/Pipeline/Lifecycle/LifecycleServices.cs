@@ -43,8 +43,21 @@ internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plug
 
     public string StateDirectory(MachineSpec machine) => State.MachineStateDirectory(machine.Name);
 
-    public Task<MachineRecord?> LoadRecordAsync(MachineSpec machine, CancellationToken cancellationToken) =>
-        MachineRecordStore.LoadAsync(StateDirectory(machine), cancellationToken);
+    /// <summary>
+    /// The machine's record, or null when it is not created. A record copied from another project is refused here,
+    /// before any command hands it to a provider or removes a folder it names.
+    /// </summary>
+    public async Task<MachineRecord?> LoadRecordAsync(MachineSpec machine, CancellationToken cancellationToken)
+    {
+        var own = StateDirectory(machine);
+        var record = await MachineRecordStore.LoadAsync(own, cancellationToken).ConfigureAwait(false);
+        if (record is not null)
+        {
+            CopiedProjectGuard.RequireOwn(record, own);
+        }
+
+        return record;
+    }
 
     /// <summary>The record of a machine that must exist (ssh, provision), or a clear error saying how to create it.</summary>
     public async Task<MachineRecord> RequireRecordAsync(MachineSpec machine, CancellationToken cancellationToken) =>

@@ -18,6 +18,12 @@ internal sealed class LoadMachineRecord : IStep<UpContext>
         // Every up closes the data dir's folders to other users, also for machines an older version made open.
         DataDirectory.EnsureCreated(context.Host.Paths);
         var existing = await MachineRecordStore.LoadAsync(context.StateDirectory, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            // Before the provider sees it: a copied project's record would start (or, unfinished, rebuild) the original's machine.
+            CopiedProjectGuard.RequireOwn(existing, context.StateDirectory);
+        }
+
         if (existing is { SetupComplete: true })
         {
             context.Record = existing;

@@ -15,6 +15,9 @@ internal sealed class StartMachine : IStep<UpContext>
         var record = context.Record;
         var artifacts = record.Artifacts
             ?? throw new DisklessException($"Machine '{record.Name}' has no kernel recorded: its setup never finished.", "diskless destroy && diskless up", ExitCodes.WrongMachineState);
+
+        // Before anything is written or started: the guest may have changed these files since they were recorded.
+        BootArtifactsGuard.Require(record, artifacts);
         context.Shares = SharePlanner.Plan(context.Spec, context.RootDirectory, record.RootTransport);
         var sshPort = FreePort.OnLoopback();
         context.Project.EnsureRuntimeDirectory(record.Id);
