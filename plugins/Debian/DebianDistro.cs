@@ -33,9 +33,10 @@ public sealed class DebianDistro : IDistro
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(host);
-        var facts = await RootProbe.ReadAsync(request.Root, request.Identity.UserName, cancellationToken).ConfigureAwait(false);
+        var root = host.RootFiles(request.Root.Path);
+        var facts = await RootProbe.ReadAsync(root, cancellationToken).ConfigureAwait(false);
         var plan = new ConfigurePlanner(host.Templates).Plan(request, facts);
-        await new ConfigureExecutor(host).ApplyAsync(request.Root, plan, cancellationToken).ConfigureAwait(false);
+        await new ConfigureExecutor(host).ApplyAsync(root, plan, cancellationToken).ConfigureAwait(false);
         return BootArtifactsLocator.Locate(request.Root, plan.KernelCommandLine);
     }
 }

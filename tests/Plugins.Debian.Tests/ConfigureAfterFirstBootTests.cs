@@ -38,7 +38,7 @@ public sealed class ConfigureAfterFirstBootTests : IDisposable
         FakeBaseTree.Create(_root.Path, withUser: userExists, withLocaleGen: true);
         var request = Request(transport, locale, dhcp ? Specs.DhcpNetwork() : Specs.StaticNetwork(), guestHasRun: true);
 
-        var plan = new ConfigurePlanner(_host.Templates).Plan(request, await RootProbe.ReadAsync(_root, "diskless", CancellationToken.None));
+        var plan = new ConfigurePlanner(_host.Templates).Plan(request, await RootProbe.ReadAsync(new HostOwnedRootFiles(_root.Path), CancellationToken.None));
         await _distro.ConfigureAsync(request, _host, CancellationToken.None);
 
         Assert.DoesNotContain(plan.Steps, s => s is RunInRootStep);
@@ -63,8 +63,8 @@ public sealed class ConfigureAfterFirstBootTests : IDisposable
     {
         FakeBaseTree.Create(_root.Path);
 
-        var plan = new ConfigurePlanner(_host.Templates).Plan(Request(ShareTransport.VirtioFs, guestHasRun: true), await RootProbe.ReadAsync(_root, "diskless", CancellationToken.None));
-        await new ConfigureExecutor(_host).ApplyAsync(_root, plan, CancellationToken.None);
+        var plan = new ConfigurePlanner(_host.Templates).Plan(Request(ShareTransport.VirtioFs, guestHasRun: true), await RootProbe.ReadAsync(new HostOwnedRootFiles(_root.Path), CancellationToken.None));
+        await new ConfigureExecutor(_host).ApplyAsync(new HostOwnedRootFiles(_root.Path), plan, CancellationToken.None);
 
         Golden.AssertText(await AccountFilesAsync(), "after-first-boot/accounts.txt");
         Assert.Contains("diskless:x:1000:1000::/home/diskless:/bin/bash", await LinesAsync("/etc/passwd"));
@@ -93,12 +93,12 @@ public sealed class ConfigureAfterFirstBootTests : IDisposable
         await _distro.ConfigureAsync(Request(ShareTransport.VirtioFs, guestHasRun: false), _host, CancellationToken.None);
         var once = await AccountFilesAsync();
 
-        var facts = await RootProbe.ReadAsync(_root, "diskless", CancellationToken.None);
+        var facts = await RootProbe.ReadAsync(new HostOwnedRootFiles(_root.Path), CancellationToken.None);
         var plan = new ConfigurePlanner(_host.Templates).Plan(Request(ShareTransport.NineP, guestHasRun: true), facts);
-        await new ConfigureExecutor(_host).ApplyAsync(_root, plan, CancellationToken.None);
+        await new ConfigureExecutor(_host).ApplyAsync(new HostOwnedRootFiles(_root.Path), plan, CancellationToken.None);
 
         Assert.Equal(once, await AccountFilesAsync());
-        Assert.DoesNotContain(plan.Steps, s => s is WriteFileStep { GuestPath: "/etc/passwd" or "/etc/group" or "/etc/shadow" or "/etc/gshadow" });
+        Assert.DoesNotContain(plan.Steps, s => s is WriteFileEdit { GuestPath: "/etc/passwd" or "/etc/group" or "/etc/shadow" or "/etc/gshadow" });
     }
 
     [Fact]
@@ -286,7 +286,7 @@ public sealed class ConfigureAfterFirstBootTests : IDisposable
         FakeBaseTree.Create(_root.Path);
         var plan = new ConfigurePlan([new RunInRootStep(new CommandSpec("/usr/sbin/useradd", "x"))], "root=rootfs", [], GuestHasRun: true);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => new ConfigureExecutor(_host).ApplyAsync(_root, plan, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new ConfigureExecutor(_host).ApplyAsync(new HostOwnedRootFiles(_root.Path), plan, CancellationToken.None));
 
         Assert.Empty(_host.Runner.Commands);
     }

@@ -28,7 +28,7 @@ public sealed class ConfigureTests : IDisposable
     {
         FakeBaseTree.Create(_root.Path);
         var request = Request(transport, syncedTransport: transport);
-        var plan = new ConfigurePlanner(_host.Templates).Plan(request, await RootProbe.ReadAsync(_root, "diskless", CancellationToken.None));
+        var plan = new ConfigurePlanner(_host.Templates).Plan(request, await RootProbe.ReadAsync(new HostOwnedRootFiles(_root.Path), CancellationToken.None));
 
         await _distro.ConfigureAsync(request, _host, CancellationToken.None);
 
@@ -77,7 +77,7 @@ public sealed class ConfigureTests : IDisposable
     public async Task Configure_plans_every_step_in_order()
     {
         FakeBaseTree.Create(_root.Path);
-        var facts = await RootProbe.ReadAsync(_root, "diskless", CancellationToken.None);
+        var facts = await RootProbe.ReadAsync(new HostOwnedRootFiles(_root.Path), CancellationToken.None);
         var request = Request(ShareTransport.VirtioFs, ShareTransport.NineP);
 
         var plan = new ConfigurePlanner(_host.Templates).Plan(request, facts);
@@ -85,30 +85,30 @@ public sealed class ConfigureTests : IDisposable
         Golden.AssertText(plan.Describe().Replace(_temp.Path, "TEMP", StringComparison.Ordinal), "configure-virtiofs/plan.txt");
 
         var steps = plan.Steps.ToList();
-        int Last(Func<RootStep, bool> match) => steps.FindLastIndex(s => match(s));
-        int First(Func<RootStep, bool> match) => steps.FindIndex(s => match(s));
+        int Last(Func<RootEdit, bool> match) => steps.FindLastIndex(s => match(s));
+        int First(Func<RootEdit, bool> match) => steps.FindIndex(s => match(s));
         int Run(string program) => Assert.Single(steps.Select((s, i) => (s, i)), x => x.s is RunInRootStep r && r.Command.FileName.EndsWith("/" + program, StringComparison.Ordinal)).i;
-        var user = new Owner(1000, 1000);
+        var user = new RootOwner(1000, 1000);
 
         // The base's own host keys are deleted before the pinned ones are copied, or a delete would remove a pinned key.
-        foreach (var (copy, i) in steps.Select((s, i) => (s, i)).Where(x => x.s is CopyFileStep))
+        foreach (var (copy, i) in steps.Select((s, i) => (s, i)).Where(x => x.s is CopyFileEdit))
         {
-            Assert.True(Last(s => s is DeleteFileStep d && d.GuestPath == ((CopyFileStep)copy).GuestPath) < i, $"{copy.Describe()} comes after any delete of it");
+            Assert.True(Last(s => s is DeleteFileEdit d && d.GuestPath == ((CopyFileEdit)copy).GuestPath) < i, $"{copy.Describe()} comes after any delete of it");
         }
 
         // The user is written into the account files, then its home, ~/.ssh and key are made, each given to it as made
         // (sshd ignores a key the user does not own); no program of the root adds or chowns anything.
-        var passwd = First(s => s is WriteFileStep { GuestPath: "/etc/passwd", Owner: { Uid: 0, Gid: 0 } });
-        var home = First(s => s is CreateDirectoryStep { GuestPath: "/home/diskless" } d && d.Owner == user);
-        var sshDirectory = First(s => s is CreateDirectoryStep { GuestPath: "/home/diskless/.ssh" } d && d.Owner == user);
-        var authorizedKeys = First(s => s is WriteFileStep { GuestPath: "/home/diskless/.ssh/authorized_keys" } w && w.Owner == user);
+        var passwd = First(s => s is WriteFileEdit { GuestPath: "/etc/passwd", Owner: { Uid: 0, Gid: 0 } });
+        var home = First(s => s is CreateDirectoryEdit { GuestPath: "/home/diskless" } d && d.Owner == user);
+        var sshDirectory = First(s => s is CreateDirectoryEdit { GuestPath: "/home/diskless/.ssh" } d && d.Owner == user);
+        var authorizedKeys = First(s => s is WriteFileEdit { GuestPath: "/home/diskless/.ssh/authorized_keys" } w && w.Owner == user);
         Assert.True(passwd >= 0 && passwd < home && home < sshDirectory && sshDirectory < authorizedKeys, plan.Describe());
         Assert.DoesNotContain(steps, s => s is RunInRootStep r && (r.Command.FileName.EndsWith("useradd", StringComparison.Ordinal) || r.Command.FileName.EndsWith("chown", StringComparison.Ordinal)));
 
         // The initramfs is built last, after every file it bakes in (its modules, its configuration, its scripts).
         var initramfs = Run("update-initramfs");
         Assert.Equal(steps.Count - 1, initramfs);
-        Assert.True(Last(s => s is WriteFileStep w && (w.GuestPath.StartsWith("/etc/initramfs-tools/", StringComparison.Ordinal) || w.GuestPath.StartsWith("/etc/modprobe.d/", StringComparison.Ordinal))) < initramfs);
+        Assert.True(Last(s => s is WriteFileEdit w && (w.GuestPath.StartsWith("/etc/initramfs-tools/", StringComparison.Ordinal) || w.GuestPath.StartsWith("/etc/modprobe.d/", StringComparison.Ordinal))) < initramfs);
     }
 
     [Fact]
@@ -414,16 +414,16 @@ public sealed class ConfigureTests : IDisposable
     /// </summary>
     private void AssertTreeHolds(ConfigurePlan plan)
     {
-        var last = new Dictionary<string, RootStep>(StringComparer.Ordinal);
+        var last = new Dictionary<string, RootEdit>(StringComparer.Ordinal);
         foreach (var step in plan.Steps)
         {
             switch (step)
             {
-                case WriteFileStep w: last[w.GuestPath] = w; break;
-                case CopyFileStep c: last[c.GuestPath] = c; break;
-                case CreateDirectoryStep d: last[d.GuestPath] = d; break;
-                case SymlinkStep l: last[l.GuestPath] = l; break;
-                case DeleteFileStep d: last[d.GuestPath] = d; break;
+                case WriteFileEdit w: last[w.GuestPath] = w; break;
+                case CopyFileEdit c: last[c.GuestPath] = c; break;
+                case CreateDirectoryEdit d: last[d.GuestPath] = d; break;
+                case SymlinkEdit l: last[l.GuestPath] = l; break;
+                case DeleteFileEdit d: last[d.GuestPath] = d; break;
             }
         }
 
@@ -433,23 +433,23 @@ public sealed class ConfigureTests : IDisposable
             var path = _root.Path + guestPath;
             switch (step)
             {
-                case WriteFileStep w:
+                case WriteFileEdit w:
                     Assert.Null(new FileInfo(path).LinkTarget);
                     Assert.Equal(w.Content, File.ReadAllText(path));
                     Assert.Equal(w.Mode, File.GetUnixFileMode(path));
                     break;
-                case CopyFileStep c:
+                case CopyFileEdit c:
                     Assert.Equal(File.ReadAllText(c.HostSource), File.ReadAllText(path));
                     Assert.Equal(c.Mode, File.GetUnixFileMode(path));
                     break;
-                case CreateDirectoryStep d:
+                case CreateDirectoryEdit d:
                     Assert.True(Directory.Exists(path), guestPath);
                     Assert.Equal(d.Mode, File.GetUnixFileMode(path));
                     break;
-                case SymlinkStep l:
+                case SymlinkEdit l:
                     Assert.Equal(l.Target, new FileInfo(path).LinkTarget);
                     break;
-                case DeleteFileStep:
+                case DeleteFileEdit:
                     Assert.False(File.Exists(path) || new FileInfo(path).LinkTarget is not null, $"{guestPath} should be gone");
                     break;
             }

@@ -565,6 +565,10 @@ public sealed class LifecycleTests : IDisposable
 
         public IChroot Chroot => inner.Chroot;
 
+        public IUserNamespace? Namespace => null;
+
+        public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
+
         public ITemplates Templates => inner.Templates;
 
         public IProgressReporter Progress => inner.Progress;

@@ -25,6 +25,10 @@ internal sealed class RealHost : IHostServices
 
     public IChroot Chroot => _fake.Chroot;
 
+    public IUserNamespace? Namespace => null;
+
+    public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
+
     public ITemplates Templates { get; } = new LiquidTemplates();
 
     public IProgressReporter Progress => RecordedProgress;

@@ -72,6 +72,10 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
 
     public IChroot Chroot => _fake.Chroot;
 
+    public IUserNamespace? Namespace => null;
+
+    public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
+
     public ITemplates Templates => _fake.Templates;
 
     public IProgressReporter Progress => _fake.Progress;

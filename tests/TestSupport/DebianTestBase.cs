@@ -80,6 +80,10 @@ internal sealed class BuildHost(ICommandRunner commands, IChroot chroot, IProgre
 
     public IChroot Chroot => chroot;
 
+    public IUserNamespace? Namespace => null;
+
+    public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
+
     public ITemplates Templates { get; } = new LiquidTemplates();
 
     public IProgressReporter Progress => progress;

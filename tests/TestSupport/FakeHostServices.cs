@@ -28,6 +28,10 @@ public sealed class FakeHostServices : IHostServices
 
     public IChroot Chroot { get; }
 
+    public IUserNamespace? Namespace => null;
+
+    public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
+
     public ITemplates Templates { get; } = new LiquidTemplates();
 
     public IProgressReporter Progress => RecordedProgress;

@@ -59,7 +59,7 @@ internal sealed class ConfigurePlanner(ITemplates templates)
     {
         ArgumentNullException.ThrowIfNull(request);
         ShareTags.Validate(request.Shares);
-        var steps = new List<RootStep>();
+        var steps = new List<RootEdit>();
         var warnings = new List<string>();
         var distro = request.Machine.Distro;
         var baseSpec = BasePlanner.Describe(distro, "debian");
@@ -97,7 +97,7 @@ internal sealed class ConfigurePlanner(ITemplates templates)
             : new KernelCommandLineModel(root.Tag, isNineP, root.NinePMsize, false, "", "", "", "");
     }
 
-    private WriteFileStep Write<TModel>(string guestPath, string template, TModel model, UnixFileMode mode = Mode0644, Owner? owner = null)
+    private WriteFileEdit Write<TModel>(string guestPath, string template, TModel model, UnixFileMode mode = Mode0644, RootOwner? owner = null)
         where TModel : notnull =>
         new(guestPath, templates.Render(typeof(DebianDistro).Assembly, template, model), mode, owner);
 
@@ -121,7 +121,7 @@ internal sealed class ConfigurePlanner(ITemplates templates)
     private static string SecurityMirror(string mirror) =>
         mirror.EndsWith("/debian", StringComparison.Ordinal) ? mirror + "-security" : "http://security.debian.org/debian-security";
 
-    private IEnumerable<RootStep> Locale(string locale, RootFacts facts, bool guestHasRun, List<string> warnings)
+    private IEnumerable<RootEdit> Locale(string locale, RootFacts facts, bool guestHasRun, List<string> warnings)
     {
         yield return Write("/etc/default/locale", "locale.liquid", new LocaleModel(locale));
         if (!LocaleSupport.NeedsLocalesPackage(locale))
@@ -145,17 +145,17 @@ internal sealed class ConfigurePlanner(ITemplates templates)
 
         // The guest's locale-gen is the guest's program: the guest runs it, at its next boot, before sshd.
         yield return Write($"{AdminUnits}/{LocaleGenUnit}", "locale-gen.service.liquid", new LocaleGenUnitModel(LocaleGenPending));
-        yield return new SymlinkStep($"{AdminUnits}/multi-user.target.wants/{LocaleGenUnit}", $"{AdminUnits}/{LocaleGenUnit}");
+        yield return new SymlinkEdit($"{AdminUnits}/multi-user.target.wants/{LocaleGenUnit}", $"{AdminUnits}/{LocaleGenUnit}");
         if (facts.LocaleGen != localeGen.Content)
         {
-            yield return new WriteFileStep(LocaleGenPending, "", Mode0644);
+            yield return new WriteFileEdit(LocaleGenPending, "", Mode0644);
         }
     }
 
-    private IEnumerable<RootStep> Timezone(string timezone)
+    private IEnumerable<RootEdit> Timezone(string timezone)
     {
         yield return Write("/etc/timezone", "timezone.liquid", new TimezoneModel(timezone));
-        yield return new SymlinkStep("/etc/localtime", "/usr/share/zoneinfo/" + timezone);
+        yield return new SymlinkEdit("/etc/localtime", "/usr/share/zoneinfo/" + timezone);
     }
 
     /// <summary>
@@ -164,32 +164,32 @@ internal sealed class ConfigurePlanner(ITemplates templates)
     /// its start-up. DHCP gets systemd-networkd. Each way undoes the other, for a root configured again after its
     /// provider changed.
     /// </summary>
-    private IEnumerable<RootStep> Network(GuestNetwork network)
+    private IEnumerable<RootEdit> Network(GuestNetwork network)
     {
         if (network.Static is not null)
         {
             foreach (var (link, _) in NetworkdLinks)
             {
-                yield return new DeleteFileStep(link);
+                yield return new DeleteFileEdit(link);
             }
 
-            yield return new DeleteFileStep(WiredNetworkFile);
+            yield return new DeleteFileEdit(WiredNetworkFile);
             yield break;
         }
 
         yield return Write(WiredNetworkFile, "wired.network.liquid", new WiredNetworkModel("en*"));
         foreach (var (link, target) in NetworkdLinks)
         {
-            yield return new SymlinkStep(link, target);
+            yield return new SymlinkEdit(link, target);
         }
     }
 
-    private IEnumerable<RootStep> MaskedUnits() =>
-        ListedNames("masked-units.liquid").Select(unit => new SymlinkStep($"{AdminUnits}/{unit}", "/dev/null"));
+    private IEnumerable<RootEdit> MaskedUnits() =>
+        ListedNames("masked-units.liquid").Select(unit => new SymlinkEdit($"{AdminUnits}/{unit}", "/dev/null"));
 
     /// <summary>A generator is masked like a unit: a link to /dev/null in /etc/systemd/system-generators.</summary>
-    private IEnumerable<RootStep> MaskedGenerators() =>
-        ListedNames("masked-generators.liquid").Select(generator => new SymlinkStep($"/etc/systemd/system-generators/{generator}", "/dev/null"));
+    private IEnumerable<RootEdit> MaskedGenerators() =>
+        ListedNames("masked-generators.liquid").Select(generator => new SymlinkEdit($"/etc/systemd/system-generators/{generator}", "/dev/null"));
 
     private IEnumerable<string> ListedNames(string template) =>
         templates.Render(typeof(DebianDistro).Assembly, template, new NoModel())
@@ -197,15 +197,15 @@ internal sealed class ConfigurePlanner(ITemplates templates)
             .Where(line => !line.StartsWith('#'));
 
     /// <summary>An empty machine-id makes systemd generate a new one on first boot: every clone of a base gets its own.</summary>
-    private static IEnumerable<RootStep> MachineId()
+    private static IEnumerable<RootEdit> MachineId()
     {
-        yield return new WriteFileStep("/etc/machine-id", "", Mode0444);
+        yield return new WriteFileEdit("/etc/machine-id", "", Mode0444);
         // dbus falls back to /etc/machine-id when its own copy is absent.
-        yield return new DeleteFileStep("/var/lib/dbus/machine-id");
+        yield return new DeleteFileEdit("/var/lib/dbus/machine-id");
     }
 
     /// <summary>sshd offers only the host keys the host generated and pinned; the base's own are removed.</summary>
-    private IEnumerable<RootStep> Ssh(GuestIdentity identity, RootFacts facts)
+    private IEnumerable<RootEdit> Ssh(GuestIdentity identity, RootFacts facts)
     {
         var keys = identity.HostKeys.Select(key =>
         {
@@ -226,13 +226,13 @@ internal sealed class ConfigurePlanner(ITemplates templates)
         yield return Write($"{AdminUnits}/ssh.service.d/diskless.conf", "ssh-service.conf.liquid", new NoModel());
         foreach (var existing in facts.SshHostKeyFiles)
         {
-            yield return new DeleteFileStep(existing);
+            yield return new DeleteFileEdit(existing);
         }
 
         foreach (var (key, guestPath) in keys)
         {
-            yield return new CopyFileStep(key.PrivateKeyPath, guestPath, Mode0600);
-            yield return new CopyFileStep(key.PublicKeyPath, guestPath + ".pub", Mode0644);
+            yield return new CopyFileEdit(key.PrivateKeyPath, guestPath, Mode0600);
+            yield return new CopyFileEdit(key.PublicKeyPath, guestPath + ".pub", Mode0644);
         }
     }
 
@@ -240,31 +240,31 @@ internal sealed class ConfigurePlanner(ITemplates templates)
     /// The login user, its sudo rights and its key, written as files whatever the root's age: the guest's useradd and
     /// chown are never run. The owners come from the guest's own account files, so ids resolve as the guest sees them.
     /// </summary>
-    private IEnumerable<RootStep> User(GuestIdentity identity, RootFacts facts)
+    private IEnumerable<RootEdit> User(GuestIdentity identity, RootFacts facts)
     {
         var changes = LoginAccounts.Plan(identity.UserName, facts.Accounts);
         foreach (var table in changes.ChangedFiles)
         {
             var shadowFile = table.File.GuestPath is AccountFiles.ShadowPath or AccountFiles.GshadowPath;
-            yield return new WriteFileStep(table.File.GuestPath, table.Content, table.File.Mode, shadowFile ? new Owner(0, changes.ShadowGid) : Owner.Root);
+            yield return new WriteFileEdit(table.File.GuestPath, table.Content, table.File.Mode, shadowFile ? new RootOwner(0, changes.ShadowGid) : RootOwner.Root);
         }
 
         var account = changes.Account;
-        var owner = new Owner(account.Uid, account.Gid);
+        var owner = new RootOwner(account.Uid, account.Gid);
         var home = account.Home.TrimEnd('/');
         if (account.IsNew)
         {
             // What useradd -m does: the home from /etc/skel (umask 022 in Debian's login.defs: 0755).
-            yield return new CreateDirectoryStep(home, Mode0755, owner);
+            yield return new CreateDirectoryEdit(home, Mode0755, owner);
             foreach (var file in facts.Skeleton)
             {
-                yield return new WriteFileStep($"{home}/{Path.GetFileName(file.GuestPath)}", file.Content, file.Mode & Mode0755, owner);
+                yield return new WriteFileEdit($"{home}/{Path.GetFileName(file.GuestPath)}", file.Content, file.Mode & Mode0755, owner);
             }
         }
 
         yield return Write($"/etc/sudoers.d/diskless", "sudoers.liquid", new SudoersModel(account.Name), Mode0440);
         var ssh = home + "/.ssh";
-        yield return new CreateDirectoryStep(ssh, Mode0700, owner);
+        yield return new CreateDirectoryEdit(ssh, Mode0700, owner);
         yield return Write($"{ssh}/authorized_keys", "authorized_keys.liquid", new AuthorizedKeysModel(identity.AuthorizedPublicKey.Trim()), Mode0600, owner);
     }
 
@@ -273,13 +273,13 @@ internal sealed class ConfigurePlanner(ITemplates templates)
     /// Its configuration is written every time all the same: the guest's own update-initramfs (run by apt for a new
     /// kernel) reads it.
     /// </summary>
-    private IEnumerable<RootStep> Initramfs(RootFacts facts, bool guestHasRun, List<string> warnings)
+    private IEnumerable<RootEdit> Initramfs(RootFacts facts, bool guestHasRun, List<string> warnings)
     {
         yield return Write("/etc/initramfs-tools/modules", "initramfs-modules.liquid", new InitramfsModulesModel(InitramfsModules));
         yield return Write("/etc/initramfs-tools/conf.d/diskless.conf", "initramfs-conf.liquid", new InitramfsConfModel("list"));
         yield return Write(InitramfsNetworkScript, "initramfs-network.liquid", new NoModel(), Mode0755);
         // A resume device the clone does not have would make the initramfs wait for it (seed: gotchas of a virtiofs root).
-        yield return new DeleteFileStep("/etc/initramfs-tools/conf.d/resume");
+        yield return new DeleteFileEdit("/etc/initramfs-tools/conf.d/resume");
         if (!guestHasRun)
         {
             yield return InRoot("building the initramfs", "/usr/sbin/update-initramfs", "-u", "-k", "all");

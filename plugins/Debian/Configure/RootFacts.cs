@@ -1,3 +1,4 @@
+using Diskless.Abstractions;
 using Diskless.Plugins.Debian.Configure.Accounts;
 
 namespace Diskless.Plugins.Debian.Configure;
@@ -11,11 +12,8 @@ namespace Diskless.Plugins.Debian.Configure;
 /// <param name="SshHostKeyFiles">Guest paths of the host keys already in /etc/ssh (openssh-server's postinst makes some).</param>
 internal sealed record RootFacts(
     AccountFiles Accounts,
-    IReadOnlyList<GuestFile> Skeleton,
+    IReadOnlyList<RootFile> Skeleton,
     bool HasLocaleGen,
     string? LocaleGen,
     string? InitramfsModules,
     IReadOnlyList<string> SshHostKeyFiles);
-
-/// <summary>A text file of the root as read: its guest path, content and mode.</summary>
-internal sealed record GuestFile(string GuestPath, string Content, UnixFileMode Mode);

@@ -22,6 +22,10 @@ internal sealed class HostServices : IHostServices
 
     public IChroot Chroot { get; }
 
+    public IUserNamespace? Namespace => null;
+
+    public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
+
     public ITemplates Templates { get; }
 
     public IProgressReporter Progress { get; }

@@ -25,6 +25,10 @@ internal sealed class RealHost : IHostServices
 
     public IChroot Chroot => TimedChroot;
 
+    public IUserNamespace? Namespace => null;
+
+    public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
+
     public ITemplates Templates => TestHost.RealTemplates;
 
     public IProgressReporter Progress { get; }

@@ -29,6 +29,10 @@ internal sealed class TestHost(FakeHostServices fake) : IHostServices
 
     public IChroot Chroot => fake.Chroot;
 
+    public IUserNamespace? Namespace => null;
+
+    public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
+
     public ITemplates Templates => SharedTemplates;
 
     public IProgressReporter Progress => fake.Progress;

@@ -14,14 +14,14 @@ internal sealed class AccountTable
     private readonly List<string> _lines;
     private readonly int _fieldCount;
 
-    private AccountTable(GuestFile file, List<string> lines, int fieldCount)
+    private AccountTable(RootFile file, List<string> lines, int fieldCount)
     {
         File = file;
         _lines = lines;
         _fieldCount = fieldCount;
     }
 
-    public GuestFile File { get; }
+    public RootFile File { get; }
 
     /// <summary>True once a line was added or changed.</summary>
     public bool Changed { get; private set; }
@@ -30,7 +30,7 @@ internal sealed class AccountTable
     public string Content => string.Concat(_lines.Select(l => l + "\n"));
 
     /// <summary>Splits and checks <paramref name="file"/>, whose lines must have <paramref name="fieldCount"/> fields.</summary>
-    public static AccountTable Parse(GuestFile file, int fieldCount)
+    public static AccountTable Parse(RootFile file, int fieldCount)
     {
         var text = file.Content;
         var lines = text.Length == 0 ? [] : text.TrimEnd('\n').Split('\n').ToList();
@@ -136,7 +136,7 @@ internal sealed class AccountTable
         return string.Join(':', fields);
     }
 
-    private static DisklessException Malformed(GuestFile file, int index, string problem) =>
+    private static DisklessException Malformed(RootFile file, int index, string problem) =>
         new(
             $"The machine's {file.GuestPath} line {index + 1} {problem}; Diskless will not edit an account file it cannot read.",
             "Fix the file from inside the guest (`diskless ssh`, then `sudo vipw` or `sudo vigr`), or `diskless destroy` the machine.");
