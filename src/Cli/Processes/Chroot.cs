@@ -20,7 +20,7 @@ public sealed class Chroot(ICommandRunner runner) : IChroot
     public async Task<CommandResult> RunAsync(string rootDirectory, CommandSpec command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var root = ValidateRoot(rootDirectory);
+        var root = ProgramRoot.Validate(rootDirectory, "chroot into");
         var gate = Gates.GetOrAdd(root, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -126,23 +126,6 @@ public sealed class Chroot(ICommandRunner runner) : IChroot
             RequiresRoot = true,
             WorkingDirectory = null,
         };
-    }
-
-    private static string ValidateRoot(string rootDirectory)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(rootDirectory);
-        var root = RealPath.Resolve(rootDirectory);
-        if (root == "/")
-        {
-            throw new DisklessException($"refusing to chroot into the host's own root ('{rootDirectory}')");
-        }
-
-        if (!Directory.Exists(root))
-        {
-            throw new DisklessException($"cannot chroot into {rootDirectory}: the folder does not exist");
-        }
-
-        return root;
     }
 
     private static void PrepareMountPoint(string root, string target)
