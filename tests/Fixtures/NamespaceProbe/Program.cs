@@ -7,7 +7,9 @@ using Diskless.Testing;
 // Usage: Diskless.NamespaceProbe WORK [--hold] STEP...
 //   WORK     the project folder (its owner is guest 1000's host id when run as root); the holder's folder goes below it
 //   --hold   after the steps, keep the holder and wait to be killed (a killed diskless)
-//   STEP     enter=SHELL (host /bin/sh -c SHELL entered as guest root) or sandbox=ROOT=SHELL (ROOT's /bin/sh in the sandbox)
+//   STEP     enter=SHELL (host /bin/sh -c SHELL entered as guest root), sandbox=ROOT=SHELL (ROOT's /bin/sh in the sandbox), or
+//            files=ROOT=OP=ARG: NamespacedRootFiles on ROOT, OP one of apply (ARG: RootEditJson, base64), read (ARG: MAX:PATH),
+//            list (ARG: PATH), exists (ARG: PATH); stdout is the answer as JSON, a DisklessException is exit 1 with its message
 // Prints one JSON object per line: {"probe":…,"pid":…,"fingerprint":…}, then {"step":…,"exit":…,"stdout":…,"stderr":…} per step.
 var work = Path.GetFullPath(args[0]);
 var hold = args.Contains("--hold");
@@ -22,6 +24,13 @@ Print(new { probe = Environment.ProcessId, pid = holder.Pid, fingerprint = map.F
 for (var i = 0; i < steps.Count; i++)
 {
     var parts = steps[i].Split('=', 3);
+    if (parts[0] == "files")
+    {
+        var (exit, answer, error) = await RootFilesAsync(new NamespacedRootFiles(parts[1], holder, runner), parts[2]);
+        Print(new { step = i, exit, stdout = answer, stderr = error });
+        continue;
+    }
+
     var command = parts[0] switch
     {
         "enter" => holder.Enter(new CommandSpec("/bin/sh", "-c", steps[i][(parts[0].Length + 1)..]) { SuccessExitCodes = Enumerable.Range(0, 256).ToList() }),
@@ -36,6 +45,35 @@ if (hold)
 {
     Print(new { holding = true });
     await Task.Delay(Timeout.Infinite);
+}
+
+static async Task<(int Exit, string Answer, string Error)> RootFilesAsync(NamespacedRootFiles files, string request)
+{
+    var (operation, argument) = (request[..request.IndexOf('=', StringComparison.Ordinal)], request[(request.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+    try
+    {
+        object? answer = operation switch
+        {
+            "apply" => await ApplyAsync(files, RootEditJson.Deserialize(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(argument)))),
+            "read" => await files.ReadAsync(argument[(argument.IndexOf(':', StringComparison.Ordinal) + 1)..], long.Parse(argument[..argument.IndexOf(':', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None) is { } file
+                ? new { content = file.Content, mode = (int)file.Mode }
+                : null,
+            "list" => await files.ListFilesAsync(argument, CancellationToken.None),
+            "exists" => await files.ExistsAsync(argument, CancellationToken.None),
+            _ => throw new ArgumentException("unknown files operation " + operation),
+        };
+        return (0, JsonSerializer.Serialize(answer), "");
+    }
+    catch (DisklessException e)
+    {
+        return (1, "", e.Message + (e.Hint is null ? "" : "\n" + e.Hint));
+    }
+}
+
+static async Task<bool> ApplyAsync(NamespacedRootFiles files, IReadOnlyList<RootEdit> edits)
+{
+    await files.ApplyAsync(edits, CancellationToken.None);
+    return true;
 }
 
 static void Print(object line)
