@@ -243,7 +243,7 @@ public sealed class NamespacedRootFiles : IRootFiles
             .LastOrDefault();
         if (started < 1 || started > edits.Count)
         {
-            return new DisklessException($"could not start the sandbox that edits the machine root {Path} (exit code {result.ExitCode}): {error}");
+            return new DisklessException($"the sandbox that edits the machine root {Path} failed before its first edit (exit code {result.ExitCode}): {error}");
         }
 
         var edit = edits[started - 1];

@@ -42,6 +42,43 @@ public sealed class NamespacedRootFilesTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(staging));
     }
 
+    [RequiresFact("unshare", "nsenter", "bwrap", "busybox", Root = true, Timeout = 300_000)]
+    public async Task A_failed_edit_is_named_with_what_the_sandbox_said_and_stops_the_rest()
+    {
+        await using var project = await IsolationFolder.CreateAsync(ProjectOwner, ProjectGroup);
+        var identity = HostIdentity.Current();
+        var map = MachineIdMaps.ForHost(identity, project.Path)!;
+        await using var holder = await NamespaceHolder.StartAsync(map, identity, _runner, new ProcProcessTable(), project.Combine("run"), CancellationToken.None);
+        await using var root = await TinyRoot.CreateAsync(RootFilesScenario.Applets);
+        File.SetUnixFileMode(root.Path, Open);
+        Directory.CreateDirectory(root.Path + "/srv/real");
+        Directory.CreateDirectory(root.Path + "/etc/folder");
+        File.CreateSymbolicLink(root.Path + "/srv/linked", "/srv/real");
+        await IsolationFolder.ChownAsync(root.Path, map.SubordinateUidStart, map.SubordinateGidStart, recursive: true);
+        var staging = project.Combine("staging");
+        Directory.CreateDirectory(staging, Open);
+        var files = new NamespacedRootFiles(root.Path, holder, _runner, staging);
+        var first = new WriteFileEdit("/etc/first", "1\n", (UnixFileMode)0b110_100_100);
+        var last = new WriteFileEdit("/etc/last", "3\n", (UnixFileMode)0b110_100_100);
+
+        var refused = await Assert.ThrowsAsync<DisklessException>(() => files.ApplyAsync(
+            [first, new WriteFileEdit("/srv/linked/key", "2\n", (UnixFileMode)0b110_000_000, new RootOwner(1000, 1000)), last], CancellationToken.None));
+        var folder = await Assert.ThrowsAsync<DisklessException>(() => files.ApplyAsync(
+            [new WriteFileEdit("/etc/folder", "2\n", (UnixFileMode)0b110_100_100)], CancellationToken.None));
+
+        Assert.Equal(
+            $"could not apply edit 2 of 3 to the machine root {root.Path} (write 0600 1000:1000 /srv/linked/key): " +
+            "/srv/linked is a symbolic link (to /srv/real); Diskless will not hand what it points to to the guest's user.",
+            refused.Message);
+        Assert.Contains("Replace the link by a folder", refused.Hint, StringComparison.Ordinal);
+        Assert.Equal($"could not apply edit 1 of 1 to the machine root {root.Path} (write 0644 /etc/folder): /etc/folder is a folder, not a file", folder.Message);
+        Assert.Null(folder.Hint);
+        Assert.True(File.Exists(root.Path + "/etc/first"));
+        Assert.False(File.Exists(root.Path + "/etc/last"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(root.Path + "/srv/real"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(staging));
+    }
+
     [RequiresFact("runuser", "unshare", "nsenter", "newuidmap", "newgidmap", "bwrap", "busybox", "mkfifo", Root = true, OtherUser = true, Timeout = 600_000)]
     public async Task As_the_user_edits_land_with_the_maps_owners_and_never_follow_a_link_out()
     {

@@ -124,8 +124,10 @@ internal static class RootFilesScenario
         Assert.Null(await files.ReadAsync("/srv/nothing", 1024, CancellationToken.None));
         Assert.Null(await files.ReadAsync("/etc", 1024, CancellationToken.None));
 
-        // A fifo is never opened: an open would wait for a writer that never comes. The bound is far above any run.
-        var fifo = await files.ReadAsync("/srv/fifo", 1024, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
+        // A fifo is never opened: an open would wait for a writer that never comes. The bound is far above any run, and
+        // cancels the read rather than leaving it blocked behind the test.
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var fifo = await files.ReadAsync("/srv/fifo", 1024, bound.Token).WaitAsync(TimeSpan.FromSeconds(120));
         Assert.Equal(new RootFile("/srv/fifo", "", (UnixFileMode)0b110_000_000), fifo);
 
         var tooBig = await Assert.ThrowsAsync<DisklessException>(() => files.ReadAsync("/srv/big", 10, CancellationToken.None));
