@@ -12,8 +12,9 @@ public interface IRootFiles
     string Path { get; }
 
     /// <summary>
-    /// A regular file's text and mode by guest path, links followed inside the root; null when nothing, a folder or a
-    /// special file is there. A file larger than <paramref name="maxBytes"/> is a <see cref="DisklessException"/>.
+    /// A regular file's text and mode by guest path, links followed inside the root; null when nothing or a folder is
+    /// there. A special file (a fifo, a device node) is never opened: it reads as empty, with its mode. A file larger
+    /// than <paramref name="maxBytes"/> is a <see cref="DisklessException"/>.
     /// </summary>
     Task<RootFile?> ReadAsync(string guestPath, long maxBytes, CancellationToken cancellationToken);
 
