@@ -43,18 +43,23 @@ public static class RootEditScript
           fi
         }
 
-        # Makes the parents (0755), refuses a folder, removes what is there (file, link, fifo): never opened, never followed.
+        # Removes a file, link or fifo (unlink: never opened, never followed); [ ] is built in, rm runs only when needed.
+        remove() {
+          if [ -e "$1" ] || [ -L "$1" ]; then rm -f -- "$1"; fi
+        }
+
+        # Makes the parents (0755), refuses a folder, removes what is there: mv would move into a folder or a link to one.
         clear_for_file() {
           parent=${1%/*}
-          mkdir -p -- "${parent:-/}"
+          if [ ! -d "${parent:-/}" ]; then mkdir -p -- "$parent"; fi
           if [ -d "$1" ] && [ ! -L "$1" ]; then fail 1 "$1 is a folder, not a file"; fi
-          rm -f -- "$1"
+          remove "$1"
         }
 
         # SOURCE MODE PATH [UID:GID]: a new file beside the target, owner and mode set, renamed into place.
         put_file() {
           clear_for_file "$3"
-          rm -f -- "$3.diskless-tmp"
+          remove "$3.diskless-tmp"
           cp -- "$1" "$3.diskless-tmp"
           if [ $# -gt 3 ]; then chown -h "$4" "$3.diskless-tmp"; fi
           chmod "$2" "$3.diskless-tmp"
