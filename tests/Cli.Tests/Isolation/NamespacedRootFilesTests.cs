@@ -148,6 +148,8 @@ public sealed class NamespacedRootFilesTests
         Assert.Equal(guestRoot, Owner(Path.Combine(tree, "home")));
         Assert.Equal(guestRoot, Owner(Path.Combine(tree, "etc/localtime"), followLinks: false));
         Assert.Equal(guestRoot, Owner(Path.Combine(tree, "var/lib/game")));
+        Assert.Equal(guestRoot, Owner(Path.Combine(tree, "home/other/.config")));
+        Assert.Equal(login, Owner(Path.Combine(tree, "home/other/.config/app")));
         Assert.Equal(login, Owner(Path.Combine(tree, "home/vagrant")));
         Assert.Equal(login, Owner(Path.Combine(tree, "home/vagrant/.ssh")));
         Assert.Equal(login, Owner(Path.Combine(tree, "home/vagrant/.ssh/authorized_keys")));

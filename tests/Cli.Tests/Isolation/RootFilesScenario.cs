@@ -55,6 +55,7 @@ internal static class RootFilesScenario
         new WriteFileEdit("/etc/motd", "welcome\n", (UnixFileMode)0b110_100_100),
         new CreateDirectoryEdit("/home/vagrant", (UnixFileMode)0b111_101_101, new RootOwner(1000, 1000)),
         new CreateDirectoryEdit("/home/vagrant/.ssh", (UnixFileMode)0b111_000_000, new RootOwner(1000, 1000)),
+        new CreateDirectoryEdit("/home/other/.config/app", (UnixFileMode)0b111_000_000, new RootOwner(1000, 1000)),
         new WriteFileEdit("/home/vagrant/.ssh/authorized_keys", "ssh-ed25519 AAAA test\n", (UnixFileMode)0b110_000_000, new RootOwner(1000, 1000)),
         new WriteFileEdit("/home/vagrant/.profile", Profile, (UnixFileMode)0b110_100_100, new RootOwner(1000, 1000)),
         new WriteFileEdit("/var/lib/game/score", "42", (UnixFileMode)0b110_100_000, new RootOwner(42, 42)),
@@ -108,6 +109,8 @@ internal static class RootFilesScenario
         Assert.Equal("0755", Mode(tree, "home"));
         Assert.Equal("0755", Mode(tree, "home/vagrant"));
         Assert.Equal("0700", Mode(tree, "home/vagrant/.ssh"));
+        Assert.Equal("0755", Mode(tree, "home/other/.config"));
+        Assert.Equal("0700", Mode(tree, "home/other/.config/app"));
         Assert.Equal("0600", Mode(tree, "home/vagrant/.ssh/authorized_keys"));
         Assert.Equal("0640", Mode(tree, "var/lib/game/score"));
         Assert.Equal("0755", Mode(tree, "var/lib/game"));
