@@ -9,7 +9,7 @@ namespace Diskless.Cli.Isolation;
 /// <see cref="IRootFiles"/> for a root owned by a machine's subordinate ids, which the invoking user cannot touch
 /// directly (and root sees as foreign). Everything happens in the machine's sandbox with the root as "/": a guest
 /// link can never lead out of the root because there is nothing else in the mount namespace, not because paths are
-/// checked. The tools are the root's own (sh, cat, cp, mkdir, chmod, chown, ln, rm, stat, head, od, readlink), which
+/// checked. The tools are the root's own (sh, cp, mv, mkdir, chmod, chown, ln, rm, stat, head, od, readlink), which
 /// after the first boot are the guest's: fine, they only ever run sandboxed. Owners are guest ids; the namespace's
 /// <see cref="IdMap"/> turns them into host ids (guest 1000 becomes the host user).
 /// </summary>
