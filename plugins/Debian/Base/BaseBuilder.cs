@@ -61,15 +61,15 @@ internal sealed class BaseBuilder(IHostServices host)
     {
         using var stage = host.Progress.BeginStage($"Building the Debian {spec.Release} base with mmdebstrap");
         var progress = new StageDetail(stage, MmdebstrapProgress.Describe);
+        var mmdebstrap = BaseCommands.Mmdebstrap(spec, Path.GetFullPath(targetDirectory), progress.Observe);
         try
         {
-            var command = userNamespace.Enter(BaseCommands.Mmdebstrap(spec, Path.GetFullPath(targetDirectory), progress.Observe));
-            await host.Commands.RunAsync(command, cancellationToken).ConfigureAwait(false);
+            await host.Commands.RunAsync(userNamespace.Enter(mmdebstrap), cancellationToken).ConfigureAwait(false);
         }
         catch (CommandFailedException e)
         {
             stage.Fail();
-            throw ExplainMmdebstrap(e, spec);
+            throw ExplainMmdebstrap(e, mmdebstrap, spec);
         }
         catch
         {
@@ -95,12 +95,15 @@ internal sealed class BaseBuilder(IHostServices host)
         return new CommandFailedException(e.Command, e.CommandExitCode, tail, hint);
     }
 
-    /// <summary>mmdebstrap keeps no log in the target: its output tail is the whole story, and its "E:" line names the cause.</summary>
-    private static CommandFailedException ExplainMmdebstrap(CommandFailedException e, BaseSpec spec)
+    /// <summary>
+    /// mmdebstrap keeps no log in the target: its output tail is the whole story, and its "E:" line names the cause.
+    /// The error names mmdebstrap, not the nsenter that carried it into the namespace.
+    /// </summary>
+    private static CommandFailedException ExplainMmdebstrap(CommandFailedException e, CommandSpec mmdebstrap, BaseSpec spec)
     {
         var hint = e.Hint ?? MmdebstrapProgress.Hint(e.OutputTail)
             ?? $"Check that {spec.Mirror} is reachable and has release '{spec.Release}' and every package named in [distro] packages; `diskless up --verbose` shows mmdebstrap's output.";
-        return new CommandFailedException(e.Command, e.CommandExitCode, e.OutputTail, hint);
+        return new CommandFailedException(mmdebstrap, e.CommandExitCode, e.OutputTail, hint);
     }
 
     /// <summary>Forwards the builder's phase changes to the stage; output lines may arrive from two threads.</summary>

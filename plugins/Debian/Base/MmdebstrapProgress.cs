@@ -50,10 +50,10 @@ internal static class MmdebstrapProgress
         }
 
         // "Get:7 http://deb.debian.org/debian bookworm/main amd64 libc6 amd64 2.36-9+deb12u10 [2758 kB]" names a package;
-        // "Get:1 http://deb.debian.org/debian bookworm InRelease [151 kB]" a package list.
+        // "Get:1 … bookworm InRelease [151 kB]" and "Get:2 … bookworm/main amd64 Packages [8790 kB]" the package lists.
         if (words.Length >= 2 && words[0].StartsWith("Get:", StringComparison.Ordinal))
         {
-            return words.Length >= 7 && words[2].Contains('/', StringComparison.Ordinal) ? "downloading " + Package(words[4]) : "downloading package lists";
+            return words.Length >= 9 && words[2].Contains('/', StringComparison.Ordinal) ? "downloading " + Package(words[4]) : "downloading package lists";
         }
 
         return null;
