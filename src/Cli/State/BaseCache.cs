@@ -70,8 +70,7 @@ internal sealed class BaseCache(IHostServices host)
             if (host.Namespace is { } buildNamespace)
             {
                 // Guest root builds into tmp/ and renames into bases/: both must be its to write.
-                await GuestRootFolders.EnsureReachableAsync(host.Paths.TempDirectory, buildNamespace, host.Commands, cancellationToken).ConfigureAwait(false);
-                await GuestRootFolders.EnsureReachableAsync(host.Paths.BasesDirectory, buildNamespace, host.Commands, cancellationToken).ConfigureAwait(false);
+                await GuestRootFolders.EnsureDataDirectoryReachableAsync(host.Paths, buildNamespace, host.Commands, cancellationToken).ConfigureAwait(false);
             }
 
             await RemoveLeftoversAsync(key, cancellationToken).ConfigureAwait(false);

@@ -32,6 +32,21 @@ public static class GuestRootFolders
     }
 
     /// <summary>
+    /// Makes the data dir's <c>tmp/</c>, <c>bases/</c> and <c>machines/</c> reachable and writable by guest root (see
+    /// <see cref="EnsureReachableAsync"/>): bases are built in tmp/ and renamed into bases/, roots are cloned into
+    /// and removed from machines/, all as guest root. Creates them first when missing.
+    /// </summary>
+    public static async Task EnsureDataDirectoryReachableAsync(HostPaths paths, IUserNamespace userNamespace, ICommandRunner runner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        DataDirectory.EnsureCreated(paths);
+        foreach (var folder in new[] { paths.TempDirectory, paths.BasesDirectory, paths.MachinesDirectory })
+        {
+            await EnsureReachableAsync(folder, userNamespace, runner, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Gives the empty folder <paramref name="folder"/>, just made by this process, to guest root: a tree's "/" must
     /// be guest root's, like every folder of it. An ordinary user's folder (guest 1000's) is chowned from inside the
     /// namespace; root's own, which the namespace cannot touch, by root directly.

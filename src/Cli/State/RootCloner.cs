@@ -29,7 +29,7 @@ public static class RootCloner
     /// used. With <paramref name="userNamespace"/> the base belongs to the machine's subordinate ids: the snapshot or
     /// copy runs inside the namespace as guest root (never host root, never sudo), which keeps every owner as it is,
     /// and the new root's "/" is guest root's. The folders above must be reachable by guest root
-    /// (<see cref="GuestRootFolders.EnsureReachableAsync"/> on the data dir's <c>machines/</c>).
+    /// (<see cref="GuestRootFolders.EnsureDataDirectoryReachableAsync"/>).
     /// </summary>
     public static async Task<string> CloneAsync(
         string source, string destination, ICommandRunner runner, IProgressReporter progress, IUserNamespace? userNamespace, CancellationToken cancellationToken)

@@ -45,8 +45,7 @@ public sealed class NamespaceBaseTests(ITestOutputHelper output)
 
         // Clone as guest root: the same files with the same owners and modes.
         var paths = new HostPaths(NamespaceTestBase.DataDirectory);
-        DataDirectory.EnsureCreated(paths);
-        await GuestRootFolders.EnsureReachableAsync(paths.MachinesDirectory, holder, runner, ct);
+        await GuestRootFolders.EnsureDataDirectoryReachableAsync(paths, holder, runner, ct);
         var machine = Path.Combine(paths.MachinesDirectory, "clone-" + Guid.NewGuid().ToString("n")[..8]);
         Directory.CreateDirectory(machine);
         File.WriteAllText(Path.Combine(machine, "machine.json"), "{}");

@@ -2,12 +2,14 @@ using System.Text.Json;
 using Diskless.Abstractions;
 using Diskless.Cli.Isolation;
 using Diskless.Cli.Processes;
+using Diskless.Cli.State;
 using Diskless.Testing;
 
 // Usage: Diskless.NamespaceProbe WORK [--hold] STEP...
 //   WORK     the project folder (its owner is guest 1000's host id when run as root); the holder's folder goes below it
 //   --hold   after the steps, keep the holder and wait to be killed (a killed diskless)
-//   STEP     enter=SHELL (host /bin/sh -c SHELL entered as guest root) or sandbox=ROOT=SHELL (ROOT's /bin/sh in the sandbox)
+//   STEP     enter=SHELL (host /bin/sh -c SHELL entered as guest root), sandbox=ROOT=SHELL (ROOT's /bin/sh in the sandbox),
+//            clone=BASE=ROOT (RootCloner in the namespace) or remove=FOLDER=UNDER (FolderRemover in the namespace)
 // Prints one JSON object per line: {"probe":…,"pid":…,"fingerprint":…}, then {"step":…,"exit":…,"stdout":…,"stderr":…} per step.
 var work = Path.GetFullPath(args[0]);
 var hold = args.Contains("--hold");
@@ -22,6 +24,23 @@ Print(new { probe = Environment.ProcessId, pid = holder.Pid, fingerprint = map.F
 for (var i = 0; i < steps.Count; i++)
 {
     var parts = steps[i].Split('=', 3);
+    if (parts[0] is "clone" or "remove")
+    {
+        try
+        {
+            var done = parts[0] == "clone"
+                ? await RootCloner.CloneAsync(parts[1], parts[2], runner, new RecordingProgress(), holder, CancellationToken.None)
+                : (await FolderRemover.RemoveAsync(parts[1], parts[2], runner, holder, CancellationToken.None)).Method.ToString();
+            Print(new { step = i, exit = 0, stdout = done, stderr = "" });
+        }
+        catch (DisklessException e)
+        {
+            Print(new { step = i, exit = 1, stdout = "", stderr = e.Message + (e is CommandFailedException f ? "\n" + string.Join("\n", f.OutputTail) : "") });
+        }
+
+        continue;
+    }
+
     var command = parts[0] switch
     {
         "enter" => holder.Enter(new CommandSpec("/bin/sh", "-c", steps[i][(parts[0].Length + 1)..]) { SuccessExitCodes = Enumerable.Range(0, 256).ToList() }),
