@@ -51,6 +51,13 @@ internal sealed class BaseCache(IHostServices host)
         var key = KeyFor(distro, spec);
         var final = PathFor(key);
         DataDirectory.EnsureCreated(host.Paths);
+        if (host.Namespace is { } userNamespace)
+        {
+            // Guest root builds into tmp/, renames into bases/ and clones from there into machines/: all three must be
+            // its to reach, also when the base is already cached.
+            await GuestRootFolders.EnsureDataDirectoryReachableAsync(host.Paths, userNamespace, host.Commands, cancellationToken).ConfigureAwait(false);
+        }
+
         if (Directory.Exists(final))
         {
             host.Progress.Info($"Using cached base {key}");
@@ -67,21 +74,15 @@ internal sealed class BaseCache(IHostServices host)
                 return final;
             }
 
-            if (host.Namespace is { } buildNamespace)
-            {
-                // Guest root builds into tmp/ and renames into bases/: both must be its to write.
-                await GuestRootFolders.EnsureDataDirectoryReachableAsync(host.Paths, buildNamespace, host.Commands, cancellationToken).ConfigureAwait(false);
-            }
-
             await RemoveLeftoversAsync(key, cancellationToken).ConfigureAwait(false);
             var temp = Path.Combine(host.Paths.TempDirectory, $"{key}.{Guid.NewGuid().ToString("n")[..8]}");
             Directory.CreateDirectory(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
             try
             {
-                if (host.Namespace is { } userNamespace)
+                if (host.Namespace is { } buildNamespace)
                 {
                     // The tree's "/" is guest root's like the rest of it (guest root = the first subordinate id).
-                    await GuestRootFolders.HandOverAsync(temp, userNamespace, host.Commands, cancellationToken).ConfigureAwait(false);
+                    await GuestRootFolders.HandOverAsync(temp, buildNamespace, host.Commands, cancellationToken).ConfigureAwait(false);
                 }
 
                 // The plugin shows the build's stages; the cache says only why a build happens.

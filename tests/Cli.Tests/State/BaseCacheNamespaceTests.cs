@@ -63,6 +63,26 @@ public sealed class BaseCacheNamespaceTests : IDisposable
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_cached_base_is_reused_and_guest_root_can_still_reach_it_and_machines()
+    {
+        var (host, _) = Host(new IdMap(100000, 99999, 100000, 99999));
+        var spec = _distro.DescribeBase(DebianTestBase.DefaultSpec);
+        var cache = new BaseCache(host);
+        Directory.CreateDirectory(cache.PathFor(cache.KeyFor(_distro, spec)));
+
+        await cache.EnsureAsync(_distro, spec, CancellationToken.None);
+
+        Assert.Empty(_distro.Calls);
+        Assert.Equal(
+            [
+                "chown --no-dereference 100000:100000 -- DATA/tmp",
+                "chown --no-dereference 100000:100000 -- DATA/bases",
+                "chown --no-dereference 100000:100000 -- DATA/machines",
+            ],
+            Transcript(host, cache.KeyFor(_distro, spec)));
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task A_users_own_folders_are_guest_1000s_already_and_the_tree_is_given_to_guest_root_from_inside()
     {
         var me = FileStatus.Read(_temp.Path)!;
