@@ -59,5 +59,36 @@ public sealed class NamespaceCloneAsUserTests
         Assert.True(File.Exists(Path.Combine(tree, "etc", "shadow")));
     }
 
+    [RequiresFact("runuser", "unshare", "nsenter", "newuidmap", "newgidmap", "mv", Root = true, OtherUser = true, Timeout = 180_000)]
+    public async Task As_the_user_the_base_cache_gives_the_tree_to_guest_root_and_moves_it_into_place_from_the_namespace()
+    {
+        var (uid, gid) = NamespaceHolderAsUserTests.TestUserIds();
+        var s = SubordinateIds.Read(SubordinateIds.UidFile, TestUser.Name, uid)!.Start;
+        var sg = SubordinateIds.Read(SubordinateIds.GidFile, TestUser.Name, uid)!.Start;
+        await using var project = await IsolationFolder.CreateAsync(uid, gid);
+        var data = project.Combine("data");
+
+        // A failed build first: its half tree (guest root's, which the user cannot remove) goes from inside.
+        var results = await NamespaceProbe.RunAsync(asTestUser: true, project.Path, "cache-fail=" + data, "cache=" + data);
+
+        Assert.Equal(1, NamespaceProbe.Step(results[1]).Exit);
+        Assert.Contains("failed on purpose", NamespaceProbe.Step(results[1]).Stderr, StringComparison.Ordinal);
+        var built = NamespaceProbe.Step(results[2]);
+        Assert.True(built.Exit == 0, built.Stderr);
+        var basePath = built.Stdout;
+        Assert.Equal(Path.Combine(data, "bases"), Path.GetDirectoryName(basePath));
+        Assert.Contains("-map", Path.GetFileName(basePath), StringComparison.Ordinal);
+        // The tree's "/" is guest root's, not the user's; the cache's own folders stay the user's (0700).
+        Assert.Equal((s, sg), Owner(basePath));
+        Assert.Equal((s, sg + 42), Owner(Path.Combine(basePath, "etc", "shadow")));
+        foreach (var folder in new[] { "tmp", "bases", "machines" })
+        {
+            Assert.Equal(((long)uid, (long)gid), Owner(Path.Combine(data, folder)));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(data, folder)));
+        }
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(data, "tmp")));
+    }
+
     private static (long, long) Owner(string path) => FileStatus.Read(path, followLinks: false) is { } st ? (st.Uid, st.Gid) : throw new FileNotFoundException(path);
 }

@@ -3,13 +3,15 @@ using Diskless.Abstractions;
 using Diskless.Cli.Isolation;
 using Diskless.Cli.Processes;
 using Diskless.Cli.State;
+using Diskless.NamespaceProbe;
 using Diskless.Testing;
 
 // Usage: Diskless.NamespaceProbe WORK [--hold] STEP...
 //   WORK     the project folder (its owner is guest 1000's host id when run as root); the holder's folder goes below it
 //   --hold   after the steps, keep the holder and wait to be killed (a killed diskless)
 //   STEP     enter=SHELL (host /bin/sh -c SHELL entered as guest root), sandbox=ROOT=SHELL (ROOT's /bin/sh in the sandbox),
-//            clone=BASE=ROOT (RootCloner in the namespace) or remove=FOLDER=UNDER (FolderRemover in the namespace)
+//            clone=BASE=ROOT (RootCloner in the namespace), remove=FOLDER=UNDER (FolderRemover in the namespace),
+//            cache=DATA or cache-fail=DATA (BaseCache builds TinyDistro's base in the data dir DATA, or fails doing so)
 // Prints one JSON object per line: {"probe":…,"pid":…,"fingerprint":…}, then {"step":…,"exit":…,"stdout":…,"stderr":…} per step.
 var work = Path.GetFullPath(args[0]);
 var hold = args.Contains("--hold");
@@ -24,13 +26,17 @@ Print(new { probe = Environment.ProcessId, pid = holder.Pid, fingerprint = map.F
 for (var i = 0; i < steps.Count; i++)
 {
     var parts = steps[i].Split('=', 3);
-    if (parts[0] is "clone" or "remove")
+    if (parts[0] is "clone" or "remove" or "cache" or "cache-fail")
     {
         try
         {
-            var done = parts[0] == "clone"
-                ? await RootCloner.CloneAsync(parts[1], parts[2], runner, new RecordingProgress(), holder, CancellationToken.None)
-                : (await FolderRemover.RemoveAsync(parts[1], parts[2], runner, holder, CancellationToken.None)).Method.ToString();
+            var done = parts[0] switch
+            {
+                "clone" => await RootCloner.CloneAsync(parts[1], parts[2], runner, new RecordingProgress(), holder, CancellationToken.None),
+                "remove" => (await FolderRemover.RemoveAsync(parts[1], parts[2], runner, holder, CancellationToken.None)).Method.ToString(),
+                _ => await new BaseCache(NamespaceTestBase.Host(runner, holder, new RecordingProgress(), parts[1]))
+                    .EnsureAsync(new TinyDistro(fail: parts[0] == "cache-fail"), new TinyDistro(false).DescribeBase(DebianTestBase.DefaultSpec), CancellationToken.None),
+            };
             Print(new { step = i, exit = 0, stdout = done, stderr = "" });
         }
         catch (DisklessException e)
