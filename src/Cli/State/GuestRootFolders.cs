@@ -17,7 +17,11 @@ public static class GuestRootFolders
     /// cover — and root gives it to guest root, keeping its mode: <c>bases/</c>, <c>machines/</c> and <c>tmp/</c> stay
     /// closed to other host users (0700) and become reachable from the namespace.
     /// </summary>
-    public static async Task EnsureReachableAsync(string folder, IUserNamespace userNamespace, ICommandRunner runner, CancellationToken cancellationToken)
+    public static Task EnsureReachableAsync(string folder, IUserNamespace userNamespace, ICommandRunner runner, CancellationToken cancellationToken) =>
+        EnsureReachableAsync(folder, userNamespace, runner, Environment.IsPrivilegedProcess, cancellationToken);
+
+    /// <summary><see cref="EnsureReachableAsync(string, IUserNamespace, ICommandRunner, CancellationToken)"/> for a caller that is root or not.</summary>
+    internal static async Task EnsureReachableAsync(string folder, IUserNamespace userNamespace, ICommandRunner runner, bool callerIsRoot, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         ArgumentNullException.ThrowIfNull(userNamespace);
@@ -26,6 +30,16 @@ public static class GuestRootFolders
         if (Covers(userNamespace.Map, status.Uid, status.Gid))
         {
             return;
+        }
+
+        if (!callerIsRoot)
+        {
+            // Guest root's capabilities apply only where both owner and group are mapped: a folder of the user's with
+            // another group (a setgid parent, say) is out of its reach, and only root could hand it over.
+            var login = userNamespace.Map;
+            throw new DisklessException(
+                $"{folder} belongs to {status.Uid}:{status.Gid}, which the machine's user namespace does not map, so the machine's guest root cannot reach it",
+                $"give it your own uid and group: chown {login.LoginUid}:{login.LoginGid} {folder}");
         }
 
         await runner.RunAsync(ChownToGuestRoot(folder, userNamespace.Map), cancellationToken).ConfigureAwait(false);

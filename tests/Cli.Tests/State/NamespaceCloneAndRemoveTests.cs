@@ -151,6 +151,20 @@ public sealed class NamespaceCloneAndRemoveTests : IDisposable
         Assert.True(Directory.Exists(outside));
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_user_whose_folder_the_namespace_cannot_reach_is_told_how_to_fix_it_and_nothing_runs()
+    {
+        var stranger = new FakeUserNamespace(new IdMap(100000, 99999, 100000, 99998));
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => GuestRootFolders.EnsureReachableAsync(_machines, stranger, _runner, callerIsRoot: false, CancellationToken.None));
+
+        Assert.Contains("does not map", error.Message, StringComparison.Ordinal);
+        Assert.Equal($"give it your own uid and group: chown 99999:99998 {_machines}", error.Hint);
+        Assert.Empty(_runner.Commands);
+        await GuestRootFolders.EnsureReachableAsync(_machines, stranger, _runner, callerIsRoot: true, CancellationToken.None);
+        Assert.Equal([$"chown --no-dereference 100000:100000 -- {_machines}"], Lines());
+    }
+
     [Fact]
     public void Covers_asks_for_both_the_uid_and_the_gid()
     {
