@@ -28,7 +28,8 @@ public sealed class FakeHostServices : IHostServices
 
     public IChroot Chroot { get; }
 
-    public IUserNamespace? Namespace => null;
+    /// <summary>Null (host-owned roots) unless a test sets a namespace (roots of subordinate ids).</summary>
+    public IUserNamespace? Namespace { get; set; }
 
     public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
 

@@ -3,8 +3,10 @@ using Diskless.Abstractions;
 namespace Diskless.Plugins.Debian.Base;
 
 /// <summary>
-/// Runs the base build: debootstrap into the host's empty temp folder, then apt-get clean inside it. Writes nothing
-/// outside that folder; on failure the host deletes it.
+/// Runs the base build into the host's empty temp folder and writes nothing outside it; on failure the host deletes
+/// it. A host-owned root (no user namespace) is built with debootstrap as host root, then apt-get clean inside it.
+/// A root that belongs to the machine's subordinate ids is built with mmdebstrap entered into the machine's user
+/// namespace as guest root: no host root, no sudo, whoever runs diskless.
 /// </summary>
 internal sealed class BaseBuilder(IHostServices host)
 {
@@ -12,9 +14,15 @@ internal sealed class BaseBuilder(IHostServices host)
 
     public async Task BuildAsync(BaseSpec spec, string targetDirectory, CancellationToken cancellationToken)
     {
+        if (host.Namespace is { } userNamespace)
+        {
+            await BuildInNamespaceAsync(spec, targetDirectory, userNamespace, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         using (var stage = host.Progress.BeginStage($"Building the Debian {spec.Release} base with debootstrap"))
         {
-            var progress = new StageDetail(stage);
+            var progress = new StageDetail(stage, DebootstrapProgress.Describe);
             try
             {
                 await host.Commands.RunAsync(BaseCommands.Debootstrap(spec, targetDirectory, progress.Observe), cancellationToken).ConfigureAwait(false);
@@ -46,6 +54,31 @@ internal sealed class BaseBuilder(IHostServices host)
     }
 
     /// <summary>
+    /// No apt-get clean afterwards: mmdebstrap's own cleanup step already removes the downloaded .deb files and the
+    /// package lists (man mmdebstrap, "cleanup"), and no program of the new tree has to run for it.
+    /// </summary>
+    private async Task BuildInNamespaceAsync(BaseSpec spec, string targetDirectory, IUserNamespace userNamespace, CancellationToken cancellationToken)
+    {
+        using var stage = host.Progress.BeginStage($"Building the Debian {spec.Release} base with mmdebstrap");
+        var progress = new StageDetail(stage, MmdebstrapProgress.Describe);
+        var mmdebstrap = BaseCommands.Mmdebstrap(spec, Path.GetFullPath(targetDirectory), progress.Observe);
+        try
+        {
+            await host.Commands.RunAsync(userNamespace.Enter(mmdebstrap), cancellationToken).ConfigureAwait(false);
+        }
+        catch (CommandFailedException e)
+        {
+            stage.Fail();
+            throw ExplainMmdebstrap(e, mmdebstrap, spec);
+        }
+        catch
+        {
+            stage.Fail();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// debootstrap's own log explains most failures (a package that would not configure) but lives in the target,
     /// which the host deletes: keep its last lines in the error.
     /// </summary>
@@ -62,15 +95,26 @@ internal sealed class BaseBuilder(IHostServices host)
         return new CommandFailedException(e.Command, e.CommandExitCode, tail, hint);
     }
 
-    /// <summary>Forwards debootstrap's phase changes to the stage; output lines may arrive from two threads.</summary>
-    private sealed class StageDetail(IProgressStage stage)
+    /// <summary>
+    /// mmdebstrap keeps no log in the target: its output tail is the whole story, and its "E:" line names the cause.
+    /// The error names mmdebstrap, not the nsenter that carried it into the namespace.
+    /// </summary>
+    private static CommandFailedException ExplainMmdebstrap(CommandFailedException e, CommandSpec mmdebstrap, BaseSpec spec)
+    {
+        var hint = e.Hint ?? MmdebstrapProgress.Hint(e.OutputTail)
+            ?? $"Check that {spec.Mirror} is reachable and has release '{spec.Release}' and every package named in [distro] packages; `diskless up --verbose` shows mmdebstrap's output.";
+        return new CommandFailedException(mmdebstrap, e.CommandExitCode, e.OutputTail, hint);
+    }
+
+    /// <summary>Forwards the builder's phase changes to the stage; output lines may arrive from two threads.</summary>
+    private sealed class StageDetail(IProgressStage stage, Func<string, string?> describe)
     {
         private readonly Lock _gate = new();
         private string? _last;
 
         public void Observe(string line)
         {
-            var detail = DebootstrapProgress.Describe(line);
+            var detail = describe(line);
             lock (_gate)
             {
                 if (detail is null || detail == _last)

@@ -13,9 +13,12 @@ internal sealed class BaseCache(IHostServices host)
 {
     /// <summary>
     /// The cache key: distro, release and a hash of everything that changes the result (mirror, architecture,
-    /// package set, options, plugin version). Readable in a listing, unique in content.
+    /// package set, options, plugin version). Readable in a listing, unique in content. A base built in a user
+    /// namespace belongs to that namespace's host ids, so it is another base under another map: its key ends in
+    /// "-map" and the map's <see cref="IdMap.Fingerprint"/>. Host-owned bases (<paramref name="map"/> null) keep the
+    /// key they always had, so existing caches stay valid.
     /// </summary>
-    public static string KeyFor(BaseSpec spec, string pluginVersion)
+    public static string KeyFor(BaseSpec spec, string pluginVersion, IdMap? map = null)
     {
         var canonical = new StringBuilder()
             .Append("distro=").Append(spec.Distro).Append('\n')
@@ -30,7 +33,8 @@ internal sealed class BaseCache(IHostServices host)
 
         canonical.Append("plugin=").Append(pluginVersion).Append('\n');
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))[..16];
-        return $"{spec.Distro}-{spec.Release}-{spec.Architecture}-{hash}";
+        var readable = $"{spec.Distro}-{spec.Release}-{spec.Architecture}-{hash}";
+        return map is null ? readable : $"{readable}-map{map.Fingerprint}";
     }
 
     public static string PluginVersion(IDistro distro) =>
@@ -38,12 +42,22 @@ internal sealed class BaseCache(IHostServices host)
 
     public string PathFor(string key) => Path.Combine(host.Paths.BasesDirectory, key);
 
+    /// <summary>The cache key of <paramref name="spec"/> as <paramref name="distro"/> builds it on this host (under its namespace's map, if any).</summary>
+    public string KeyFor(IDistro distro, BaseSpec spec) => KeyFor(spec, PluginVersion(distro), host.Namespace?.Map);
+
     /// <summary>Returns the base's folder, building it first when the cache lacks it.</summary>
     public async Task<string> EnsureAsync(IDistro distro, BaseSpec spec, CancellationToken cancellationToken)
     {
-        var key = KeyFor(spec, PluginVersion(distro));
+        var key = KeyFor(distro, spec);
         var final = PathFor(key);
         DataDirectory.EnsureCreated(host.Paths);
+        if (host.Namespace is { } userNamespace)
+        {
+            // Guest root builds into tmp/, renames into bases/ and clones from there into machines/: all three must be
+            // its to reach, also when the base is already cached.
+            await GuestRootFolders.EnsureDataDirectoryReachableAsync(host.Paths, userNamespace, host.Commands, cancellationToken).ConfigureAwait(false);
+        }
+
         if (Directory.Exists(final))
         {
             host.Progress.Info($"Using cached base {key}");
@@ -65,18 +79,45 @@ internal sealed class BaseCache(IHostServices host)
             Directory.CreateDirectory(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
             try
             {
+                if (host.Namespace is { } buildNamespace)
+                {
+                    // The tree's "/" is guest root's like the rest of it (guest root = the first subordinate id).
+                    await GuestRootFolders.HandOverAsync(temp, buildNamespace, host.Commands, cancellationToken).ConfigureAwait(false);
+                }
+
                 // The plugin shows the build's stages; the cache says only why a build happens.
                 host.Progress.Info($"Base {key} is not in the cache yet: building it (minutes; later machines reuse it).");
                 await distro.BuildBaseAsync(spec, temp, host, cancellationToken).ConfigureAwait(false);
-                Directory.Move(temp, final);
+                await MoveIntoPlaceAsync(temp, final, cancellationToken).ConfigureAwait(false);
                 return final;
             }
             catch
             {
-                await FolderRemover.RemoveAsync(temp, host.Paths.TempDirectory, host.Commands, CancellationToken.None).ConfigureAwait(false);
+                await FolderRemover.RemoveAsync(temp, host.Paths.TempDirectory, host.Commands, host.Namespace, CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// Moving a folder to another parent rewrites its ".." entry, which needs write permission on the folder itself.
+    /// A namespace base's "/" is guest root's (a subordinate id), not the user's, so the rename is done by guest root
+    /// inside the namespace, which can write both parents (see <see cref="GuestRootFolders.EnsureReachableAsync"/>)
+    /// and the tree. The alternative, a user-owned folder around the tree, would give namespace bases another layout
+    /// than host-owned ones (the base would be a child of the cache entry) for every reader of the cache.
+    /// </summary>
+    private async Task MoveIntoPlaceAsync(string temp, string final, CancellationToken cancellationToken)
+    {
+        if (host.Namespace is not { } userNamespace)
+        {
+            Directory.Move(temp, final);
+            return;
+        }
+
+        // -T: never move into an existing folder of that name; same filesystem (both in the data dir), so a rename.
+        await host.Commands.RunAsync(
+            userNamespace.Enter(new CommandSpec("mv", "-T", "--", temp, final) { Description = "move the finished base into the cache" }),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<MachineLock> WaitForBuildLockAsync(string lockDirectory, string key, CancellationToken cancellationToken)
@@ -112,7 +153,7 @@ internal sealed class BaseCache(IHostServices host)
         foreach (var leftover in Directory.EnumerateDirectories(host.Paths.TempDirectory, key + ".*"))
         {
             host.Progress.Info($"Removing a half-built base left by an interrupted run: {leftover}");
-            await FolderRemover.RemoveAsync(leftover, host.Paths.TempDirectory, host.Commands, cancellationToken).ConfigureAwait(false);
+            await FolderRemover.RemoveAsync(leftover, host.Paths.TempDirectory, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -16,7 +16,19 @@ public static class FolderRemover
     /// its parent folders are resolved (the folder itself, if a link, is removed as a link). Anything mounted under it is
     /// unmounted first; if something stays mounted, nothing is deleted.
     /// </summary>
-    public static async Task<FolderRemoval> RemoveAsync(string folder, string mustBeUnder, ICommandRunner runner, CancellationToken cancellationToken)
+    public static Task<FolderRemoval> RemoveAsync(string folder, string mustBeUnder, ICommandRunner runner, CancellationToken cancellationToken) =>
+        RemoveAsync(folder, mustBeUnder, runner, null, cancellationToken);
+
+    /// <summary>
+    /// Removes <paramref name="folder"/> like <see cref="RemoveAsync(string, string, ICommandRunner, CancellationToken)"/>.
+    /// With <paramref name="userNamespace"/>, the folder holds a root of the machine's subordinate ids, which only the
+    /// machine's own map covers entirely (S…S+65535; an ordinary user cannot remove them, and root need not be host
+    /// root to): the removal runs inside the namespace as guest root, never through sudo. What guest root cannot
+    /// remove there belongs to the caller (root's machine.json, the entries of root's own folders) and is removed by
+    /// the caller afterwards.
+    /// </summary>
+    public static async Task<FolderRemoval> RemoveAsync(
+        string folder, string mustBeUnder, ICommandRunner runner, IUserNamespace? userNamespace, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         ArgumentException.ThrowIfNullOrEmpty(mustBeUnder);
@@ -40,17 +52,50 @@ public static class FolderRemover
 
         var unmounted = await UnmountEverythingUnderAsync(target, runner, cancellationToken).ConfigureAwait(false);
         if (await Btrfs.IsSubvolumeAsync(target, runner, cancellationToken).ConfigureAwait(false)
-            && await TryDeleteSubvolumeAsync(target, runner, cancellationToken).ConfigureAwait(false))
+            && await TryDeleteSubvolumeAsync(target, runner, userNamespace, cancellationToken).ConfigureAwait(false))
         {
             return new FolderRemoval(target, RemovalMethod.BtrfsSubvolume, unmounted);
         }
 
-        // rm does not follow links, and --one-file-system keeps it out of anything mounted after our check.
-        await runner.RunAsync(
-            new CommandSpec("rm", "-rf", "--one-file-system", "--", target) { RequiresRoot = true, Description = "remove " + target },
-            cancellationToken).ConfigureAwait(false);
+        if (userNamespace is null)
+        {
+            await runner.RunAsync(RemoveCommand(target) with { RequiresRoot = true }, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RemoveInNamespaceAsync(target, runner, userNamespace, cancellationToken).ConfigureAwait(false);
+        }
+
         return new FolderRemoval(target, RemovalMethod.Removed, unmounted);
     }
+
+    private static async Task RemoveInNamespaceAsync(string target, ICommandRunner runner, IUserNamespace userNamespace, CancellationToken cancellationToken)
+    {
+        var inside = await runner.RunAsync(userNamespace.Enter(RemoveCommand(target) with { SuccessExitCodes = [0, 1] }), cancellationToken).ConfigureAwait(false);
+        if (!Path.Exists(target))
+        {
+            return;
+        }
+
+        try
+        {
+            await runner.RunAsync(RemoveCommand(target), cancellationToken).ConfigureAwait(false);
+        }
+        catch (CommandFailedException e)
+        {
+            // Both attempts' words: guest root's say what the namespace could not reach, the caller's what it may not.
+            var tail = (inside.StandardOutput + inside.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(10);
+            throw new CommandFailedException(
+                e.Command,
+                e.CommandExitCode,
+                [.. tail, .. e.OutputTail],
+                $"{target} holds files that neither the machine's user namespace nor you can remove; remove them as root if you are sure: rm -rf --one-file-system {target}");
+        }
+    }
+
+    // rm does not follow links, and --one-file-system keeps it out of anything mounted after our check.
+    private static CommandSpec RemoveCommand(string target) =>
+        new("rm", "-rf", "--one-file-system", "--", target) { Description = "remove " + target };
 
     private static async Task<IReadOnlyList<string>> UnmountEverythingUnderAsync(string target, ICommandRunner runner, CancellationToken cancellationToken)
     {
@@ -96,10 +141,12 @@ public static class FolderRemover
         return unmounted;
     }
 
-    private static async Task<bool> TryDeleteSubvolumeAsync(string target, ICommandRunner runner, CancellationToken cancellationToken)
+    private static async Task<bool> TryDeleteSubvolumeAsync(string target, ICommandRunner runner, IUserNamespace? userNamespace, CancellationToken cancellationToken)
     {
-        // A subvolume holding nested subvolumes refuses deletion; rm then takes what it can reach.
-        return await TryRunAsync(Root("btrfs", "subvolume", "delete", target), runner, cancellationToken).ConfigureAwait(false);
+        // A subvolume holding nested subvolumes refuses deletion; rm then takes what it can reach. In a user namespace
+        // btrfs deletes a subvolume only where it is mounted with user_subvol_rm_allowed: rm does the rest elsewhere.
+        var delete = new CommandSpec("btrfs", "subvolume", "delete", target);
+        return await TryRunAsync(userNamespace is null ? delete with { RequiresRoot = true } : userNamespace.Enter(delete), runner, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<bool> TryRunAsync(CommandSpec command, ICommandRunner runner, CancellationToken cancellationToken)

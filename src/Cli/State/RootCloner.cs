@@ -20,8 +20,19 @@ public static class RootCloner
         UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
     /// <summary>Clones <paramref name="source"/> into <paramref name="destination"/>, which must not exist; returns the method used.</summary>
+    public static Task<string> CloneAsync(
+        string source, string destination, ICommandRunner runner, IProgressReporter progress, CancellationToken cancellationToken) =>
+        CloneAsync(source, destination, runner, progress, null, cancellationToken);
+
+    /// <summary>
+    /// Clones <paramref name="source"/> into <paramref name="destination"/>, which must not exist; returns the method
+    /// used. With <paramref name="userNamespace"/> the base belongs to the machine's subordinate ids: the snapshot or
+    /// copy runs inside the namespace as guest root (never host root, never sudo), which keeps every owner as it is,
+    /// and the new root's "/" is guest root's. The folders above must be reachable by guest root
+    /// (<see cref="GuestRootFolders.EnsureDataDirectoryReachableAsync"/>).
+    /// </summary>
     public static async Task<string> CloneAsync(
-        string source, string destination, ICommandRunner runner, IProgressReporter progress, CancellationToken cancellationToken)
+        string source, string destination, ICommandRunner runner, IProgressReporter progress, IUserNamespace? userNamespace, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
         ArgumentException.ThrowIfNullOrEmpty(destination);
@@ -43,73 +54,80 @@ public static class RootCloner
         Directory.CreateDirectory(parent);
         if (await Btrfs.IsSubvolumeAsync(source, runner, cancellationToken).ConfigureAwait(false)
             && await Btrfs.IsFileSystemAsync(parent, runner, cancellationToken).ConfigureAwait(false)
-            && await TrySnapshotAsync(source, destination, parent, runner, progress, cancellationToken).ConfigureAwait(false))
+            && await TrySnapshotAsync(source, destination, parent, runner, progress, userNamespace, cancellationToken).ConfigureAwait(false))
         {
             return Snapshot;
         }
 
-        await CopyAsync(source, destination, parent, runner, progress, cancellationToken).ConfigureAwait(false);
+        await CopyAsync(source, destination, parent, runner, progress, userNamespace, cancellationToken).ConfigureAwait(false);
         return Copy;
     }
 
     private static async Task<bool> TrySnapshotAsync(
-        string source, string destination, string parent, ICommandRunner runner, IProgressReporter progress, CancellationToken cancellationToken)
+        string source, string destination, string parent, ICommandRunner runner, IProgressReporter progress, IUserNamespace? userNamespace, CancellationToken cancellationToken)
     {
         using var stage = progress.BeginStage("Cloning root filesystem (btrfs snapshot)");
         try
         {
-            await runner.RunAsync(
-                new CommandSpec("btrfs", "subvolume", "snapshot", source, destination) { RequiresRoot = true, Description = "btrfs snapshot" },
-                cancellationToken).ConfigureAwait(false);
+            var snapshot = new CommandSpec("btrfs", "subvolume", "snapshot", source, destination) { Description = "btrfs snapshot" };
+            await runner.RunAsync(userNamespace is null ? snapshot with { RequiresRoot = true } : userNamespace.Enter(snapshot), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (CommandFailedException e)
         {
-            // Two btrfs filesystems, for instance: a copy still works.
+            // Two btrfs filesystems, for instance, or (in a user namespace) a machine folder guest root may not write
+            // into, which is root's when root runs diskless: a copy still works.
             stage.Fail();
-            progress.Warn($"btrfs snapshot failed ({e.OutputTail.LastOrDefault() ?? e.Message}); copying instead");
-            await RemovePartialAsync(destination, parent, runner).ConfigureAwait(false);
+            progress.Warn($"btrfs snapshot{(userNamespace is null ? "" : " in the machine's user namespace")} failed ({e.OutputTail.LastOrDefault() ?? e.Message}); copying instead");
+            await RemovePartialAsync(destination, parent, runner, userNamespace).ConfigureAwait(false);
             return false;
         }
         catch
         {
             stage.Fail();
-            await RemovePartialAsync(destination, parent, runner).ConfigureAwait(false);
+            await RemovePartialAsync(destination, parent, runner, userNamespace).ConfigureAwait(false);
             throw;
         }
     }
 
     private static async Task CopyAsync(
-        string source, string destination, string parent, ICommandRunner runner, IProgressReporter progress, CancellationToken cancellationToken)
+        string source, string destination, string parent, ICommandRunner runner, IProgressReporter progress, IUserNamespace? userNamespace, CancellationToken cancellationToken)
     {
         using var stage = progress.BeginStage("Cloning root filesystem (copy)");
         try
         {
             // Guests are served this folder as "/": it must be 0755 even before cp sets it from the source.
             Directory.CreateDirectory(destination, RootMode);
-            await runner.RunAsync(
-                new CommandSpec("cp", "-a", "--reflink=auto", "--one-file-system", source + "/.", destination)
-                {
-                    RequiresRoot = true,
-                    Description = "copy of the base root filesystem",
-                },
-                cancellationToken).ConfigureAwait(false);
+            var copy = new CommandSpec("cp", "-a", "--reflink=auto", "--one-file-system", source + "/.", destination)
+            {
+                Description = "copy of the base root filesystem",
+            };
+            if (userNamespace is null)
+            {
+                await runner.RunAsync(copy with { RequiresRoot = true }, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // Guest root must be able to write into the new "/" (root's own folder is not in its reach).
+                await GuestRootFolders.HandOverAsync(destination, userNamespace, runner, cancellationToken).ConfigureAwait(false);
+                await runner.RunAsync(userNamespace.Enter(copy), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
             stage.Fail();
-            await RemovePartialAsync(destination, parent, runner).ConfigureAwait(false);
+            await RemovePartialAsync(destination, parent, runner, userNamespace).ConfigureAwait(false);
             throw;
         }
     }
 
-    private static async Task RemovePartialAsync(string destination, string parent, ICommandRunner runner)
+    private static async Task RemovePartialAsync(string destination, string parent, ICommandRunner runner, IUserNamespace? userNamespace)
     {
         // Not the caller's token: after a Ctrl-C the half copy must still go.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         try
         {
-            await FolderRemover.RemoveAsync(destination, parent, runner, timeout.Token).ConfigureAwait(false);
+            await FolderRemover.RemoveAsync(destination, parent, runner, userNamespace, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is DisklessException or OperationCanceledException)
         {

@@ -2,12 +2,16 @@ using System.Text.Json;
 using Diskless.Abstractions;
 using Diskless.Cli.Isolation;
 using Diskless.Cli.Processes;
+using Diskless.Cli.State;
+using Diskless.NamespaceProbe;
 using Diskless.Testing;
 
 // Usage: Diskless.NamespaceProbe WORK [--hold] STEP...
 //   WORK     the project folder (its owner is guest 1000's host id when run as root); the holder's folder goes below it
 //   --hold   after the steps, keep the holder and wait to be killed (a killed diskless)
-//   STEP     enter=SHELL (host /bin/sh -c SHELL entered as guest root), sandbox=ROOT=SHELL (ROOT's /bin/sh in the sandbox), or
+//   STEP     enter=SHELL (host /bin/sh -c SHELL entered as guest root), sandbox=ROOT=SHELL (ROOT's /bin/sh in the sandbox),
+//            clone=BASE=ROOT (RootCloner in the namespace), remove=FOLDER=UNDER (FolderRemover in the namespace),
+//            cache=DATA or cache-fail=DATA (BaseCache builds TinyDistro's base in the data dir DATA, or fails doing so), or
 //            files=ROOT=OP=ARG: NamespacedRootFiles on ROOT, OP one of apply (ARG: RootEditJson, base64), read (ARG: MAX:PATH),
 //            list (ARG: PATH), exists (ARG: PATH); stdout is the answer as JSON, a DisklessException is exit 1 with its message
 // Prints one JSON object per line: {"probe":…,"pid":…,"fingerprint":…}, then {"step":…,"exit":…,"stdout":…,"stderr":…} per step.
@@ -28,6 +32,27 @@ for (var i = 0; i < steps.Count; i++)
     {
         var (exit, answer, error) = await RootFilesAsync(new NamespacedRootFiles(parts[1], holder, runner), parts[2]);
         Print(new { step = i, exit, stdout = answer, stderr = error });
+        continue;
+    }
+
+    if (parts[0] is "clone" or "remove" or "cache" or "cache-fail")
+    {
+        try
+        {
+            var done = parts[0] switch
+            {
+                "clone" => await RootCloner.CloneAsync(parts[1], parts[2], runner, new RecordingProgress(), holder, CancellationToken.None),
+                "remove" => (await FolderRemover.RemoveAsync(parts[1], parts[2], runner, holder, CancellationToken.None)).Method.ToString(),
+                _ => await new BaseCache(NamespaceTestBase.Host(runner, holder, new RecordingProgress(), parts[1]))
+                    .EnsureAsync(new TinyDistro(fail: parts[0] == "cache-fail"), new TinyDistro(false).DescribeBase(DebianTestBase.DefaultSpec), CancellationToken.None),
+            };
+            Print(new { step = i, exit = 0, stdout = done, stderr = "" });
+        }
+        catch (DisklessException e)
+        {
+            Print(new { step = i, exit = 1, stdout = "", stderr = e.Message + (e is CommandFailedException f ? "\n" + string.Join("\n", f.OutputTail) : "") });
+        }
+
         continue;
     }
 

@@ -29,7 +29,7 @@ internal sealed class TestHost(FakeHostServices fake) : IHostServices
 
     public IChroot Chroot => fake.Chroot;
 
-    public IUserNamespace? Namespace => null;
+    public IUserNamespace? Namespace => fake.Namespace;
 
     public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
 
