@@ -58,6 +58,9 @@ public sealed record IdMap(long SubordinateUidStart, long LoginUid, long Subordi
     /// <summary>The host gid of guest gid <paramref name="guestGid"/>; null when the map does not cover it.</summary>
     public long? ToHostGid(long guestGid) => GidRanges.Select(r => r.ToHost(guestGid)).FirstOrDefault(h => h is not null);
 
+    /// <summary>The guest uid host uid <paramref name="hostUid"/> appears as; null when the map does not cover it (the guest sees nobody).</summary>
+    public long? ToGuest(long hostUid) => UidRanges.Select(r => r.ToGuest(hostUid)).FirstOrDefault(g => g is not null);
+
     private static IdRange[] Ranges(long start, long login) =>
     [
         new(0, start, GuestLoginId),
