@@ -8,12 +8,20 @@ namespace Diskless.Cli.Isolation;
 /// a host-owned root otherwise. The prerequisites are checked here, before anything is built, so a missing
 /// subordinate range reads as that, with its fix, and not as a tool failing deep inside a base build.
 /// </summary>
-internal sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identity)
+public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identity)
 {
     /// <summary>The isolation of the host Diskless runs on, as the process that runs it.</summary>
     public static MachineIsolation ForThisHost() => new(new HostIsolationProbe(), HostIdentity.Current());
 
+    /// <summary>Who runs Diskless.</summary>
     public HostIdentity Identity => identity;
+
+    /// <summary>
+    /// What keeps this host from running machines of <paramref name="providers"/> in user namespaces, each with the
+    /// command that fixes it; empty when nothing does (or no provider uses them).
+    /// </summary>
+    public IReadOnlyList<DisklessException> HostProblems(IEnumerable<IProvider> providers) =>
+        providers.Any(p => p.Capabilities.UserNamespace) ? new UserNamespacePrerequisites(probe).FindProblems(identity) : [];
 
     /// <summary>The map for a new machine of <paramref name="provider"/> in <paramref name="projectDirectory"/>; null when its root is host-owned.</summary>
     public IdMap? ChooseMap(IProvider provider, string projectDirectory)
