@@ -11,11 +11,11 @@ internal sealed class FakeMachineNamespaces(List<string>? events = null) : IMach
 {
     public List<string> Events { get; } = events ?? [];
 
-    public List<FakeUserNamespace> Opened { get; } = [];
+    public List<PassThroughUserNamespace> Opened { get; } = [];
 
     public Task<MachineNamespace> OpenAsync(IHostServices host, IdMap map, CancellationToken cancellationToken)
     {
-        var opened = new FakeUserNamespace(map);
+        var opened = new PassThroughUserNamespace(map);
         Opened.Add(opened);
         Events.Add($"open {map.SubordinateUidStart}:{map.LoginUid}");
         return Task.FromResult(new MachineNamespace(new NamespacedHostServices(host, opened), new Closing(() => Events.Add("close"))));
@@ -31,8 +31,8 @@ internal sealed class FakeMachineNamespaces(List<string>? events = null) : IMach
     }
 }
 
-/// <summary>A namespace whose Enter changes nothing, counting the commands entered.</summary>
-internal sealed class FakeUserNamespace(IdMap map) : IUserNamespace
+/// <summary>A namespace whose Enter changes nothing (the command runs as it is, for real), keeping the commands entered.</summary>
+internal sealed class PassThroughUserNamespace(IdMap map) : IUserNamespace
 {
     public IdMap Map { get; } = map;
 

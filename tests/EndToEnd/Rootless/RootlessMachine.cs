@@ -24,7 +24,7 @@ public sealed class RootlessMachine : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (Prerequisites.Missing(root: true, ["runuser", "qemu-system-x86_64", "mmdebstrap", "newuidmap", "bwrap", "ssh"]) ?? Prerequisites.MissingTestUser() is { } missing)
+        if ((Prerequisites.Missing(root: true, ["runuser", "qemu-system-x86_64", "mmdebstrap", "newuidmap", "bwrap", "ssh"]) ?? Prerequisites.MissingTestUser()) is { } missing)
         {
             SetupFailure = missing;
             return;

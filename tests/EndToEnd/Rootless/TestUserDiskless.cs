@@ -44,7 +44,7 @@ public static class TestUserDiskless
     public static async Task ChownAsync(string path, bool recursive)
     {
         var (uid, gid) = Ids();
-        await Cli.Wrap("chown").WithArguments(recursive ? ["-R", $"{uid}:{gid}", path] : [$"{uid}:{gid}", path]).RunWithTimeoutAsync();
+        await CliWrap.Cli.Wrap("chown").WithArguments(recursive ? ["-R", $"{uid}:{gid}", path] : [$"{uid}:{gid}", path]).RunWithTimeoutAsync();
     }
 
     public static async Task<CliRun> RunAsync(string projectDirectory, TimeSpan timeout, params string[] arguments)
@@ -62,7 +62,7 @@ public static class TestUserDiskless
             "LOGNAME=" + TestUser.Name,
             "DISKLESS_HOME=" + DataDirectory,
         ];
-        var result = await Cli.Wrap("runuser")
+        var result = await CliWrap.Cli.Wrap("runuser")
             .WithArguments(["-u", TestUser.Name, "--", "env", "-i", .. environment, CopiedProgram.Value, .. arguments])
             .WithWorkingDirectory(projectDirectory)
             .WithValidation(CommandResultValidation.None)
