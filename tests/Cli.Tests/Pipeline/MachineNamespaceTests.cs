@@ -1,5 +1,7 @@
 using Diskless.Abstractions;
+using Diskless.Cli.Configuration;
 using Diskless.Cli.Isolation;
+using Diskless.Cli.Pipeline;
 using Diskless.Cli.Pipeline.Lifecycle;
 using Diskless.Cli.State;
 using Diskless.Cli.Tests.Isolation;
@@ -136,7 +138,7 @@ public sealed class MachineNamespaceTests : IDisposable
         {
             SyncedFolders = [new SyncedFolder(theirs, "/theirs", false, null, null, null), new SyncedFolder(mine, "/mine", false, null, null, null)],
         };
-        var services = Services() with { Project = new Configuration.ProjectSpec(Path.Combine(_sandbox.Project, "Disklessfile"), _sandbox.Project, [machine]) };
+        var services = Services() with { Project = new ProjectSpec(Path.Combine(_sandbox.Project, "Disklessfile"), _sandbox.Project, [machine]) };
 
         await UpHandler.RunAsync(services, null, new UpOptions(), CancellationToken.None);
 
