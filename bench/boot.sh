@@ -43,6 +43,22 @@ base_key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["base
 echo "==> configuring the same base by hand, as LAB.md did"
 lab="$work/lab-root"
 cp -a --reflink=auto "$DISKLESS_HOME/bases/$base_key/." "$lab/"
+# Diskless's bases belong to the machine's subordinate range (guest root = the range's first id); the hand-made way
+# runs as host root, so its copy gets host ids back: every owner moved down by the range's start, setuid bits kept.
+shift=$(stat -c %u "$lab/etc/passwd")
+if [ "$shift" != 0 ]; then
+  python3 - "$lab" "$shift" "$(stat -c %g "$lab/etc/passwd")" <<'PY'
+import os, stat, sys
+root, uid_shift, gid_shift = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def back(i, s): return i - s if s <= i < s + 65536 else i
+for folder, dirs, files in os.walk(root):
+    for name in [folder] + [os.path.join(folder, n) for n in dirs + files]:
+        st = os.lstat(name)
+        os.lchown(name, back(st.st_uid, uid_shift), back(st.st_gid, gid_shift))
+        if not stat.S_ISLNK(st.st_mode):
+            os.chmod(name, stat.S_IMODE(st.st_mode))  # chown clears setuid/setgid
+PY
+fi
 unmount_lab() { umount -R "$lab/proc" "$lab/sys" "$lab/dev" 2>/dev/null || true; }
 trap 'unmount_lab; cleanup' EXIT
 echo lab > "$lab/etc/hostname"

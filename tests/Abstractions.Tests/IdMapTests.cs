@@ -65,4 +65,23 @@ public sealed class IdMapTests
         var all = others.Select(m => m.Fingerprint).Append(User.Fingerprint).ToList();
         Assert.Equal(all.Count, all.Distinct().Count());
     }
+
+    [Fact]
+    public void ToGuest_inverts_ToHost_over_every_guest_id_and_knows_nothing_outside_the_map()
+    {
+        Assert.All(Enumerable.Range(0, 65536), g => Assert.Equal(g, User.ToGuest(User.ToHost(g)!.Value)));
+        Assert.Null(User.ToGuest(0));
+        Assert.Null(User.ToGuest(165536 + 1000));
+        Assert.Null(User.ToGuest(165536 + 65536));
+    }
+
+    [Fact]
+    public void A_record_of_the_map_round_trips_through_json_as_its_four_numbers()
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(User);
+
+        Assert.Equal(User, System.Text.Json.JsonSerializer.Deserialize<IdMap>(json));
+        Assert.DoesNotContain("Fingerprint", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("UidRanges", json, StringComparison.Ordinal);
+    }
 }

@@ -5,8 +5,11 @@ namespace Diskless.EndToEnd;
 /// (update-initramfs, chown, useradd, locale-gen), others it might (usermod, env), and the shells every script goes
 /// through, each replaced by a wrapper that runs the real tool (renamed &lt;tool&gt;.real, so the guest keeps working)
 /// after leaving a mark when it runs anywhere but in the guest. The guest is told by its kernel command line, which
-/// has "root=rootfs rootfstype=" only there: in a chroot on the host /proc is the host's. The mark goes to
-/// /diskless-trap-mark, which in a chroot is the machine root's and on the host the host's.
+/// has "root=rootfs rootfstype=" only there: in a chroot or sandbox on the host /proc is the host's. The mark, the
+/// trap's command line and its uid map, goes to /diskless-trap-mark, which in a chroot or the sandbox is the
+/// machine root's and on the host the host's, and to the project folder's host path, which exists only where the host's
+/// files are in reach. A run in the machine's sandbox is allowed (that is what it is for: its only "/" is the root,
+/// its root an unprivileged id); its mark shows a uid map that is not the host's own.
 /// </summary>
 public static class GuestTraps
 {
@@ -25,7 +28,7 @@ public static class GuestTraps
     /// A script for guest root that lays every trap (again: a tool already trapped is left alone). A tool the base
     /// lacks (locale-gen without the locales package) becomes a trap that marks and exits 0.
     /// </summary>
-    public static string InstallScript() => $$"""
+    public static string InstallScript(string projectDirectory) => $$"""
         #!/bin/sh
         set -eu
         for tool in {{string.Join(' ', Tools)}}; do
@@ -42,7 +45,9 @@ public static class GuestTraps
         read -r cmdline < /proc/cmdline || cmdline=
         case " \$cmdline " in
         *" root=rootfs rootfstype="*) ;;
-        *) echo "\$0 \$*" >> /{{MarkName}} 2>/dev/null || true ;;
+        *) read -r map < /proc/self/uid_map || map=
+           echo "\$0 \$* [uid_map \$map]" >> /{{MarkName}} 2>/dev/null || true
+           echo "\$0 \$* [uid_map \$map]" >> {{projectDirectory}}/{{MarkName}} 2>/dev/null || true ;;
         esac
         $run
         EOF
@@ -51,6 +56,14 @@ public static class GuestTraps
         done
 
         """;
+
+    /// <summary>True when a mark's line was left by a trap running with the host's own ids (a chroot as host root).</summary>
+    public static bool RanWithHostIds(string markLine) =>
+        System.Text.RegularExpressions.Regex.IsMatch(markLine, @"\[uid_map\s+0\s+0\s+4294967295\]");
+
+    /// <summary>The lines of <paramref name="rootMark"/> (the machine root's mark) left with the host's own ids.</summary>
+    public static IReadOnlyList<string> HostAuthorityLines(string rootMark) =>
+        File.Exists(rootMark) ? File.ReadAllLines(rootMark).Where(RanWithHostIds).ToList() : [];
 
     /// <summary>
     /// Proves the traps are armed, in the guest: a mount namespace whose /proc/cmdline is not the guest's makes

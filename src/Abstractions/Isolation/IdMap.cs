@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace Diskless.Abstractions;
 
@@ -22,21 +23,26 @@ public sealed record IdMap(long SubordinateUidStart, long LoginUid, long Subordi
     public const long GuestIdCount = 65536;
 
     /// <summary>The three uid_map lines: 0…999, 1000, 1001…65535.</summary>
+    [JsonIgnore]
     public IReadOnlyList<IdRange> UidRanges => Ranges(SubordinateUidStart, LoginUid);
 
     /// <summary>The three gid_map lines: 0…999, 1000, 1001…65535.</summary>
+    [JsonIgnore]
     public IReadOnlyList<IdRange> GidRanges => Ranges(SubordinateGidStart, LoginGid);
 
     /// <summary>The text written to /proc/PID/uid_map (one write, one line per range).</summary>
+    [JsonIgnore]
     public string UidMapText => Text(UidRanges);
 
     /// <summary>The text written to /proc/PID/gid_map.</summary>
+    [JsonIgnore]
     public string GidMapText => Text(GidRanges);
 
     /// <summary>
     /// A short stable name of this mapping. A tree's file owners are host ids, so a tree built under one mapping
     /// is a different tree under another: the fingerprint belongs in every cache key of a built root.
     /// </summary>
+    [JsonIgnore]
     public string Fingerprint
     {
         get
@@ -51,6 +57,9 @@ public sealed record IdMap(long SubordinateUidStart, long LoginUid, long Subordi
 
     /// <summary>The host gid of guest gid <paramref name="guestGid"/>; null when the map does not cover it.</summary>
     public long? ToHostGid(long guestGid) => GidRanges.Select(r => r.ToHost(guestGid)).FirstOrDefault(h => h is not null);
+
+    /// <summary>The guest uid host uid <paramref name="hostUid"/> appears as; null when the map does not cover it (the guest sees nobody).</summary>
+    public long? ToGuest(long hostUid) => UidRanges.Select(r => r.ToGuest(hostUid)).FirstOrDefault(g => g is not null);
 
     private static IdRange[] Ranges(long start, long login) =>
     [

@@ -34,4 +34,9 @@ public interface IProvider : IPlugin
 /// <summary>What a provider supports.</summary>
 /// <param name="Transports">Share transports it can boot and mount.</param>
 /// <param name="UdpPorts">Whether UDP port forwards work.</param>
-public sealed record ProviderCapabilities(IReadOnlyList<ShareTransport> Transports, bool UdpPorts);
+/// <param name="UserNamespace">
+/// Whether the provider runs machines inside their user namespace (see <see cref="IHostServices.Namespace"/>), so that
+/// their roots belong to a subordinate id range and the guest's root is never host root. A provider whose VMs a
+/// daemon starts (libvirt) cannot, and keeps host-owned roots.
+/// </param>
+public sealed record ProviderCapabilities(IReadOnlyList<ShareTransport> Transports, bool UdpPorts, bool UserNamespace = false);

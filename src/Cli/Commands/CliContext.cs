@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.Cli.Isolation;
 using Diskless.Cli.Plugins;
 using Diskless.Cli.Templates;
 
@@ -40,6 +41,9 @@ public sealed class CliContext
 
     /// <summary>The plugin host, created on first use.</summary>
     public PluginHost Plugins => plugins.Value;
+
+    /// <summary>Who runs Diskless and what the host allows, looked at when a command needs it.</summary>
+    public Func<MachineIsolation> Isolation { get; init; } = MachineIsolation.ForThisHost;
 
     /// <summary>The template renderer; the engine starts on the first render.</summary>
     public ITemplates Templates { get; }

@@ -24,7 +24,16 @@ internal static class ValidateCommand
                 MachineText.Write(context.Out, project);
             }
 
-            return ExitCodes.Success;
+            // The file is fine; whether this host can run its machines is said too, with the fixes, before an up fails on it.
+            var providers = project.Machines.Select(m => m.Provider.Name).Distinct(StringComparer.Ordinal).Select(context.Plugins.GetProvider);
+            var problems = context.Isolation().HostProblems(providers);
+            foreach (var problem in problems)
+            {
+                context.Error.WriteLine($"error: this host cannot run these machines yet: {problem.Message}");
+                context.Error.WriteLine("hint: " + problem.Hint);
+            }
+
+            return problems.Count == 0 ? ExitCodes.Success : ExitCodes.NotAvailable;
         });
         return command;
     }

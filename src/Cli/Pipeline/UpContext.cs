@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.Cli.Isolation;
 using Diskless.Cli.Plugins;
 using Diskless.Cli.Ssh;
 using Diskless.Cli.State;
@@ -10,7 +11,17 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
 {
     public MachineSpec Spec { get; } = spec;
 
-    public IHostServices Host { get; } = host;
+    /// <summary>The host's services; once the machine's namespace is open, the ones that act through it.</summary>
+    public IHostServices Host { get; set; } = host;
+
+    /// <summary>Decides a new machine's id map.</summary>
+    public MachineIsolation Isolation { get; init; } = null!;
+
+    /// <summary>Opens the machine's namespace.</summary>
+    public IMachineNamespaces Namespaces { get; init; } = null!;
+
+    /// <summary>The machine's namespace while up works on it; the handler disposes it after the last step and any recovery.</summary>
+    public MachineNamespace? Namespace { get; set; }
 
     public IPluginCatalog Plugins { get; } = plugins;
 

@@ -123,10 +123,16 @@ public sealed class CliWrapCommandRunner : ICommandRunner
         List<string> prefix = [sudo, "-n"];
         if (command.Environment.Count > 0)
         {
+            // env takes options only before the first assignment: every -u goes first.
             prefix.Add("env");
-            foreach (var (name, value) in command.Environment)
+            foreach (var (name, _) in command.Environment.Where(v => v.Value is null))
             {
-                prefix.AddRange(value is null ? ["-u", name] : [$"{name}={value}"]);
+                prefix.AddRange(["-u", name]);
+            }
+
+            foreach (var (name, value) in command.Environment.Where(v => v.Value is not null))
+            {
+                prefix.Add($"{name}={value}");
             }
         }
 

@@ -41,6 +41,13 @@ public sealed record MachineRecord
     [JsonIgnore]
     public bool GuestHasRun => Booted || SetupComplete || LastBootSeconds is not null;
 
+    /// <summary>
+    /// How the machine's ids map to host ids: its root and base belong to this map's subordinate range and every
+    /// program that acts on them runs in a user namespace with it. Null for a host-owned root (a provider without
+    /// user namespaces, or a machine made before Diskless had them), which only root can build and change.
+    /// </summary>
+    public IdMap? IdMap { get; init; }
+
     /// <summary>The cache key of the base root filesystem it was cloned from.</summary>
     public string? BaseKey { get; init; }
 

@@ -15,13 +15,15 @@ internal sealed record CliRun(int ExitCode, string Out, string Err)
         string[] args,
         string? workingDirectory = null,
         CommandHandlers? handlers = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Diskless.Cli.Isolation.MachineIsolation? isolation = null)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
         var context = new CliContext(output, error, workingDirectory ?? Path.GetTempPath(), () => new PluginHost([BuildOutput.PluginsDirectory]))
         {
             Handlers = handlers ?? LifecycleHandlers.Create(),
+            Isolation = isolation is null ? Diskless.Cli.Isolation.MachineIsolation.ForThisHost : () => isolation,
         };
         var exitCode = await CliApp.RunAsync(args, context, cancellationToken);
         return new CliRun(exitCode, output.ToString(), error.ToString());

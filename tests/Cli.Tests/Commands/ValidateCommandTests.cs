@@ -127,4 +127,35 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal(ExitCodes.InvalidConfiguration, run.ExitCode);
         Assert.Contains("hint: run `diskless init`", run.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Validate_of_a_qemu_machine_says_what_keeps_this_host_from_running_it_rootless_and_how_to_fix_it()
+    {
+        File.WriteAllText(project.Sub("Disklessfile"), Disklessfile);
+        var probe = new Isolation.FakeIsolationProbe();
+        probe.Files[Diskless.Cli.Isolation.SubordinateIds.UidFile] = "someone-else:100000:65536\n";
+        probe.Programs.Remove("newgidmap");
+        var user = new Diskless.Cli.Isolation.MachineIsolation(probe, new Diskless.Cli.Isolation.HostIdentity("dltest", 1500, 1500));
+
+        var run = await CliRun.RunAsync(["validate"], project.Path, isolation: user);
+
+        Assert.Equal(ExitCodes.NotAvailable, run.ExitCode);
+        Assert.Contains("web", run.Out, StringComparison.Ordinal);
+        Assert.Contains("error: this host cannot run these machines yet: dltest has no subordinate uids", run.Err, StringComparison.Ordinal);
+        Assert.Contains("hint: ", run.Err, StringComparison.Ordinal);
+        Assert.Contains("usermod --add-subuids", run.Err, StringComparison.Ordinal);
+        Assert.Contains("newgidmap", run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("subordinate gids", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_on_a_host_that_meets_every_prerequisite_says_nothing_about_it()
+    {
+        File.WriteAllText(project.Sub("Disklessfile"), Disklessfile);
+        var user = new Diskless.Cli.Isolation.MachineIsolation(new Isolation.FakeIsolationProbe(), new Diskless.Cli.Isolation.HostIdentity("dltest", 1500, 1500));
+
+        var run = await CliRun.RunAsync(["validate"], project.Path, isolation: user);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Err));
+    }
 }

@@ -18,6 +18,9 @@ internal sealed class FakeDistro : IDistro
     /// <summary>Called as configuring starts, to look at the host at that moment.</summary>
     public Action<ConfigureRequest>? OnConfigure { get; set; }
 
+    /// <summary>The host services each build and configure was given, in order.</summary>
+    public List<IHostServices> Hosts { get; } = [];
+
     public string Name => "fake";
 
     public string Description => "a test distro";
@@ -32,6 +35,7 @@ internal sealed class FakeDistro : IDistro
     public async Task BuildBaseAsync(BaseSpec spec, string targetDirectory, IHostServices host, CancellationToken cancellationToken)
     {
         Calls.Add("build " + spec.Release);
+        Hosts.Add(host);
         Directory.CreateDirectory(Path.Combine(targetDirectory, "boot"));
         await File.WriteAllTextAsync(Path.Combine(targetDirectory, "boot", "vmlinuz"), "kernel", cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(targetDirectory, "half-built"), "", cancellationToken);
@@ -44,6 +48,7 @@ internal sealed class FakeDistro : IDistro
     public Task<BootArtifacts> ConfigureAsync(ConfigureRequest request, IHostServices host, CancellationToken cancellationToken)
     {
         Requests.Add(request);
+        Hosts.Add(host);
         Calls.Add($"configure {request.Machine.Name} {string.Join(",", request.Shares.Select(s => $"{s.Tag}:{s.Transport}"))}");
         OnConfigure?.Invoke(request);
         if (FailConfigure is not null)
@@ -78,7 +83,10 @@ internal sealed class FakeProvider : IProvider
 
     public IReadOnlyList<string> MissingCapabilities => [];
 
-    public ProviderCapabilities Capabilities { get; } = new([ShareTransport.VirtioFs, ShareTransport.NineP], true);
+    public ProviderCapabilities Capabilities { get; set; } = new([ShareTransport.VirtioFs, ShareTransport.NineP], true);
+
+    /// <summary>The host services each start was given, in order.</summary>
+    public List<IHostServices> StartHosts { get; } = [];
 
     public Task<IReadOnlyList<SpecIssue>> ValidateAsync(MachineSpec machine, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<SpecIssue>>([]);
 
@@ -89,6 +97,7 @@ internal sealed class FakeProvider : IProvider
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken)
     {
         OnStart?.Invoke(plan);
+        StartHosts.Add(host);
         Calls.Add($"start {plan.MachineName} ssh={plan.SshHostPort > 0}");
         Running = true;
         var handle = new MachineHandle(plan.MachineName, plan.MachineId, plan.StateDirectory, plan.RuntimeDirectory, plan.ConsoleLogPath, new Dictionary<string, string> { ["pid"] = "1" });

@@ -199,6 +199,39 @@ public sealed class CliWrapCommandRunnerTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Through_sudo_a_command_that_unsets_and_sets_variables_runs_with_both_applied()
+    {
+        var folder = Directory.CreateTempSubdirectory("diskless-sudo-").FullName;
+        try
+        {
+            // sudo's stand-in drops "-n" and runs the rest, as sudo would: env must accept what follows it.
+            var fakeSudo = Path.Combine(folder, "sudo");
+            await File.WriteAllTextAsync(fakeSudo, "#!/bin/sh\nshift\nexec \"$@\"\n");
+            File.SetUnixFileMode(fakeSudo, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var runner = Runner(new CommandRunnerOptions
+            {
+                RunningAsRoot = false,
+                FindExecutable = name => name == "sudo" ? fakeSudo : ExecutableFinder.Find(name),
+            });
+            var command = new CommandSpec("sh", "-c", "echo \"${DROPPED-unset} $KEPT\"")
+            {
+                RequiresRoot = true,
+                Environment = new Dictionary<string, string?> { ["KEPT"] = "kept", ["DROPPED"] = null },
+            };
+            Environment.SetEnvironmentVariable("DROPPED", "leaked");
+
+            var result = await runner.RunAsync(command, CancellationToken.None);
+
+            Assert.Equal("unset kept\n", result.StandardOutput);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DROPPED", null);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Root_commands_without_sudo_fail_naming_sudo()
     {
         var runner = Runner(new CommandRunnerOptions

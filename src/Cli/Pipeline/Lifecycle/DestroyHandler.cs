@@ -44,7 +44,11 @@ internal static class DestroyHandler
         var machineData = Path.Combine(services.Host.Paths.MachinesDirectory, record.Id);
         if (Directory.Exists(machineData))
         {
-            await FolderRemover.RemoveAsync(machineData, services.Host.Paths.MachinesDirectory, services.Host.Commands, cancellationToken).ConfigureAwait(false);
+            // A root of subordinate ids is removed by guest root in the machine's namespace: the user may not, and
+            // root need not act as host root on what the guest wrote.
+            await using var open = await services.OpenNamespaceAsync(record, cancellationToken).ConfigureAwait(false);
+            var host = open?.Host ?? services.Host;
+            await FolderRemover.RemoveAsync(machineData, host.Paths.MachinesDirectory, host.Commands, cancellationToken).ConfigureAwait(false);
         }
 
         RemoveRuntimeDirectory(services, record);

@@ -1,5 +1,6 @@
 using Diskless.Abstractions;
 using Diskless.Cli.Configuration;
+using Diskless.Cli.Isolation;
 using Diskless.Cli.Plugins;
 using Diskless.Cli.State;
 
@@ -12,6 +13,25 @@ internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plug
 
     /// <summary>The clock that commands wait on (for a guest's SSH); tests give a fake one.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Who runs Diskless and what the host allows: decides a new machine's id map.</summary>
+    public MachineIsolation Isolation { get; init; } = MachineIsolation.ForThisHost();
+
+    /// <summary>Opens machine namespaces; tests give a fake that starts no process.</summary>
+    public IMachineNamespaces Namespaces
+    {
+        get => _namespaces ??= new HolderNamespaces(Isolation.Identity);
+        init => _namespaces = value;
+    }
+
+    private IMachineNamespaces? _namespaces;
+
+    /// <summary>
+    /// The host services for a machine with <paramref name="record"/>: through its namespace when it has an id map
+    /// (dispose the result when done), the host's own otherwise.
+    /// </summary>
+    public async Task<MachineNamespace?> OpenNamespaceAsync(MachineRecord record, CancellationToken cancellationToken) =>
+        record.IdMap is { } map ? await Namespaces.OpenAsync(Host, map, cancellationToken).ConfigureAwait(false) : null;
 
     /// <summary>The machines a command acts on: the one named, or all of them.</summary>
     public IReadOnlyList<MachineSpec> Select(string? machineName)

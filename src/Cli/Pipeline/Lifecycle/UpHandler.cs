@@ -23,8 +23,25 @@ internal static class UpHandler
     /// <summary>Brings one machine up; the caller holds its lock, and keeps it until this returns.</summary>
     public static async Task UpAsync(LifecycleServices services, MachineSpec machine, UpOptions options, CancellationToken cancellationToken)
     {
-        var context = new UpContext(machine, services.Host, services.Plugins, services.State, options) { Time = services.Time };
-        await new PipelineRunner<UpContext>(Steps(services.Out), services.Host.Progress).RunAsync(context, cancellationToken).ConfigureAwait(false);
+        var context = new UpContext(machine, services.Host, services.Plugins, services.State, options)
+        {
+            Time = services.Time,
+            Isolation = services.Isolation,
+            Namespaces = services.Namespaces,
+        };
+        try
+        {
+            await new PipelineRunner<UpContext>(Steps(services.Out), services.Host.Progress).RunAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // After recovery, which removes a failed first up's root through the namespace.
+            if (context.Namespace is { } open)
+            {
+                await open.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         if (context.AlreadyRunning)
         {
             services.Host.Progress.Info($"Machine '{machine.Name}' is already running.");
@@ -34,6 +51,7 @@ internal static class UpHandler
     private static IReadOnlyList<IStep<UpContext>> Steps(TextWriter output) =>
     [
         new LoadMachineRecord(),
+        new OpenMachineNamespace(),
         new EnsureSshKeys(),
         new EnsureBase(),
         new CloneRoot(),

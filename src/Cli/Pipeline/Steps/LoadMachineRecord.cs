@@ -44,6 +44,7 @@ internal sealed class LoadMachineRecord : IStep<UpContext>
             Distro = context.Distro.Name,
             CreatedAt = DateTimeOffset.UtcNow,
             RootTransport = transport,
+            IdMap = context.Isolation.ChooseMap(context.Provider, context.Project.ProjectDirectory),
             RootPath = Path.Combine(context.Host.Paths.MachinesDirectory, id, "root"),
             StateDirectory = context.StateDirectory,
             RuntimeDirectory = context.Project.RuntimeDirectory(id),

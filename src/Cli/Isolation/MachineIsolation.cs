@@ -1,0 +1,81 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Cli.Isolation;
+
+/// <summary>
+/// Decides how a machine is isolated, once, when it is created: in its own user namespace with an <see cref="IdMap"/>
+/// when its provider can run it so (whoever runs Diskless, root included: the guest's root is never host root), with
+/// a host-owned root otherwise. The prerequisites are checked here, before anything is built, so a missing
+/// subordinate range reads as that, with its fix, and not as a tool failing deep inside a base build.
+/// </summary>
+public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identity)
+{
+    /// <summary>The isolation of the host Diskless runs on, as the process that runs it.</summary>
+    public static MachineIsolation ForThisHost() => new(new HostIsolationProbe(), HostIdentity.Current());
+
+    /// <summary>Who runs Diskless.</summary>
+    public HostIdentity Identity => identity;
+
+    /// <summary>
+    /// What keeps this host from running machines of <paramref name="providers"/> in user namespaces, each with the
+    /// command that fixes it; empty when nothing does (or no provider uses them).
+    /// </summary>
+    public IReadOnlyList<DisklessException> HostProblems(IEnumerable<IProvider> providers) =>
+        providers.Any(p => p.Capabilities.UserNamespace) ? new UserNamespacePrerequisites(probe).FindProblems(identity) : [];
+
+    /// <summary>The map for a new machine of <paramref name="provider"/> in <paramref name="projectDirectory"/>; null when its root is host-owned.</summary>
+    public IdMap? ChooseMap(IProvider provider, string projectDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        if (!provider.Capabilities.UserNamespace)
+        {
+            return null;
+        }
+
+        new UserNamespacePrerequisites(probe).EnsureMet(identity);
+        var subuid = SubordinateIds.Find(Lines(SubordinateIds.UidFile), identity.Name, identity.Uid);
+        var subgid = SubordinateIds.Find(Lines(SubordinateIds.GidFile), identity.Name, identity.Uid);
+        if (!identity.IsRoot)
+        {
+            // EnsureMet has already explained a missing range; this is only reached with both.
+            return MachineIdMaps.ForUser(identity, subuid, subgid)
+                ?? throw new DisklessException($"{identity.Name} has no subordinate id range of {IdMap.GuestIdCount} ids", null, ExitCodes.NotAvailable);
+        }
+
+        var folder = probe.Status(projectDirectory)
+            ?? throw new DisklessException($"the project folder {projectDirectory} does not exist");
+        return MachineIdMaps.ForRoot(folder, subuid, subgid);
+    }
+
+    /// <summary>
+    /// What the guest's user cannot use as its own: each synced folder whose owner is not the host id the guest
+    /// user maps to. The guest sees such a folder owned by nobody, and writes there fail unless its mode lets anybody
+    /// write.
+    /// </summary>
+    public IReadOnlyList<string> UnmappedSyncedFolders(MachineSpec machine, IdMap map)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(map);
+        var warnings = new List<string>();
+        foreach (var folder in machine.SyncedFolders.Where(f => !f.ReadOnly))
+        {
+            if (probe.Status(folder.HostPath) is not { } status || status.Uid == map.LoginUid)
+            {
+                continue;
+            }
+
+            var owner = map.ToGuest(status.Uid) is { } guest
+                ? $"guest uid {guest}, not the guest's user (uid {IdMap.GuestLoginId})"
+                : "nobody in the guest";
+            warnings.Add(
+                $"the synced folder {folder.HostPath} belongs to host uid {status.Uid}, which is {owner}: the guest's user cannot write to {folder.GuestPath}. "
+                + (identity.IsRoot
+                    ? $"Give it to the project's owner (chown -R {map.LoginUid}:{map.LoginGid} {folder.HostPath}) to make it writable."
+                    : $"Give it to yourself (chown -R {identity.Uid}:{identity.Gid} {folder.HostPath}) to make it writable."));
+        }
+
+        return warnings;
+    }
+
+    private string[] Lines(string file) => (probe.ReadText(file) ?? "").Split('\n');
+}

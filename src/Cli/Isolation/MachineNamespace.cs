@@ -1,0 +1,12 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Cli.Isolation;
+
+/// <summary>An open machine namespace: the host services whose every root operation goes through it, and its holder.</summary>
+internal sealed class MachineNamespace(IHostServices host, IAsyncDisposable holder) : IAsyncDisposable
+{
+    /// <summary>Host services with <see cref="IHostServices.Namespace"/> set: the chroot is the sandbox, root files are reached in it.</summary>
+    public IHostServices Host { get; } = host;
+
+    public ValueTask DisposeAsync() => holder.DisposeAsync();
+}

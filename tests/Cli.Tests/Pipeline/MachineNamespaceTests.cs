@@ -1,0 +1,150 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Configuration;
+using Diskless.Cli.Isolation;
+using Diskless.Cli.Pipeline;
+using Diskless.Cli.Pipeline.Lifecycle;
+using Diskless.Cli.State;
+using Diskless.Cli.Tests.Isolation;
+using Diskless.Testing;
+
+namespace Diskless.Cli.Tests.Pipeline;
+
+/// <summary>
+/// Which machines get a user namespace and when it is open: a provider that runs machines in one gets an id map for
+/// every new machine, chosen once and recorded; the namespace is open from before the base is built until after the
+/// last recovery, and every plugin call in between acts through it. Fake plugins and namespaces; real files.
+/// </summary>
+public sealed class MachineNamespaceTests : IDisposable
+{
+    private static readonly HostIdentity Alice = new("dltest", 1500, 1600);
+
+    private readonly PipelineSandbox _sandbox = new();
+    private readonly FakeIsolationProbe _probe = new();
+    private readonly FakeMachineNamespaces _namespaces = new();
+
+    public MachineNamespaceTests() =>
+        _sandbox.Provider.Capabilities = _sandbox.Provider.Capabilities with { UserNamespace = true };
+
+    public void Dispose() => _sandbox.Dispose();
+
+    private LifecycleServices Services(HostIdentity? identity = null) => _sandbox.Services() with
+    {
+        Isolation = new MachineIsolation(_probe, identity ?? Alice),
+        Namespaces = _namespaces,
+    };
+
+    [RequiresFact("ssh-keygen", "cp")]
+    public async Task A_new_machine_gets_the_users_map_and_every_plugin_call_of_up_acts_through_its_namespace()
+    {
+        await UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None);
+
+        var record = (await MachineRecordStore.LoadAsync(_sandbox.StateDirectory, CancellationToken.None))!;
+        Assert.Equal(new IdMap(100000, 1500, 100000, 1600), record.IdMap);
+        var opened = Assert.Single(_namespaces.Opened);
+        Assert.Equal(record.IdMap, opened.Map);
+        Assert.Equal(["open 100000:1500", "close"], _namespaces.Events);
+        Assert.Equal(["build one", "configure dev root:NineP"], _sandbox.Distro.Calls);
+        Assert.All(_sandbox.Distro.Hosts, h => Assert.Same(opened, h.Namespace));
+        Assert.Same(opened, Assert.Single(_sandbox.Provider.StartHosts).Namespace);
+        // The clone of the base is the namespace's work too: guest root copies a tree of subordinate ids.
+        Assert.Contains(opened.Entered, c => c.FileName == "cp");
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
+    public async Task The_map_is_recorded_once_a_later_up_opens_the_namespace_with_the_recorded_map_not_a_new_choice()
+    {
+        await UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None);
+        await HaltHandler.RunAsync(Services(), null, force: false, CancellationToken.None);
+
+        // The user's range changes in /etc/subuid; the machine's root still belongs to the old one.
+        _probe.Files[SubordinateIds.UidFile] = "dltest:300000:65536\n";
+        await UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None);
+
+        Assert.Equal(2, _namespaces.Opened.Count);
+        Assert.Equal(100000, _namespaces.Opened[1].Map.SubordinateUidStart);
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
+    public async Task Up_stops_before_building_anything_when_the_user_has_no_subordinate_range_and_says_how_to_get_one()
+    {
+        _probe.Files[SubordinateIds.UidFile] = "someone-else:100000:65536\n";
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None));
+
+        Assert.Contains("dltest has no subordinate uids", error.Message, StringComparison.Ordinal);
+        Assert.Contains("usermod --add-subuids", error.Hint, StringComparison.Ordinal);
+        Assert.Empty(_sandbox.Distro.Calls);
+        Assert.Empty(_namespaces.Events);
+        Assert.False(File.Exists(Path.Combine(_sandbox.StateDirectory, "machine.json")));
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
+    public async Task Root_gets_the_documented_range_with_the_project_owner_as_the_guest_user()
+    {
+        _probe.Statuses[_sandbox.Project] = new FileStatus(1500, 1600, (UnixFileMode)0b111_101_101);
+
+        await UpHandler.RunAsync(Services(new HostIdentity("root", 0, 0)), null, new UpOptions(), CancellationToken.None);
+
+        var record = (await MachineRecordStore.LoadAsync(_sandbox.StateDirectory, CancellationToken.None))!;
+        Assert.Equal(new IdMap(MachineIdMaps.RootRangeStart, 1500, MachineIdMaps.RootRangeStart, 1600), record.IdMap);
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
+    public async Task A_provider_without_user_namespaces_keeps_host_owned_roots_and_opens_none()
+    {
+        _sandbox.Provider.Capabilities = _sandbox.Provider.Capabilities with { UserNamespace = false };
+
+        await UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None);
+
+        Assert.Null((await MachineRecordStore.LoadAsync(_sandbox.StateDirectory, CancellationToken.None))!.IdMap);
+        Assert.Empty(_namespaces.Events);
+        Assert.All(_sandbox.Distro.Hosts, h => Assert.Null(h.Namespace));
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
+    public async Task A_failed_first_up_closes_the_namespace_only_after_its_root_was_removed()
+    {
+        _sandbox.Distro.FailConfigure = new DisklessException("configure broke");
+
+        await Assert.ThrowsAsync<DisklessException>(() => UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None));
+
+        var opened = Assert.Single(_namespaces.Opened);
+        Assert.Equal("close", _namespaces.Events[^1]);
+        Assert.Contains(opened.Entered, c => c.FileName == "rm");
+        Assert.Empty(Directory.GetFileSystemEntries(_sandbox.Paths.MachinesDirectory));
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
+    public async Task Destroy_removes_the_root_through_the_machines_namespace()
+    {
+        await UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None);
+        _namespaces.Events.Clear();
+
+        await DestroyHandler.RunAsync(Services(), null, force: true, TextReader.Null, interactive: false, CancellationToken.None);
+
+        Assert.Equal(["open 100000:1500", "close"], _namespaces.Events);
+        Assert.Contains(_namespaces.Opened[^1].Entered, c => c.FileName == "rm");
+        Assert.Empty(Directory.GetFileSystemEntries(_sandbox.Paths.MachinesDirectory));
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
+    public async Task Up_warns_about_a_writable_synced_folder_that_is_not_the_guest_users()
+    {
+        var theirs = Directory.CreateDirectory(Path.Combine(_sandbox.Project, "theirs")).FullName;
+        var mine = Directory.CreateDirectory(Path.Combine(_sandbox.Project, "mine")).FullName;
+        _probe.Statuses[theirs] = new FileStatus(0, 0, (UnixFileMode)0b111_101_101);
+        _probe.Statuses[mine] = new FileStatus(1500, 1600, (UnixFileMode)0b111_101_101);
+        var machine = _sandbox.Machine("dev") with
+        {
+            SyncedFolders = [new SyncedFolder(theirs, "/theirs", false, null, null, null), new SyncedFolder(mine, "/mine", false, null, null, null)],
+        };
+        var services = Services() with { Project = new ProjectSpec(Path.Combine(_sandbox.Project, "Disklessfile"), _sandbox.Project, [machine]) };
+
+        await UpHandler.RunAsync(services, null, new UpOptions(), CancellationToken.None);
+
+        var warning = Assert.Single(_sandbox.Progress.Lines, l => l.StartsWith("warn: ", StringComparison.Ordinal) && l.Contains("synced folder", StringComparison.Ordinal));
+        Assert.Contains($"the synced folder {theirs} belongs to host uid 0, which is nobody in the guest", warning, StringComparison.Ordinal);
+        Assert.Contains("cannot write to /theirs", warning, StringComparison.Ordinal);
+        Assert.Contains("chown -R 1500:1600", warning, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,88 @@
+using Diskless.Testing;
+
+namespace Diskless.EndToEnd.Rootless;
+
+/// <summary>
+/// One machine brought up once by the ordinary test user — no root, no sudo — in a project that user owns, shared
+/// by every test of <see cref="A_machine_of_an_ordinary_user"/>. Its first up builds the user's own base with
+/// mmdebstrap in the user's namespace.
+/// </summary>
+public sealed class RootlessMachine : IAsyncLifetime
+{
+    private static readonly TimeSpan FirstUpTimeout = TimeSpan.FromMinutes(30);
+
+    public string ProjectDirectory { get; } = Path.Combine("/tmp", "diskless-e2e-user-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public string SyncedFolder => Path.Combine(ProjectDirectory, "shared");
+
+    /// <summary>A synced folder that belongs to host root: the guest's user cannot own it, and up says so.</summary>
+    public string RootsFolder => Path.Combine(ProjectDirectory, "roots");
+
+    public CliRun? FirstUp { get; private set; }
+
+    public string? SetupFailure { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        if ((Prerequisites.Missing(root: true, ["runuser", "qemu-system-x86_64", "mmdebstrap", "newuidmap", "bwrap", "ssh"]) ?? Prerequisites.MissingTestUser()) is { } missing)
+        {
+            SetupFailure = missing;
+            return;
+        }
+
+        await TestUserDiskless.PrepareDataDirectoryAsync();
+        Directory.CreateDirectory(SyncedFolder);
+        await File.WriteAllTextAsync(Path.Combine(SyncedFolder, "from-host.txt"), "written by the user\n");
+        await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Disklessfile"), Disklessfile);
+        await TestUserDiskless.ChownAsync(ProjectDirectory, recursive: true);
+        File.SetUnixFileMode(ProjectDirectory, (UnixFileMode)0b111_101_101);
+        Directory.CreateDirectory(RootsFolder);
+        FirstUp = await RunAsync(FirstUpTimeout, "up");
+        if (FirstUp.ExitCode != 0)
+        {
+            SetupFailure = "diskless up as " + TestUser.Name + " failed: " + FirstUp;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Directory.Exists(ProjectDirectory))
+        {
+            await RunAsync(TimeSpan.FromMinutes(3), "destroy", "--force");
+            Directory.Delete(ProjectDirectory, recursive: true);
+        }
+    }
+
+    public Task<CliRun> RunAsync(TimeSpan timeout, params string[] arguments) =>
+        TestUserDiskless.RunAsync(ProjectDirectory, timeout, arguments);
+
+    public Task<CliRun> SshAsync(string command) => RunAsync(TimeSpan.FromMinutes(2), "ssh", "-c", command);
+
+    public void EnsureUp(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        if (FirstUp is not null)
+        {
+            output.WriteLine($"first up as {TestUser.Name}: {FirstUp.Duration.TotalSeconds:F1}s");
+        }
+
+        Assert.True(SetupFailure is null, SetupFailure);
+    }
+
+    private const string Disklessfile = """
+        name = "e2e-user"
+        cpus = 2
+        memory = "1GiB"
+
+        [distro]
+        name = "debian"
+        release = "bookworm"
+
+        [[synced_folders]]
+        host = "shared"
+        guest = "/project"
+
+        [[synced_folders]]
+        host = "roots"
+        guest = "/roots"
+        """;
+}
