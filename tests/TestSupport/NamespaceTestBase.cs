@@ -43,7 +43,7 @@ public static class NamespaceTestBase
 
     /// <summary>Host services for a namespace root: the real runner, the namespace, the sandbox as chroot.</summary>
     public static IHostServices Host(ICommandRunner runner, IUserNamespace userNamespace, IProgressReporter progress, string dataDirectory) =>
-        new NamespaceHost(runner, userNamespace, progress, new HostPaths(dataDirectory));
+        new NamespacedHostServices(new BuildHost(runner, new Chroot(runner), progress, new HostPaths(dataDirectory)), userNamespace);
 
     /// <summary>Returns the base's folder, building it first (minutes) in <paramref name="userNamespace"/> when the cache lacks it.</summary>
     public static async Task<string> EnsureAsync(ICommandRunner runner, IUserNamespace userNamespace, Action<string> log, CancellationToken cancellationToken)
@@ -67,33 +67,5 @@ public static class NamespaceTestBase
         {
             Gate.Release();
         }
-    }
-
-    private sealed class NamespaceHost(ICommandRunner commands, IUserNamespace userNamespace, IProgressReporter progress, HostPaths paths) : IHostServices
-    {
-        public ICommandRunner Commands => commands;
-
-        public IChroot Chroot { get; } = new EnteredSandbox(commands, userNamespace);
-
-        public IUserNamespace? Namespace => userNamespace;
-
-        public IRootFiles RootFiles(string rootDirectory) => throw new NotSupportedException("a namespace root's files are read through the sandbox (not needed to build a base)");
-
-        public ITemplates Templates { get; } = new LiquidTemplates();
-
-        public IProgressReporter Progress => progress;
-
-        public HostPaths Paths => paths;
-
-        public IProcessTable Processes { get; } = new ProcProcessTable();
-
-        public string? FindExecutable(string name, params string[] extraDirectories) => ExecutableFinder.Find(name, extraDirectories);
-    }
-
-    /// <summary>The sandbox entered into the namespace: what a namespace host's chroot is.</summary>
-    private sealed class EnteredSandbox(ICommandRunner commands, IUserNamespace userNamespace) : IChroot
-    {
-        public Task<CommandResult> RunAsync(string rootDirectory, CommandSpec command, CancellationToken cancellationToken) =>
-            commands.RunAsync(userNamespace.Enter(SandboxCommand.Build(rootDirectory, command with { RequiresRoot = false })), cancellationToken);
     }
 }

@@ -22,6 +22,7 @@ internal sealed class NamespacedHostServices(IHostServices inner, IUserNamespace
 
     public IUserNamespace? Namespace => userNamespace;
 
+    // Staged edits go to the data dir's temp folder, which guest root can reach (see GuestRootFolders).
     public IRootFiles RootFiles(string rootDirectory) => new NamespacedRootFiles(rootDirectory, userNamespace, inner.Commands, inner.Paths.TempDirectory);
 
     public string? FindExecutable(string name, params string[] extraDirectories) => inner.FindExecutable(name, extraDirectories);

@@ -48,7 +48,7 @@ internal static class DestroyHandler
             // root need not act as host root on what the guest wrote.
             await using var open = await services.OpenNamespaceAsync(record, cancellationToken).ConfigureAwait(false);
             var host = open?.Host ?? services.Host;
-            await FolderRemover.RemoveAsync(machineData, host.Paths.MachinesDirectory, host.Commands, cancellationToken).ConfigureAwait(false);
+            await FolderRemover.RemoveAsync(machineData, host.Paths.MachinesDirectory, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false);
         }
 
         RemoveRuntimeDirectory(services, record);

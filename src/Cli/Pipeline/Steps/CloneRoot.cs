@@ -14,7 +14,7 @@ internal sealed class CloneRoot : IStep<UpContext>
         // A root left by a crashed first up is not trusted: start from the base again.
         await RemoveMachineDataAsync(context, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(context.MachineDataDirectory);
-        var method = await RootCloner.CloneAsync(context.BaseDirectory!, context.RootDirectory, context.Host.Commands, context.Host.Progress, cancellationToken).ConfigureAwait(false);
+        var method = await RootCloner.CloneAsync(context.BaseDirectory!, context.RootDirectory, context.Host.Commands, context.Host.Progress, context.Host.Namespace, cancellationToken).ConfigureAwait(false);
         context.Host.Progress.Verbose($"root cloned by {method}");
     }
 
@@ -30,7 +30,7 @@ internal sealed class CloneRoot : IStep<UpContext>
     {
         if (Directory.Exists(context.MachineDataDirectory))
         {
-            await FolderRemover.RemoveAsync(context.MachineDataDirectory, context.Host.Paths.MachinesDirectory, context.Host.Commands, cancellationToken).ConfigureAwait(false);
+            await FolderRemover.RemoveAsync(context.MachineDataDirectory, context.Host.Paths.MachinesDirectory, context.Host.Commands, context.Host.Namespace, cancellationToken).ConfigureAwait(false);
         }
     }
 }
