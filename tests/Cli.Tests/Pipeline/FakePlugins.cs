@@ -96,8 +96,8 @@ internal sealed class FakeProvider : IProvider
 
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken)
     {
-        OnStart?.Invoke(plan);
         StartHosts.Add(host);
+        OnStart?.Invoke(plan);
         Calls.Add($"start {plan.MachineName} ssh={plan.SshHostPort > 0}");
         Running = true;
         var handle = new MachineHandle(plan.MachineName, plan.MachineId, plan.StateDirectory, plan.RuntimeDirectory, plan.ConsoleLogPath, new Dictionary<string, string> { ["pid"] = "1" });

@@ -27,6 +27,22 @@ public sealed class MachineNamespaceTests : IDisposable
 
     public void Dispose() => _sandbox.Dispose();
 
+    /// <summary>Runs up until the provider is asked to start (the rest needs a guest); returns the record as saved then.</summary>
+    private async Task<MachineRecord> UpUntilStartAsync(LifecycleServices? services = null)
+    {
+        MachineRecord? saved = null;
+        _sandbox.Provider.OnStart = _ =>
+        {
+            _namespaces.Events.Add("start");
+            saved = MachineRecordStore.LoadAsync(_sandbox.StateDirectory, CancellationToken.None).GetAwaiter().GetResult();
+            throw new StartReachedException();
+        };
+        await Assert.ThrowsAsync<StartReachedException>(() => UpHandler.RunAsync(services ?? Services(), null, new UpOptions(), CancellationToken.None));
+        return saved!;
+    }
+
+    private sealed class StartReachedException : Exception;
+
     private LifecycleServices Services(HostIdentity? identity = null) => _sandbox.Services() with
     {
         Isolation = new MachineIsolation(_probe, identity ?? Alice),
@@ -36,14 +52,15 @@ public sealed class MachineNamespaceTests : IDisposable
     [RequiresFact("ssh-keygen", "cp")]
     public async Task A_new_machine_gets_the_users_map_and_every_plugin_call_of_up_acts_through_its_namespace()
     {
-        await UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None);
+        var record = await UpUntilStartAsync();
 
-        var record = (await MachineRecordStore.LoadAsync(_sandbox.StateDirectory, CancellationToken.None))!;
         Assert.Equal(new IdMap(100000, 1500, 100000, 1600), record.IdMap);
         var opened = Assert.Single(_namespaces.Opened);
         Assert.Equal(record.IdMap, opened.Map);
-        Assert.Equal(["open 100000:1500", "close"], _namespaces.Events);
-        Assert.Equal(["build one", "configure dev root:NineP"], _sandbox.Distro.Calls);
+        // Open before the base is built, closed after the failed first up's recovery removed the root through it.
+        Assert.Equal(["open 100000:1500", "start", "close"], _namespaces.Events);
+        Assert.Contains(opened.Entered, c => c.FileName == "rm");
+        Assert.Equal(["build one", "configure dev rootfs:NineP"], _sandbox.Distro.Calls);
         Assert.All(_sandbox.Distro.Hosts, h => Assert.Same(opened, h.Namespace));
         Assert.Same(opened, Assert.Single(_sandbox.Provider.StartHosts).Namespace);
         // The clone of the base is the namespace's work too: guest root copies a tree of subordinate ids.
@@ -53,15 +70,16 @@ public sealed class MachineNamespaceTests : IDisposable
     [RequiresFact("ssh-keygen", "cp")]
     public async Task The_map_is_recorded_once_a_later_up_opens_the_namespace_with_the_recorded_map_not_a_new_choice()
     {
-        await UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None);
-        await HaltHandler.RunAsync(Services(), null, force: false, CancellationToken.None);
+        var recorded = new IdMap(100000, 1500, 100000, 1600);
+        await _sandbox.CreatedMachineAsync(r => r with { IdMap = recorded });
 
         // The user's range changes in /etc/subuid; the machine's root still belongs to the old one.
         _probe.Files[SubordinateIds.UidFile] = "dltest:300000:65536\n";
-        await UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None);
+        await UpUntilStartAsync();
 
-        Assert.Equal(2, _namespaces.Opened.Count);
-        Assert.Equal(100000, _namespaces.Opened[1].Map.SubordinateUidStart);
+        Assert.Equal(recorded, Assert.Single(_namespaces.Opened).Map);
+        Assert.Same(_namespaces.Opened[0], Assert.Single(_sandbox.Provider.StartHosts).Namespace);
+        Assert.Equal(["open 100000:1500", "start", "close"], _namespaces.Events);
     }
 
     [RequiresFact("ssh-keygen", "cp")]
@@ -83,9 +101,8 @@ public sealed class MachineNamespaceTests : IDisposable
     {
         _probe.Statuses[_sandbox.Project] = new FileStatus(1500, 1600, (UnixFileMode)0b111_101_101);
 
-        await UpHandler.RunAsync(Services(new HostIdentity("root", 0, 0)), null, new UpOptions(), CancellationToken.None);
+        var record = await UpUntilStartAsync(Services(new HostIdentity("root", 0, 0)));
 
-        var record = (await MachineRecordStore.LoadAsync(_sandbox.StateDirectory, CancellationToken.None))!;
         Assert.Equal(new IdMap(MachineIdMaps.RootRangeStart, 1500, MachineIdMaps.RootRangeStart, 1600), record.IdMap);
     }
 
@@ -94,10 +111,11 @@ public sealed class MachineNamespaceTests : IDisposable
     {
         _sandbox.Provider.Capabilities = _sandbox.Provider.Capabilities with { UserNamespace = false };
 
-        await UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None);
+        var record = await UpUntilStartAsync();
 
-        Assert.Null((await MachineRecordStore.LoadAsync(_sandbox.StateDirectory, CancellationToken.None))!.IdMap);
-        Assert.Empty(_namespaces.Events);
+        Assert.Null(record.IdMap);
+        Assert.Equal(["start"], _namespaces.Events);
+        Assert.Null(Assert.Single(_sandbox.Provider.StartHosts).Namespace);
         Assert.All(_sandbox.Distro.Hosts, h => Assert.Null(h.Namespace));
     }
 
@@ -117,8 +135,7 @@ public sealed class MachineNamespaceTests : IDisposable
     [RequiresFact("ssh-keygen", "cp")]
     public async Task Destroy_removes_the_root_through_the_machines_namespace()
     {
-        await UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None);
-        _namespaces.Events.Clear();
+        await _sandbox.CreatedMachineAsync(r => r with { IdMap = new IdMap(100000, 1500, 100000, 1600) });
 
         await DestroyHandler.RunAsync(Services(), null, force: true, TextReader.Null, interactive: false, CancellationToken.None);
 
@@ -140,7 +157,7 @@ public sealed class MachineNamespaceTests : IDisposable
         };
         var services = Services() with { Project = new ProjectSpec(Path.Combine(_sandbox.Project, "Disklessfile"), _sandbox.Project, [machine]) };
 
-        await UpHandler.RunAsync(services, null, new UpOptions(), CancellationToken.None);
+        await UpUntilStartAsync(services);
 
         var warning = Assert.Single(_sandbox.Progress.Lines, l => l.StartsWith("warn: ", StringComparison.Ordinal) && l.Contains("synced folder", StringComparison.Ordinal));
         Assert.Contains($"the synced folder {theirs} belongs to host uid 0, which is nobody in the guest", warning, StringComparison.Ordinal);
