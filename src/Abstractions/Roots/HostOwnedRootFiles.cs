@@ -64,6 +64,9 @@ public sealed class HostOwnedRootFiles(string rootDirectory) : IRootFiles
                 _root.ResolveWithoutLinks(Parent(write.GuestPath));
                 await _root.WriteFileAsync(write.GuestPath, write.Content, write.Mode, cancellationToken).ConfigureAwait(false);
                 _root.SetOwner(write.GuestPath, owner.Uid, owner.Gid);
+
+                // chown clears setuid and setgid: the mode goes on again, on the file just written (not a link).
+                File.SetUnixFileMode(_root.ResolveWithoutLinks(write.GuestPath), write.Mode);
                 break;
             case WriteFileEdit write:
                 await _root.WriteFileAsync(write.GuestPath, write.Content, write.Mode, cancellationToken).ConfigureAwait(false);

@@ -61,6 +61,8 @@ internal static class RootFilesScenario
         new WriteFileEdit("/var/lib/game/score", "42", (UnixFileMode)0b110_100_000, new RootOwner(42, 42)),
         new CopyFileEdit(hostKey, "/etc/ssh/ssh_host_ed25519_key", (UnixFileMode)0b110_000_000),
         new WriteFileEdit(ToolPath, "#!/bin/sh\n", UnixFileMode.SetUser | (UnixFileMode)0b111_101_101),
+        // Owned and setgid: chown clears the bit, so it must be set after the owner.
+        new WriteFileEdit("/var/lib/game/play", "#!/bin/sh\n", UnixFileMode.SetGroup | (UnixFileMode)0b111_101_101, new RootOwner(0, 42)),
         new WriteFileEdit("/etc/open", "open\n", (UnixFileMode)0b111_111_111),
         new SymlinkEdit("/etc/localtime", "/usr/share/zoneinfo/UTC"),
         new SymlinkEdit("/etc/systemd/system/multi-user.target.wants/ssh.service", "/lib/systemd/system/ssh.service"),
@@ -116,6 +118,7 @@ internal static class RootFilesScenario
         Assert.Equal("0755", Mode(tree, "var/lib/game"));
         Assert.Equal("0600", Mode(tree, "etc/ssh/ssh_host_ed25519_key"));
         Assert.Equal("4755", Mode(tree, ToolPath[1..]));
+        Assert.Equal("2755", Mode(tree, "var/lib/game/play"));
         Assert.Equal("0777", Mode(tree, "etc/open"));
         Assert.Equal("0700", Mode(tree, "etc/skel/folder"));
 
