@@ -85,19 +85,30 @@ public sealed class QemuDirectProvider : IProvider
     {
         await StopAsync(handle, new StopOptions(Force: true, TimeSpan.Zero), host, cancellationToken).ConfigureAwait(false);
 
-        // The runtime folder may lie outside the machine's folders the host removes: take our sockets with us.
+        // The runtime folder may lie outside the machine's folders the host removes: take our sockets with us. Those
+        // of a namespaced machine are guest root's, in a folder of the user's, which the user may empty all the same.
         var files = MachineFiles.For(handle);
+        if (Directory.Exists(files.GuestDirectory))
+        {
+            RemoveOwnFiles(files.GuestDirectory, "*.sock", "qemu.pid");
+        }
+
         if (Directory.Exists(files.RuntimeDirectory))
         {
-            foreach (var socket in Directory.EnumerateFiles(files.RuntimeDirectory, "*.sock"))
-            {
-                File.Delete(socket);
-            }
+            RemoveOwnFiles(files.RuntimeDirectory, "*.sock");
+        }
+    }
 
-            if (!Directory.EnumerateFileSystemEntries(files.RuntimeDirectory).Any())
-            {
-                Directory.Delete(files.RuntimeDirectory);
-            }
+    private static void RemoveOwnFiles(string folder, params string[] patterns)
+    {
+        foreach (var file in patterns.SelectMany(pattern => Directory.EnumerateFiles(folder, pattern)))
+        {
+            File.Delete(file);
+        }
+
+        if (!Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            Directory.Delete(folder);
         }
     }
 

@@ -19,10 +19,15 @@ public static class QemuArgs
     /// </summary>
     public static readonly IReadOnlyList<string> UnusedMachineDevices = ["sata", "smbus", "i8042", "vmport"];
 
-    /// <summary>The arguments (without the program) that boot <paramref name="plan"/> on a host with <paramref name="features"/>.</summary>
-    public static IReadOnlyList<string> Build(BootPlan plan, QemuHostFeatures features)
+    /// <summary>
+    /// The arguments (without the program) that boot <paramref name="plan"/> on a host with <paramref name="features"/>;
+    /// <paramref name="inNamespace"/> for QEMU run in the machine's user namespace (<see cref="NamespacedQemu"/>): its
+    /// sockets and pid file then lie in <see cref="MachineFiles.GuestDirectory"/>, and the console log is the
+    /// descriptor the invoking user opened (<see cref="NamespacedQemu.ConsoleFd"/>), not a path QEMU opens.
+    /// </summary>
+    public static IReadOnlyList<string> Build(BootPlan plan, QemuHostFeatures features, bool inNamespace = false)
     {
-        var files = MachineFiles.For(plan);
+        var files = MachineFiles.For(plan, inNamespace);
         var settings = QemuSettings.Parse(plan.Provider);
         var args = new List<string>();
         void Add(params string[] words) => args.AddRange(words);
@@ -51,7 +56,16 @@ public static class QemuArgs
 
         // No default devices (floppy, CD-ROM, VGA, default NIC): only what is listed below.
         Add("-nodefaults", "-no-user-config", "-display", "none");
-        Add("-chardev", $"file,id=console,path={QemuOptions.Value(plan.ConsoleLogPath)}", "-serial", "chardev:console");
+        if (inNamespace)
+        {
+            Add("-add-fd", $"fd={NamespacedQemu.ConsoleFd},set={NamespacedQemu.ConsoleFdSet}");
+            Add("-chardev", $"file,id=console,path=/dev/fdset/{NamespacedQemu.ConsoleFdSet}", "-serial", "chardev:console");
+        }
+        else
+        {
+            Add("-chardev", $"file,id=console,path={QemuOptions.Value(plan.ConsoleLogPath)}", "-serial", "chardev:console");
+        }
+
         Add("-chardev", $"socket,id=qmp,path={QemuOptions.Value(files.QmpSocket)},server=on,wait=off", "-mon", "chardev=qmp,mode=control");
         Add("-pidfile", files.PidFile, "-daemonize");
         if (features.Sandbox)

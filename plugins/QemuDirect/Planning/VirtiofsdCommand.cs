@@ -10,10 +10,26 @@ public static class VirtiofsdCommand
     /// inside <see cref="ReadOnlyBind"/>, since neither the guest's fstab (guest root remounts it) nor the C virtiofsd
     /// (it has no read-only switch) can be trusted with it.
     /// </summary>
-    /// <exception cref="DisklessException">The share is read-only and the host lacks <paramref name="tools"/>.</exception>
-    public static CommandSpec Build(Share share, string socketPath, VirtiofsdInfo virtiofsd, MountNamespaceTools? tools)
+    /// <param name="share">The share.</param>
+    /// <param name="socketPath">Its vhost-user socket.</param>
+    /// <param name="virtiofsd">The virtiofsd to run.</param>
+    /// <param name="tools">unshare and mount; null when the host lacks them.</param>
+    /// <param name="privateRunFolder">
+    /// For a machine in a user namespace: the folder virtiofsd's private /run holds (<see cref="PrivateRunDirectory"/>),
+    /// where its socket lies and where it can take its lock. The read-only bind, if any, is made around it.
+    /// </param>
+    /// <exception cref="DisklessException">The share is read-only, or a private /run is asked for, and the host lacks <paramref name="tools"/>.</exception>
+    public static CommandSpec Build(Share share, string socketPath, VirtiofsdInfo virtiofsd, MountNamespaceTools? tools, string? privateRunFolder = null)
     {
         var plain = new CommandSpec(virtiofsd.Path, VirtiofsdArgs.Build(share, socketPath, virtiofsd.Flavour));
+        if (privateRunFolder is not null)
+        {
+            plain = PrivateRunDirectory.Wrap(privateRunFolder, plain, tools ?? throw new DisklessException(
+                "virtiofsd runs in the machine's user namespace with a private /run, which needs unshare and mount, and they were not found.",
+                "Install them: apt-get install -y util-linux mount",
+                ExitCodes.NotAvailable));
+        }
+
         if (!share.ReadOnly)
         {
             return plain;

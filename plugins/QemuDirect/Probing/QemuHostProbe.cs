@@ -32,7 +32,8 @@ public sealed partial class QemuHostProbe(IHostSystem system)
         var useKvm = DecideKvm(spec.Accel, host.Progress);
         var virtiofsd = await FindVirtiofsdAsync(settings, host, cancellationToken).ConfigureAwait(false);
         var machineProperties = await MachinePropertiesAsync(binary, host, cancellationToken).ConfigureAwait(false);
-        return new QemuHostFeatures(binary, version, useKvm, sandbox, virtiofsd, machineProperties, FindMountNamespaceTools(host));
+        return new QemuHostFeatures(
+            binary, version, useKvm, sandbox, virtiofsd, machineProperties, FindMountNamespaceTools(host), host.FindExecutable("setpriv", SystemDirectories));
     }
 
     /// <summary>unshare and mount of the host; null when either is missing.</summary>

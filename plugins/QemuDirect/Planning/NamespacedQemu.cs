@@ -1,0 +1,81 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Plugins.QemuDirect;
+
+/// <summary>
+/// Plans how QEMU starts in a machine's user namespace, as guest root (a subordinate id on the host), never host root.
+/// Pure apart from asking <see cref="IUserNamespace.Enter"/> for the nsenter command.
+/// </summary>
+public static class NamespacedQemu
+{
+    /// <summary>The descriptor the console log is handed to QEMU on (<c>-add-fd</c>).</summary>
+    public const int ConsoleFd = 3;
+
+    /// <summary>The fd set the console descriptor joins; QEMU opens it as /dev/fdset/1.</summary>
+    public const int ConsoleFdSet = 1;
+
+    /// <summary>The name the outer wrapper shell runs under ($0).</summary>
+    public const string ConsoleScriptName = "diskless-console";
+
+    /// <summary>
+    /// Runs as the invoking user, before nsenter: $1 is the console log, the rest the entered command. The user opens
+    /// (and truncates) the log, so it stays the user's file, and QEMU inherits the descriptor: guest root may not open
+    /// a file in the user's 0700 state folder, least of all root's. umask 0 then lets the user connect to the QMP
+    /// socket guest root creates (it lies in the user's 0700 runtime folder, out of other users' reach).
+    /// </summary>
+    public const string ConsoleScript = "exec 3>\"$1\" && umask 0 && shift && exec \"$@\"";
+
+    /// <summary>
+    /// Whether QEMU keeps guest root's capabilities: 9p passthrough creates files with the guest's owners and modes,
+    /// which takes chown, fowner, mknod and more. With virtiofs only, virtiofsd does all of that and QEMU needs none
+    /// (measured: lab §5), so it runs without any: with the user's uid mapped, a capability would give the
+    /// guest-facing process the user's files.
+    /// </summary>
+    public static bool KeepsCapabilities(BootPlan plan) => plan.Shares.Any(s => s.Transport == ShareTransport.NineP);
+
+    /// <summary>
+    /// The whole command: [invoking user] sh opens the console log → nsenter into <paramref name="userNamespace"/> →
+    /// unshare + private /run (<see cref="PrivateRunDirectory"/>) → setpriv dropping every capability (unless
+    /// <see cref="KeepsCapabilities"/>) → qemu-system with <paramref name="qemuArguments"/>.
+    /// </summary>
+    /// <exception cref="DisklessException">The host lacks unshare and mount, or setpriv where it is needed.</exception>
+    public static CommandSpec Build(BootPlan plan, QemuHostFeatures features, IReadOnlyList<string> qemuArguments, IUserNamespace userNamespace)
+    {
+        var (tools, setpriv) = RequirePrograms(plan, features);
+        var qemu = new CommandSpec(features.QemuBinary, qemuArguments);
+        if (setpriv is not null)
+        {
+            qemu = new CommandSpec(setpriv, ["--bounding-set=-all", "--inh-caps=-all", "--no-new-privs", "--", qemu.FileName, .. qemu.Arguments]);
+        }
+
+        var files = MachineFiles.For(plan, inNamespace: true);
+        var entered = userNamespace.Enter(PrivateRunDirectory.Wrap(files.GuestDirectory, qemu, tools) with { Description = "qemu" });
+        return entered with
+        {
+            FileName = ReadOnlyBind.Shell,
+            Arguments = ["-c", ConsoleScript, ConsoleScriptName, plan.ConsoleLogPath, entered.FileName, .. entered.Arguments],
+        };
+    }
+
+    /// <summary>
+    /// The host programs QEMU's start needs: unshare and mount for its private /run, and setpriv unless it keeps its
+    /// capabilities (then null). Checked before anything starts.
+    /// </summary>
+    /// <exception cref="DisklessException">One of them is missing.</exception>
+    public static (MountNamespaceTools Tools, string? Setpriv) RequirePrograms(BootPlan plan, QemuHostFeatures features)
+    {
+        var tools = features.MountNamespace ?? throw new DisklessException(
+            "QEMU and virtiofsd run in the machine's user namespace with a private /run, which needs unshare and mount, and they were not found.",
+            "Install them: apt-get install -y util-linux mount",
+            ExitCodes.NotAvailable);
+        if (KeepsCapabilities(plan))
+        {
+            return (tools, null);
+        }
+
+        return (tools, features.Setpriv ?? throw new DisklessException(
+            "QEMU is to run without capabilities in the machine's user namespace, and setpriv was not found.",
+            "Install it: apt-get install -y util-linux",
+            ExitCodes.NotAvailable));
+    }
+}
