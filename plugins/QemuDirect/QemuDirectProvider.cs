@@ -6,6 +6,7 @@ namespace Diskless.Plugins.QemuDirect;
 /// <summary>Boots the root folder with qemu-system directly, virtiofsd for virtiofs; no daemon.</summary>
 public sealed class QemuDirectProvider : IProvider
 {
+    private readonly IHostSystem _system;
     private readonly QemuHostProbe _probe;
     private readonly QemuTimings _timings;
 
@@ -21,6 +22,7 @@ public sealed class QemuDirectProvider : IProvider
     /// </summary>
     internal QemuDirectProvider(IHostSystem system, QemuTimings timings)
     {
+        _system = system;
         _probe = new QemuHostProbe(system);
         _timings = timings;
     }
@@ -70,7 +72,7 @@ public sealed class QemuDirectProvider : IProvider
 
     /// <inheritdoc />
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken) =>
-        new QemuLauncher(_probe, Processes(host), _timings).StartAsync(plan, host, cancellationToken);
+        new QemuLauncher(_probe, Processes(host), _timings, _system.IsRoot).StartAsync(plan, host, cancellationToken);
 
     /// <inheritdoc />
     public Task<MachineStatus> StatusAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken) =>

@@ -555,6 +555,9 @@ public sealed class LifecycleTests : IDisposable
         public string? ReadCpuInfo() => "flags\t: fpu sse2\n";
 
         public KvmDevice ProbeKvmDevice() => KvmDevice.Opens;
+
+        /// <summary>Whether Diskless poses as root; not, by default, whoever runs the tests.</summary>
+        public bool IsRoot { get; init; }
     }
 
     private sealed class WithoutVirtiofsd(SimulatedHost inner) : IHostServices

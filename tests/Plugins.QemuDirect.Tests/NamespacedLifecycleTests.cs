@@ -33,7 +33,8 @@ public sealed class NamespacedLifecycleTests : IDisposable
 
     private string State => Path.Combine(_tmp, "state");
 
-    private string Run => Path.Combine(_tmp, "run");
+    // Its parent is covered by a tmpfs in QEMU's and virtiofsd's mount namespace: nothing else of the test's lies there.
+    private string Run => Path.Combine(_tmp, "runtime", "run");
 
     private string Guest => Path.Combine(Run, MachineFiles.GuestDirectoryName);
 
@@ -71,14 +72,17 @@ public sealed class NamespacedLifecycleTests : IDisposable
             Assert.Equal("/usr/bin/unshare", c.FileName);
             Assert.Equal(PrivateRunDirectory.Script, c.Arguments[c.Arguments.ToList().IndexOf("-c") + 1]);
             Assert.Equal(Guest, c.Arguments[c.Arguments.ToList().IndexOf(PrivateRunDirectory.ScriptName) + 2]);
+            Assert.Equal(Path.GetDirectoryName(Run), c.Arguments[c.Arguments.ToList().IndexOf(PrivateRunDirectory.ScriptName) + 3]);
             Assert.Contains(c.Arguments, a => a.StartsWith($"--socket-path={Guest}/vfs", StringComparison.Ordinal));
         });
 
         // QEMU: the user's shell opens the console, then nsenter, the private /run, setpriv without any capability.
         var qemu = Assert.Single(Starts("qemu-system-x86_64"));
-        Assert.Equal(["-c", NamespacedQemu.ConsoleScript, NamespacedQemu.ConsoleScriptName, plan.ConsoleLogPath, "nsenter"], qemu.Arguments.Take(5));
+        Assert.Equal(
+            ["-c", NamespacedQemu.ConsoleScript, NamespacedQemu.ConsoleScriptName, plan.ConsoleLogPath, "nsenter"],
+            qemu.Arguments.Take(5));
         var inner = Assert.Single(_namespace.Entered, c => c.Arguments.Contains("-daemonize"));
-        var afterRun = inner.Arguments.SkipWhile(a => a != PrivateRunDirectory.ScriptName).Skip(3).ToList();
+        var afterRun = inner.Arguments.SkipWhile(a => a != PrivateRunDirectory.ScriptName).Skip(4).ToList();
         Assert.Equal(["/usr/bin/setpriv", "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs", "--", "/usr/bin/qemu-system-x86_64"], afterRun.Take(6));
 
         // Its files are in the guest folder, the console is the descriptor the user opened.
@@ -92,6 +96,25 @@ public sealed class NamespacedLifecycleTests : IDisposable
 
         // Guest root may create its files there, and the user (who owns it) may remove them.
         Assert.Equal((UnixFileMode)0b111_111_111, File.GetUnixFileMode(Guest));
+        Assert.DoesNotContain(_host.Runner.Commands, c => c.FileName == "chown");
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task As_root_the_guest_folder_is_handed_to_guest_root_and_the_folders_above_let_it_pass()
+    {
+        var provider = new QemuDirectProvider(new LifecycleTests.NoKvm { IsRoot = true }, Fast);
+        Directory.CreateDirectory(Run, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(Path.GetDirectoryName(Run)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        await provider.StartAsync(Plan(), _host, CancellationToken.None);
+
+        var chown = Assert.Single(_host.Runner.Commands, c => c.FileName == "chown");
+        Assert.Equal(["--", "100000:100000", Guest], chown.Arguments);
+        Assert.False(chown.RequiresRoot);
+        Assert.True(_host.Runner.Commands.IndexOf(chown) < _host.Runner.Commands.FindIndex(c => c.Arguments.Contains("nsenter") || c.FileName == "nsenter"));
+        Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(Guest));
+        Assert.Equal((UnixFileMode)0b111_000_001, File.GetUnixFileMode(Run));
+        Assert.Equal((UnixFileMode)0b111_000_001, File.GetUnixFileMode(Path.GetDirectoryName(Run)!));
     }
 
     [Fact(Timeout = 10000)]
@@ -100,7 +123,7 @@ public sealed class NamespacedLifecycleTests : IDisposable
         await _provider.StartAsync(Plan(ShareTransport.NineP), _host, CancellationToken.None);
 
         var inner = Assert.Single(_namespace.Entered, c => c.Arguments.Contains("-daemonize"));
-        var afterRun = inner.Arguments.SkipWhile(a => a != PrivateRunDirectory.ScriptName).Skip(3).ToList();
+        var afterRun = inner.Arguments.SkipWhile(a => a != PrivateRunDirectory.ScriptName).Skip(4).ToList();
         Assert.Equal("/usr/bin/qemu-system-x86_64", afterRun[0]);
         Assert.DoesNotContain(inner.Arguments, a => a.Contains("setpriv", StringComparison.Ordinal));
         Assert.DoesNotContain(_host.Runner.Commands, c => c.RequiresRoot);
@@ -164,6 +187,17 @@ public sealed class NamespacedLifecycleTests : IDisposable
         Assert.Equal(MachineState.Stopped, (await _provider.StatusAsync(running.Handle, _host, CancellationToken.None)).State);
         await _provider.DestroyAsync(running.Handle, _host, CancellationToken.None);
         Assert.False(Directory.Exists(Run));
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task A_share_beside_the_runtime_folder_is_refused_since_its_parent_is_covered()
+    {
+        var plan = Plan() with { Shares = [.. Plan().Shares, new Share("share2", Path.Combine(_tmp, "runtime", "x"), "/x", ShareTransport.VirtioFs)] };
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => _provider.StartAsync(plan, _host, CancellationToken.None));
+
+        Assert.Contains(Path.Combine(_tmp, "runtime"), error.Message, StringComparison.Ordinal);
+        Assert.Empty(_host.RunningPids);
     }
 
     [Fact(Timeout = 10000)]

@@ -25,7 +25,8 @@ internal sealed class RealHost : IHostServices
 
     public IChroot Chroot => _fake.Chroot;
 
-    public IUserNamespace? Namespace => null;
+    /// <summary>The machine's user namespace (a real NamespaceHolder); null for host-owned roots.</summary>
+    public IUserNamespace? Namespace { get; set; }
 
     public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
 

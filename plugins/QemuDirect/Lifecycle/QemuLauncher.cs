@@ -7,7 +7,7 @@ namespace Diskless.Plugins.QemuDirect;
 /// Starts a machine: virtiofsd per virtiofs share (each waited for until its socket exists), then QEMU with
 /// -daemonize. Whatever fails or is cancelled on the way, everything it started is killed again.
 /// </summary>
-internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes, QemuTimings timings)
+internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes, QemuTimings timings, bool invokerIsRoot)
 {
     public async Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken)
     {
@@ -19,7 +19,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         // Planned before anything starts, so a share this host cannot serve as asked is refused with nothing to undo.
         if (userNamespace is not null)
         {
-            RefuseHiddenPaths(plan);
+            RefuseHiddenPaths(plan, files);
             NamespacedQemu.RequirePrograms(plan, features);
         }
 
@@ -28,6 +28,10 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         PortCheck.EnsureFree(plan);
         await KillStaleHelpersAsync(files, host).ConfigureAwait(false);
         PrepareFolders(plan, files);
+        if (userNamespace is not null && invokerIsRoot)
+        {
+            await HandGuestFolderToGuestRootAsync(files, userNamespace.Map, host, cancellationToken).ConfigureAwait(false);
+        }
 
         // Before any helper starts: unpacking may take a second or two, and nothing is left to clean up if it is cancelled.
         var bootPlan = await PvhBoot.ChooseKernelAsync(plan, host, cancellationToken).ConfigureAwait(false);
@@ -88,7 +92,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
                         files.VirtiofsdSocket(s.Index),
                         features.Virtiofsd!,
                         features.MountNamespace,
-                        userNamespace is null ? null : files.GuestDirectory),
+                        userNamespace is null ? null : files),
                     userNamespace)))
             .ToList();
 
@@ -97,22 +101,22 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
     private static CommandSpec AsHelper(CommandSpec command, IUserNamespace? userNamespace) =>
         userNamespace is null ? command with { RequiresRoot = true } : userNamespace.Enter(command);
 
-    private static void RefuseHiddenPaths(BootPlan plan)
+    private static void RefuseHiddenPaths(BootPlan plan, MachineFiles files)
     {
         // QEMU and virtiofsd see a private /run holding only their own folder: a share there would be served empty.
-        foreach (var share in plan.Shares.Where(s => PrivateRunDirectory.Hides(s.HostPath)))
+        foreach (var share in plan.Shares.Where(s => PrivateRunDirectory.Hides(files, s.HostPath)))
         {
             throw new DisklessException(
-                $"The share '{share.Tag}' ({share.HostPath}) lies in /run, which QEMU and virtiofsd do not see in the machine's user namespace.",
-                "Move the folder out of /run (and /var/run).",
+                $"The share '{share.Tag}' ({share.HostPath}) lies in a folder QEMU and virtiofsd do not see in the machine's user namespace ({string.Join(", ", PrivateRunDirectory.Covered(files))}).",
+                "Move the folder elsewhere.",
                 ExitCodes.InvalidConfiguration);
         }
 
-        foreach (var file in new[] { plan.Artifacts.KernelPath, plan.Artifacts.InitrdPath }.Where(PrivateRunDirectory.Hides))
+        foreach (var file in new[] { plan.Artifacts.KernelPath, plan.Artifacts.InitrdPath }.Where(f => PrivateRunDirectory.Hides(files, f)))
         {
             throw new DisklessException(
-                $"The boot file {file} lies in /run, which QEMU does not see in the machine's user namespace.",
-                "Keep kernel and initramfs out of /run (and /var/run).",
+                $"The boot file {file} lies in a folder QEMU does not see in the machine's user namespace ({string.Join(", ", PrivateRunDirectory.Covered(files))}).",
+                "Keep kernel and initramfs elsewhere.",
                 ExitCodes.InvalidConfiguration);
         }
     }
@@ -138,6 +142,23 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         {
             host.Progress.Verbose($"Stopping a virtiofsd left from an earlier run (pid {pid})");
             await processes.KillAsync(host.Commands, pid, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task HandGuestFolderToGuestRootAsync(MachineFiles files, IdMap map, IHostServices host, CancellationToken cancellationToken)
+    {
+        // Root's runtime folders are host root's, which guest root may neither enter nor open (its caps count only for
+        // ids its map covers). The guest folder becomes guest root's own and private (root reaches it anyway), and the
+        // two Diskless folders above it let others pass, without listing: the only name to pass to is guest root's 0700.
+        var guestRoot = $"{map.SubordinateUidStart.ToString(CultureInfo.InvariantCulture)}:{map.SubordinateGidStart.ToString(CultureInfo.InvariantCulture)}";
+        await host.Commands.RunAsync(new CommandSpec("chown", "--", guestRoot, files.GuestDirectory) { Description = "hand the guest folder to guest root" }, cancellationToken).ConfigureAwait(false);
+        File.SetUnixFileMode(files.GuestDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var folder in new[] { files.RuntimeDirectory, Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(files.RuntimeDirectory)) })
+        {
+            if (folder is { Length: > 1 })
+            {
+                File.SetUnixFileMode(folder, File.GetUnixFileMode(folder) | UnixFileMode.OtherExecute);
+            }
         }
     }
 

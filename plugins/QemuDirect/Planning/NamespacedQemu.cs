@@ -49,7 +49,7 @@ public static class NamespacedQemu
         }
 
         var files = MachineFiles.For(plan, inNamespace: true);
-        var entered = userNamespace.Enter(PrivateRunDirectory.Wrap(files.GuestDirectory, qemu, tools) with { Description = "qemu" });
+        var entered = userNamespace.Enter(PrivateRunDirectory.Wrap(files, qemu, tools) with { Description = "qemu" });
         return entered with
         {
             FileName = ReadOnlyBind.Shell,

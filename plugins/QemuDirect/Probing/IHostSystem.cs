@@ -8,6 +8,12 @@ public interface IHostSystem
 
     /// <summary>Whether /dev/kvm exists and opens read-write for this user.</summary>
     KvmDevice ProbeKvmDevice();
+
+    /// <summary>
+    /// Whether Diskless runs as host root, whose runtime folders guest root cannot enter: a machine in a user namespace
+    /// then gets its guest folder handed to guest root (<see cref="MachineFiles.GuestDirectory"/>).
+    /// </summary>
+    bool IsRoot => Environment.IsPrivilegedProcess;
 }
 
 /// <summary>What opening /dev/kvm gave.</summary>

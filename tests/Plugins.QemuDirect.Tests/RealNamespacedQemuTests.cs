@@ -1,0 +1,141 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Isolation;
+using Diskless.Cli.Processes;
+using Diskless.Testing;
+using Xunit.Abstractions;
+
+namespace Diskless.Plugins.QemuDirect.Tests;
+
+/// <summary>
+/// Real QEMU and virtiofsd entered into a real <see cref="NamespaceHolder"/> as root (guest root = the foreign range),
+/// booting the test base's kernel over an empty root: the initramfs finds no init and waits, which is all the
+/// mechanics need — the processes' ids and capabilities, the console log, QMP and the stop from a later command
+/// that has no namespace.
+/// </summary>
+public sealed class RealNamespacedQemuTests(ITestOutputHelper output, BaseKernelFixture baseKernel) : IClassFixture<BaseKernelFixture>, IDisposable
+{
+    private const long ProjectOwner = 4321;
+    private const long ProjectGroup = 4322;
+
+    // Reachable by guest root (0755): the tree and the folders it serves must be; sockets stay short in /tmp.
+    private readonly string _tmp = MakeReachable(Directory.CreateTempSubdirectory("dlns-").FullName);
+    private readonly ProcProcessTable _processes = new();
+
+    public void Dispose()
+    {
+        foreach (var pid in _processes.FindByCommandLine(_tmp))
+        {
+            output.WriteLine($"left-over process {pid}: {_processes.CommandLine(pid)}");
+            try
+            {
+                System.Diagnostics.Process.GetProcessById(pid).Kill();
+            }
+            catch (ArgumentException)
+            {
+            }
+        }
+
+        Directory.Delete(_tmp, recursive: true);
+    }
+
+    [RequiresFact("qemu-system-x86_64", "debootstrap", "chroot", "unshare", "nsenter", "setpriv", Root = true, Timeout = 180000)]
+    public async Task Qemu_and_virtiofsd_run_as_guest_root_and_a_later_command_without_the_namespace_stops_them()
+    {
+        // The base's own are root's and 0600; a namespaced machine's belong to guest root, as copies readable by it do.
+        var (kernel, initrd) = (Readable(baseKernel.Kernel.Kernel), Readable(baseKernel.Kernel.Initrd));
+        var project = MakeReachable(Directory.CreateDirectory(Path.Combine(_tmp, "project")).FullName);
+        await new CliWrapCommandRunner(new RecordingProgress()).RunAsync(new CommandSpec("chown", $"{ProjectOwner}:{ProjectGroup}", project), CancellationToken.None);
+        var identity = HostIdentity.Current();
+        var map = MachineIdMaps.ForHost(identity, project)!;
+        var plan = Plan(kernel, initrd, project);
+        var host = new RealHost(Path.Combine(_tmp, "data"));
+        var holder = await NamespaceHolder.StartAsync(map, identity, host.Commands, _processes, Path.Combine(_tmp, "holder"), CancellationToken.None);
+        RunningMachine running;
+        try
+        {
+            host.Namespace = holder;
+            running = await new QemuDirectProvider().StartAsync(plan, host, CancellationToken.None);
+        }
+        catch (CommandFailedException e)
+        {
+            output.WriteLine($"{e.Command}\n{string.Join('\n', e.OutputTail)}");
+            throw;
+        }
+        finally
+        {
+            // The machine outlives the holder: the namespaces live on in QEMU and virtiofsd.
+            await holder.DisposeAsync();
+        }
+
+        var data = HandleData.From(running.Handle)!;
+        var qemu = ProcStatus.Read(data.QemuPid);
+        var helpers = data.VirtiofsdPids.Select(ProcStatus.Read).ToList();
+        var booted = await RealQemuTests.WaitForConsoleAsync(plan.ConsoleLogPath, "Linux version", TimeSpan.FromSeconds(60));
+
+        // A later command: a fresh provider, a host without a namespace.
+        var later = new RealHost(Path.Combine(_tmp, "data"));
+        var provider = new QemuDirectProvider();
+        var status = await provider.StatusAsync(running.Handle, later, CancellationToken.None);
+        string qmpStatus;
+        await using (var qmp = await QmpClient.ConnectAsync(data.QmpSocket, CancellationToken.None))
+        {
+            qmpStatus = (await qmp.ExecuteAsync("query-status", null, CancellationToken.None)).GetProperty("status").GetString()!;
+        }
+
+        await provider.StopAsync(running.Handle, new StopOptions(Force: false, TimeSpan.FromSeconds(2)), later, CancellationToken.None);
+        var after = await provider.StatusAsync(running.Handle, later, CancellationToken.None);
+        await provider.DestroyAsync(running.Handle, later, CancellationToken.None);
+
+        Assert.Equal(map.SubordinateUidStart, qemu.Uid);
+        Assert.Equal(0UL, qemu.CapEff);
+        Assert.Equal(2, helpers.Count);
+        Assert.All(helpers, h => Assert.Equal(map.SubordinateUidStart, h.Uid));
+        Assert.True(booted, "the console shows no \"Linux version\"");
+        Assert.Equal((0L, 0L), Owner(plan.ConsoleLogPath));
+        Assert.Equal(MachineState.Running, status.State);
+        Assert.Equal("running", qmpStatus);
+        Assert.Equal(MachineState.Stopped, after.State);
+        Assert.Empty(_processes.FindByCommandLine(_tmp));
+        Assert.False(_processes.IsAlive(holder.Pid));
+        Assert.False(Directory.Exists(plan.RuntimeDirectory));
+    }
+
+    private BootPlan Plan(string kernel, string initrd, string project)
+    {
+        var root = MakeReachable(Directory.CreateDirectory(Path.Combine(_tmp, "root")).FullName);
+        var state = Path.Combine(_tmp, "state");
+        return new BootPlan(
+            MachineName: "ns",
+            MachineId: Path.GetFileName(_tmp),
+            Artifacts: new BootArtifacts(kernel, initrd, "console=ttyS0 root=rootfs rootfstype=virtiofs rootdelay=1"),
+            Cpus: 1,
+            MemoryMiB: 512,
+            Provider: new ProviderSpec("qemu", Accelerator.Auto, new Dictionary<string, SpecValue>(), null),
+            Shares:
+            [
+                new Share(Share.RootTag, root, "/", ShareTransport.VirtioFs),
+                new Share("share1", project, "/project", ShareTransport.VirtioFs),
+            ],
+            Ports: [],
+            SshHostPort: LifecycleTests.FreePort(),
+            StateDirectory: state,
+            RuntimeDirectory: Path.Combine(_tmp, "rt", "run"),
+            ConsoleLogPath: Path.Combine(state, "console.log"));
+    }
+
+    private string Readable(string file)
+    {
+        var copy = Path.Combine(_tmp, Path.GetFileName(file));
+        File.Copy(file, copy);
+        File.SetUnixFileMode(copy, (UnixFileMode)0b110_100_100);
+        return copy;
+    }
+
+    private static (long Uid, long Gid) Owner(string path) => FileStatus.Read(path) is { } s ? (s.Uid, s.Gid) : (-1, -1);
+
+    private static string MakeReachable(string folder)
+    {
+        File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
+        return folder;
+    }
+}
