@@ -23,7 +23,8 @@ internal sealed class RealHost : IHostServices
 
     public IProcessTable Processes { get; } = new ProcProcessTable();
 
-    public IChroot Chroot => _fake.Chroot;
+    /// <summary>The real chroot, for configuring a host-owned root.</summary>
+    public IChroot Chroot => new Chroot(Commands);
 
     /// <summary>The machine's user namespace (a real NamespaceHolder); null for host-owned roots.</summary>
     public IUserNamespace? Namespace { get; set; }
