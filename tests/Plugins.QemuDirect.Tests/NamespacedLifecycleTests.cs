@@ -79,16 +79,18 @@ public sealed class NamespacedLifecycleTests : IDisposable
         // QEMU: the user's shell opens the console, then nsenter, the private /run, setpriv without any capability.
         var qemu = Assert.Single(Starts("qemu-system-x86_64"));
         Assert.Equal(
-            ["-c", NamespacedQemu.ConsoleScript, NamespacedQemu.ConsoleScriptName, plan.ConsoleLogPath, "nsenter"],
-            qemu.Arguments.Take(5));
+            ["-c", NamespacedQemu.OpenerScript, NamespacedQemu.OpenerName, plan.ConsoleLogPath, plan.Artifacts.KernelPath, plan.Artifacts.InitrdPath, "nsenter"],
+            qemu.Arguments.Take(7));
         var inner = Assert.Single(_namespace.Entered, c => c.Arguments.Contains("-daemonize"));
         var afterRun = inner.Arguments.SkipWhile(a => a != PrivateRunDirectory.ScriptName).Skip(4).ToList();
         Assert.Equal(["/usr/bin/setpriv", "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs", "--", "/usr/bin/qemu-system-x86_64"], afterRun.Take(6));
 
-        // Its files are in the guest folder, the console is the descriptor the user opened.
+        // Its files are in the guest folder; console, kernel and initramfs are descriptors the user opened.
         var args = afterRun.Skip(6).ToList();
         Assert.Equal(Path.Combine(Guest, "qemu.pid"), QemuArgList.ValueOf(args, "-pidfile"));
         Assert.Equal("fd=3,set=1", QemuArgList.ValueOf(args, "-add-fd"));
+        Assert.Equal("/proc/self/fd/4", QemuArgList.ValueOf(args, "-kernel"));
+        Assert.Equal("/proc/self/fd/5", QemuArgList.ValueOf(args, "-initrd"));
         Assert.Contains("file,id=console,path=/dev/fdset/1", QemuArgList.ValuesOf(args, "-chardev"));
         Assert.Contains($"socket,id=qmp,path={Guest}/qmp.sock,server=on,wait=off", QemuArgList.ValuesOf(args, "-chardev"));
         Assert.Equal(Path.Combine(Guest, "qmp.sock"), running.Handle.Data["qmpSocket"]);

@@ -11,32 +11,54 @@ namespace Diskless.Plugins.QemuDirect.Tests;
 /// </summary>
 internal static class TreeIdShift
 {
+    private static readonly EnumerationOptions Everything = new() { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false };
+
     public static int Shift(string tree, IdMap map)
     {
-        var entries = new DirectoryInfo(tree)
-            .EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false })
-            .Prepend(new DirectoryInfo(tree));
+        // A walk of our own: .NET's recursive enumeration descends into links to folders, and a tree's /var/run
+        // points at the host's /run. Links are changed themselves and never entered.
         var count = 0;
-        foreach (var entry in entries)
+        var folders = new Stack<DirectoryInfo>([new DirectoryInfo(tree)]);
+        ShiftOne(new DirectoryInfo(tree), map, ref count);
+        while (folders.TryPop(out var folder))
         {
-            var status = FileStatus.Read(entry.FullName, followLinks: false) ?? throw new IOException($"{entry.FullName} vanished");
-            var uid = map.ToHost(status.Uid) ?? throw new InvalidOperationException($"{entry.FullName}: uid {status.Uid} is outside the map");
-            var gid = map.ToHostGid(status.Gid) ?? throw new InvalidOperationException($"{entry.FullName}: gid {status.Gid} is outside the map");
-            if (Lchown(entry.FullName, (uint)uid, (uint)gid) != 0)
+            foreach (var entry in folder.EnumerateFileSystemInfos("*", Everything))
             {
-                throw new IOException($"cannot give {entry.FullName} to {uid}:{gid}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+                ShiftOne(entry, map, ref count);
+                if (entry is DirectoryInfo directory && !IsLink(entry))
+                {
+                    folders.Push(directory);
+                }
             }
-
-            var isLink = entry.Attributes.HasFlag(FileAttributes.ReparsePoint);
-            if (!isLink && (status.Mode & (UnixFileMode.SetUser | UnixFileMode.SetGroup)) != 0)
-            {
-                File.SetUnixFileMode(entry.FullName, status.Mode);
-            }
-
-            count++;
         }
 
         return count;
+    }
+
+    private static bool IsLink(FileSystemInfo entry) => entry.Attributes.HasFlag(FileAttributes.ReparsePoint) || entry.LinkTarget is not null;
+
+    private static void ShiftOne(FileSystemInfo entry, IdMap map, ref int count)
+    {
+        var status = FileStatus.Read(entry.FullName, followLinks: false) ?? throw new IOException($"{entry.FullName} vanished");
+        if (status.Uid >= map.SubordinateUidStart && status.Uid < map.SubordinateUidStart + IdMap.GuestIdCount)
+        {
+            // A hard link to an inode already moved (gzip's names, for one): guest ids are all below the range.
+            return;
+        }
+
+        var uid = map.ToHost(status.Uid) ?? throw new InvalidOperationException($"{entry.FullName}: uid {status.Uid} is outside the map");
+        var gid = map.ToHostGid(status.Gid) ?? throw new InvalidOperationException($"{entry.FullName}: gid {status.Gid} is outside the map");
+        if (Lchown(entry.FullName, (uint)uid, (uint)gid) != 0)
+        {
+            throw new IOException($"cannot give {entry.FullName} to {uid}:{gid}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+
+        if (!IsLink(entry) && (status.Mode & (UnixFileMode.SetUser | UnixFileMode.SetGroup)) != 0)
+        {
+            File.SetUnixFileMode(entry.FullName, status.Mode);
+        }
+
+        count++;
     }
 
     [DllImport("libc", EntryPoint = "lchown", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]

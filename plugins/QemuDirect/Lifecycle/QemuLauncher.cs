@@ -111,14 +111,6 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
                 "Move the folder elsewhere.",
                 ExitCodes.InvalidConfiguration);
         }
-
-        foreach (var file in new[] { plan.Artifacts.KernelPath, plan.Artifacts.InitrdPath }.Where(f => PrivateRunDirectory.Hides(files, f)))
-        {
-            throw new DisklessException(
-                $"The boot file {file} lies in a folder QEMU does not see in the machine's user namespace ({string.Join(", ", PrivateRunDirectory.Covered(files))}).",
-                "Keep kernel and initramfs elsewhere.",
-                ExitCodes.InvalidConfiguration);
-        }
     }
 
     private void RefuseIfRunning(BootPlan plan, MachineFiles files)

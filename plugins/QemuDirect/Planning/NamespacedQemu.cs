@@ -14,16 +14,27 @@ public static class NamespacedQemu
     /// <summary>The fd set the console descriptor joins; QEMU opens it as /dev/fdset/1.</summary>
     public const int ConsoleFdSet = 1;
 
+    /// <summary>The descriptor QEMU reads the kernel from (<c>-kernel /proc/self/fd/4</c>).</summary>
+    public const int KernelFd = 4;
+
+    /// <summary>The descriptor QEMU reads the initramfs from (<c>-initrd /proc/self/fd/5</c>).</summary>
+    public const int InitrdFd = 5;
+
     /// <summary>The name the outer wrapper shell runs under ($0).</summary>
-    public const string ConsoleScriptName = "diskless-console";
+    public const string OpenerName = "diskless-qemu-open";
 
     /// <summary>
-    /// Runs as the invoking user, before nsenter: $1 is the console log, the rest the entered command. The user opens
-    /// (and truncates) the log, so it stays the user's file, and QEMU inherits the descriptor: guest root may not open
-    /// a file in the user's 0700 state folder, least of all root's. umask 0 then lets the user connect to the QMP
-    /// socket guest root creates (it lies in the user's 0700 runtime folder, out of other users' reach).
+    /// Runs as the invoking user, before nsenter: $1 is the console log, $2 the kernel, $3 the initramfs, the rest the
+    /// entered command. The user opens (and truncates) the log, so it stays the user's file, and opens kernel and
+    /// initramfs for reading; QEMU inherits the descriptors. Guest root, without capabilities, may pass neither the
+    /// user's 0700 folders (home, state folder, data dir) nor root's; through /proc/self/fd it needs only read access
+    /// to the files themselves. umask 0 then lets the user connect to the QMP socket guest root creates (it lies in
+    /// the user's 0700 runtime folder, out of other users' reach).
     /// </summary>
-    public const string ConsoleScript = "exec 3>\"$1\" && umask 0 && shift && exec \"$@\"";
+    public const string OpenerScript = "exec 3>\"$1\" 4<\"$2\" 5<\"$3\" && umask 0 && shift 3 && exec \"$@\"";
+
+    /// <summary>The path QEMU opens for descriptor <paramref name="fd"/>.</summary>
+    public static string Inherited(int fd) => "/proc/self/fd/" + fd.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Whether QEMU keeps guest root's capabilities: 9p passthrough creates files with the guest's owners and modes,
@@ -34,7 +45,7 @@ public static class NamespacedQemu
     public static bool KeepsCapabilities(BootPlan plan) => plan.Shares.Any(s => s.Transport == ShareTransport.NineP);
 
     /// <summary>
-    /// The whole command: [invoking user] sh opens the console log → nsenter into <paramref name="userNamespace"/> →
+    /// The whole command: [invoking user] sh opens the console log, kernel and initramfs → nsenter into <paramref name="userNamespace"/> →
     /// unshare + private /run (<see cref="PrivateRunDirectory"/>) → setpriv dropping every capability (unless
     /// <see cref="KeepsCapabilities"/>) → qemu-system with <paramref name="qemuArguments"/>.
     /// </summary>
@@ -53,7 +64,11 @@ public static class NamespacedQemu
         return entered with
         {
             FileName = ReadOnlyBind.Shell,
-            Arguments = ["-c", ConsoleScript, ConsoleScriptName, plan.ConsoleLogPath, entered.FileName, .. entered.Arguments],
+            Arguments =
+            [
+                "-c", OpenerScript, OpenerName, plan.ConsoleLogPath, plan.Artifacts.KernelPath, plan.Artifacts.InitrdPath,
+                entered.FileName, .. entered.Arguments,
+            ],
         };
     }
 

@@ -23,7 +23,8 @@ public static class QemuArgs
     /// The arguments (without the program) that boot <paramref name="plan"/> on a host with <paramref name="features"/>;
     /// <paramref name="inNamespace"/> for QEMU run in the machine's user namespace (<see cref="NamespacedQemu"/>): its
     /// sockets and pid file then lie in <see cref="MachineFiles.GuestDirectory"/>, and the console log is the
-    /// descriptor the invoking user opened (<see cref="NamespacedQemu.ConsoleFd"/>), not a path QEMU opens.
+    /// descriptor the invoking user opened (<see cref="NamespacedQemu.ConsoleFd"/>), not a path QEMU opens; kernel and
+    /// initramfs too are read from descriptors the user opened.
     /// </summary>
     public static IReadOnlyList<string> Build(BootPlan plan, QemuHostFeatures features, bool inNamespace = false)
     {
@@ -52,7 +53,10 @@ public static class QemuArgs
             Add("-object", $"memory-backend-memfd,id=mem,size={memory},share=on", "-numa", "node,memdev=mem");
         }
 
-        Add("-kernel", plan.Artifacts.KernelPath, "-initrd", plan.Artifacts.InitrdPath, "-append", plan.Artifacts.KernelCommandLine);
+        Add(
+            "-kernel", inNamespace ? NamespacedQemu.Inherited(NamespacedQemu.KernelFd) : plan.Artifacts.KernelPath,
+            "-initrd", inNamespace ? NamespacedQemu.Inherited(NamespacedQemu.InitrdFd) : plan.Artifacts.InitrdPath,
+            "-append", plan.Artifacts.KernelCommandLine);
 
         // No default devices (floppy, CD-ROM, VGA, default NIC): only what is listed below.
         Add("-nodefaults", "-no-user-config", "-display", "none");
