@@ -34,7 +34,8 @@ public sealed class NamespacedBootTests(ITestOutputHelper output)
 
         // Under the test home (0755 up to /): guest root must reach tree and project; sockets stay short in /tmp.
         var folder = Reachable(Path.Combine(DebianTestBase.Home, "ns-qemu-" + Guid.NewGuid().ToString("n")[..12]));
-        var runtime = Directory.CreateTempSubdirectory("dlnb-").FullName;
+        // Like /run: passable by all, so root's machine folder and the one above it (made 0711) are all guest root needs.
+        var runtime = Reachable(Directory.CreateTempSubdirectory("dlnb-").FullName);
         var tree = Path.Combine(folder, "root");
         var project = Reachable(Path.Combine(folder, "project"));
         var host = new RealHost(Path.Combine(folder, "data"));

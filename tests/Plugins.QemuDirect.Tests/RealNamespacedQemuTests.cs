@@ -2,6 +2,7 @@ using Diskless.Abstractions;
 using Diskless.Cli.Isolation;
 using Diskless.Cli.Processes;
 using Diskless.Testing;
+using System.Reflection;
 using Xunit.Abstractions;
 
 namespace Diskless.Plugins.QemuDirect.Tests;
@@ -99,6 +100,53 @@ public sealed class RealNamespacedQemuTests(ITestOutputHelper output, BaseKernel
         Assert.False(_processes.IsAlive(holder.Pid));
         Assert.False(Directory.Exists(plan.RuntimeDirectory));
     }
+
+    [RequiresFact("qemu-system-x86_64", "debootstrap", "chroot", "unshare", "nsenter", "setpriv", "newuidmap", "runuser", Root = true, OtherUser = true, Timeout = 180000)]
+    public async Task As_an_ordinary_user_the_machine_runs_in_its_range_and_a_later_command_stops_it_without_sudo()
+    {
+        // The test user's own folder, 0700 like a home: capless QEMU may not pass it, guest root with caps may.
+        var uid = TestUser.Uid()!.Value;
+        var work = Directory.CreateDirectory(Path.Combine(_tmp, "user")).FullName;
+        Directory.CreateDirectory(Path.Combine(work, "root"));
+        Directory.CreateDirectory(Path.Combine(work, "project"));
+        var kernel = Path.Combine(work, "vmlinuz");
+        var initrd = Path.Combine(work, "initrd.img");
+        File.Copy(baseKernel.Kernel.Kernel, kernel);
+        File.Copy(baseKernel.Kernel.Initrd, initrd);
+        var runner = new CliWrapCommandRunner(new RecordingProgress());
+        await runner.RunAsync(new CommandSpec("chown", "-R", $"{uid}:{uid}", work), CancellationToken.None);
+        File.SetUnixFileMode(work, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        // QEMU reopens them through /proc/self/fd, which checks the files' own modes: 0644, as Debian installs a kernel
+        // and the kernel cache writes one (a namespaced tree's own belong to guest root).
+        File.SetUnixFileMode(kernel, (UnixFileMode)0b110_100_100);
+        File.SetUnixFileMode(initrd, (UnixFileMode)0b110_100_100);
+
+        var argv = TestUser.Run("dotnet", [ProbeDll, work, kernel, initrd]);
+        var result = await runner.RunAsync(new CommandSpec(argv[0], argv[1..]) { SuccessExitCodes = Enumerable.Range(0, 256).ToList() }, CancellationToken.None);
+        output.WriteLine(result.StandardOutput + result.StandardError);
+        Assert.True(result.ExitCode == 0, $"the probe failed ({result.ExitCode})");
+        var seen = System.Text.Json.JsonDocument.Parse(result.StandardOutput.Trim().Split('\n')[^1]).RootElement;
+
+        var guestRoot = seen.GetProperty("guestRoot").GetInt64();
+        Assert.NotEqual(0, guestRoot);
+        Assert.NotEqual(uid, guestRoot);
+        Assert.Equal(guestRoot, seen.GetProperty("qemuUid").GetInt64());
+        Assert.Equal(0UL, seen.GetProperty("qemuCapEff").GetUInt64());
+        Assert.All(seen.GetProperty("helperUids").EnumerateArray(), h => Assert.Equal(guestRoot, h.GetInt64()));
+        Assert.True(seen.GetProperty("booted").GetBoolean(), "the console shows no \"Linux version\"");
+        Assert.Equal(uid, seen.GetProperty("consoleOwner").GetInt64());
+        Assert.Equal("Running", seen.GetProperty("statusBefore").GetString());
+        Assert.Equal("running", seen.GetProperty("qmpStatus").GetString());
+        Assert.Equal("Stopped", seen.GetProperty("statusAfter").GetString());
+        Assert.Equal(0, seen.GetProperty("leftOver").GetInt32());
+        Assert.True(seen.GetProperty("runtimeGone").GetBoolean());
+        Assert.False(seen.GetProperty("sudoUsed").GetBoolean());
+        Assert.Empty(_processes.FindByCommandLine(work));
+    }
+
+    private static string ProbeDll => typeof(RealNamespacedQemuTests).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "QemuNamespaceProbe").Value ?? throw new InvalidOperationException("the test project does not record QemuNamespaceProbe");
 
     private BootPlan Plan(string kernel, string initrd, string project)
     {

@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace Diskless.Plugins.QemuDirect.Tests;
+namespace Diskless.Testing;
 
 /// <summary>What /proc/PID/status says about a running process: its host uid and its effective capabilities.</summary>
-internal sealed record ProcStatus(long Uid, ulong CapEff)
+public sealed record ProcStatus(long Uid, ulong CapEff)
 {
     public static ProcStatus Read(int pid)
     {

@@ -1,19 +1,19 @@
 using Diskless.Abstractions;
 using Diskless.Cli.Processes;
 using Diskless.Cli.Templates;
-using Diskless.Testing;
 
-namespace Diskless.Plugins.QemuDirect.Tests;
+namespace Diskless.Testing;
 
-/// <summary>Host services over the real command runner, for tests that run real QEMU and virtiofsd.</summary>
-internal sealed class RealHost : IHostServices
+/// <summary>
+/// Host services over the real command runner, chroot and process table, for tests (and test fixture programs) that
+/// run real QEMU and virtiofsd, and configure real roots.
+/// </summary>
+public sealed class RealHost : IHostServices
 {
-    private readonly FakeHostServices _fake;
-
     /// <summary>A host whose data dir (where unpacked kernels are cached) is <paramref name="dataDirectory"/>.</summary>
     public RealHost(string dataDirectory)
     {
-        _fake = new FakeHostServices(dataDirectory);
+        Paths = new HostPaths(dataDirectory);
         Commands = new CliWrapCommandRunner(RecordedProgress);
     }
 
@@ -35,24 +35,7 @@ internal sealed class RealHost : IHostServices
 
     public IProgressReporter Progress => RecordedProgress;
 
-    public HostPaths Paths => _fake.Paths;
+    public HostPaths Paths { get; }
 
     public string? FindExecutable(string name, params string[] extraDirectories) => ExecutableFinder.Find(name, extraDirectories);
-}
-
-/// <summary>Runs commands through another runner and calls back as each one starts, to cancel mid-way.</summary>
-internal sealed class InterceptingRunner(ICommandRunner inner, Action<CommandSpec> onStart) : ICommandRunner
-{
-    public Task<CommandResult> RunAsync(CommandSpec command, CancellationToken cancellationToken)
-    {
-        onStart(command);
-        return inner.RunAsync(command, cancellationToken);
-    }
-
-    public async Task<int> StartDetachedAsync(CommandSpec command, string logPath, CancellationToken cancellationToken)
-    {
-        var pid = await inner.StartDetachedAsync(command, logPath, cancellationToken);
-        onStart(command);
-        return pid;
-    }
 }

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Diskless.Abstractions;
+using Diskless.Cli.Isolation;
+using Diskless.Cli.Processes;
+using Diskless.Plugins.QemuDirect;
+using Diskless.Testing;
+
+// Usage: Diskless.QemuNamespaceProbe WORK KERNEL INITRD
+//   WORK holds root/ (an empty root) and project/ (a synced folder); the machine's state, runtime and holder folders
+//   go below it. As whoever runs it: starts the machine in a fresh NamespaceHolder, drops the holder, then acts as a
+//   later command without the namespace (status, QMP, halt, destroy). Prints one JSON object with what it saw.
+var work = Path.GetFullPath(args[0]);
+var identity = HostIdentity.Current();
+new UserNamespacePrerequisites(new HostIsolationProbe()).EnsureMet(identity);
+var project = Path.Combine(work, "project");
+var map = MachineIdMaps.ForHost(identity, project) ?? throw new InvalidOperationException("no subordinate ids");
+var state = Path.Combine(work, "state");
+
+// Like the per-user runtime folder in /tmp when there is no XDG_RUNTIME_DIR: the user's own, 0700.
+var runtimeBase = Directory.CreateDirectory(Path.Combine(work, "rt"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
+var plan = new BootPlan(
+    MachineName: "probe",
+    MachineId: Path.GetFileName(work),
+    Artifacts: new BootArtifacts(args[1], args[2], "console=ttyS0 root=rootfs rootfstype=virtiofs rootdelay=1"),
+    Cpus: 1,
+    MemoryMiB: 512,
+    Provider: new ProviderSpec("qemu", Accelerator.Auto, new Dictionary<string, SpecValue>(), null),
+    Shares:
+    [
+        new Share(Share.RootTag, Path.Combine(work, "root"), "/", ShareTransport.VirtioFs),
+        new Share("share1", project, "/project", ShareTransport.VirtioFs),
+    ],
+    Ports: [],
+    SshHostPort: FreePort(),
+    StateDirectory: state,
+    RuntimeDirectory: Path.Combine(runtimeBase, "run"),
+    ConsoleLogPath: Path.Combine(state, "console.log"));
+
+var host = new RealHost(Path.Combine(work, "data"));
+var processes = new ProcProcessTable();
+var holder = await NamespaceHolder.StartAsync(map, identity, host.Commands, processes, Path.Combine(work, "holder"), CancellationToken.None);
+MachineHandle handle;
+try
+{
+    host.Namespace = holder;
+    handle = (await new QemuDirectProvider().StartAsync(plan, host, CancellationToken.None)).Handle;
+}
+finally
+{
+    await holder.DisposeAsync();
+}
+
+var data = HandleData.From(handle)!;
+var qemu = ProcStatus.Read(data.QemuPid);
+var helpers = data.VirtiofsdPids.Select(ProcStatus.Read).ToList();
+var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+while (DateTime.UtcNow < deadline && !(File.Exists(plan.ConsoleLogPath) && File.ReadAllText(plan.ConsoleLogPath).Contains("Linux version", StringComparison.Ordinal)))
+{
+    await Task.Delay(100);
+}
+
+var later = new RealHost(Path.Combine(work, "data"));
+var provider = new QemuDirectProvider();
+var status = await provider.StatusAsync(handle, later, CancellationToken.None);
+string qmpStatus;
+await using (var qmp = await QmpClient.ConnectAsync(data.QmpSocket, CancellationToken.None))
+{
+    qmpStatus = (await qmp.ExecuteAsync("query-status", null, CancellationToken.None)).GetProperty("status").GetString()!;
+}
+
+await provider.StopAsync(handle, new StopOptions(Force: false, TimeSpan.FromSeconds(2)), later, CancellationToken.None);
+var after = await provider.StatusAsync(handle, later, CancellationToken.None);
+await provider.DestroyAsync(handle, later, CancellationToken.None);
+var console = FileStatus.Read(plan.ConsoleLogPath);
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    guestRoot = map.SubordinateUidStart,
+    qemuUid = qemu.Uid,
+    qemuCapEff = qemu.CapEff,
+    helperUids = helpers.Select(h => h.Uid).ToArray(),
+    booted = File.ReadAllText(plan.ConsoleLogPath).Contains("Linux version", StringComparison.Ordinal),
+    consoleOwner = console?.Uid,
+    statusBefore = status.State.ToString(),
+    qmpStatus,
+    statusAfter = after.State.ToString(),
+    leftOver = processes.FindByCommandLine(work).Count,
+    runtimeGone = !Directory.Exists(plan.RuntimeDirectory),
+    sudoUsed = later.RecordedProgress.Lines.Concat(host.RecordedProgress.Lines).Any(l => l.Contains("sudo", StringComparison.Ordinal)),
+}));
+
+static int FreePort()
+{
+    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+}
