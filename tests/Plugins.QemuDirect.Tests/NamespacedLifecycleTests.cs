@@ -96,6 +96,11 @@ public sealed class NamespacedLifecycleTests : IDisposable
         Assert.Equal(Path.Combine(Guest, "qmp.sock"), running.Handle.Data["qmpSocket"]);
         Assert.Equal(_namespace.Map.Fingerprint, running.Handle.Data[HandleData.UserNamespaceKey]);
 
+        // QEMU's -daemonize sets umask 027: once it runs, guest root opens the QMP socket to the user.
+        var last = _host.Runner.Commands[^1];
+        Assert.Equal("nsenter", last.FileName);
+        Assert.Equal(["chmod", "0666", "--", Path.Combine(Guest, "qmp.sock")], last.Arguments.SkipWhile(a => a != "--").Skip(1));
+
         // Guest root may create its files there, and the user (who owns it) may remove them.
         Assert.Equal((UnixFileMode)0b111_111_111, File.GetUnixFileMode(Guest));
         Assert.DoesNotContain(_host.Runner.Commands, c => c.FileName == "chown");

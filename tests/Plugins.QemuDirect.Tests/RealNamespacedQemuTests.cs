@@ -24,7 +24,8 @@ public sealed class RealNamespacedQemuTests(ITestOutputHelper output, BaseKernel
 
     public void Dispose()
     {
-        foreach (var pid in _processes.FindByCommandLine(_tmp))
+        // The test user's runtime folder lies beside it, under the same unique name.
+        foreach (var pid in _processes.FindByCommandLine(Path.GetFileName(_tmp)))
         {
             output.WriteLine($"left-over process {pid}: {_processes.CommandLine(pid)}");
             try
@@ -37,7 +38,14 @@ public sealed class RealNamespacedQemuTests(ITestOutputHelper output, BaseKernel
         }
 
         Directory.Delete(_tmp, recursive: true);
+        if (Directory.Exists(UserRuntime))
+        {
+            Directory.Delete(UserRuntime, recursive: true);
+        }
     }
+
+    // Like /tmp/diskless-UID: directly in /tmp, which everyone may pass.
+    private string UserRuntime => Path.Combine("/tmp", Path.GetFileName(_tmp) + "-run");
 
     [RequiresFact("qemu-system-x86_64", "debootstrap", "chroot", "unshare", "nsenter", "setpriv", Root = true, Timeout = 180000)]
     public async Task Qemu_and_virtiofsd_run_as_guest_root_and_a_later_command_without_the_namespace_stops_them()
@@ -122,7 +130,7 @@ public sealed class RealNamespacedQemuTests(ITestOutputHelper output, BaseKernel
         File.SetUnixFileMode(kernel, (UnixFileMode)0b110_100_100);
         File.SetUnixFileMode(initrd, (UnixFileMode)0b110_100_100);
 
-        var argv = TestUser.Run("dotnet", [ProbeDll, work, kernel, initrd]);
+        var argv = TestUser.Run("dotnet", [ProbeDll, work, kernel, initrd, UserRuntime]);
         var result = await runner.RunAsync(new CommandSpec(argv[0], argv[1..]) { SuccessExitCodes = Enumerable.Range(0, 256).ToList() }, CancellationToken.None);
         output.WriteLine(result.StandardOutput + result.StandardError);
         Assert.True(result.ExitCode == 0, $"the probe failed ({result.ExitCode})");
@@ -143,6 +151,8 @@ public sealed class RealNamespacedQemuTests(ITestOutputHelper output, BaseKernel
         Assert.True(seen.GetProperty("runtimeGone").GetBoolean());
         Assert.False(seen.GetProperty("sudoUsed").GetBoolean());
         Assert.Empty(_processes.FindByCommandLine(work));
+        Assert.Empty(_processes.FindByCommandLine(UserRuntime));
+        Assert.False(Directory.Exists(UserRuntime));
     }
 
     private static string ProbeDll => typeof(RealNamespacedQemuTests).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()

@@ -47,6 +47,11 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
             var unpacked = bootPlan.Artifacts.KernelPath != plan.Artifacts.KernelPath;
             await RunQemuAsync(bootPlan, unpacked, features, host, cancellationToken).ConfigureAwait(false);
             var qemuPid = await ReadPidFileAsync(files, cancellationToken).ConfigureAwait(false);
+            if (userNamespace is not null)
+            {
+                await host.Commands.RunAsync(NamespacedQemu.OpenQmpSocket(files, userNamespace), cancellationToken).ConfigureAwait(false);
+            }
+
             host.Progress.Verbose($"qemu runs as pid {qemuPid} ({(features.UseKvm ? "KVM" : "TCG")}); console: {plan.ConsoleLogPath}");
             var data = new HandleData(
                 qemuPid,

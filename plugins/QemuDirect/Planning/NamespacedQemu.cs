@@ -28,10 +28,17 @@ public static class NamespacedQemu
     /// entered command. The user opens (and truncates) the log, so it stays the user's file, and opens kernel and
     /// initramfs for reading; QEMU inherits the descriptors. Guest root, without capabilities, may pass neither the
     /// user's 0700 folders (home, state folder, data dir) nor root's; through /proc/self/fd it needs only read access
-    /// to the files themselves. umask 0 then lets the user connect to the QMP socket guest root creates (it lies in
-    /// the user's 0700 runtime folder, out of other users' reach).
+    /// to the files themselves.
     /// </summary>
-    public const string OpenerScript = "exec 3>\"$1\" 4<\"$2\" 5<\"$3\" && umask 0 && shift 3 && exec \"$@\"";
+    public const string OpenerScript = "exec 3>\"$1\" 4<\"$2\" 5<\"$3\" && shift 3 && exec \"$@\"";
+
+    /// <summary>
+    /// The command, entered as guest root, that lets the user connect to QEMU's QMP socket: QEMU creates it after
+    /// -daemonize has set its umask to 027, so guest root's socket is not writable by the user until opened up. It lies
+    /// in the user's 0700 runtime folder (root's: guest root's 0700 folder), out of other users' reach.
+    /// </summary>
+    public static CommandSpec OpenQmpSocket(MachineFiles files, IUserNamespace userNamespace) =>
+        userNamespace.Enter(new CommandSpec("chmod", "0666", "--", files.QmpSocket) { Description = "let the user reach QEMU's control socket" });
 
     /// <summary>The path QEMU opens for descriptor <paramref name="fd"/>.</summary>
     public static string Inherited(int fd) => "/proc/self/fd/" + fd.ToString(System.Globalization.CultureInfo.InvariantCulture);

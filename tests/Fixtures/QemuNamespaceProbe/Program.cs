@@ -5,10 +5,11 @@ using Diskless.Cli.Processes;
 using Diskless.Plugins.QemuDirect;
 using Diskless.Testing;
 
-// Usage: Diskless.QemuNamespaceProbe WORK KERNEL INITRD
+// Usage: Diskless.QemuNamespaceProbe WORK KERNEL INITRD RUNTIME
 //   WORK holds root/ (an empty root) and project/ (a synced folder); the machine's state, runtime and holder folders
 //   go below it. As whoever runs it: starts the machine in a fresh NamespaceHolder, drops the holder, then acts as a
 //   later command without the namespace (status, QMP, halt, destroy). Prints one JSON object with what it saw.
+//   RUNTIME, which it creates and removes, stands for the per-user runtime folder.
 var work = Path.GetFullPath(args[0]);
 var identity = HostIdentity.Current();
 new UserNamespacePrerequisites(new HostIsolationProbe()).EnsureMet(identity);
@@ -16,8 +17,9 @@ var project = Path.Combine(work, "project");
 var map = MachineIdMaps.ForHost(identity, project) ?? throw new InvalidOperationException("no subordinate ids");
 var state = Path.Combine(work, "state");
 
-// Like the per-user runtime folder in /tmp when there is no XDG_RUNTIME_DIR: the user's own, 0700.
-var runtimeBase = Directory.CreateDirectory(Path.Combine(work, "rt"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
+// Like the per-user runtime folder in /tmp when there is no XDG_RUNTIME_DIR (/tmp/diskless-UID): the user's own, 0700,
+// in a folder everyone may pass.
+var runtimeBase = Directory.CreateDirectory(args[3], UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
 var plan = new BootPlan(
     MachineName: "probe",
     MachineId: Path.GetFileName(work),
@@ -44,6 +46,12 @@ try
 {
     host.Namespace = holder;
     handle = (await new QemuDirectProvider().StartAsync(plan, host, CancellationToken.None)).Handle;
+}
+catch (CommandFailedException e)
+{
+    // The program's own words, for the test's output.
+    Console.Error.WriteLine($"{e.Message}\n{e.Command}\n{string.Join('\n', e.OutputTail)}");
+    throw;
 }
 finally
 {
@@ -72,6 +80,8 @@ await provider.StopAsync(handle, new StopOptions(Force: false, TimeSpan.FromSeco
 var after = await provider.StatusAsync(handle, later, CancellationToken.None);
 await provider.DestroyAsync(handle, later, CancellationToken.None);
 var console = FileStatus.Read(plan.ConsoleLogPath);
+var runtimeGone = !Directory.Exists(plan.RuntimeDirectory);
+Directory.Delete(runtimeBase);
 Console.WriteLine(JsonSerializer.Serialize(new
 {
     guestRoot = map.SubordinateUidStart,
@@ -83,8 +93,8 @@ Console.WriteLine(JsonSerializer.Serialize(new
     statusBefore = status.State.ToString(),
     qmpStatus,
     statusAfter = after.State.ToString(),
-    leftOver = processes.FindByCommandLine(work).Count,
-    runtimeGone = !Directory.Exists(plan.RuntimeDirectory),
+    leftOver = data.VirtiofsdPids.Append(data.QemuPid).Count(processes.IsAlive),
+    runtimeGone,
     sudoUsed = later.RecordedProgress.Lines.Concat(host.RecordedProgress.Lines).Any(l => l.Contains("sudo", StringComparison.Ordinal)),
 }));
 
