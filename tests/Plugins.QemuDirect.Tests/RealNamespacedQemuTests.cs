@@ -50,13 +50,35 @@ public sealed class RealNamespacedQemuTests(ITestOutputHelper output, BaseKernel
     [RequiresFact("qemu-system-x86_64", "debootstrap", "chroot", "unshare", "nsenter", "setpriv", Root = true, Timeout = 180000)]
     public async Task Qemu_and_virtiofsd_run_as_guest_root_and_a_later_command_without_the_namespace_stops_them()
     {
+        var (map, qemu, helpers) = await RunAsRootAsync(ShareTransport.VirtioFs);
+
+        // Root, the project folder, and a read-only folder behind its bind (nested in the private /run's namespace).
+        Assert.Equal(map.SubordinateUidStart, qemu.Uid);
+        Assert.Equal(0UL, qemu.CapEff);
+        Assert.Equal(3, helpers.Count);
+        Assert.All(helpers, h => Assert.Equal(map.SubordinateUidStart, h.Uid));
+    }
+
+    [RequiresFact("qemu-system-x86_64", "debootstrap", "chroot", "unshare", "nsenter", "setpriv", Root = true, Timeout = 180000)]
+    public async Task With_a_9p_folder_qemu_keeps_guest_roots_capabilities_and_still_runs_as_guest_root()
+    {
+        var (map, qemu, helpers) = await RunAsRootAsync(ShareTransport.NineP);
+
+        Assert.Equal(map.SubordinateUidStart, qemu.Uid);
+        Assert.NotEqual(0UL, qemu.CapEff);
+        Assert.Single(helpers);
+    }
+
+    // Starts as root in a real holder, drops the holder, then checks and stops as a later command; returns what ran.
+    private async Task<(IdMap Map, ProcStatus Qemu, IReadOnlyList<ProcStatus> Helpers)> RunAsRootAsync(ShareTransport synced)
+    {
         // The base's own are root's and 0600; a namespaced machine's belong to guest root, as copies readable by it do.
         var (kernel, initrd) = (Readable(baseKernel.Kernel.Kernel), Readable(baseKernel.Kernel.Initrd));
         var project = MakeReachable(Directory.CreateDirectory(Path.Combine(_tmp, "project")).FullName);
         await new CliWrapCommandRunner(new RecordingProgress()).RunAsync(new CommandSpec("chown", $"{ProjectOwner}:{ProjectGroup}", project), CancellationToken.None);
         var identity = HostIdentity.Current();
         var map = MachineIdMaps.ForHost(identity, project)!;
-        var plan = Plan(kernel, initrd, project);
+        var plan = Plan(kernel, initrd, project, synced);
         var host = new RealHost(Path.Combine(_tmp, "data"));
         var holder = await NamespaceHolder.StartAsync(map, identity, host.Commands, _processes, Path.Combine(_tmp, "holder"), CancellationToken.None);
         RunningMachine running;
@@ -95,10 +117,6 @@ public sealed class RealNamespacedQemuTests(ITestOutputHelper output, BaseKernel
         var after = await provider.StatusAsync(running.Handle, later, CancellationToken.None);
         await provider.DestroyAsync(running.Handle, later, CancellationToken.None);
 
-        Assert.Equal(map.SubordinateUidStart, qemu.Uid);
-        Assert.Equal(0UL, qemu.CapEff);
-        Assert.Equal(2, helpers.Count);
-        Assert.All(helpers, h => Assert.Equal(map.SubordinateUidStart, h.Uid));
         Assert.True(booted, "the console shows no \"Linux version\"");
         Assert.Equal((0L, 0L), Owner(plan.ConsoleLogPath));
         Assert.Equal(MachineState.Running, status.State);
@@ -107,6 +125,8 @@ public sealed class RealNamespacedQemuTests(ITestOutputHelper output, BaseKernel
         Assert.Empty(_processes.FindByCommandLine(_tmp));
         Assert.False(_processes.IsAlive(holder.Pid));
         Assert.False(Directory.Exists(plan.RuntimeDirectory));
+        Assert.DoesNotContain(later.RecordedProgress.Lines.Concat(host.RecordedProgress.Lines), l => l.Contains("sudo", StringComparison.Ordinal));
+        return (map, qemu, helpers);
     }
 
     [RequiresFact("qemu-system-x86_64", "debootstrap", "chroot", "unshare", "nsenter", "setpriv", "newuidmap", "runuser", Root = true, OtherUser = true, Timeout = 180000)]
@@ -158,10 +178,21 @@ public sealed class RealNamespacedQemuTests(ITestOutputHelper output, BaseKernel
     private static string ProbeDll => typeof(RealNamespacedQemuTests).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
         .Single(a => a.Key == "QemuNamespaceProbe").Value ?? throw new InvalidOperationException("the test project does not record QemuNamespaceProbe");
 
-    private BootPlan Plan(string kernel, string initrd, string project)
+    private BootPlan Plan(string kernel, string initrd, string project, ShareTransport synced)
     {
         var root = MakeReachable(Directory.CreateDirectory(Path.Combine(_tmp, "root")).FullName);
+        var docs = MakeReachable(Directory.CreateDirectory(Path.Combine(_tmp, "docs")).FullName);
         var state = Path.Combine(_tmp, "state");
+        List<Share> shares =
+        [
+            new Share(Share.RootTag, root, "/", ShareTransport.VirtioFs),
+            new Share("share1", project, "/project", synced),
+        ];
+        if (synced == ShareTransport.VirtioFs)
+        {
+            shares.Add(new Share("share2", docs, "/docs", ShareTransport.VirtioFs, ReadOnly: true));
+        }
+
         return new BootPlan(
             MachineName: "ns",
             MachineId: Path.GetFileName(_tmp),
@@ -169,11 +200,7 @@ public sealed class RealNamespacedQemuTests(ITestOutputHelper output, BaseKernel
             Cpus: 1,
             MemoryMiB: 512,
             Provider: new ProviderSpec("qemu", Accelerator.Auto, new Dictionary<string, SpecValue>(), null),
-            Shares:
-            [
-                new Share(Share.RootTag, root, "/", ShareTransport.VirtioFs),
-                new Share("share1", project, "/project", ShareTransport.VirtioFs),
-            ],
+            Shares: shares,
             Ports: [],
             SshHostPort: LifecycleTests.FreePort(),
             StateDirectory: state,
