@@ -136,6 +136,110 @@ public sealed class NamespacedBootTests(ITestOutputHelper output)
         }
     }
 
+    [RequiresFact("qemu-system-x86_64", "debootstrap", "chroot", "unshare", "nsenter", "setpriv", "newuidmap", "runuser", "ssh", "ssh-keygen", Root = true, OtherUser = true, Timeout = FortyMinutes)]
+    public async Task As_the_test_user_a_debian_machine_in_its_range_reaches_multi_user_and_a_later_command_stops_it()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(38));
+        var ct = cancel.Token;
+        var processes = new ProcProcessTable();
+        var uid = TestUser.Uid()!.Value;
+        var folder = Reachable(Path.Combine(DebianTestBase.Home, "ns-qemu-user-" + Guid.NewGuid().ToString("n")[..12]));
+        var tree = Path.Combine(folder, "root");
+
+        // The user's own folder (0700, like a home) with the project in it; the runtime folder as in /tmp/diskless-UID.
+        var work = Directory.CreateDirectory(Path.Combine(folder, "work")).FullName;
+        var project = Directory.CreateDirectory(Path.Combine(work, "project")).FullName;
+        var runtime = Path.Combine("/tmp", Path.GetFileName(folder) + "-run");
+        var go = Path.Combine(work, "go");
+        var host = new RealHost(Path.Combine(folder, "data"));
+        System.Diagnostics.Process? probe = null;
+        try
+        {
+            var (keys, identity) = await IdentityAsync(host.Commands, Reachable(Path.Combine(folder, "keys")), ct);
+            var basePath = await DebianTestBase.EnsureAsync(output.WriteLine, ct);
+            await RootCloner.CloneAsync(basePath, tree, host.Commands, host.Progress, ct);
+            var shares = new[]
+            {
+                new Share(Share.RootTag, tree, "/", ShareTransport.VirtioFs),
+                new Share("sync0", project, "/project", ShareTransport.VirtioFs),
+            };
+            var artifacts = await new DebianDistro().ConfigureAsync(
+                new ConfigureRequest(new MachineRoot(tree), Machine(project), shares, identity, UserNetwork.Describe(), GuestHasRun: false), host, ct);
+            var user = new HostIdentity(TestUser.Name, uid, uid);
+            var map = MachineIdMaps.ForUser(
+                user,
+                SubordinateIds.Read(SubordinateIds.UidFile, user.Name, user.Uid),
+                SubordinateIds.Read(SubordinateIds.GidFile, user.Name, user.Uid))!;
+            TreeIdShift.Shift(tree, map);
+            await host.Commands.RunAsync(new CommandSpec("chown", "-R", $"{uid}:{uid}", work), ct);
+            File.SetUnixFileMode(work, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+            var argv = TestUser.Run("dotnet", [RealNamespacedQemuTests.ProbeDll, work, artifacts.KernelPath, artifacts.InitrdPath, runtime, tree, artifacts.KernelCommandLine, go]);
+            var info = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var argument in argv[1..])
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            var clock = Stopwatch.StartNew();
+            probe = System.Diagnostics.Process.Start(info)!;
+            var stderr = probe.StandardError.ReadToEndAsync(ct);
+            var first = await probe.StandardOutput.ReadLineAsync(ct);
+            Assert.True(first is not null && first.Contains("started", StringComparison.Ordinal), $"the probe did not start the machine: {first}\n{(probe.HasExited ? await stderr : "")}");
+            var sshPort = System.Text.Json.JsonDocument.Parse(first!).RootElement.GetProperty("sshPort").GetInt32();
+            var seconds = await WaitForSshAsync(keys, sshPort, clock, ct);
+            output.WriteLine($"test user, namespaced root: SSH after {seconds:0.0} s");
+            var systemState = await SshAsync(keys, sshPort, "systemctl is-system-running --wait; systemctl is-active multi-user.target", ct);
+            await SshAsync(keys, sshPort, "touch /project/from-guest-user && sudo -n touch /project/from-guest-root", ct);
+            await File.WriteAllTextAsync(go, "", ct);
+            var last = await probe.StandardOutput.ReadLineAsync(ct);
+            await probe.WaitForExitAsync(ct);
+            output.WriteLine($"guest: {systemState.Replace('\n', ' ')}; probe: {last}\n{await stderr}");
+            var seen = System.Text.Json.JsonDocument.Parse(last!).RootElement;
+
+            Assert.Equal(0, probe.ExitCode);
+            Assert.Equal(map.SubordinateUidStart, seen.GetProperty("guestRoot").GetInt64());
+            Assert.Equal(map.SubordinateUidStart, seen.GetProperty("qemuUid").GetInt64());
+            Assert.Equal(0UL, seen.GetProperty("qemuCapEff").GetUInt64());
+            Assert.All(seen.GetProperty("helperUids").EnumerateArray(), h => Assert.Equal(map.SubordinateUidStart, h.GetInt64()));
+            Assert.Matches("^(running|degraded)$", systemState.Split('\n')[0]);
+            Assert.Equal("active", systemState.Split('\n')[^1]);
+            Assert.Equal((map.LoginUid, map.LoginGid), Owner(Path.Combine(project, "from-guest-user")));
+            Assert.Equal((map.SubordinateUidStart, map.SubordinateGidStart), Owner(Path.Combine(project, "from-guest-root")));
+            Assert.Equal(uid, seen.GetProperty("consoleOwner").GetInt64());
+            Assert.Equal("Running", seen.GetProperty("statusBefore").GetString());
+            Assert.Equal("Stopped", seen.GetProperty("statusAfter").GetString());
+            Assert.Equal(0, seen.GetProperty("leftOver").GetInt32());
+            Assert.False(seen.GetProperty("sudoUsed").GetBoolean());
+            Assert.Empty(processes.FindByCommandLine(folder));
+            Assert.Empty(processes.FindByCommandLine(runtime));
+        }
+        finally
+        {
+            if (probe is { HasExited: false })
+            {
+                probe.Kill(entireProcessTree: true);
+            }
+
+            foreach (var pid in processes.FindByCommandLine(folder).Concat(processes.FindByCommandLine(runtime)).Distinct())
+            {
+                output.WriteLine($"left-over process {pid}: {processes.CommandLine(pid)}");
+                await host.Commands.RunAsync(new CommandSpec("kill", "-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)) { SuccessExitCodes = [0, 1] }, CancellationToken.None);
+            }
+
+            if (Directory.Exists(tree))
+            {
+                await FolderRemover.RemoveAsync(tree, folder, host.Commands, CancellationToken.None);
+            }
+
+            Directory.Delete(folder, recursive: true);
+            if (Directory.Exists(runtime))
+            {
+                Directory.Delete(runtime, recursive: true);
+            }
+        }
+    }
+
     private MachineHandle? Handle { get; set; }
 
     private async Task<double> BootToSshAsync(QemuDirectProvider provider, BootPlan plan, RealHost host, string keys, CancellationToken ct)
@@ -151,10 +255,24 @@ public sealed class NamespacedBootTests(ITestOutputHelper output)
             throw;
         }
 
+        try
+        {
+            return await WaitForSshAsync(keys, plan.SshHostPort, clock, ct);
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine(string.Join('\n', await LogTail.ReadAsync(plan.ConsoleLogPath, 30, ct)));
+            throw;
+        }
+    }
+
+    private static async Task<double> WaitForSshAsync(string keys, int port, Stopwatch clock, CancellationToken ct)
+    {
+        var runner = new CliWrapCommandRunner(new RecordingProgress());
         var deadline = DateTime.UtcNow + SshTimeout;
         while (true)
         {
-            var probe = await host.Commands.RunAsync(Ssh(keys, plan.SshHostPort, "true") with { SuccessExitCodes = Enumerable.Range(0, 256).ToList() }, ct);
+            var probe = await runner.RunAsync(Ssh(keys, port, "true") with { SuccessExitCodes = Enumerable.Range(0, 256).ToList() }, ct);
             if (probe.ExitCode == 0)
             {
                 return clock.Elapsed.TotalSeconds;
@@ -162,8 +280,7 @@ public sealed class NamespacedBootTests(ITestOutputHelper output)
 
             if (DateTime.UtcNow > deadline)
             {
-                var console = await LogTail.ReadAsync(plan.ConsoleLogPath, 30, ct);
-                throw new TimeoutException($"no SSH within {SshTimeout.TotalMinutes:0} min; console:\n{string.Join('\n', console)}");
+                throw new TimeoutException($"no SSH within {SshTimeout.TotalMinutes:0} min");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);

@@ -175,7 +175,8 @@ public sealed class RealNamespacedQemuTests(ITestOutputHelper output, BaseKernel
         Assert.False(Directory.Exists(UserRuntime));
     }
 
-    private static string ProbeDll => typeof(RealNamespacedQemuTests).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
+    /// <summary>The fixture program that runs the provider as the test user (tests/Fixtures/QemuNamespaceProbe).</summary>
+    internal static string ProbeDll => typeof(RealNamespacedQemuTests).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
         .Single(a => a.Key == "QemuNamespaceProbe").Value ?? throw new InvalidOperationException("the test project does not record QemuNamespaceProbe");
 
     private BootPlan Plan(string kernel, string initrd, string project, ShareTransport synced)

@@ -5,12 +5,15 @@ using Diskless.Cli.Processes;
 using Diskless.Plugins.QemuDirect;
 using Diskless.Testing;
 
-// Usage: Diskless.QemuNamespaceProbe WORK KERNEL INITRD RUNTIME
+// Usage: Diskless.QemuNamespaceProbe WORK KERNEL INITRD RUNTIME [ROOT COMMANDLINE GO]
 //   WORK holds root/ (an empty root) and project/ (a synced folder); the machine's state, runtime and holder folders
 //   go below it. As whoever runs it: starts the machine in a fresh NamespaceHolder, drops the holder, then acts as a
 //   later command without the namespace (status, QMP, halt, destroy). Prints one JSON object with what it saw.
 //   RUNTIME, which it creates and removes, stands for the per-user runtime folder.
+//   With ROOT (a configured tree in the user's range) it boots that with COMMANDLINE instead, prints a first JSON object
+//   once QEMU runs ({"started":…,"sshPort":…}) and waits for the file GO before it goes on as the later command.
 var work = Path.GetFullPath(args[0]);
+var fullBoot = args.Length > 4;
 var identity = HostIdentity.Current();
 new UserNamespacePrerequisites(new HostIsolationProbe()).EnsureMet(identity);
 var project = Path.Combine(work, "project");
@@ -23,14 +26,14 @@ var runtimeBase = Directory.CreateDirectory(args[3], UnixFileMode.UserRead | Uni
 var plan = new BootPlan(
     MachineName: "probe",
     MachineId: Path.GetFileName(work),
-    Artifacts: new BootArtifacts(args[1], args[2], "console=ttyS0 root=rootfs rootfstype=virtiofs rootdelay=1"),
-    Cpus: 1,
-    MemoryMiB: 512,
+    Artifacts: new BootArtifacts(args[1], args[2], fullBoot ? args[5] : "console=ttyS0 root=rootfs rootfstype=virtiofs rootdelay=1"),
+    Cpus: fullBoot ? 2 : 1,
+    MemoryMiB: fullBoot ? 1024 : 512,
     Provider: new ProviderSpec("qemu", Accelerator.Auto, new Dictionary<string, SpecValue>(), null),
     Shares:
     [
-        new Share(Share.RootTag, Path.Combine(work, "root"), "/", ShareTransport.VirtioFs),
-        new Share("share1", project, "/project", ShareTransport.VirtioFs),
+        new Share(Share.RootTag, fullBoot ? args[4] : Path.Combine(work, "root"), "/", ShareTransport.VirtioFs),
+        new Share("sync0", project, "/project", ShareTransport.VirtioFs),
     ],
     Ports: [],
     SshHostPort: FreePort(),
@@ -61,8 +64,16 @@ finally
 var data = HandleData.From(handle)!;
 var qemu = ProcStatus.Read(data.QemuPid);
 var helpers = data.VirtiofsdPids.Select(ProcStatus.Read).ToList();
+if (fullBoot)
+{
+    Console.WriteLine(JsonSerializer.Serialize(new { started = true, sshPort = plan.SshHostPort }));
+    while (!File.Exists(args[6]))
+    {
+        await Task.Delay(200);
+    }
+}
 var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-while (DateTime.UtcNow < deadline && !(File.Exists(plan.ConsoleLogPath) && File.ReadAllText(plan.ConsoleLogPath).Contains("Linux version", StringComparison.Ordinal)))
+while (!fullBoot && DateTime.UtcNow < deadline && !(File.Exists(plan.ConsoleLogPath) && File.ReadAllText(plan.ConsoleLogPath).Contains("Linux version", StringComparison.Ordinal)))
 {
     await Task.Delay(100);
 }
@@ -76,7 +87,7 @@ await using (var qmp = await QmpClient.ConnectAsync(data.QmpSocket, Cancellation
     qmpStatus = (await qmp.ExecuteAsync("query-status", null, CancellationToken.None)).GetProperty("status").GetString()!;
 }
 
-await provider.StopAsync(handle, new StopOptions(Force: false, TimeSpan.FromSeconds(2)), later, CancellationToken.None);
+await provider.StopAsync(handle, new StopOptions(Force: false, TimeSpan.FromSeconds(fullBoot ? 120 : 2)), later, CancellationToken.None);
 var after = await provider.StatusAsync(handle, later, CancellationToken.None);
 await provider.DestroyAsync(handle, later, CancellationToken.None);
 var console = FileStatus.Read(plan.ConsoleLogPath);
