@@ -6,6 +6,7 @@ namespace Diskless.Plugins.QemuDirect;
 /// <summary>Boots the root folder with qemu-system directly, virtiofsd for virtiofs; no daemon.</summary>
 public sealed class QemuDirectProvider : IProvider
 {
+    private readonly IHostSystem _system;
     private readonly QemuHostProbe _probe;
     private readonly QemuTimings _timings;
 
@@ -21,6 +22,7 @@ public sealed class QemuDirectProvider : IProvider
     /// </summary>
     internal QemuDirectProvider(IHostSystem system, QemuTimings timings)
     {
+        _system = system;
         _probe = new QemuHostProbe(system);
         _timings = timings;
     }
@@ -70,7 +72,7 @@ public sealed class QemuDirectProvider : IProvider
 
     /// <inheritdoc />
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken) =>
-        new QemuLauncher(_probe, Processes(host), _timings).StartAsync(plan, host, cancellationToken);
+        new QemuLauncher(_probe, Processes(host), _timings, _system.IsRoot).StartAsync(plan, host, cancellationToken);
 
     /// <inheritdoc />
     public Task<MachineStatus> StatusAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken) =>
@@ -85,19 +87,30 @@ public sealed class QemuDirectProvider : IProvider
     {
         await StopAsync(handle, new StopOptions(Force: true, TimeSpan.Zero), host, cancellationToken).ConfigureAwait(false);
 
-        // The runtime folder may lie outside the machine's folders the host removes: take our sockets with us.
+        // The runtime folder may lie outside the machine's folders the host removes: take our sockets with us. Those
+        // of a namespaced machine are guest root's, in a folder of the user's, which the user may empty all the same.
         var files = MachineFiles.For(handle);
+        if (Directory.Exists(files.GuestDirectory))
+        {
+            RemoveOwnFiles(files.GuestDirectory, "*.sock", "qemu.pid");
+        }
+
         if (Directory.Exists(files.RuntimeDirectory))
         {
-            foreach (var socket in Directory.EnumerateFiles(files.RuntimeDirectory, "*.sock"))
-            {
-                File.Delete(socket);
-            }
+            RemoveOwnFiles(files.RuntimeDirectory, "*.sock");
+        }
+    }
 
-            if (!Directory.EnumerateFileSystemEntries(files.RuntimeDirectory).Any())
-            {
-                Directory.Delete(files.RuntimeDirectory);
-            }
+    private static void RemoveOwnFiles(string folder, params string[] patterns)
+    {
+        foreach (var file in patterns.SelectMany(pattern => Directory.EnumerateFiles(folder, pattern)))
+        {
+            File.Delete(file);
+        }
+
+        if (!Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            Directory.Delete(folder);
         }
     }
 

@@ -540,21 +540,24 @@ public sealed class LifecycleTests : IDisposable
         Assert.False(Directory.Exists(Run));
     }
 
-    private static string WithoutPorts(string transcript) =>
+    internal static string WithoutPorts(string transcript) =>
         System.Text.RegularExpressions.Regex.Replace(transcript, @"tcp:127\.0\.0\.1:\d+-:22", "tcp:127.0.0.1:$$SSH-:22");
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class NoKvm : IHostSystem
+    internal sealed class NoKvm : IHostSystem
     {
         public string? ReadCpuInfo() => "flags\t: fpu sse2\n";
 
         public KvmDevice ProbeKvmDevice() => KvmDevice.Opens;
+
+        /// <summary>Whether Diskless poses as root; not, by default, whoever runs the tests.</summary>
+        public bool IsRoot { get; init; }
     }
 
     private sealed class WithoutVirtiofsd(SimulatedHost inner) : IHostServices

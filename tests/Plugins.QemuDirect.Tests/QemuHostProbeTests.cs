@@ -17,9 +17,11 @@ public class QemuHostProbeTests
 
     private const string AmdWithSvm = "processor\t: 0\nflags\t\t: fpu vme de pse tsc msr svm extapic cr8_legacy\n";
 
-    private sealed class FakeHost(KvmDevice device, string? cpuInfo) : IHostSystem
+    private sealed class FakeHost(KvmDevice device, string? cpuInfo, bool openToEveryone = true) : IHostSystem
     {
         public int KvmProbes { get; private set; }
+
+        public bool KvmOpenToEveryone => openToEveryone;
 
         public string? ReadCpuInfo() => cpuInfo;
 
@@ -80,6 +82,23 @@ public class QemuHostProbeTests
         Assert.False(useKvm);
         Assert.Equal(0, host.KvmProbes);
         Assert.Empty(progress.Lines);
+    }
+
+    [Fact]
+    public void In_a_user_namespace_a_dev_kvm_only_the_users_groups_may_open_means_TCG_and_says_why()
+    {
+        var progress = new RecordingProgress();
+        var probe = new QemuHostProbe(new FakeHost(KvmDevice.Opens, IntelWithVtx, openToEveryone: false));
+
+        var inNamespace = probe.DecideKvm(Accelerator.Auto, progress, inNamespace: true);
+        var hostOwned = probe.DecideKvm(Accelerator.Auto, new RecordingProgress());
+        var forced = Assert.Throws<DisklessException>(() => probe.DecideKvm(Accelerator.Kvm, new RecordingProgress(), inNamespace: true));
+
+        Assert.False(inNamespace);
+        Assert.True(hostOwned);
+        Assert.Contains(progress.Lines, l => l.Contains("not open to all users", StringComparison.Ordinal));
+        Assert.Contains("0666", forced.Hint, StringComparison.Ordinal);
+        Assert.True(new QemuHostProbe(new FakeHost(KvmDevice.Opens, IntelWithVtx, openToEveryone: true)).DecideKvm(Accelerator.Auto, new RecordingProgress(), inNamespace: true));
     }
 
     [Fact]

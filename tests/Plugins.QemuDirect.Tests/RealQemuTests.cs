@@ -215,7 +215,7 @@ public sealed class RealQemuTests(ITestOutputHelper output, BaseKernelFixture ba
     private static async Task<bool> VirtiofsAvailableAsync(QemuDirectProvider provider, IHostServices host) =>
         await provider.DefaultTransportAsync(host, CancellationToken.None) == ShareTransport.VirtioFs;
 
-    private static async Task<bool> WaitForConsoleAsync(string consoleLog, string text, TimeSpan timeout) =>
+    internal static async Task<bool> WaitForConsoleAsync(string consoleLog, string text, TimeSpan timeout) =>
         await WaitUntilAsync(() => File.Exists(consoleLog) && File.ReadAllText(consoleLog).Contains(text, StringComparison.Ordinal), timeout);
 
     private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)

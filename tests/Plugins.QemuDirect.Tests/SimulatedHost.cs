@@ -12,6 +12,7 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
 {
     private readonly FakeHostServices _fake;
     private readonly Dictionary<int, string> _running = [];
+    private readonly Dictionary<int, int> _owners = [];
     private readonly Dictionary<int, int> _exiting = [];
     private readonly List<string> _events = [];
     private int _nextQemuPid = 7000;
@@ -72,7 +73,8 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
 
     public IChroot Chroot => _fake.Chroot;
 
-    public IUserNamespace? Namespace => null;
+    /// <summary>The machine's user namespace; null (the default) for host-owned roots. A later command's host may drop it.</summary>
+    public IUserNamespace? Namespace { get; set; }
 
     public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
 
@@ -88,12 +90,13 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
         "virtiofsd" => "/usr/lib/qemu/virtiofsd",
         "unshare" when UnshareInstalled => "/usr/bin/unshare",
         "mount" => "/usr/bin/mount",
+        "setpriv" => "/usr/bin/setpriv",
         _ => null,
     };
 
     public async Task<CommandResult> RunAsync(CommandSpec command, CancellationToken cancellationToken)
     {
-        var program = Path.GetFileName(command.FileName);
+        var program = Program(command);
         if (program == "qemu-system-x86_64" && command.Arguments.Contains("--version"))
         {
             return new CommandResult(0, "QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\n", "", TimeSpan.Zero);
@@ -119,7 +122,7 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
         {
             var pidFile = After(command, "-pidfile");
             var pid = _nextQemuPid++;
-            Add(pid, command.ToString());
+            Add(pid, command.ToString(), command);
             await File.WriteAllTextAsync(pidFile, pid + "\n", CancellationToken.None);
         }
         else if (program == "kill")
@@ -138,7 +141,7 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
     public async Task<int> StartDetachedAsync(CommandSpec command, string logPath, CancellationToken cancellationToken)
     {
         var pid = await Runner.StartDetachedAsync(command, logPath, cancellationToken);
-        Add(pid, command.ToString());
+        Add(pid, command.ToString(), command);
         await File.WriteAllTextAsync(logPath, "virtio_session_mount: Waiting for vhost-user socket connection...\n", CancellationToken.None);
         if (VirtiofsdBindsSocket)
         {
@@ -197,6 +200,36 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
         }
     }
 
+    /// <summary>
+    /// The host uid guest root has in <see cref="Namespace"/>: what a process entered with nsenter runs as (its
+    /// command line starts with nsenter, or with the console wrapper that execs it).
+    /// </summary>
+    public const int GuestRootUid = 100000;
+
+    private void Add(int pid, string commandLine, CommandSpec command)
+    {
+        Add(pid, commandLine);
+        lock (_running)
+        {
+            _owners[pid] = Entered(command) ? GuestRootUid : 0;
+        }
+    }
+
+    private static bool Entered(CommandSpec command) =>
+        Path.GetFileName(command.FileName) == "nsenter" || command.Arguments.Contains("nsenter");
+
+    // The program a command finally runs: wrappers (nsenter, unshare, sh, setpriv) exec it in place.
+    private static string Program(CommandSpec command)
+    {
+        var own = Path.GetFileName(command.FileName);
+        if (own is not ("nsenter" or "sh" or "unshare" or "setpriv"))
+        {
+            return own;
+        }
+
+        return command.Arguments.Select(Path.GetFileName).FirstOrDefault(a => a is "qemu-system-x86_64" or "virtiofsd") ?? own;
+    }
+
     public bool IsAlive(int pid)
     {
         lock (_running)
@@ -249,8 +282,8 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
     {
         lock (_running)
         {
-            // Every simulated process was started as root, as QEMU and virtiofsd are.
-            return _running.ContainsKey(pid) || _exiting.ContainsKey(pid) ? 0 : null;
+            // Started as root, as QEMU and virtiofsd are, unless entered into the namespace.
+            return _running.ContainsKey(pid) || _exiting.ContainsKey(pid) ? _owners.GetValueOrDefault(pid) : null;
         }
     }
 

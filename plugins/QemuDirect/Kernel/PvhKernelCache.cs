@@ -159,6 +159,9 @@ internal sealed class PvhKernelCache(string folder)
                 stream.Flush(flushToDisk: true);
             }
 
+            // Readable by all whatever the umask: QEMU in a machine's user namespace runs as guest root, a subordinate id.
+            File.SetUnixFileMode(temp, (UnixFileMode)0b110_100_100);
+
             File.Move(temp, target, overwrite: true);
         }
         finally

@@ -10,8 +10,16 @@ namespace Diskless.Plugins.QemuDirect;
 /// <param name="SshPort">The forwarded SSH port.</param>
 /// <param name="Accelerator">"kvm" or "tcg".</param>
 /// <param name="GracefulTimeout">The <c>graceful_timeout</c> setting, when the Disklessfile has one.</param>
-public sealed record HandleData(int QemuPid, string QmpSocket, IReadOnlyList<int> VirtiofsdPids, int SshPort, string Accelerator, TimeSpan? GracefulTimeout)
+/// <param name="UserNamespace">
+/// The fingerprint of the id map when QEMU and virtiofsd run in the machine's user namespace; null for host-owned
+/// roots. Later commands find the processes' files by it (<see cref="MachineFiles.For(MachineHandle)"/>) and need no
+/// namespace of their own: the user owns the namespace, so it may signal the processes and connect to their sockets.
+/// </param>
+public sealed record HandleData(int QemuPid, string QmpSocket, IReadOnlyList<int> VirtiofsdPids, int SshPort, string Accelerator, TimeSpan? GracefulTimeout, string? UserNamespace = null)
 {
+    /// <summary>The key of <see cref="UserNamespace"/> in the handle's data.</summary>
+    public const string UserNamespaceKey = "userns";
+
     /// <summary>The handle's string dictionary.</summary>
     public IReadOnlyDictionary<string, string> ToDictionary()
     {
@@ -26,6 +34,11 @@ public sealed record HandleData(int QemuPid, string QmpSocket, IReadOnlyList<int
         if (GracefulTimeout is { } timeout)
         {
             data["gracefulTimeoutSeconds"] = timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (UserNamespace is not null)
+        {
+            data[UserNamespaceKey] = UserNamespace;
         }
 
         return data;
@@ -52,6 +65,7 @@ public sealed record HandleData(int QemuPid, string QmpSocket, IReadOnlyList<int
             helpers,
             data.TryGetValue("sshPort", out var port) && int.TryParse(port, CultureInfo.InvariantCulture, out var p) ? p : 0,
             data.GetValueOrDefault("accel") ?? "tcg",
-            graceful);
+            graceful,
+            data.GetValueOrDefault(UserNamespaceKey));
     }
 }

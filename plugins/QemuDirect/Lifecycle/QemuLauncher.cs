@@ -7,20 +7,31 @@ namespace Diskless.Plugins.QemuDirect;
 /// Starts a machine: virtiofsd per virtiofs share (each waited for until its socket exists), then QEMU with
 /// -daemonize. Whatever fails or is cancelled on the way, everything it started is killed again.
 /// </summary>
-internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes, QemuTimings timings)
+internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes, QemuTimings timings, bool invokerIsRoot)
 {
     public async Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken)
     {
         var features = await probe.ProbeAsync(plan.Provider, host, cancellationToken).ConfigureAwait(false);
         RequireVirtiofsd(plan, features);
-        var files = MachineFiles.For(plan);
+        var userNamespace = host.Namespace;
+        var files = MachineFiles.For(plan, userNamespace is not null);
 
         // Planned before anything starts, so a share this host cannot serve as asked is refused with nothing to undo.
-        var helpers = PlanVirtiofsd(plan, features, files);
+        if (userNamespace is not null)
+        {
+            RefuseHiddenPaths(plan, files);
+            NamespacedQemu.RequirePrograms(plan, features);
+        }
+
+        var helpers = PlanVirtiofsd(plan, features, files, userNamespace);
         RefuseIfRunning(plan, files);
         PortCheck.EnsureFree(plan);
         await KillStaleHelpersAsync(files, host).ConfigureAwait(false);
         PrepareFolders(plan, files);
+        if (userNamespace is not null && invokerIsRoot)
+        {
+            await HandGuestFolderToGuestRootAsync(files, userNamespace.Map, host, cancellationToken).ConfigureAwait(false);
+        }
 
         // Before any helper starts: unpacking may take a second or two, and nothing is left to clean up if it is cancelled.
         var bootPlan = await PvhBoot.ChooseKernelAsync(plan, host, cancellationToken).ConfigureAwait(false);
@@ -36,6 +47,11 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
             var unpacked = bootPlan.Artifacts.KernelPath != plan.Artifacts.KernelPath;
             await RunQemuAsync(bootPlan, unpacked, features, host, cancellationToken).ConfigureAwait(false);
             var qemuPid = await ReadPidFileAsync(files, cancellationToken).ConfigureAwait(false);
+            if (userNamespace is not null)
+            {
+                await host.Commands.RunAsync(NamespacedQemu.OpenQmpSocket(files, userNamespace), cancellationToken).ConfigureAwait(false);
+            }
+
             host.Progress.Verbose($"qemu runs as pid {qemuPid} ({(features.UseKvm ? "KVM" : "TCG")}); console: {plan.ConsoleLogPath}");
             var data = new HandleData(
                 qemuPid,
@@ -43,7 +59,8 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
                 helperPids,
                 plan.SshHostPort,
                 features.UseKvm ? "kvm" : "tcg",
-                QemuSettings.Parse(plan.Provider).GracefulTimeout);
+                QemuSettings.Parse(plan.Provider).GracefulTimeout,
+                userNamespace?.Map.Fingerprint);
             var handle = new MachineHandle(plan.MachineName, plan.MachineId, plan.StateDirectory, plan.RuntimeDirectory, plan.ConsoleLogPath, data.ToDictionary());
             return new RunningMachine(handle, new SshEndpoint("127.0.0.1", plan.SshHostPort));
         }
@@ -67,15 +84,39 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         }
     }
 
-    private static List<PlannedVirtiofsd> PlanVirtiofsd(BootPlan plan, QemuHostFeatures features, MachineFiles files) =>
+    private static List<PlannedVirtiofsd> PlanVirtiofsd(BootPlan plan, QemuHostFeatures features, MachineFiles files, IUserNamespace? userNamespace) =>
         plan.Shares
             .Select((share, index) => (Share: share, Index: index))
             .Where(s => s.Share.Transport == ShareTransport.VirtioFs)
             .Select(s => new PlannedVirtiofsd(
                 s.Share,
                 s.Index,
-                VirtiofsdCommand.Build(s.Share, files.VirtiofsdSocket(s.Index), features.Virtiofsd!, features.MountNamespace)))
+                AsHelper(
+                    VirtiofsdCommand.Build(
+                        s.Share,
+                        files.VirtiofsdSocket(s.Index),
+                        features.Virtiofsd!,
+                        features.MountNamespace,
+                        userNamespace is null ? null : files),
+                    userNamespace)))
             .ToList();
+
+    // The guest's chown and root-owned files need a root virtiofsd, a read-only share's mount namespace too; in the
+    // machine's user namespace that root is guest root, a subordinate id on the host, and no sudo is involved.
+    private static CommandSpec AsHelper(CommandSpec command, IUserNamespace? userNamespace) =>
+        userNamespace is null ? command with { RequiresRoot = true } : userNamespace.Enter(command);
+
+    private static void RefuseHiddenPaths(BootPlan plan, MachineFiles files)
+    {
+        // QEMU and virtiofsd see a private /run holding only their own folder: a share there would be served empty.
+        foreach (var share in plan.Shares.Where(s => PrivateRunDirectory.Hides(files, s.HostPath)))
+        {
+            throw new DisklessException(
+                $"The share '{share.Tag}' ({share.HostPath}) lies in a folder QEMU and virtiofsd do not see in the machine's user namespace ({string.Join(", ", PrivateRunDirectory.Covered(files))}).",
+                "Move the folder elsewhere.",
+                ExitCodes.InvalidConfiguration);
+        }
+    }
 
     private void RefuseIfRunning(BootPlan plan, MachineFiles files)
     {
@@ -101,10 +142,35 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         }
     }
 
+    private static async Task HandGuestFolderToGuestRootAsync(MachineFiles files, IdMap map, IHostServices host, CancellationToken cancellationToken)
+    {
+        // Root's runtime folders are host root's, which guest root may neither enter nor open (its caps count only for
+        // ids its map covers). The guest folder becomes guest root's own and private (root reaches it anyway), and the
+        // two Diskless folders above it let others pass, without listing: the only name to pass to is guest root's 0700.
+        var guestRoot = $"{map.SubordinateUidStart.ToString(CultureInfo.InvariantCulture)}:{map.SubordinateGidStart.ToString(CultureInfo.InvariantCulture)}";
+        await host.Commands.RunAsync(new CommandSpec("chown", "--", guestRoot, files.GuestDirectory) { Description = "hand the guest folder to guest root" }, cancellationToken).ConfigureAwait(false);
+        File.SetUnixFileMode(files.GuestDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var folder in new[] { files.RuntimeDirectory, Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(files.RuntimeDirectory)) })
+        {
+            if (folder is { Length: > 1 })
+            {
+                File.SetUnixFileMode(folder, File.GetUnixFileMode(folder) | UnixFileMode.OtherExecute);
+            }
+        }
+    }
+
     private static void PrepareFolders(BootPlan plan, MachineFiles files)
     {
         Directory.CreateDirectory(plan.StateDirectory);
         Directory.CreateDirectory(plan.RuntimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (files.InNamespace)
+        {
+            // Guest root creates its sockets and pid file here (see MachineFiles.GuestDirectory); the mode is set
+            // explicitly, since the one given to mkdir passes through the umask.
+            Directory.CreateDirectory(files.GuestDirectory);
+            File.SetUnixFileMode(files.GuestDirectory, (UnixFileMode)0b111_111_111);
+        }
+
         if (Path.GetDirectoryName(plan.ConsoleLogPath) is { Length: > 0 } consoleFolder)
         {
             Directory.CreateDirectory(consoleFolder);
@@ -124,15 +190,9 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
     private async Task StartVirtiofsdAsync(PlannedVirtiofsd helper, MachineFiles files, List<int> started, IHostServices host, CancellationToken cancellationToken)
     {
         var log = files.VirtiofsdLog(helper.Index);
-        var command = helper.Command with
-        {
-            Description = $"virtiofsd for {helper.Share.Tag}",
+        var command = helper.Command with { Description = $"virtiofsd for {helper.Share.Tag}" };
 
-            // The guest's chown and root-owned files need a root virtiofsd; a read-only share's mount namespace does too.
-            RequiresRoot = true,
-        };
-
-        // A read-only share's wrapper execs virtiofsd in place, so this pid is virtiofsd's once it runs.
+        // Every wrapper (nsenter, unshare, the shells) execs the next in place, so this pid is virtiofsd's once it runs.
         var pid = await host.Commands.StartDetachedAsync(command, log, cancellationToken).ConfigureAwait(false);
         started.Add(pid); // recorded before the wait, so a failed or cancelled wait still cleans it up
         await WaitForSocketAsync(helper.Share, pid, files.VirtiofsdSocket(helper.Index), log, cancellationToken).ConfigureAwait(false);
@@ -166,11 +226,13 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
 
     private static async Task RunQemuAsync(BootPlan plan, bool unpackedKernel, QemuHostFeatures features, IHostServices host, CancellationToken cancellationToken)
     {
-        var command = new CommandSpec(features.QemuBinary, QemuArgs.Build(plan, features))
-        {
-            Description = "qemu",
-            RequiresRoot = true, // 9p passthrough must create root-owned files in the root folder
-        };
+        var command = host.Namespace is { } userNamespace
+            ? NamespacedQemu.Build(plan, features, QemuArgs.Build(plan, features, inNamespace: true), userNamespace)
+            : new CommandSpec(features.QemuBinary, QemuArgs.Build(plan, features))
+            {
+                Description = "qemu",
+                RequiresRoot = true, // 9p passthrough must create root-owned files in the root folder
+            };
         try
         {
             // With -daemonize this returns once the VM is set up and running; set-up errors come back on stderr.

@@ -19,10 +19,16 @@ public static class QemuArgs
     /// </summary>
     public static readonly IReadOnlyList<string> UnusedMachineDevices = ["sata", "smbus", "i8042", "vmport"];
 
-    /// <summary>The arguments (without the program) that boot <paramref name="plan"/> on a host with <paramref name="features"/>.</summary>
-    public static IReadOnlyList<string> Build(BootPlan plan, QemuHostFeatures features)
+    /// <summary>
+    /// The arguments (without the program) that boot <paramref name="plan"/> on a host with <paramref name="features"/>;
+    /// <paramref name="inNamespace"/> for QEMU run in the machine's user namespace (<see cref="NamespacedQemu"/>): its
+    /// sockets and pid file then lie in <see cref="MachineFiles.GuestDirectory"/>, and the console log is the
+    /// descriptor the invoking user opened (<see cref="NamespacedQemu.ConsoleFd"/>), not a path QEMU opens; kernel and
+    /// initramfs too are read from descriptors the user opened.
+    /// </summary>
+    public static IReadOnlyList<string> Build(BootPlan plan, QemuHostFeatures features, bool inNamespace = false)
     {
-        var files = MachineFiles.For(plan);
+        var files = MachineFiles.For(plan, inNamespace);
         var settings = QemuSettings.Parse(plan.Provider);
         var args = new List<string>();
         void Add(params string[] words) => args.AddRange(words);
@@ -47,11 +53,23 @@ public static class QemuArgs
             Add("-object", $"memory-backend-memfd,id=mem,size={memory},share=on", "-numa", "node,memdev=mem");
         }
 
-        Add("-kernel", plan.Artifacts.KernelPath, "-initrd", plan.Artifacts.InitrdPath, "-append", plan.Artifacts.KernelCommandLine);
+        Add(
+            "-kernel", inNamespace ? NamespacedQemu.Inherited(NamespacedQemu.KernelFd) : plan.Artifacts.KernelPath,
+            "-initrd", inNamespace ? NamespacedQemu.Inherited(NamespacedQemu.InitrdFd) : plan.Artifacts.InitrdPath,
+            "-append", plan.Artifacts.KernelCommandLine);
 
         // No default devices (floppy, CD-ROM, VGA, default NIC): only what is listed below.
         Add("-nodefaults", "-no-user-config", "-display", "none");
-        Add("-chardev", $"file,id=console,path={QemuOptions.Value(plan.ConsoleLogPath)}", "-serial", "chardev:console");
+        if (inNamespace)
+        {
+            Add("-add-fd", $"fd={NamespacedQemu.ConsoleFd},set={NamespacedQemu.ConsoleFdSet}");
+            Add("-chardev", $"file,id=console,path=/dev/fdset/{NamespacedQemu.ConsoleFdSet}", "-serial", "chardev:console");
+        }
+        else
+        {
+            Add("-chardev", $"file,id=console,path={QemuOptions.Value(plan.ConsoleLogPath)}", "-serial", "chardev:console");
+        }
+
         Add("-chardev", $"socket,id=qmp,path={QemuOptions.Value(files.QmpSocket)},server=on,wait=off", "-mon", "chardev=qmp,mode=control");
         Add("-pidfile", files.PidFile, "-daemonize");
         if (features.Sandbox)

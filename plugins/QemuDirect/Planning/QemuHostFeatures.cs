@@ -10,6 +10,7 @@ namespace Diskless.Plugins.QemuDirect;
 /// versions lack some of the switches the planner turns off.</param>
 /// <param name="MountNamespace">unshare and mount, which keep a read-only virtiofs share read-only on the host; null
 /// when either is missing (a read-only virtiofs share is then refused).</param>
+/// <param name="Setpriv">util-linux setpriv, which starts QEMU without capabilities in a user namespace; null when missing.</param>
 public sealed record QemuHostFeatures(
     string QemuBinary,
     string? QemuVersion,
@@ -17,7 +18,8 @@ public sealed record QemuHostFeatures(
     bool Sandbox,
     VirtiofsdInfo? Virtiofsd,
     IReadOnlySet<string> MachineProperties,
-    MountNamespaceTools? MountNamespace = null);
+    MountNamespaceTools? MountNamespace = null,
+    string? Setpriv = null);
 
 /// <summary>A virtiofsd program and which command-line dialect it speaks.</summary>
 /// <param name="Path">Absolute path.</param>

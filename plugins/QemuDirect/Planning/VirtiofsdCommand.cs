@@ -10,10 +10,27 @@ public static class VirtiofsdCommand
     /// inside <see cref="ReadOnlyBind"/>, since neither the guest's fstab (guest root remounts it) nor the C virtiofsd
     /// (it has no read-only switch) can be trusted with it.
     /// </summary>
-    /// <exception cref="DisklessException">The share is read-only and the host lacks <paramref name="tools"/>.</exception>
-    public static CommandSpec Build(Share share, string socketPath, VirtiofsdInfo virtiofsd, MountNamespaceTools? tools)
+    /// <param name="share">The share.</param>
+    /// <param name="socketPath">Its vhost-user socket.</param>
+    /// <param name="virtiofsd">The virtiofsd to run.</param>
+    /// <param name="tools">unshare and mount; null when the host lacks them.</param>
+    /// <param name="privateRunFor">
+    /// For a machine in a user namespace: its files, whose guest folder virtiofsd's private /run holds
+    /// (<see cref="PrivateRunDirectory"/>): its socket lies there, and it can take its lock. The read-only bind, if
+    /// any, is made around it.
+    /// </param>
+    /// <exception cref="DisklessException">The share is read-only, or a private /run is asked for, and the host lacks <paramref name="tools"/>.</exception>
+    public static CommandSpec Build(Share share, string socketPath, VirtiofsdInfo virtiofsd, MountNamespaceTools? tools, MachineFiles? privateRunFor = null)
     {
         var plain = new CommandSpec(virtiofsd.Path, VirtiofsdArgs.Build(share, socketPath, virtiofsd.Flavour));
+        if (privateRunFor is not null)
+        {
+            plain = PrivateRunDirectory.Wrap(privateRunFor, plain, tools ?? throw new DisklessException(
+                "virtiofsd runs in the machine's user namespace with a private /run, which needs unshare and mount, and they were not found.",
+                "Install them: apt-get install -y util-linux mount",
+                ExitCodes.NotAvailable));
+        }
+
         if (!share.ReadOnly)
         {
             return plain;

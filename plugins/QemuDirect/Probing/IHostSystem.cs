@@ -8,6 +8,20 @@ public interface IHostSystem
 
     /// <summary>Whether /dev/kvm exists and opens read-write for this user.</summary>
     KvmDevice ProbeKvmDevice();
+
+    /// <summary>
+    /// Whether Diskless runs as host root, whose runtime folders guest root cannot enter: a machine in a user namespace
+    /// then gets its guest folder handed to guest root (<see cref="MachineFiles.GuestDirectory"/>).
+    /// </summary>
+    bool IsRoot => Environment.IsPrivilegedProcess;
+
+    /// <summary>
+    /// Whether /dev/kvm is readable and writable by every user (systemd's default, 0666), as QEMU in a user namespace
+    /// needs: it runs as a subordinate id without the user's groups (kvm among them).
+    /// </summary>
+    bool KvmOpenToEveryone =>
+        File.Exists("/dev/kvm")
+        && (File.GetUnixFileMode("/dev/kvm") & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) == (UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
 }
 
 /// <summary>What opening /dev/kvm gave.</summary>
@@ -21,4 +35,7 @@ public enum KvmDevice
 
     /// <summary>/dev/kvm opens (which alone does not prove that KVM works).</summary>
     Opens,
+
+    /// <summary>/dev/kvm opens for this user but not for everyone, and QEMU is to run as a subordinate id.</summary>
+    NotForNamespace,
 }

@@ -29,10 +29,11 @@ public sealed partial class QemuHostProbe(IHostSystem system)
                 ExitCodes.NotAvailable);
         var version = await VersionAsync(binary, host, cancellationToken).ConfigureAwait(false);
         var sandbox = await SupportsSandboxAsync(binary, host, cancellationToken).ConfigureAwait(false);
-        var useKvm = DecideKvm(spec.Accel, host.Progress);
+        var useKvm = DecideKvm(spec.Accel, host.Progress, inNamespace: host.Namespace is not null);
         var virtiofsd = await FindVirtiofsdAsync(settings, host, cancellationToken).ConfigureAwait(false);
         var machineProperties = await MachinePropertiesAsync(binary, host, cancellationToken).ConfigureAwait(false);
-        return new QemuHostFeatures(binary, version, useKvm, sandbox, virtiofsd, machineProperties, FindMountNamespaceTools(host));
+        return new QemuHostFeatures(
+            binary, version, useKvm, sandbox, virtiofsd, machineProperties, FindMountNamespaceTools(host), host.FindExecutable("setpriv", SystemDirectories));
     }
 
     /// <summary>unshare and mount of the host; null when either is missing.</summary>
@@ -43,9 +44,10 @@ public sealed partial class QemuHostProbe(IHostSystem system)
 
     /// <summary>
     /// KVM only when /dev/kvm opens AND the CPU shows vmx or svm: a /dev/kvm that opens on a CPU without
-    /// them (nested setups, kvm_pvm) makes guests hang silently.
+    /// them (nested setups, kvm_pvm) makes guests hang silently. <paramref name="inNamespace"/>: QEMU will run as a
+    /// subordinate id without the user's groups, so /dev/kvm must be open to everyone.
     /// </summary>
-    public bool DecideKvm(Accelerator requested, IProgressReporter progress)
+    public bool DecideKvm(Accelerator requested, IProgressReporter progress, bool inNamespace = false)
     {
         if (requested == Accelerator.Tcg)
         {
@@ -53,16 +55,24 @@ public sealed partial class QemuHostProbe(IHostSystem system)
         }
 
         var device = system.ProbeKvmDevice();
+        if (inNamespace && device == KvmDevice.Opens && !system.KvmOpenToEveryone)
+        {
+            device = KvmDevice.NotForNamespace;
+        }
+
         var cpuHasVirtualization = CpuHasVirtualization(system.ReadCpuInfo());
         if (requested == Accelerator.Kvm)
         {
             if (device != KvmDevice.Opens)
             {
                 throw new DisklessException(
-                    $"accel = \"kvm\" is set, but /dev/kvm {(device == KvmDevice.Missing ? "does not exist" : "cannot be opened by this user")}.",
-                    device == KvmDevice.Missing
-                        ? "Load the KVM module (modprobe kvm_intel or kvm_amd), or set accel = \"auto\" in [provider] to fall back to emulation."
-                        : "Add this user to the kvm group (usermod -aG kvm $USER), or set accel = \"auto\" in [provider].",
+                    $"accel = \"kvm\" is set, but /dev/kvm {Problem(device)}.",
+                    device switch
+                    {
+                        KvmDevice.Missing => "Load the KVM module (modprobe kvm_intel or kvm_amd), or set accel = \"auto\" in [provider] to fall back to emulation.",
+                        KvmDevice.NotForNamespace => "Open it to all users as systemd does by default (chmod 0666 /dev/kvm; keep it with a udev rule KERNEL==\"kvm\", MODE=\"0666\"), or set accel = \"auto\" in [provider].",
+                        _ => "Add this user to the kvm group (usermod -aG kvm $USER), or set accel = \"auto\" in [provider].",
+                    },
                     ExitCodes.NotAvailable);
             }
 
@@ -79,15 +89,17 @@ public sealed partial class QemuHostProbe(IHostSystem system)
             return true;
         }
 
-        var reason = device switch
-        {
-            KvmDevice.Missing => "/dev/kvm does not exist",
-            KvmDevice.NoAccess => "/dev/kvm cannot be opened by this user",
-            _ => "the CPU shows no vmx or svm flag in /proc/cpuinfo",
-        };
+        var reason = device == KvmDevice.Opens ? "the CPU shows no vmx or svm flag in /proc/cpuinfo" : "/dev/kvm " + Problem(device);
         progress.Warn($"KVM is not usable here ({reason}): QEMU will emulate the CPU (TCG), so the guest boots and runs several times slower than with KVM (10-20 s to SSH on two cores, more on a busy host).");
         return false;
     }
+
+    private static string Problem(KvmDevice device) => device switch
+    {
+        KvmDevice.Missing => "does not exist",
+        KvmDevice.NotForNamespace => "is not open to all users, and QEMU runs as a subordinate id in the machine's user namespace, without this user's groups",
+        _ => "cannot be opened by this user",
+    };
 
     /// <summary>True when a "flags" line of /proc/cpuinfo lists vmx (Intel VT-x) or svm (AMD-V).</summary>
     public static bool CpuHasVirtualization(string? cpuInfo) =>
