@@ -73,6 +73,10 @@ public sealed class IdMapTests
         Assert.Null(User.ToGuest(0));
         Assert.Null(User.ToGuest(165536 + 1000));
         Assert.Null(User.ToGuest(165536 + 65536));
+        var split = new IdMap(100000, 1500, 300000, 1600);
+        Assert.Equal(1000, split.ToGuestGid(1600));
+        Assert.Equal(42, split.ToGuestGid(300042));
+        Assert.Null(split.ToGuestGid(100042));
     }
 
     [Fact]

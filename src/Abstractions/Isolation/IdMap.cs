@@ -61,6 +61,9 @@ public sealed record IdMap(long SubordinateUidStart, long LoginUid, long Subordi
     /// <summary>The guest uid host uid <paramref name="hostUid"/> appears as; null when the map does not cover it (the guest sees nobody).</summary>
     public long? ToGuest(long hostUid) => UidRanges.Select(r => r.ToGuest(hostUid)).FirstOrDefault(g => g is not null);
 
+    /// <summary>The guest gid host gid <paramref name="hostGid"/> appears as; null when the map does not cover it.</summary>
+    public long? ToGuestGid(long hostGid) => GidRanges.Select(r => r.ToGuest(hostGid)).FirstOrDefault(g => g is not null);
+
     private static IdRange[] Ranges(long start, long login) =>
     [
         new(0, start, GuestLoginId),

@@ -77,5 +77,39 @@ public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identit
         return warnings;
     }
 
+    /// <summary>
+    /// The first folder the machine's guest root cannot reach, as an error that says which and how to open it; null
+    /// when every synced folder is reachable. virtiofsd and QEMU open synced folders by path as guest root, an
+    /// unprivileged host id: every folder above one must let others pass (o+x) or belong to an id the map covers
+    /// (over whose files guest root has the namespace's DAC override) — a root-owned 0700 home does neither.
+    /// </summary>
+    public DisklessException? UnreachableFolder(MachineSpec machine, IdMap map)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(map);
+        foreach (var folder in machine.SyncedFolders)
+        {
+            for (var parent = Path.GetDirectoryName(Path.GetFullPath(folder.HostPath)); parent is not null; parent = Path.GetDirectoryName(parent))
+            {
+                if (probe.Status(parent) is not { } status
+                    || status.Mode.HasFlag(UnixFileMode.OtherExecute)
+                    || (map.ToGuest(status.Uid) is not null && map.ToGuestGid(status.Gid) is not null))
+                {
+                    continue;
+                }
+
+                return new DisklessException(
+                    $"the machine cannot reach the synced folder {folder.HostPath}: {parent} (mode {Octal(status.Mode)}, owner {status.Uid}) lets no one else pass, "
+                    + $"and the machine's QEMU and virtiofsd run as host uid {map.SubordinateUidStart}, not as {identity.Name}",
+                    $"let others pass through it (chmod o+x {parent}), or keep the project in a folder they may pass (say /srv or /home)",
+                    ExitCodes.NotAvailable);
+            }
+        }
+
+        return null;
+    }
+
+    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');
+
     private string[] Lines(string file) => (probe.ReadText(file) ?? "").Split('\n');
 }

@@ -164,4 +164,36 @@ public sealed class MachineNamespaceTests : IDisposable
         Assert.Contains("cannot write to /theirs", warning, StringComparison.Ordinal);
         Assert.Contains("chown -R 1500:1600", warning, StringComparison.Ordinal);
     }
+
+    [RequiresFact("ssh-keygen", "cp")]
+    public async Task Up_refuses_a_synced_folder_behind_a_folder_guest_root_cannot_pass_and_names_it_before_building()
+    {
+        var closed = Directory.CreateDirectory(Path.Combine(_sandbox.Project, "closed")).FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(closed, "shared")).FullName;
+        _probe.Statuses[closed] = new FileStatus(0, 0, (UnixFileMode)0b111_000_000);
+        var machine = _sandbox.Machine("dev") with { SyncedFolders = [new SyncedFolder(folder, "/shared", false, null, null, null)] };
+        var services = Services() with { Project = new ProjectSpec(Path.Combine(_sandbox.Project, "Disklessfile"), _sandbox.Project, [machine]) };
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => UpHandler.RunAsync(services, null, new UpOptions(), CancellationToken.None));
+
+        Assert.Contains($"the machine cannot reach the synced folder {folder}: {closed} (mode 0700, owner 0) lets no one else pass", error.Message, StringComparison.Ordinal);
+        Assert.Contains("host uid 100000", error.Message, StringComparison.Ordinal);
+        Assert.Equal($"let others pass through it (chmod o+x {closed}), or keep the project in a folder they may pass (say /srv or /home)", error.Hint);
+        Assert.Empty(_sandbox.Distro.Calls);
+        Assert.Empty(_namespaces.Events);
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
+    public async Task A_closed_folder_of_the_user_is_no_obstacle_guest_root_passes_the_users_own_folders()
+    {
+        var home = Directory.CreateDirectory(Path.Combine(_sandbox.Project, "home")).FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(home, "shared")).FullName;
+        _probe.Statuses[home] = new FileStatus(1500, 1600, (UnixFileMode)0b111_000_000);
+        var machine = _sandbox.Machine("dev") with { SyncedFolders = [new SyncedFolder(folder, "/shared", false, null, null, null)] };
+        var services = Services() with { Project = new ProjectSpec(Path.Combine(_sandbox.Project, "Disklessfile"), _sandbox.Project, [machine]) };
+
+        await UpUntilStartAsync(services);
+
+        Assert.Equal(["build one", "configure dev rootfs:NineP,share0:NineP"], _sandbox.Distro.Calls);
+    }
 }

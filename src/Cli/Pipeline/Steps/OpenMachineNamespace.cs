@@ -14,6 +14,11 @@ internal sealed class OpenMachineNamespace : IStep<UpContext>
     public async Task RunAsync(UpContext context, CancellationToken cancellationToken)
     {
         var map = context.Record.IdMap!;
+        if (context.Isolation.UnreachableFolder(context.Spec, map) is { } unreachable)
+        {
+            throw unreachable;
+        }
+
         foreach (var warning in context.Isolation.UnmappedSyncedFolders(context.Spec, map))
         {
             context.Host.Progress.Warn(warning);
