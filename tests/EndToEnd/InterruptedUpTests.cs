@@ -12,7 +12,7 @@ public sealed class InterruptedUpTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(_project, recursive: true);
 
-    [RequiresFact("qemu-system-x86_64", "debootstrap", "ssh", Root = true)]
+    [RequiresFact("qemu-system-x86_64", "mmdebstrap", "ssh", Root = true)]
     public async Task Ctrl_c_while_the_guest_boots_leaves_no_process_no_mount_and_no_machine()
     {
         await File.WriteAllTextAsync(Path.Combine(_project, "Disklessfile"), """

@@ -35,12 +35,16 @@ public abstract class MachineFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (Prerequisites.Missing(root: true, ["qemu-system-x86_64", "debootstrap", "ssh"]) is { } missing)
+        if (Prerequisites.Missing(root: true, ["qemu-system-x86_64", "mmdebstrap", "ssh"]) is { } missing)
         {
             SetupFailure = missing;
             return;
         }
 
+        // As on a developer's machine: the project is uid 1000's, in a folder others may pass; guest root, an
+        // unprivileged id, reaches the synced folders, and the guest's user is the project's owner.
+        File.SetUnixFileMode(ProjectDirectory, (UnixFileMode)0b111_101_101);
+        await CliWrap.Cli.Wrap("chown").WithArguments(["1000:1000", ProjectDirectory]).RunWithTimeoutAsync();
         Directory.CreateDirectory(SyncedFolder);
         await File.WriteAllTextAsync(Path.Combine(SyncedFolder, "from-host.txt"), "written on the host\n");
         // As on a developer's machine, the project belongs to uid 1000, as does the guest's first user.

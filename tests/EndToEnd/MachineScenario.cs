@@ -169,6 +169,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         output.WriteLine(up.ToString());
         Assert.Equal(0, up.ExitCode);
         Assert.DoesNotContain("debootstrap", up.Stdout + up.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("mmdebstrap", up.Stdout + up.Stderr, StringComparison.OrdinalIgnoreCase);
         var count = await machine.SshAsync("cat /var/log/provision-count");
         Assert.Equal("provisioned\n", count.Stdout);
 
