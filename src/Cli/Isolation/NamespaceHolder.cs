@@ -63,7 +63,7 @@ public sealed class NamespaceHolder : IUserNamespace, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(processes);
-        Directory.CreateDirectory(runtimeDirectory);
+        Directory.CreateDirectory(runtimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         // Private: the fifo is the holder's life, and nobody else may open it for writing and so keep the holder alive.
         var folder = Path.Combine(Path.GetFullPath(runtimeDirectory), "userns-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));

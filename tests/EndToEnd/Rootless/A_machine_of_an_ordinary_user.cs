@@ -77,7 +77,7 @@ public sealed class A_machine_of_an_ordinary_user(RootlessMachine machine, ITest
         var (uid, _) = TestUserDiskless.Ids();
         var subuid = TestUserDiskless.RangeStart("/etc/subuid");
 
-        var processes = Processes.FindByCommandLine(id).Select(pid => (Pid: pid, Command: Processes.CommandLine(pid) ?? "", Uids: Uids(pid))).ToList();
+        var processes = LeftOverProcesses.Of(id).Select(pid => (Pid: pid, Command: Processes.CommandLine(pid) ?? "", Uids: Uids(pid))).ToList();
 
         output.WriteLine(string.Join('\n', processes.Select(p => $"{p.Pid} uids {string.Join(',', p.Uids)}: {p.Command}")));
         Assert.Contains(processes, p => p.Command.Contains("qemu-system", StringComparison.Ordinal));
@@ -128,7 +128,7 @@ public sealed class A_machine_of_an_ordinary_user(RootlessMachine machine, ITest
         Assert.False(Directory.Exists(Path.GetDirectoryName(rootPath)), $"{Path.GetDirectoryName(rootPath)} is still there");
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(TestUserDiskless.DataDirectory, "machines")));
         Assert.Empty(LeftOverProcesses.Mentioning(id));
-        Assert.Empty(Processes.FindByCommandLine(id));
+        Assert.Empty(LeftOverProcesses.Of(id));
         Assert.Equal("not created", (await StatusAsync()).GetProperty("state").GetString());
         // The user's files in the synced folder stay theirs.
         Assert.Equal(TestUserDiskless.Ids(), Owner(Path.Combine(machine.SyncedFolder, "from-guest.txt")));

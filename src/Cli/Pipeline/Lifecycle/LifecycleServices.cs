@@ -20,7 +20,7 @@ internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plug
     /// <summary>Opens machine namespaces; tests give a fake that starts no process.</summary>
     public IMachineNamespaces Namespaces
     {
-        get => _namespaces ??= new HolderNamespaces(Isolation.Identity);
+        get => _namespaces ??= new HolderNamespaces(Isolation.Identity, State.RuntimeBaseDirectory);
         init => _namespaces = value;
     }
 
