@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Diskless.Testing;
 using Xunit.Abstractions;
 
 namespace Diskless.EndToEnd;
@@ -149,6 +150,24 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
 
         Assert.Equal("running", status.GetProperty("state").GetString());
         Assert.Contains(status.GetProperty("ports").EnumerateArray(), p => p.GetProperty("host").GetInt32() == machine.HttpPort);
+    }
+
+    [Fact, Order(9)]
+    public async Task No_process_of_the_machine_runs_as_host_root_even_when_diskless_does()
+    {
+        machine.EnsureUp(output);
+        var id = (await StatusAsync()).GetProperty("id").GetString()!;
+
+        var processes = LeftOverProcesses.Of(id)
+            .Select(pid => (Pid: pid, Command: new Abstractions.ProcProcessTable().CommandLine(pid) ?? "", ProcStatus.Read(pid).Uid))
+            .Where(p => p.Command.Length > 0)
+            .ToList();
+
+        output.WriteLine(string.Join('\n', processes.Select(p => $"{p.Pid} uid {p.Uid}: {p.Command}")));
+        Assert.Contains(processes, p => p.Command.Contains("qemu-system", StringComparison.Ordinal));
+        // Root's machines run as root's subordinate range: its /etc/subuid line, else the documented 2147352576.
+        var start = Cli.Isolation.SubordinateIds.Read(Cli.Isolation.SubordinateIds.UidFile, "root", 0)?.Start ?? Cli.Isolation.MachineIdMaps.RootRangeStart;
+        Assert.All(processes, p => Assert.True(p.Uid >= start && p.Uid < start + Abstractions.IdMap.GuestIdCount, $"pid {p.Pid} runs as host uid {p.Uid}: {p.Command}"));
     }
 
     [Fact, Order(100)]
