@@ -57,4 +57,15 @@ public sealed class SandboxCommandTests
         Assert.Throws<ArgumentException>(() => SandboxCommand.Build("/r", new CommandSpec("true"), [new SandboxBind("input", "/tmp/in")]));
         Assert.Throws<ArgumentException>(() => SandboxCommand.Build("/r", new CommandSpec("true") { RequiresRoot = true }));
     }
+
+    [Fact]
+    public void A_failed_sandboxed_program_is_named_in_the_error_not_bwrap()
+    {
+        var sandboxed = SandboxCommand.Build("/var/lib/diskless/machines/x/root", new CommandSpec("/usr/sbin/update-initramfs", "-u") { Description = "building the initramfs" });
+
+        var error = new CommandFailedException(sandboxed, 1, []);
+
+        Assert.Equal("bwrap", sandboxed.FileName);
+        Assert.Equal("building the initramfs (/usr/sbin/update-initramfs) failed with exit code 1", error.Message);
+    }
 }

@@ -27,16 +27,21 @@ public static class DisklessProcess
     public static string DataDirectory =>
         Path.Combine(Environment.GetEnvironmentVariable("DISKLESS_TEST_HOME") ?? "/var/tmp/diskless-test-home", "e2e");
 
-    public static async Task<CliRun> RunAsync(string projectDirectory, TimeSpan timeout, params string[] arguments)
+    public static Task<CliRun> RunAsync(string projectDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunProgramAsync(Program, arguments, projectDirectory, timeout, new Dictionary<string, string?> { ["DISKLESS_HOME"] = DataDirectory });
+
+    /// <summary>Runs <paramref name="program"/> (diskless, or a wrapper that runs it as someone else) and keeps what it printed.</summary>
+    public static async Task<CliRun> RunProgramAsync(
+        string program, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string?> environment)
     {
         using var cts = new CancellationTokenSource(timeout);
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         var started = DateTime.UtcNow;
-        var result = await CliWrap.Cli.Wrap(Program)
+        var result = await CliWrap.Cli.Wrap(program)
             .WithArguments(arguments)
-            .WithWorkingDirectory(projectDirectory)
-            .WithEnvironmentVariables(env => env.Set("DISKLESS_HOME", DataDirectory))
+            .WithWorkingDirectory(workingDirectory)
+            .WithEnvironmentVariables(environment)
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))

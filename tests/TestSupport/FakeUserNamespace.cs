@@ -35,7 +35,7 @@ public sealed class FakeUserNamespace(IdMap map) : IUserNamespace
             arguments.Add("--wd=" + inner.WorkingDirectory);
         }
 
-        return inner with { FileName = "nsenter", Arguments = [.. arguments, "--", inner.FileName, .. inner.Arguments], WorkingDirectory = null };
+        return inner with { FileName = "nsenter", Arguments = [.. arguments, "--", inner.FileName, .. inner.Arguments], WorkingDirectory = null, WrappedProgram = inner.ShownProgram };
     }
 
     /// <summary>The program an entered command runs (what follows "--"); null for a command that was not entered.</summary>

@@ -23,7 +23,7 @@ public sealed class CommandFailedException : DisklessException
 
     private static string BuildMessage(CommandSpec command, int exitCode)
     {
-        var what = command.Description is null ? command.FileName : $"{command.Description} ({command.FileName})";
+        var what = command.Description is null ? command.ShownProgram : $"{command.Description} ({command.ShownProgram})";
         return $"{what} failed with exit code {exitCode}";
     }
 }

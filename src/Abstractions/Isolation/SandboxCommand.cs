@@ -72,6 +72,7 @@ public static class SandboxCommand
         {
             FileName = "bwrap",
             Arguments = arguments,
+            WrappedProgram = program.ShownProgram,
             Description = program.Description ?? Path.GetFileName(program.FileName),
             WorkingDirectory = null,
             Environment = new Dictionary<string, string?>(),

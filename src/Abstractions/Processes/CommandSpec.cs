@@ -14,6 +14,15 @@ public sealed record CommandSpec(string FileName, IReadOnlyList<string> Argument
     /// <summary>A few words for progress and errors, e.g. "debootstrap bookworm"; defaults to the program name.</summary>
     public string? Description { get; init; }
 
+    /// <summary>
+    /// The program people know this command by, when <see cref="FileName"/> only wraps it (nsenter into a namespace,
+    /// bwrap around a sandbox): errors name "mmdebstrap", not "nsenter". Null for a command that runs its own program.
+    /// </summary>
+    public string? WrappedProgram { get; init; }
+
+    /// <summary>The program to name in messages: the wrapped one, else <see cref="FileName"/>.</summary>
+    public string ShownProgram => WrappedProgram ?? FileName;
+
     /// <summary>The working directory; the current one when null.</summary>
     public string? WorkingDirectory { get; init; }
 

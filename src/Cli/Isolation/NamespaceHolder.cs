@@ -137,6 +137,7 @@ public sealed class NamespaceHolder : IUserNamespace, IAsyncDisposable
         {
             FileName = "nsenter",
             Arguments = arguments,
+            WrappedProgram = inner.ShownProgram,
             WorkingDirectory = null,
             Description = inner.Description ?? Path.GetFileName(inner.FileName),
         };

@@ -65,6 +65,7 @@ public sealed class NamespaceHolderTests
         Assert.Null(entered.WorkingDirectory);
         Assert.Equal([0, 3], entered.SuccessExitCodes);
         Assert.Equal("probe", entered.Description);
+        Assert.Equal("probe (/usr/bin/env) failed with exit code 1", new CommandFailedException(entered, 1, []).Message);
 
         Assert.Throws<ArgumentException>(() => holder.Enter(new CommandSpec("./relative-script")));
         Assert.Throws<ArgumentException>(() => holder.Enter(new CommandSpec("pwd") { WorkingDirectory = "relative" }));

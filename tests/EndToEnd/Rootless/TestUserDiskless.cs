@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using CliWrap;
 using Diskless.Testing;
 
 namespace Diskless.EndToEnd.Rootless;
@@ -47,12 +45,8 @@ public static class TestUserDiskless
         await CliWrap.Cli.Wrap("chown").WithArguments(recursive ? ["-R", $"{uid}:{gid}", path] : [$"{uid}:{gid}", path]).RunWithTimeoutAsync();
     }
 
-    public static async Task<CliRun> RunAsync(string projectDirectory, TimeSpan timeout, params string[] arguments)
+    public static Task<CliRun> RunAsync(string projectDirectory, TimeSpan timeout, params string[] arguments)
     {
-        using var cts = new CancellationTokenSource(timeout);
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var started = DateTime.UtcNow;
         var home = File.ReadLines("/etc/passwd").Select(l => l.Split(':')).First(f => f[0] == TestUser.Name)[5];
         string[] environment =
         [
@@ -62,14 +56,8 @@ public static class TestUserDiskless
             "LOGNAME=" + TestUser.Name,
             "DISKLESS_HOME=" + DataDirectory,
         ];
-        var result = await CliWrap.Cli.Wrap("runuser")
-            .WithArguments(["-u", TestUser.Name, "--", "env", "-i", .. environment, CopiedProgram.Value, .. arguments])
-            .WithWorkingDirectory(projectDirectory)
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
-            .ExecuteAsync(CancellationToken.None, cts.Token);
-        return new CliRun(result.ExitCode, stdout.ToString(), stderr.ToString(), DateTime.UtcNow - started);
+        return DisklessProcess.RunProgramAsync(
+            "runuser", ["-u", TestUser.Name, "--", "env", "-i", .. environment, CopiedProgram.Value, .. arguments], projectDirectory, timeout, new Dictionary<string, string?>());
     }
 
     private static string CopyProgram()
