@@ -13,7 +13,7 @@ namespace Diskless.EndToEnd.Rootless;
 /// of which no part runs as host root. One boot, asserted from every side; halt and destroy come last.
 /// </summary>
 [TestCaseOrderer(ByOrderAttribute.TypeName, ByOrderAttribute.AssemblyName)]
-public sealed class A_machine_of_an_ordinary_user(RootlessMachine machine, ITestOutputHelper output) : IClassFixture<RootlessMachine>
+public sealed partial class A_machine_of_an_ordinary_user(RootlessMachine machine, ITestOutputHelper output) : IClassFixture<RootlessMachine>
 {
     private static readonly ProcProcessTable Processes = new();
 
@@ -130,6 +130,9 @@ public sealed class A_machine_of_an_ordinary_user(RootlessMachine machine, ITest
         Assert.Empty(LeftOverProcesses.Mentioning(id));
         Assert.Empty(LeftOverProcesses.Of(id));
         Assert.Equal("not created", (await StatusAsync()).GetProperty("state").GetString());
+        Assert.False(File.Exists(GuestTraps.HostMark), "a program of the guest's root ran on the host");
+        Assert.False(File.Exists(Path.Combine(machine.ProjectDirectory, GuestTraps.MarkName)), "a program of the guest's root ran where the user's files are in reach");
+
         // The user's files in the synced folder stay theirs.
         Assert.Equal(TestUserDiskless.Ids(), Owner(Path.Combine(machine.SyncedFolder, "from-guest.txt")));
     }
