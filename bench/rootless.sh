@@ -8,6 +8,8 @@
 #   boot to SSH — `diskless up` of an already-created, halted machine, as root and as diskless-tester (both in their
 #                 machine's user namespace; virtiofs).
 # Usage: bench/rootless.sh [RUNS]   (root; run scripts/setup and scripts/test-user.sh first)
+#   HOME_ROOT / HOME_USER: data dirs to use for the two machines (their bases are reused when cached there; the
+#   user's must belong to diskless-tester); by default fresh ones, so each first up builds its base.
 set -euo pipefail
 runs=${1:-3}
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,8 +29,7 @@ cp -a "$(dirname "$diskless")" "$program"; chmod -R a+rX "$program"
 cleanup() {
   for who in root $user; do
     [ -d "$work/project-$who" ] || continue
-    if [ "$who" = root ]; then (cd "$work/project-root" && DISKLESS_HOME=$work/home-root "$program/diskless" destroy --force >/dev/null 2>&1) || true
-    else (cd "$work/project-$user" && runuser -u $user -- env DISKLESS_HOME="$work/home-$user" "$program/diskless" destroy --force >/dev/null 2>&1) || true; fi
+    as $who destroy --force >/dev/null 2>&1 || true
   done
   rm -rf --one-file-system "$work"
 }
@@ -71,7 +72,7 @@ runuser -u $user -- unshare --map-auto --map-root-user rm -rf "$work/user"
 # One machine each, created once (the first up builds that user's base through diskless), then timed ups.
 setup_project() {
   local who=$1 dir=$work/project-$1
-  mkdir -p "$dir" "$work/home-$who"
+  mkdir -p "$dir" "$(home $who)"
   cat > "$dir/Disklessfile" <<'TOML'
 name = "bench"
 cpus = 2
@@ -81,17 +82,19 @@ name = "debian"
 [share]
 transport = "virtiofs"
 TOML
-  [ "$who" = root ] || chown -R $user: "$dir" "$work/home-$who"
+  [ "$who" = root ] || chown -R $user: "$dir"
+  [ "$who" = root ] || [ -n "${HOME_USER:-}" ] || chown -R $user: "$(home $who)"
 }
+home() { if [ "$1" = root ]; then echo "${HOME_ROOT:-$work/home-root}"; else echo "${HOME_USER:-$work/home-$user}"; fi; }
 as() {
   local who=$1; shift
-  if [ "$who" = root ]; then (cd "$work/project-root" && DISKLESS_HOME=$work/home-root "$program/diskless" "$@")
+  if [ "$who" = root ]; then (cd "$work/project-root" && DISKLESS_HOME=$(home root) "$program/diskless" "$@")
   else (cd "$work/project-$user" && runuser -u $user -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp \
-          DISKLESS_HOME="$work/home-$user" "$program/diskless" "$@"); fi
+          DISKLESS_HOME="$(home $user)" "$program/diskless" "$@"); fi
 }
 for who in root $user; do
   setup_project $who
-  echo "==> creating the $who machine once (builds its base through diskless)"
+  echo "==> creating the $who machine once (builds its base through diskless unless $(home $who) has it)"
   start=$(now); as $who up >/dev/null; echo "    first up as $who: $(since "$start") s"
   as $who halt >/dev/null
 done
