@@ -8,6 +8,7 @@
 #   boot to SSH — `diskless up` of an already-created, halted machine, as root and as diskless-tester (both in their
 #                 machine's user namespace; virtiofs).
 # Usage: bench/rootless.sh [RUNS]   (root; run scripts/setup and scripts/test-user.sh first)
+#   ONLY=build or ONLY=boot: measure one half only.
 #   HOME_ROOT / HOME_USER: data dirs to use for the two machines (their bases are reused when cached there; the
 #   user's must belong to diskless-tester); by default fresh ones, so each first up builds its base.
 set -euo pipefail
@@ -60,14 +61,17 @@ build_rootless() {
 describe() { printf '%s MB, %s files' "$(du -sm "$1" | cut -f1)" "$(find "$1" | wc -l)"; }
 
 root_builds=(); user_builds=()
-for i in $(seq "$runs"); do
+[ "${ONLY:-}" = boot ] || for i in $(seq "$runs"); do
   rm -rf --one-file-system "$work/base-root"
   root_builds+=("$(build_root)"); echo "debootstrap as root, run $i: ${root_builds[-1]} s ($(describe "$work/base-root"))"
   [ -d "$work/user" ] && runuser -u $user -- unshare --map-auto --map-root-user rm -rf "$work/user/base"
   user_builds+=("$(build_rootless)"); echo "mmdebstrap as $user, run $i: ${user_builds[-1]} s ($(describe "$work/user/base"))"
 done
+[ "${ONLY:-}" = boot ] || {
 rm -rf --one-file-system "$work/base-root"
-runuser -u $user -- unshare --map-auto --map-root-user rm -rf "$work/user"
+runuser -u $user -- unshare --map-auto --map-root-user rm -rf "$work/user/base"
+rmdir "$work/user"
+}
 
 # One machine each, created once (the first up builds that user's base through diskless), then timed ups.
 setup_project() {
@@ -92,7 +96,7 @@ as() {
   else (cd "$work/project-$user" && runuser -u $user -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp \
           DISKLESS_HOME="$(home $user)" "$program/diskless" "$@"); fi
 }
-for who in root $user; do
+[ "${ONLY:-}" = build ] || for who in root $user; do
   setup_project $who
   echo "==> creating the $who machine once (builds its base through diskless unless $(home $who) has it)"
   start=$(now); as $who up >/dev/null; echo "    first up as $who: $(since "$start") s"
@@ -100,22 +104,25 @@ for who in root $user; do
 done
 
 root_boots=(); user_boots=()
-for i in $(seq "$runs"); do
+[ "${ONLY:-}" = build ] || for i in $(seq "$runs"); do
   for who in root $user; do
-    start=$(now); as $who up >/dev/null; t=$(since "$start"); as $who halt --force >/dev/null
+    start=$(now); as $who up >/dev/null 2>&1; t=$(since "$start"); as $who halt --force >/dev/null 2>&1
     if [ "$who" = root ]; then root_boots+=("$t"); else user_boots+=("$t"); fi
     echo "diskless up as $who, run $i: $t s"
   done
 done
 
-rb=$(printf '%s\n' "${root_builds[@]}" | median); ub=$(printf '%s\n' "${user_builds[@]}" | median)
-rs=$(printf '%s\n' "${root_boots[@]}" | median); us=$(printf '%s\n' "${user_boots[@]}" | median)
+rb=$(printf '%s\n' "${root_builds[@]:-0}" | median); ub=$(printf '%s\n' "${user_builds[@]:-0}" | median)
+rs=$(printf '%s\n' "${root_boots[@]:-0}" | median); us=$(printf '%s\n' "${user_boots[@]:-0}" | median)
 accel=tcg; grep -qE 'vmx|svm' /proc/cpuinfo && accel=kvm
 echo
 echo "machine: $(nproc) vCPUs, $(free -g | awk '/Mem/ {print $2}') GiB, accel $accel, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "base build, debootstrap as root (median of $runs): $rb s"
-echo "base build, mmdebstrap as $user (median of $runs): $ub s"
-echo "ratio rootless/root build: $(awk -v a="$ub" -v b="$rb" 'BEGIN {printf "%.2f", a / b}')"
+if [ "${ONLY:-}" != boot ]; then
+  echo "base build, debootstrap as root (median of $runs): $rb s"
+  echo "base build, mmdebstrap as $user (median of $runs): $ub s"
+  echo "ratio rootless/root build: $(awk -v a="$ub" -v b="$rb" 'BEGIN {printf "%.2f", a / b}')"
+fi
+[ "${ONLY:-}" = build ] && exit 0
 echo "up to SSH as root (median of $runs): $rs s"
 echo "up to SSH as $user (median of $runs): $us s"
 echo "ratio rootless/root boot: $(awk -v a="$us" -v b="$rs" 'BEGIN {printf "%.2f", a / b}')"
