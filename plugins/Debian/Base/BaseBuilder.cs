@@ -69,7 +69,7 @@ internal sealed class BaseBuilder(IHostServices host)
         catch (CommandFailedException e)
         {
             stage.Fail();
-            throw ExplainMmdebstrap(e, mmdebstrap, spec);
+            throw ExplainMmdebstrap(e, spec);
         }
         catch
         {
@@ -97,13 +97,12 @@ internal sealed class BaseBuilder(IHostServices host)
 
     /// <summary>
     /// mmdebstrap keeps no log in the target: its output tail is the whole story, and its "E:" line names the cause.
-    /// The error names mmdebstrap, not the nsenter that carried it into the namespace.
     /// </summary>
-    private static CommandFailedException ExplainMmdebstrap(CommandFailedException e, CommandSpec mmdebstrap, BaseSpec spec)
+    private static CommandFailedException ExplainMmdebstrap(CommandFailedException e, BaseSpec spec)
     {
         var hint = e.Hint ?? MmdebstrapProgress.Hint(e.OutputTail)
             ?? $"Check that {spec.Mirror} is reachable and has release '{spec.Release}' and every package named in [distro] packages; `diskless up --verbose` shows mmdebstrap's output.";
-        return new CommandFailedException(mmdebstrap, e.CommandExitCode, e.OutputTail, hint);
+        return new CommandFailedException(e.Command, e.CommandExitCode, e.OutputTail, hint);
     }
 
     /// <summary>Forwards the builder's phase changes to the stage; output lines may arrive from two threads.</summary>
