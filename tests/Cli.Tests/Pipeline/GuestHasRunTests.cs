@@ -116,7 +116,11 @@ public sealed class GuestHasRunTests : IDisposable
         new HostServices(new RecordingProgress(), new LiquidTemplates(), _paths),
         new FakeCatalog(_distro, _provider),
         new ProjectSpec(Path.Combine(_project, "Disklessfile"), _project, [Machine()]),
-        TextWriter.Null) { Time = _clock };
+        TextWriter.Null)
+    {
+        Time = _clock,
+        State = new ProjectState(_project, name => name == "XDG_RUNTIME_DIR" ? Path.Combine(_sandbox, "run") : null, isRoot: false),
+    };
 
     private MachineSpec Machine() => new(
         "dev", _project, Path.Combine(_project, "Disklessfile"), 1, 512,

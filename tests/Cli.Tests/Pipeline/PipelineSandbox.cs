@@ -44,7 +44,11 @@ internal sealed class PipelineSandbox : IDisposable
         new HostServices(Progress, new LiquidTemplates(), Paths),
         new FakeCatalog(Distro, Provider),
         new ProjectSpec(Path.Combine(Project, "Disklessfile"), Project, [Machine("dev")]),
-        output ?? TextWriter.Null);
+        output ?? TextWriter.Null)
+    {
+        // The runtime folders go into the sandbox, not /run/diskless, so that no test leaves folders there.
+        State = new ProjectState(Project, name => name == "XDG_RUNTIME_DIR" ? Path.Combine(Root, "run") : null, isRoot: false),
+    };
 
     public MachineSpec Machine(string name) => new(
         name, Project, Path.Combine(Project, "Disklessfile"), 1, 512,

@@ -9,7 +9,8 @@ namespace Diskless.Cli.Pipeline.Lifecycle;
 /// <summary>What every lifecycle command works with: the host services, the plugins, the project and its output.</summary>
 internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plugins, ProjectSpec Project, TextWriter Out)
 {
-    public ProjectState State { get; } = new(Project.ProjectDirectory);
+    /// <summary>The project's state folders; tests give one whose runtime folders are in their sandbox.</summary>
+    public ProjectState State { get; init; } = new(Project.ProjectDirectory);
 
     /// <summary>The clock that commands wait on (for a guest's SSH); tests give a fake one.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
