@@ -6,9 +6,6 @@ namespace Diskless.Plugins.Debian.Validation;
 /// <summary>Checks the <c>[distro]</c> keys a Debian machine reads; every problem is reported, not just the first.</summary>
 internal static partial class DebianSpecValidator
 {
-    /// <summary>The keys the host reads into <see cref="DistroSpec"/>: a typo of one of them lands in Settings.</summary>
-    private static readonly string[] HostKeys = ["name", "release", "mirror", "packages", "user", "locale", "timezone"];
-
     private static readonly string[] MirrorSchemes = ["http", "https", "file"];
 
     public static IReadOnlyList<SpecIssue> Validate(DistroSpec spec)
@@ -25,7 +22,7 @@ internal static partial class DebianSpecValidator
                 "package names are lower case letters, digits and + - . (e.g. \"build-essential\")"));
         }
 
-        if (!UserName().IsMatch(spec.User))
+        if (!DistroKeys.IsUserName(spec.User))
         {
             issues.Add(new SpecIssue($"'{spec.User}' is not a valid user name for [distro] user", at, "use lower case letters, digits, '_' and '-', starting with a letter (e.g. \"diskless\")"));
         }
@@ -108,8 +105,8 @@ internal static partial class DebianSpecValidator
                 issues.Add(new SpecIssue(
                     $"unknown key '{key}' in [distro] for debian",
                     value.Location,
-                    Suggestions.DidYouMean(key, [.. DebianSettings.KnownKeys, .. HostKeys])
-                        ?? $"the debian plugin reads {string.Join(", ", DebianSettings.KnownKeys)} besides {string.Join(", ", HostKeys)}"));
+                    Suggestions.DidYouMean(key, [.. DebianSettings.KnownKeys, .. DistroKeys.HostKeys])
+                        ?? $"the debian plugin reads {string.Join(", ", DebianSettings.KnownKeys)} besides {string.Join(", ", DistroKeys.HostKeys)}"));
                 break;
         }
     }
@@ -125,10 +122,6 @@ internal static partial class DebianSpecValidator
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9-]*\z")]
     private static partial Regex Component();
-
-    /// <summary>A login name useradd would take; also checked where the host writes it into the guest's account files.</summary>
-    [GeneratedRegex(@"^[a-z_][a-z0-9_-]{0,31}\z")]
-    internal static partial Regex UserName();
 
     [GeneratedRegex(@"^(C|POSIX|C\.UTF-8|C\.utf8|[a-z]{2,3}_[A-Z]{2}\.(UTF-8|utf8)(@[a-z]+)?)\z")]
     private static partial Regex Locale();

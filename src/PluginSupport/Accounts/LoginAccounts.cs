@@ -1,27 +1,25 @@
 using Diskless.Abstractions;
-using Diskless.Plugins.Debian.Validation;
 
-namespace Diskless.Plugins.Debian.Configure.Accounts;
+namespace Diskless.PluginSupport.Accounts;
 
 /// <summary>
-/// Adds the login user to the guest's account files the way <c>useradd -m -s /bin/bash -G sudo</c> would, by
+/// Adds the login user to the guest's account files the way <c>useradd -m -s /bin/bash -G ADMIN-GROUP</c> would, by
 /// editing the files on the host: once the guest has run, its useradd is the guest's program and never runs on
 /// the host (see DESIGN.md, "Privilege and isolation"). Pure: reads <see cref="AccountFiles"/>, returns new contents.
 /// </summary>
-internal static class LoginAccounts
+public static class LoginAccounts
 {
-    /// <summary>The range useradd allocates from (UID_MIN/UID_MAX of Debian's login.defs, minus its last id).</summary>
+    /// <summary>The range useradd allocates from (UID_MIN/UID_MAX of Debian's and Arch's login.defs, minus the last id).</summary>
     private const int FirstId = 1000;
     private const int LastId = 59999;
 
-    public const string SudoGroup = "sudo";
     public const string ShadowGroup = "shadow";
     public const string Shell = "/bin/bash";
 
-    public static LoginAccountChanges Plan(string user, AccountFiles files)
+    public static LoginAccountChanges Plan(string user, AccountFiles files, string adminGroup)
     {
         ArgumentNullException.ThrowIfNull(files);
-        if (!DebianSpecValidator.UserName().IsMatch(user))
+        if (!DistroKeys.IsUserName(user))
         {
             throw new DisklessException($"'{user}' is not a valid user name for [distro] user.", "Use lower case letters, digits, '_' and '-', starting with a letter.");
         }
@@ -35,9 +33,9 @@ internal static class LoginAccounts
         var account = existing >= 0 ? Existing(PasswdEntry.From(passwd, existing)) : Add(user, passwd, group, shadow, gshadow);
         if (user != "root")
         {
-            // What -G sudo does: the user is a member of the group sudoers lets in (besides our own sudoers.d file).
-            group.AddMember(SudoGroup, 3, user);
-            gshadow?.AddMember(SudoGroup, 3, user);
+            // What -G does: the user is a member of the group sudoers lets in (besides our own sudoers.d file).
+            group.AddMember(adminGroup, 3, user);
+            gshadow?.AddMember(adminGroup, 3, user);
         }
 
         if (shadow is not null && shadow.Find(user) < 0)

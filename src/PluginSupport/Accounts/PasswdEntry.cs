@@ -1,7 +1,7 @@
-namespace Diskless.Plugins.Debian.Configure.Accounts;
+namespace Diskless.PluginSupport.Accounts;
 
 /// <summary>One line of /etc/passwd: name:password:uid:gid:gecos:home:shell.</summary>
-internal sealed record PasswdEntry(string Name, int Uid, int Gid, string Home, string Shell)
+public sealed record PasswdEntry(string Name, int Uid, int Gid, string Home, string Shell)
 {
     /// <summary>The entry of a line <see cref="AccountTable"/> already split; a bad id or home is an error naming the line.</summary>
     public static PasswdEntry From(AccountTable passwd, int index)

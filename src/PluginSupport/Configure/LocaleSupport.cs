@@ -1,10 +1,10 @@
-namespace Diskless.Plugins.Debian;
+namespace Diskless.PluginSupport.Configure;
 
 /// <summary>
 /// Locales: C, POSIX and C.UTF-8 are built into glibc; any other locale must be generated, which needs the
-/// locales package in the base and a locale-gen run in the machine.
+/// locales in the base (Debian's package locales; glibc in Arch) and a locale-gen run in the machine.
 /// </summary>
-internal static class LocaleSupport
+public static class LocaleSupport
 {
     private static readonly string[] BuiltIn = ["C", "POSIX", "C.UTF-8", "C.utf8"];
 

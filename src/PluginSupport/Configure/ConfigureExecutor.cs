@@ -1,13 +1,13 @@
 using Diskless.Abstractions;
 
-namespace Diskless.Plugins.Debian.Configure;
+namespace Diskless.PluginSupport.Configure;
 
 /// <summary>
 /// Applies a <see cref="ConfigurePlan"/> to a machine root: file edits through <see cref="IRootFiles"/> (which never
 /// writes outside the root nor through a link), programs through <see cref="IChroot"/> — and those only while the
 /// guest has never run.
 /// </summary>
-internal sealed class ConfigureExecutor(IHostServices host)
+public sealed class ConfigureExecutor(IHostServices host)
 {
     public async Task ApplyAsync(IRootFiles root, ConfigurePlan plan, CancellationToken cancellationToken)
     {

@@ -1,9 +1,9 @@
 using Diskless.Abstractions;
 
-namespace Diskless.Plugins.Debian.Configure;
+namespace Diskless.PluginSupport.Shares;
 
 /// <summary>Checks the share tags the host planned before they reach fstab and the kernel command line.</summary>
-internal static class ShareTags
+public static class ShareTags
 {
     public static void Validate(IReadOnlyList<Share> shares)
     {

@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace Diskless.Plugins.Debian.Configure;
+namespace Diskless.PluginSupport.Shares;
 
 /// <summary>fstab fields are separated by blanks: blanks and backslashes in a path are written as octal escapes (\040).</summary>
-internal static class FstabEscaping
+public static class FstabEscaping
 {
     public static string Escape(string path)
     {

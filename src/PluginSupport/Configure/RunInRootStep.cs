@@ -1,6 +1,6 @@
 using Diskless.Abstractions;
 
-namespace Diskless.Plugins.Debian.Configure;
+namespace Diskless.PluginSupport.Configure;
 
 /// <summary>
 /// Runs a program of the root through <see cref="IChroot"/>: only for a fresh clone of the base, before the guest
@@ -8,7 +8,7 @@ namespace Diskless.Plugins.Debian.Configure;
 /// the plan among the file edits because its place in their order matters (the initramfs is built after its
 /// configuration is written).
 /// </summary>
-internal sealed record RunInRootStep(CommandSpec Command) : RootEdit
+public sealed record RunInRootStep(CommandSpec Command) : RootEdit
 {
     /// <inheritdoc />
     public override string GuestPath => "/";

@@ -1,9 +1,9 @@
 using Diskless.Abstractions;
 
-namespace Diskless.Plugins.Debian.Configure.Accounts;
+namespace Diskless.PluginSupport.Accounts;
 
 /// <summary>The guest's account databases, read from its root; the shadow files are absent in some trees.</summary>
-internal sealed record AccountFiles(RootFile Passwd, RootFile Group, RootFile? Shadow, RootFile? Gshadow)
+public sealed record AccountFiles(RootFile Passwd, RootFile Group, RootFile? Shadow, RootFile? Gshadow)
 {
     public const string PasswdPath = "/etc/passwd";
     public const string GroupPath = "/etc/group";

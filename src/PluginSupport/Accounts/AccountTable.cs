@@ -1,7 +1,7 @@
 using System.Globalization;
 using Diskless.Abstractions;
 
-namespace Diskless.Plugins.Debian.Configure.Accounts;
+namespace Diskless.PluginSupport.Accounts;
 
 /// <summary>
 /// One colon-separated account file (passwd, group, shadow, gshadow) as lines of fields. The guest wrote it, so
@@ -9,7 +9,7 @@ namespace Diskless.Plugins.Debian.Configure.Accounts;
 /// home is a <see cref="DisklessException"/> naming the file and line, never a crash or a line that injects
 /// another. Lines Diskless does not change are written back exactly as they were.
 /// </summary>
-internal sealed class AccountTable
+public sealed class AccountTable
 {
     private readonly List<string> _lines;
     private readonly int _fieldCount;
