@@ -1,0 +1,15 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Plugins.Arch.Base;
+
+/// <summary>Renders our pacman.conf: the one pacstrap builds with, and the guest's own.</summary>
+internal static class PacmanConf
+{
+    public static string ForBuild(ITemplates templates, BaseSpec spec, string keyringDirectory) =>
+        templates.Render(typeof(ArchDistro).Assembly, "pacman.conf.liquid", new PacmanConfModel(
+            true, spec.Architecture, keyringDirectory, BasePlanner.CheckSignatures(spec), BasePlanner.Repositories(spec), spec.Mirror));
+
+    public static string ForGuest(ITemplates templates, BaseSpec spec) =>
+        templates.Render(typeof(ArchDistro).Assembly, "pacman.conf.liquid", new PacmanConfModel(
+            false, spec.Architecture, "", BasePlanner.CheckSignatures(spec), BasePlanner.Repositories(spec), spec.Mirror));
+}
