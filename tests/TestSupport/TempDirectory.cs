@@ -1,9 +1,9 @@
-namespace Diskless.Plugins.Debian.Tests.Support;
+namespace Diskless.Testing;
 
 /// <summary>A fresh folder under the system temp folder, removed on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory(string prefix = "diskless-debian-")
+    public TempDirectory(string prefix = "diskless-plugin-")
     {
         Path = Directory.CreateTempSubdirectory(prefix).FullName;
     }

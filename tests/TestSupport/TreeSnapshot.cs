@@ -1,15 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using Diskless.Testing;
 
-namespace Diskless.Plugins.Debian.Tests.Support;
+namespace Diskless.Testing;
 
 /// <summary>
 /// Golden comparison of a root tree that holds symbolic links (to /dev/null, to absolute guest paths) which
 /// <see cref="Golden.AssertTree"/> would follow on the host: a listing of every entry with its mode or link target,
 /// plus every regular file's content.
 /// </summary>
-internal static class TreeSnapshot
+public static class TreeSnapshot
 {
     public static void AssertMatches(string root, string name, [CallerFilePath] string callerFile = "")
     {

@@ -1,14 +1,13 @@
 using Diskless.Abstractions;
 using Diskless.Cli.Templates;
-using Diskless.Testing;
 
-namespace Diskless.Plugins.Debian.Tests.Support;
+namespace Diskless.Testing;
 
 /// <summary>
 /// <see cref="FakeHostServices"/> with the host's real templates: the goldens pin the output, so an engine change
 /// that alters a rendered file fails these tests.
 /// </summary>
-internal sealed class TestHost(FakeHostServices fake) : IHostServices
+public sealed class TestHost(FakeHostServices fake) : IHostServices
 {
     private static readonly ITemplates SharedTemplates = new LiquidTemplates();
 

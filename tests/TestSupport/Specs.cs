@@ -1,10 +1,10 @@
 using System.Net;
 using Diskless.Abstractions;
 
-namespace Diskless.Plugins.Debian.Tests.Support;
+namespace Diskless.Testing;
 
 /// <summary>Specs as the host would hand them to the plugin, defaults applied.</summary>
-internal static class Specs
+public static class Specs
 {
     public static readonly SourceLocation DistroTable = new("/project/Disklessfile", 5, 1);
 
@@ -15,8 +15,9 @@ internal static class Specs
         string user = "diskless",
         string locale = "C.UTF-8",
         string timezone = "UTC",
-        IReadOnlyDictionary<string, SpecValue>? settings = null) =>
-        new("debian", release, mirror, packages ?? [], user, locale, timezone, settings ?? new Dictionary<string, SpecValue>(), DistroTable);
+        IReadOnlyDictionary<string, SpecValue>? settings = null,
+        string name = "debian") =>
+        new(name, release, mirror, packages ?? [], user, locale, timezone, settings ?? new Dictionary<string, SpecValue>(), DistroTable);
 
     public static MachineSpec Machine(DistroSpec? distro = null, ShareTransport transport = ShareTransport.VirtioFs) =>
         new(
