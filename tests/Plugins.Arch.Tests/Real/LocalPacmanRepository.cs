@@ -1,0 +1,58 @@
+using System.Diagnostics;
+
+namespace Diskless.Plugins.Arch.Tests.Real;
+
+/// <summary>
+/// A pacman repository named "core" in a folder, made with Debian's makepkg and repo-add: one tiny package "base"
+/// that provides linux, openssh, sudo and mkinitcpio too (pacman installs a target through its provider), holding the
+/// account files, /etc/skel and a kernel file. makepkg refuses to run as root, so it runs as nobody. Unsigned:
+/// the base is built with check_signatures = false, the documented setting for such a repository.
+/// </summary>
+internal static class LocalPacmanRepository
+{
+    private const string Pkgbuild = """
+        pkgname=base
+        pkgver=1
+        pkgrel=1
+        pkgdesc="Diskless test base"
+        arch=(any)
+        provides=(linux openssh sudo mkinitcpio)
+        options=(!strip !debug !docs)
+        package() {
+          install -d "$pkgdir"/etc/skel "$pkgdir"/boot "$pkgdir"/usr/bin "$pkgdir"/etc/ssh
+          printf 'root:x:0:0::/root:/bin/sh\n' > "$pkgdir"/etc/passwd
+          printf 'root:x:0:root\nwheel:x:998:\n' > "$pkgdir"/etc/group
+          printf 'root:*:20000::::::\n' > "$pkgdir"/etc/shadow
+          printf 'root:::root\nwheel:!*::\n' > "$pkgdir"/etc/gshadow
+          chmod 600 "$pkgdir"/etc/shadow "$pkgdir"/etc/gshadow
+          printf '# ~/.bashrc\n' > "$pkgdir"/etc/skel/.bashrc
+          printf 'kernel image\n' > "$pkgdir"/boot/vmlinuz-linux
+        }
+        """;
+
+    /// <summary>Builds the repository under <paramref name="folder"/>; returns its mirror URL (with $repo and $arch).</summary>
+    public static async Task<string> CreateAsync(string folder, CancellationToken cancellationToken)
+    {
+        var build = Path.Combine(folder, "build");
+        var repository = Path.Combine(folder, "core", "os", "x86_64");
+        Directory.CreateDirectory(build);
+        Directory.CreateDirectory(repository);
+        await File.WriteAllTextAsync(Path.Combine(build, "PKGBUILD"), Pkgbuild, cancellationToken);
+        await RunAsync("chown", ["-R", "nobody:nogroup", folder], folder, cancellationToken);
+        // An uncompressed package: compressing a few bytes is most of makepkg's time.
+        await RunAsync("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "env", $"HOME={folder}", $"PKGDEST={repository}", "PKGEXT=.pkg.tar", "makepkg", "--nodeps", "--noconfirm", "--nocheck"], build, cancellationToken);
+        var package = Directory.GetFiles(repository, "base-1-1-any.pkg.tar").Single();
+        await RunAsync("repo-add", [Path.Combine(repository, "core.db.tar.gz"), package], repository, cancellationToken);
+        return $"file://{folder}/$repo/os/$arch";
+    }
+
+    private static async Task RunAsync(string program, string[] arguments, string directory, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(program, arguments) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{await output}{await error}");
+    }
+}
