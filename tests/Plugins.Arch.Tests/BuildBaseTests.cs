@@ -31,13 +31,13 @@ public sealed class BuildBaseTests : IDisposable
 
         Golden.AssertText(Transcript(), "build-base/transcript.txt");
         var commands = _host.Runner.Commands;
-        Assert.Equal(["pacman-key", "pacman-key", "unshare", "find", "gpgconf"], commands.Select(c => c.FileName));
+        Assert.Equal(["pacman-key", "pacman-key", "dd", "unshare", "rm", "find", "gpgconf"], commands.Select(c => c.FileName));
         Assert.All(commands, c => Assert.True(c.RequiresRoot, $"{c} should ask for root"));
         Assert.Equal(["--gpgdir", _target + "/etc/pacman.d/gnupg", "--init"], commands[0].Arguments);
         Assert.Equal(["--gpgdir", _target + "/etc/pacman.d/gnupg", "--populate", "archlinux"], commands[1].Arguments);
 
         // pacstrap's mounts (proc, sys, dev under the target) live in a private mount namespace: they end with it.
-        var pacstrap = commands[2];
+        var pacstrap = commands[3];
         Assert.Equal(["--mount", "--propagation", "private", "--", "pacstrap"], pacstrap.Arguments.Take(5));
         var options = pacstrap.Arguments.Skip(5).ToList();
         Assert.Contains("-K", options);
@@ -45,9 +45,13 @@ public sealed class BuildBaseTests : IDisposable
         Assert.DoesNotContain("-N", options);
         Assert.Equal(["base", "git", "linux", "mkinitcpio", "openssh", "sudo"], options[(options.IndexOf(_target) + 1)..]);
 
-        // Our pacman.conf reaches pacstrap on its standard input, with the base's keyring and the mirror per repository.
-        Assert.Equal("/dev/stdin", options[options.IndexOf("-C") + 1]);
-        var conf = pacstrap.StandardInput!;
+        // Our pacman.conf is written into the target (dd from standard input), handed to pacstrap, then removed: with
+        // the base's keyring and the mirror per repository.
+        var confPath = _target + "/etc/pacman.d/diskless-build.conf";
+        Assert.Equal(confPath, options[options.IndexOf("-C") + 1]);
+        Assert.Equal(["of=" + confPath, "status=none"], commands[2].Arguments);
+        Assert.Equal(["-f", "--", confPath], commands[4].Arguments);
+        var conf = commands[2].StandardInput!;
         Assert.Contains($"GPGDir = {_target}/etc/pacman.d/gnupg\n", conf, StringComparison.Ordinal);
         Assert.Contains("SigLevel = Required DatabaseOptional\n", conf, StringComparison.Ordinal);
         Assert.Contains("[core]\nServer = https://geo.mirror.pkgbuild.com/$repo/os/$arch\n", conf, StringComparison.Ordinal);
@@ -65,8 +69,8 @@ public sealed class BuildBaseTests : IDisposable
         Golden.AssertText(Transcript(), "build-base/namespace-transcript.txt");
         Assert.All(_host.Runner.Commands, c => Assert.Equal("nsenter", c.FileName));
         Assert.All(_host.Runner.Commands, c => Assert.False(c.RequiresRoot));
-        Assert.Equal(["pacman-key", "pacman-key", "pacstrap", "find", "gpgconf"], _host.Runner.Commands.Select(FakeUserNamespace.EnteredProgram));
-        var pacstrap = _host.Runner.Commands[2];
+        Assert.Equal(["pacman-key", "pacman-key", "dd", "pacstrap", "rm", "find", "gpgconf"], _host.Runner.Commands.Select(FakeUserNamespace.EnteredProgram));
+        var pacstrap = _host.Runner.Commands[3];
         Assert.Contains("-N", pacstrap.Arguments);
         Assert.Equal("pacstrap", pacstrap.ShownProgram);
         // pacstrap -N's own unshare would ask newuidmap for a range again; the function drops its mapping options.
@@ -82,7 +86,7 @@ public sealed class BuildBaseTests : IDisposable
     {
         await BuildAsync(ArchSpecs.Distro(mirror: "file:///srv/repo/$repo/os/$arch", settings: [("check_signatures", false, 3), ("repositories", new List<object> { "core" }, 4)]));
 
-        Assert.Equal(["pacman-key", "unshare", "find", "gpgconf"], _host.Runner.Commands.Select(c => c.FileName));
+        Assert.Equal(["pacman-key", "dd", "unshare", "rm", "find", "gpgconf"], _host.Runner.Commands.Select(c => c.FileName));
         var conf = _host.Runner.Commands[1].StandardInput!;
         Assert.Contains("SigLevel = Never\n", conf, StringComparison.Ordinal);
         Assert.Contains("[core]\nServer = file:///srv/repo/$repo/os/$arch\n", conf, StringComparison.Ordinal);
@@ -99,7 +103,7 @@ public sealed class BuildBaseTests : IDisposable
         Assert.Equal("downloading and installing the Arch base (2026-11) (pacstrap) failed with exit code 1", error.Message);
         Assert.Contains("[distro] packages", error.Hint, StringComparison.Ordinal);
         Assert.Equal("==> ERROR: Failed to install packages to new root", error.OutputTail[^1]);
-        Assert.Equal(["pacman-key", "pacman-key", "unshare", "gpgconf"], _host.Runner.Commands.Select(c => c.FileName));
+        Assert.Equal(["pacman-key", "pacman-key", "dd", "unshare", "gpgconf"], _host.Runner.Commands.Select(c => c.FileName));
         Assert.Contains("failed: Building the Arch base (2026-11) with pacstrap", _host.RecordedProgress.Lines);
         var everything = Directory.EnumerateFileSystemEntries(_data.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
         Assert.Equal([_host.Paths.TempDirectory, _target], everything);

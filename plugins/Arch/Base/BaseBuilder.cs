@@ -7,7 +7,7 @@ namespace Diskless.Plugins.Arch.Base;
 /// Builds an Arch base with pacstrap into the host's empty temp folder and writes nothing outside it; on failure the
 /// host deletes it. In the machine's user namespace every step runs as guest root (pacstrap -N); for a host-owned
 /// root as host root. The steps: the base's own keyring (with Arch's signing keys unless signatures are off), pacstrap
-/// with our pacman.conf, the package cache emptied; gpg's agent for the keyring is stopped whatever happened.
+/// with our pacman.conf (removed afterwards), the package cache emptied; gpg's agent for the keyring is stopped whatever happened.
 /// </summary>
 internal sealed class BaseBuilder(IHostServices host)
 {
@@ -28,8 +28,10 @@ internal sealed class BaseBuilder(IHostServices host)
             }
 
             var conf = PacmanConf.ForBuild(host.Templates, spec, BaseCommands.KeyringDirectory(targetDirectory));
-            await RunAsync(BaseCommands.Pacstrap(spec, targetDirectory, conf, inNamespace, progress.Observe), cancellationToken).ConfigureAwait(false);
+            await RunAsync(BaseCommands.WriteBuildConf(targetDirectory, conf, inNamespace), cancellationToken).ConfigureAwait(false);
+            await RunAsync(BaseCommands.Pacstrap(spec, targetDirectory, inNamespace, progress.Observe), cancellationToken).ConfigureAwait(false);
             stage.Update("cleaning the package cache");
+            await RunAsync(BaseCommands.RemoveBuildConf(targetDirectory, inNamespace), cancellationToken).ConfigureAwait(false);
             await RunAsync(BaseCommands.CleanPackageCache(targetDirectory, inNamespace), cancellationToken).ConfigureAwait(false);
         }
         catch (CommandFailedException e)

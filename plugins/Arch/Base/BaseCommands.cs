@@ -21,7 +21,35 @@ internal static class BaseCommands
     public const string UnshareInNamespace =
         "() { export -fn unshare; local kept=(); for a in \"$@\"; do case $a in --map-auto|--map-root-user) ;; *) kept+=(\"$a\") ;; esac; done; command unshare \"${kept[@]}\"; }";
 
+    /// <summary>
+    /// Our pacman.conf for the build, in the target (removed before the build ends): pacstrap -N runs as guest root,
+    /// who may not open a pipe of the host user's (so no -C /dev/stdin) nor reach a file elsewhere in the data dir.
+    /// </summary>
+    public const string BuildConfGuestPath = "/etc/pacman.d/diskless-build.conf";
+
     public static string KeyringDirectory(string targetDirectory) => new MachineRoot(targetDirectory).Path + KeyringGuestPath;
+
+    public static string BuildConf(string targetDirectory) => new MachineRoot(targetDirectory).Path + BuildConfGuestPath;
+
+    /// <summary>
+    /// Writes the build's pacman.conf from standard input: dd reads the pipe it was handed (opening it again by name
+    /// is what guest root may not do) and writes a new file in the target, made by pacman-key --init's folder.
+    /// </summary>
+    public static CommandSpec WriteBuildConf(string targetDirectory, string pacmanConf, bool inNamespace) =>
+        new("dd", $"of={BuildConf(targetDirectory)}", "status=none")
+        {
+            Description = "writing the build's pacman.conf into the base",
+            RequiresRoot = !inNamespace,
+            StandardInput = pacmanConf,
+        };
+
+    /// <summary>The build's pacman.conf is not the guest's: configure writes that one.</summary>
+    public static CommandSpec RemoveBuildConf(string targetDirectory, bool inNamespace) =>
+        new("rm", "-f", "--", BuildConf(targetDirectory))
+        {
+            Description = "removing the build's pacman.conf from the base",
+            RequiresRoot = !inNamespace,
+        };
 
     /// <summary>A new keyring in the base, with its own local master key (what pacstrap -K would make).</summary>
     public static CommandSpec InitKeyring(string targetDirectory, bool inNamespace) =>
@@ -42,16 +70,16 @@ internal static class BaseCommands
         };
 
     /// <summary>
-    /// pacstrap into <paramref name="targetDirectory"/> with our pacman.conf on its standard input (nothing is written
-    /// outside the target). -K: the base's own keyring, never the host's (pacstrap initialises it only when absent, so
+    /// pacstrap into <paramref name="targetDirectory"/> with our pacman.conf (<see cref="WriteBuildConf"/>; nothing is
+    /// written outside the target). -K: the base's own keyring, never the host's (pacstrap initialises it only when absent, so
     /// the one prepared before is used); -M: the mirrorlist is ours, written at configure, not the host's. In a
     /// namespace: -N, entered by the caller (see <see cref="UnshareInNamespace"/>). As host root: pacstrap mounts
     /// /proc, /sys and /dev under the target, so it runs in a mount namespace of its own, whose mounts vanish with its
     /// last process, even when pacstrap is killed before it could unmount them.
     /// </summary>
-    public static CommandSpec Pacstrap(BaseSpec spec, string targetDirectory, string pacmanConf, bool inNamespace, Action<string>? onOutputLine)
+    public static CommandSpec Pacstrap(BaseSpec spec, string targetDirectory, bool inNamespace, Action<string>? onOutputLine)
     {
-        List<string> pacstrap = ["pacstrap", "-K", "-M", "-C", "/dev/stdin"];
+        List<string> pacstrap = ["pacstrap", "-K", "-M", "-C", BuildConf(targetDirectory)];
         if (inNamespace)
         {
             pacstrap.Add("-N");
@@ -70,7 +98,6 @@ internal static class BaseCommands
             ? new CommandSpec(pacstrap[0], pacstrap[1..])
             {
                 Description = description,
-                StandardInput = pacmanConf,
                 OnOutputLine = onOutputLine,
                 Environment = environment,
             }
@@ -79,7 +106,6 @@ internal static class BaseCommands
                 Description = description,
                 WrappedProgram = "pacstrap",
                 RequiresRoot = true,
-                StandardInput = pacmanConf,
                 OnOutputLine = onOutputLine,
                 Environment = environment,
             };

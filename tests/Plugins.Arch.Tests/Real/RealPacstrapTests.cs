@@ -1,4 +1,6 @@
 using Diskless.Abstractions;
+using Diskless.Cli.Isolation;
+using Diskless.Cli.Processes;
 using Diskless.Cli.State;
 using Diskless.Plugins.Arch.Tests.Support;
 using Diskless.Testing;
@@ -24,19 +26,64 @@ public sealed class RealPacstrapTests(ITestOutputHelper output) : IDisposable
         File.SetUnixFileMode(_temp.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute | UnixFileMode.OtherRead);
         var mirror = await LocalPacmanRepository.CreateAsync(repositoryFolder, ct);
         var host = new RealHost(_temp.Combine("data"));
-        var distro = ArchSpecs.Plugin();
-        var spec = distro.DescribeBase(ArchSpecs.Distro(mirror: mirror, settings: [("check_signatures", false, 3), ("repositories", new List<object> { "core" }, 4)]));
 
-        var path = await new BaseCache(host).EnsureAsync(distro, spec, ct);
+        var path = await BuildAsync(host, mirror, ct);
         foreach (var line in host.RecordedProgress.Lines)
         {
             output.WriteLine(line);
         }
 
+        AssertBase(host, path);
+        Assert.Equal((0, 0), Owner(Path.Combine(path, "etc/passwd")));
+    }
+
+    [RequiresFact("pacstrap", "pacman", "pacman-key", "makepkg", "repo-add", "gpgconf", "setpriv", "unshare", "nsenter", Root = true)]
+    public async Task In_the_machines_namespace_pacstrap_N_builds_the_base_as_guest_root_with_the_machines_map()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        var ct = timeout.Token;
+        var repositoryFolder = _temp.Combine("repo");
+        Directory.CreateDirectory(repositoryFolder);
+        File.SetUnixFileMode(_temp.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute | UnixFileMode.OtherRead);
+        var mirror = await LocalPacmanRepository.CreateAsync(repositoryFolder, ct);
+        var progress = new LineProgress(output.WriteLine);
+        var runner = new CliWrapCommandRunner(progress);
+        var map = NamespaceTestBase.Map;
+        await using var holder = await NamespaceHolder.StartAsync(map, HostIdentity.Current(), runner, new ProcProcessTable(), _temp.Combine("run"), ct);
+        var host = NamespaceTestBase.Host(runner, holder, progress, _temp.Combine("data"));
+
+        string path;
+        try
+        {
+            path = await BuildAsync(host, mirror, ct);
+        }
+        catch (CommandFailedException e)
+        {
+            // The output tail is the story of a failed pacstrap; the exception's message only names it.
+            e.OutputTail.ToList().ForEach(output.WriteLine);
+            throw;
+        }
+
+        AssertBase(host, path);
+        Assert.EndsWith("-map" + map.Fingerprint, path, StringComparison.Ordinal);
+        // Every file is guest root's, which is the map's first subordinate id on the host, not host root.
+        Assert.Equal((map.SubordinateUidStart, map.SubordinateGidStart), Owner(Path.Combine(path, "etc/passwd")));
+        Assert.Equal((map.SubordinateUidStart, map.SubordinateGidStart), Owner(Path.Combine(path, "boot/vmlinuz-linux")));
+    }
+
+    private static async Task<string> BuildAsync(IHostServices host, string mirror, CancellationToken ct)
+    {
+        var distro = ArchSpecs.Plugin();
+        var spec = distro.DescribeBase(ArchSpecs.Distro(mirror: mirror, settings: [("check_signatures", false, 3), ("repositories", new List<object> { "core" }, 4)]));
+        return await new BaseCache(host).EnsureAsync(distro, spec, ct);
+    }
+
+    private void AssertBase(IHostServices host, string path)
+    {
         // The tree: the package's files, pacman's database of it, the keyring pacstrap -K kept, no cached package.
         Assert.StartsWith(Path.Combine(host.Paths.BasesDirectory, "arch-2026-11-x86_64-"), path, StringComparison.Ordinal);
-        Assert.Equal("kernel image\n", await File.ReadAllTextAsync(Path.Combine(path, "boot/vmlinuz-linux"), ct));
-        Assert.Contains("wheel:x:998:", await File.ReadAllTextAsync(Path.Combine(path, "etc/group"), ct), StringComparison.Ordinal);
+        Assert.Equal("kernel image\n", File.ReadAllText(Path.Combine(path, "boot/vmlinuz-linux")));
+        Assert.Contains("wheel:x:998:", File.ReadAllText(Path.Combine(path, "etc/group")), StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(path, "var/lib/pacman/local/base-1-1")), "pacman's local database records the package");
         Assert.True(File.Exists(Path.Combine(path, "etc/pacman.d/gnupg/pubring.gpg")) || File.Exists(Path.Combine(path, "etc/pacman.d/gnupg/pubring.kbx")), "the base has its own keyring");
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(path, "var/cache/pacman/pkg")));
@@ -49,4 +96,7 @@ public sealed class RealPacstrapTests(ITestOutputHelper output) : IDisposable
             .Where(c => c.Contains("gpg-agent", StringComparison.Ordinal) && c.Contains(_temp.Path, StringComparison.Ordinal));
         Assert.Empty(agents);
     }
+
+    private static (long Uid, long Gid) Owner(string path) =>
+        FileStatus.Read(path, followLinks: false) is { } s ? (s.Uid, s.Gid) : throw new FileNotFoundException(path);
 }
