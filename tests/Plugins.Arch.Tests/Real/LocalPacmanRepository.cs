@@ -5,8 +5,10 @@ namespace Diskless.Plugins.Arch.Tests.Real;
 /// <summary>
 /// A pacman repository named "core" in a folder, made with Debian's makepkg and repo-add: one tiny package "base"
 /// that provides linux, openssh, sudo and mkinitcpio too (pacman installs a target through its provider), holding the
-/// account files, /etc/skel and a kernel file. makepkg refuses to run as root, so it runs as nobody. Unsigned:
-/// the base is built with check_signatures = false, the documented setting for such a repository.
+/// account files, /etc/skel, a kernel file, the host's busybox as /bin/sh (with the libraries it links) and a dummy
+/// mkinitcpio that writes the image, so that configure can run its programs in the root. makepkg refuses to run as
+/// root, so it runs as nobody (one package: makepkg takes ~20 s a package here). Unsigned: the base is built with
+/// check_signatures = false, the documented setting for such a repository.
 /// </summary>
 internal static class LocalPacmanRepository
 {
@@ -27,6 +29,12 @@ internal static class LocalPacmanRepository
           chmod 600 "$pkgdir"/etc/shadow "$pkgdir"/etc/gshadow
           printf '# ~/.bashrc\n' > "$pkgdir"/etc/skel/.bashrc
           printf 'kernel image\n' > "$pkgdir"/boot/vmlinuz-linux
+          install -d "$pkgdir"/bin
+          install -m 0755 /bin/busybox "$pkgdir"/usr/bin/busybox
+          ln -s ../usr/bin/busybox "$pkgdir"/bin/sh
+          for lib in $(ldd /bin/busybox | grep -o '/[^ ]*'); do install -D -m 0755 "$lib" "$pkgdir$lib"; done
+          printf '#!/bin/sh\necho "==> Building image from preset: $*"\necho "mkinitcpio image" > /boot/initramfs-linux.img\n' > "$pkgdir"/usr/bin/mkinitcpio
+          chmod 0755 "$pkgdir"/usr/bin/mkinitcpio
         }
         """;
 

@@ -35,6 +35,35 @@ public sealed class RealPacstrapTests(ITestOutputHelper output) : IDisposable
 
         AssertBase(host, path);
         Assert.Equal((0, 0), Owner(Path.Combine(path, "etc/passwd")));
+
+        // Configure a copy of it, as up configures a clone: files from the templates, the base's own (dummy)
+        // mkinitcpio run in the root through the real chroot, which leaves nothing mounted.
+        var machine = _temp.Combine("machine");
+        using (var copy = System.Diagnostics.Process.Start("cp", ["-a", path, machine]))
+        {
+            await copy.WaitForExitAsync(ct);
+            Assert.Equal(0, copy.ExitCode);
+        }
+
+        var request = new ConfigureRequest(
+            new MachineRoot(machine),
+            Specs.Machine(ArchSpecs.Distro(mirror: "https://mirror.example/archlinux/$repo/os/$arch"), ShareTransport.VirtioFs),
+            Specs.Shares(machine, ShareTransport.VirtioFs),
+            Specs.Identity(_temp.Combine("keys")),
+            Specs.StaticNetwork(),
+            GuestHasRun: false);
+        var artifacts = await ArchSpecs.Plugin().ConfigureAsync(request, host, ct);
+
+        Assert.Equal(machine + "/boot/initramfs-linux.img", artifacts.InitrdPath);
+        Assert.Equal("mkinitcpio image\n", File.ReadAllText(artifacts.InitrdPath));
+        Assert.Equal(machine + "/boot/vmlinuz-linux", artifacts.KernelPath);
+        Assert.Equal("root=rootfs rootfstype=virtiofs rw console=ttyS0", artifacts.KernelCommandLine);
+        Assert.Contains("HOOKS=(base udev modconf)", File.ReadAllText(machine + "/etc/mkinitcpio.conf"), StringComparison.Ordinal);
+        Assert.Contains("diskless:x:1000:1000::/home/diskless:/bin/bash", File.ReadAllText(machine + "/etc/passwd"), StringComparison.Ordinal);
+        Assert.Contains("wheel:x:998:diskless", File.ReadAllText(machine + "/etc/group"), StringComparison.Ordinal);
+        Assert.Equal("Server = https://mirror.example/archlinux/$repo/os/$arch\n", File.ReadAllLines(machine + "/etc/pacman.d/mirrorlist")[^1] + "\n");
+        Assert.False(File.Exists(machine + "/etc/pacman.d/diskless-build.conf"), "the build's pacman.conf is not the guest's");
+        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(_temp.Path, StringComparison.Ordinal));
     }
 
     [RequiresFact("pacstrap", "pacman", "pacman-key", "makepkg", "repo-add", "gpgconf", "setpriv", "unshare", "nsenter", Root = true)]
