@@ -16,7 +16,7 @@ internal sealed class ArchConfigurePlanner(ITemplates templates)
     private readonly SharedFiles _shared = new(templates);
 
     private const string SystemUnits = "/usr/lib/systemd/system";
-    private const string AdminUnits = "/etc/systemd/system";
+    private const string AdminUnits = SystemdLinks.AdminUnits;
     private const string WiredNetworkFile = "/etc/systemd/network/20-diskless-wired.network";
 
     /// <summary>
@@ -25,14 +25,9 @@ internal sealed class ArchConfigurePlanner(ITemplates templates)
     /// </summary>
     private const string InterfaceMatch = "en* eth*";
 
-    /// <summary>The links `systemctl enable` makes for the units a machine needs; written directly, no running systemd.</summary>
-    private static readonly (string Link, string Target)[] AlwaysEnabled =
-    [
-        ($"{AdminUnits}/multi-user.target.wants/sshd.service", $"{SystemUnits}/sshd.service"),
-        ($"{AdminUnits}/multi-user.target.wants/systemd-networkd.service", $"{SystemUnits}/systemd-networkd.service"),
-        ($"{AdminUnits}/sockets.target.wants/systemd-networkd.socket", $"{SystemUnits}/systemd-networkd.socket"),
-        ($"{AdminUnits}/dbus-org.freedesktop.network1.service", $"{SystemUnits}/systemd-networkd.service"),
-    ];
+    /// <summary>The units every machine needs enabled: sshd and systemd-networkd (Arch enables neither by default).</summary>
+    private static readonly IReadOnlyList<(string Link, string Target)> AlwaysEnabled =
+        [($"{AdminUnits}/multi-user.target.wants/sshd.service", $"{SystemUnits}/sshd.service"), .. SystemdLinks.Networkd(SystemUnits)];
 
     /// <summary>systemd-resolved, for a DHCP network: it takes the DNS servers DHCP hands out.</summary>
     private static readonly (string Link, string Target)[] ResolvedLinks =

@@ -21,7 +21,7 @@ internal sealed class ConfigurePlanner(ITemplates templates)
     private const string SudoGroup = "sudo";
 
     private const string SystemUnits = "/lib/systemd/system";
-    private const string AdminUnits = "/etc/systemd/system";
+    private const string AdminUnits = SystemdLinks.AdminUnits;
 
     /// <summary>
     /// The one NIC's name when its address is set in the initramfs: the kernel's own name, because the address is
@@ -29,13 +29,7 @@ internal sealed class ConfigurePlanner(ITemplates templates)
     /// </summary>
     private const string StaticInterface = "eth0";
 
-    /// <summary>The links `systemctl enable systemd-networkd` makes; written directly, no running systemd needed.</summary>
-    private static readonly (string Link, string Target)[] NetworkdLinks =
-    [
-        ($"{AdminUnits}/multi-user.target.wants/systemd-networkd.service", $"{SystemUnits}/systemd-networkd.service"),
-        ($"{AdminUnits}/sockets.target.wants/systemd-networkd.socket", $"{SystemUnits}/systemd-networkd.socket"),
-        ($"{AdminUnits}/dbus-org.freedesktop.network1.service", $"{SystemUnits}/systemd-networkd.service"),
-    ];
+    private static readonly IReadOnlyList<(string Link, string Target)> NetworkdLinks = SystemdLinks.Networkd(SystemUnits);
 
     private const string WiredNetworkFile = "/etc/systemd/network/20-diskless-wired.network";
 

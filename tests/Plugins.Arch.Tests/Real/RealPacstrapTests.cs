@@ -20,11 +20,7 @@ public sealed class RealPacstrapTests(ITestOutputHelper output) : IDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var ct = timeout.Token;
-        // The temp folder is nobody's while makepkg runs in it; the data dir beside the repository stays root's.
-        var repositoryFolder = _temp.Combine("repo");
-        Directory.CreateDirectory(repositoryFolder);
-        File.SetUnixFileMode(_temp.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute | UnixFileMode.OtherRead);
-        var mirror = await LocalPacmanRepository.CreateAsync(repositoryFolder, ct);
+        var mirror = await CreateMirrorAsync(ct);
         var host = new RealHost(_temp.Combine("data"));
 
         var path = await BuildAsync(host, mirror, ct);
@@ -71,10 +67,7 @@ public sealed class RealPacstrapTests(ITestOutputHelper output) : IDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var ct = timeout.Token;
-        var repositoryFolder = _temp.Combine("repo");
-        Directory.CreateDirectory(repositoryFolder);
-        File.SetUnixFileMode(_temp.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute | UnixFileMode.OtherRead);
-        var mirror = await LocalPacmanRepository.CreateAsync(repositoryFolder, ct);
+        var mirror = await CreateMirrorAsync(ct);
         var progress = new LineProgress(output.WriteLine);
         var runner = new CliWrapCommandRunner(progress);
         var map = NamespaceTestBase.Map;
@@ -98,6 +91,18 @@ public sealed class RealPacstrapTests(ITestOutputHelper output) : IDisposable
         // Every file is guest root's, which is the map's first subordinate id on the host, not host root.
         Assert.Equal((map.SubordinateUidStart, map.SubordinateGidStart), Owner(Path.Combine(path, "etc/passwd")));
         Assert.Equal((map.SubordinateUidStart, map.SubordinateGidStart), Owner(Path.Combine(path, "boot/vmlinuz-linux")));
+    }
+
+    /// <summary>
+    /// The local repository in the test's folder. makepkg runs as nobody in its "repo" folder; the folder above is
+    /// opened to others so nobody (and guest root, who reads the packages) can reach it; the data dir stays root's.
+    /// </summary>
+    private Task<string> CreateMirrorAsync(CancellationToken ct)
+    {
+        var repositoryFolder = _temp.Combine("repo");
+        Directory.CreateDirectory(repositoryFolder);
+        File.SetUnixFileMode(_temp.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute | UnixFileMode.OtherRead);
+        return LocalPacmanRepository.CreateAsync(repositoryFolder, ct);
     }
 
     private static async Task<string> BuildAsync(IHostServices host, string mirror, CancellationToken ct)

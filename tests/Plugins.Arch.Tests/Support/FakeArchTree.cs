@@ -1,3 +1,5 @@
+using static Diskless.Testing.TreeFiles;
+
 namespace Diskless.Plugins.Arch.Tests.Support;
 
 /// <summary>
@@ -27,12 +29,4 @@ internal static class FakeArchTree
 
     /// <summary>/etc/shadow's and /etc/gshadow's mode in Arch: 0600, root's alone.</summary>
     public const UnixFileMode ShadowMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
-    public static void Write(string root, string relativePath, string content, UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)
-    {
-        var path = Path.Combine(root, relativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
-        File.SetUnixFileMode(path, mode);
-    }
 }
