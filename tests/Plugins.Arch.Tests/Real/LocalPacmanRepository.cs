@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Diskless.Testing;
 
 namespace Diskless.Plugins.Arch.Tests.Real;
 
@@ -9,9 +10,24 @@ namespace Diskless.Plugins.Arch.Tests.Real;
 /// mkinitcpio that writes the image, so that configure can run its programs in the root. makepkg refuses to run as
 /// root, so it runs as nobody (one package: makepkg takes ~20 s a package here). Unsigned: the base is built with
 /// check_signatures = false, the documented setting for such a repository.
+/// Built once for the real tests of the collection <see cref="RealBuilds"/>, when the first of them asks (a skipped
+/// test never does), and removed with it.
 /// </summary>
-internal static class LocalPacmanRepository
+public sealed class LocalPacmanRepository : IDisposable
 {
+    private readonly TempDirectory _folder = new("diskless-arch-repo-");
+    private readonly Lazy<Task<string>> _mirror;
+
+    public LocalPacmanRepository()
+    {
+        _mirror = new Lazy<Task<string>>(() => CreateAsync(_folder.Path, CancellationToken.None));
+    }
+
+    /// <summary>The repository's mirror URL (with $repo and $arch), built on first use.</summary>
+    public Task<string> MirrorAsync() => _mirror.Value;
+
+    public void Dispose() => _folder.Dispose();
+
     private const string Pkgbuild = """
         pkgname=base
         pkgver=1
@@ -39,8 +55,10 @@ internal static class LocalPacmanRepository
         """;
 
     /// <summary>Builds the repository under <paramref name="folder"/>; returns its mirror URL (with $repo and $arch).</summary>
-    public static async Task<string> CreateAsync(string folder, CancellationToken cancellationToken)
+    private static async Task<string> CreateAsync(string folder, CancellationToken cancellationToken)
     {
+        // makepkg runs as nobody below the folder, and guest roots read the packages: others may pass and read.
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute | UnixFileMode.OtherRead);
         var build = Path.Combine(folder, "build");
         var repository = Path.Combine(folder, "core", "os", "x86_64");
         Directory.CreateDirectory(build);
@@ -63,4 +81,11 @@ internal static class LocalPacmanRepository
         await process.WaitForExitAsync(cancellationToken);
         Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{await output}{await error}");
     }
+}
+
+/// <summary>The real Arch builds: one at a time (each is pacstrap and gpg on a shared machine), one local repository for all.</summary>
+[CollectionDefinition(Name)]
+public sealed class RealBuilds : ICollectionFixture<LocalPacmanRepository>
+{
+    public const string Name = "real Arch base builds";
 }

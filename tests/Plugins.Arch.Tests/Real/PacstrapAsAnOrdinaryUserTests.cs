@@ -13,7 +13,8 @@ namespace Diskless.Plugins.Arch.Tests.Real;
 /// test user through runuser, opens that user's machine namespace (its /etc/subuid range, through newuidmap) and runs
 /// the base cache with the Arch plugin, so pacstrap -N runs as that user's guest root.
 /// </summary>
-public sealed class PacstrapAsAnOrdinaryUserTests(ITestOutputHelper output) : IDisposable
+[Collection(RealBuilds.Name)]
+public sealed class PacstrapAsAnOrdinaryUserTests(LocalPacmanRepository repository, ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory _temp = new("diskless-arch-user-");
 
@@ -28,9 +29,7 @@ public sealed class PacstrapAsAnOrdinaryUserTests(ITestOutputHelper output) : ID
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var ct = timeout.Token;
         File.SetUnixFileMode(_temp.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute | UnixFileMode.OtherRead);
-        var repositoryFolder = _temp.Combine("repo");
-        Directory.CreateDirectory(repositoryFolder);
-        var mirror = await LocalPacmanRepository.CreateAsync(repositoryFolder, ct);
+        var mirror = await repository.MirrorAsync();
         // The project folder (the holder's run folder goes below it) and the data dir are the test user's, as theirs would be.
         var work = _temp.Combine("work");
         var data = _temp.Combine("work", "data");

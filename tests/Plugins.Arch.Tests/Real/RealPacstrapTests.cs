@@ -9,18 +9,26 @@ using Xunit.Abstractions;
 namespace Diskless.Plugins.Arch.Tests.Real;
 
 /// <summary>The plugin's real base build (pacman-key, pacstrap, the cache cleaned) against a local repository: no Arch mirror is needed.</summary>
-public sealed class RealPacstrapTests(ITestOutputHelper output) : IDisposable
+[Collection(RealBuilds.Name)]
+public sealed class RealPacstrapTests(LocalPacmanRepository repository, ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDirectory _temp = new("diskless-arch-real-");
+    private readonly TempDirectory _temp = Traversable(new TempDirectory("diskless-arch-real-"));
 
     public void Dispose() => _temp.Dispose();
+
+    /// <summary>Guest root (a subordinate id: "others") must pass through the test's folder to its data dir.</summary>
+    private static TempDirectory Traversable(TempDirectory folder)
+    {
+        File.SetUnixFileMode(folder.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute | UnixFileMode.OtherRead);
+        return folder;
+    }
 
     [RequiresFact("pacstrap", "pacman", "pacman-key", "makepkg", "repo-add", "gpgconf", "setpriv", Root = true)]
     public async Task Pacstrap_builds_a_base_from_a_local_repository_into_the_cache_and_leaves_nothing_mounted_or_running()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var ct = timeout.Token;
-        var mirror = await CreateMirrorAsync(ct);
+        var mirror = await repository.MirrorAsync();
         var host = new RealHost(_temp.Combine("data"));
 
         var path = await BuildAsync(host, mirror, ct);
@@ -67,7 +75,7 @@ public sealed class RealPacstrapTests(ITestOutputHelper output) : IDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var ct = timeout.Token;
-        var mirror = await CreateMirrorAsync(ct);
+        var mirror = await repository.MirrorAsync();
         var progress = new LineProgress(output.WriteLine);
         var runner = new CliWrapCommandRunner(progress);
         var map = NamespaceTestBase.Map;
@@ -91,18 +99,6 @@ public sealed class RealPacstrapTests(ITestOutputHelper output) : IDisposable
         // Every file is guest root's, which is the map's first subordinate id on the host, not host root.
         Assert.Equal((map.SubordinateUidStart, map.SubordinateGidStart), Owner(Path.Combine(path, "etc/passwd")));
         Assert.Equal((map.SubordinateUidStart, map.SubordinateGidStart), Owner(Path.Combine(path, "boot/vmlinuz-linux")));
-    }
-
-    /// <summary>
-    /// The local repository in the test's folder. makepkg runs as nobody in its "repo" folder; the folder above is
-    /// opened to others so nobody (and guest root, who reads the packages) can reach it; the data dir stays root's.
-    /// </summary>
-    private Task<string> CreateMirrorAsync(CancellationToken ct)
-    {
-        var repositoryFolder = _temp.Combine("repo");
-        Directory.CreateDirectory(repositoryFolder);
-        File.SetUnixFileMode(_temp.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute | UnixFileMode.OtherRead);
-        return LocalPacmanRepository.CreateAsync(repositoryFolder, ct);
     }
 
     private static async Task<string> BuildAsync(IHostServices host, string mirror, CancellationToken ct)
