@@ -11,6 +11,9 @@ internal static class ArchSettings
     /// <summary>The generators a machine can use; dracut is known only to be refused with its reason.</summary>
     public static IReadOnlyList<string> Generators { get; } = [ArchDefaults.Mkinitcpio, ArchDefaults.Booster];
 
+    /// <summary>The mirror as a mirrorlist Server line, without a final slash.</summary>
+    public static string Mirror(DistroSpec spec) => (spec.Mirror ?? ArchDefaults.Mirror).TrimEnd('/');
+
     public static string Initramfs(DistroSpec spec) =>
         spec.Settings.TryGetValue(ArchDefaults.InitramfsOption, out var value) && value.Value is string s ? s : ArchDefaults.Mkinitcpio;
 

@@ -28,7 +28,7 @@ internal static class BasePlanner
         return new BaseSpec(
             distroName,
             Month(now),
-            (spec.Mirror ?? ArchDefaults.Mirror).TrimEnd('/'),
+            ArchSettings.Mirror(spec),
             ArchDefaults.Architecture,
             packages,
             options);

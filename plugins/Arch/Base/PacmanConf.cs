@@ -9,7 +9,10 @@ internal static class PacmanConf
         templates.Render(typeof(ArchDistro).Assembly, "pacman.conf.liquid", new PacmanConfModel(
             true, spec.Architecture, keyringDirectory, BasePlanner.CheckSignatures(spec), BasePlanner.Repositories(spec), spec.Mirror));
 
-    public static string ForGuest(ITemplates templates, BaseSpec spec) =>
+    public static string ForGuest(ITemplates templates, DistroSpec spec) =>
         templates.Render(typeof(ArchDistro).Assembly, "pacman.conf.liquid", new PacmanConfModel(
-            false, spec.Architecture, "", BasePlanner.CheckSignatures(spec), BasePlanner.Repositories(spec), spec.Mirror));
+            false, ArchDefaults.Architecture, "", ArchSettings.CheckSignatures(spec), ArchSettings.Repositories(spec), ArchSettings.Mirror(spec)));
+
+    public static string Mirrorlist(ITemplates templates, DistroSpec spec) =>
+        templates.Render(typeof(ArchDistro).Assembly, "mirrorlist.liquid", new MirrorlistModel(ArchSettings.Mirror(spec)));
 }

@@ -73,9 +73,8 @@ internal sealed class ArchConfigurePlanner(ITemplates templates)
     /// <summary>Our pacman.conf (the repositories and signature rule of the base) and the mirror as the mirrorlist.</summary>
     private IEnumerable<RootEdit> Pacman(DistroSpec distro)
     {
-        var spec = BasePlanner.Describe(distro, "arch", DateTimeOffset.UnixEpoch);
-        yield return new WriteFileEdit("/etc/pacman.conf", PacmanConf.ForGuest(templates, spec), Mode0644);
-        yield return new WriteFileEdit("/etc/pacman.d/mirrorlist", templates.Render(typeof(ArchDistro).Assembly, "mirrorlist.liquid", new MirrorlistModel(spec.Mirror)), Mode0644);
+        yield return new WriteFileEdit("/etc/pacman.conf", PacmanConf.ForGuest(templates, distro), Mode0644);
+        yield return new WriteFileEdit("/etc/pacman.d/mirrorlist", PacmanConf.Mirrorlist(templates, distro), Mode0644);
     }
 
     /// <summary>
