@@ -2,6 +2,7 @@ using Diskless.Abstractions;
 using Diskless.Plugins.Debian.Base;
 using Diskless.Plugins.Debian.Configure;
 using Diskless.Plugins.Debian.Validation;
+using Diskless.PluginSupport.Configure;
 
 namespace Diskless.Plugins.Debian;
 

@@ -1,5 +1,5 @@
-using System.Collections;
 using Diskless.Abstractions;
+using Diskless.PluginSupport.Validation;
 
 namespace Diskless.Plugins.Debian;
 
@@ -12,34 +12,11 @@ internal static class DebianSettings
 
     /// <summary>The archive components, e.g. main, contrib, non-free-firmware; the default when absent or malformed.</summary>
     public static IReadOnlyList<string> Components(DistroSpec spec) =>
-        spec.Settings.TryGetValue(DebianDefaults.ComponentsOption, out var value) && AsStrings(value.Value) is { Count: > 0 } list
+        spec.Settings.TryGetValue(DebianDefaults.ComponentsOption, out var value) && SpecChecks.AsStrings(value.Value) is { Count: > 0 } list
             ? list
             : DebianDefaults.Components;
 
     /// <summary>The debootstrap variant; "standard" means debootstrap's own default (required and important packages).</summary>
     public static string Variant(DistroSpec spec) =>
         spec.Settings.TryGetValue(DebianDefaults.VariantOption, out var value) && value.Value is string s ? s : DebianDefaults.Variant;
-
-    /// <summary>The strings of a TOML array (items may be wrapped in <see cref="SpecValue"/>); null when it is not an array of strings.</summary>
-    public static IReadOnlyList<string>? AsStrings(object value)
-    {
-        if (value is string or not IEnumerable)
-        {
-            return null;
-        }
-
-        var result = new List<string>();
-        foreach (var item in (IEnumerable)value)
-        {
-            var unwrapped = item is SpecValue inner ? inner.Value : item;
-            if (unwrapped is not string s)
-            {
-                return null;
-            }
-
-            result.Add(s);
-        }
-
-        return result;
-    }
 }

@@ -1,5 +1,6 @@
 using Diskless.Abstractions;
 using Diskless.Plugins.Debian.Configure;
+using Diskless.PluginSupport.Configure;
 using Diskless.Plugins.Debian.Tests.Support;
 using Diskless.Testing;
 

@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.PluginSupport.Progress;
 
 namespace Diskless.Plugins.Debian.Base;
 
@@ -103,27 +104,5 @@ internal sealed class BaseBuilder(IHostServices host)
         var hint = e.Hint ?? MmdebstrapProgress.Hint(e.OutputTail)
             ?? $"Check that {spec.Mirror} is reachable and has release '{spec.Release}' and every package named in [distro] packages; `diskless up --verbose` shows mmdebstrap's output.";
         return new CommandFailedException(e.Command, e.CommandExitCode, e.OutputTail, hint);
-    }
-
-    /// <summary>Forwards the builder's phase changes to the stage; output lines may arrive from two threads.</summary>
-    private sealed class StageDetail(IProgressStage stage, Func<string, string?> describe)
-    {
-        private readonly Lock _gate = new();
-        private string? _last;
-
-        public void Observe(string line)
-        {
-            var detail = describe(line);
-            lock (_gate)
-            {
-                if (detail is null || detail == _last)
-                {
-                    return;
-                }
-
-                _last = detail;
-                stage.Update(detail);
-            }
-        }
     }
 }

@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.PluginSupport.Configure;
 
 namespace Diskless.Plugins.Debian.Base;
 

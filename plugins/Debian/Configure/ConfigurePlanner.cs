@@ -1,6 +1,8 @@
 using Diskless.Abstractions;
 using Diskless.Plugins.Debian.Base;
-using Diskless.Plugins.Debian.Configure.Accounts;
+using Diskless.PluginSupport.Configure;
+using Diskless.PluginSupport.Shares;
+using static Diskless.PluginSupport.Configure.FileModes;
 
 namespace Diskless.Plugins.Debian.Configure;
 
@@ -13,16 +15,13 @@ namespace Diskless.Plugins.Debian.Configure;
 /// </summary>
 internal sealed class ConfigurePlanner(ITemplates templates)
 {
-    private const UnixFileMode Mode0644 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-    private const UnixFileMode Mode0600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode Mode0700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode Mode0444 = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-    private const UnixFileMode Mode0440 = UnixFileMode.UserRead | UnixFileMode.GroupRead;
+    private readonly SharedFiles _shared = new(templates);
 
-    private const UnixFileMode Mode0755 = Mode0644 | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+    /// <summary>The group whose members administer a Debian machine.</summary>
+    private const string SudoGroup = "sudo";
 
     private const string SystemUnits = "/lib/systemd/system";
-    private const string AdminUnits = "/etc/systemd/system";
+    private const string AdminUnits = SystemdLinks.AdminUnits;
 
     /// <summary>
     /// The one NIC's name when its address is set in the initramfs: the kernel's own name, because the address is
@@ -30,30 +29,16 @@ internal sealed class ConfigurePlanner(ITemplates templates)
     /// </summary>
     private const string StaticInterface = "eth0";
 
-    /// <summary>The links `systemctl enable systemd-networkd` makes; written directly, no running systemd needed.</summary>
-    private static readonly (string Link, string Target)[] NetworkdLinks =
-    [
-        ($"{AdminUnits}/multi-user.target.wants/systemd-networkd.service", $"{SystemUnits}/systemd-networkd.service"),
-        ($"{AdminUnits}/sockets.target.wants/systemd-networkd.socket", $"{SystemUnits}/systemd-networkd.socket"),
-        ($"{AdminUnits}/dbus-org.freedesktop.network1.service", $"{SystemUnits}/systemd-networkd.service"),
-    ];
+    private static readonly IReadOnlyList<(string Link, string Target)> NetworkdLinks = SystemdLinks.Networkd(SystemUnits);
 
     private const string WiredNetworkFile = "/etc/systemd/network/20-diskless-wired.network";
 
     private const string InitramfsNetworkScript = "/etc/initramfs-tools/scripts/init-premount/diskless-network";
 
-    /// <summary>
-    /// Every module either transport and a fixed address need, in every machine's initramfs: it is built once,
-    /// before the first boot, and a later change of transport or network must not need it built again.
-    /// </summary>
-    public static readonly IReadOnlyList<string> InitramfsModules = ["virtio_pci", "virtio_net", "9pnet", "9pnet_virtio", "9p", "virtiofs"];
-
     private const string LocaleGenUnit = "diskless-locale-gen.service";
 
     /// <summary>Present while the guest has locales to generate: the unit runs locale-gen then removes it.</summary>
     private const string LocaleGenPending = "/var/lib/diskless/generate-locales";
-
-    private static readonly IReadOnlyList<string> HostKeyAlgorithms = ["ed25519", "ecdsa", "rsa"];
 
     public ConfigurePlan Plan(ConfigureRequest request, RootFacts facts)
     {
@@ -64,51 +49,34 @@ internal sealed class ConfigurePlanner(ITemplates templates)
         var distro = request.Machine.Distro;
         var baseSpec = BasePlanner.Describe(distro, "debian");
 
-        steps.Add(Write("/etc/hostname", "hostname.liquid", new HostnameModel(request.Machine.Name)));
-        steps.Add(Write("/etc/hosts", "hosts.liquid", new HostnameModel(request.Machine.Name)));
+        steps.AddRange(_shared.Hostname(request.Machine.Name));
         if (request.Network.Nameservers.Count > 0)
         {
             // debootstrap copied the build host's resolver; the guest's is the provider's.
-            steps.Add(Write("/etc/resolv.conf", "resolv.conf.liquid", new ResolvConfModel(request.Network.Nameservers.Select(a => a.ToString()).ToList())));
+            steps.Add(_shared.ResolvConf(request.Network.Nameservers));
         }
 
-        steps.Add(Write("/etc/fstab", "fstab.liquid", Fstab(request)));
+        steps.Add(_shared.Fstab(request));
         steps.Add(Write("/etc/apt/sources.list", "sources.list.liquid", AptSources(baseSpec)));
         steps.AddRange(Locale(distro.Locale, facts, request.GuestHasRun, warnings));
-        steps.AddRange(Timezone(distro.Timezone));
+        steps.AddRange(_shared.Timezone(distro.Timezone));
         steps.AddRange(Network(request.Network));
         steps.AddRange(MaskedUnits());
         steps.AddRange(MaskedGenerators());
         steps.Add(Write("/etc/modprobe.d/diskless.conf", "modprobe-blacklist.liquid", new NoModel()));
-        steps.AddRange(MachineId());
+        steps.AddRange(SharedFiles.MachineId());
         steps.AddRange(Ssh(request.Identity, facts));
-        steps.AddRange(User(request.Identity, facts));
+        steps.AddRange(_shared.LoginUser(request.Identity, facts.Accounts, facts.Skeleton, SudoGroup));
         steps.AddRange(Initramfs(facts, request.GuestHasRun, warnings));
 
-        var commandLine = templates.Render(typeof(DebianDistro).Assembly, "cmdline.liquid", CommandLine(request.RootShare, request.Network)).Trim();
+        // The initramfs sets a fixed address from the kernel's ip= (initramfs-network.liquid).
+        var commandLine = _shared.KernelCommandLine(request.RootShare, request.Network.Static, StaticInterface);
         return new ConfigurePlan(steps, commandLine, warnings, request.GuestHasRun);
-    }
-
-    private static KernelCommandLineModel CommandLine(Share root, GuestNetwork network)
-    {
-        var isNineP = root.Transport == ShareTransport.NineP;
-        return network.Static is { } address
-            ? new KernelCommandLineModel(root.Tag, isNineP, root.NinePMsize, true, address.Address.ToString(), address.Gateway.ToString(), address.Netmask.ToString(), StaticInterface)
-            : new KernelCommandLineModel(root.Tag, isNineP, root.NinePMsize, false, "", "", "", "");
     }
 
     private WriteFileEdit Write<TModel>(string guestPath, string template, TModel model, UnixFileMode mode = Mode0644, RootOwner? owner = null)
         where TModel : notnull =>
         new(guestPath, templates.Render(typeof(DebianDistro).Assembly, template, model), mode, owner);
-
-    private static FstabModel Fstab(ConfigureRequest request)
-    {
-        var mounts = request.Shares
-            .Where(s => !s.IsRoot)
-            .Select(s => new FstabMount(s.Tag, FstabEscaping.Escape(s.GuestPath), s.Transport == ShareTransport.NineP, s.NinePMsize, s.ReadOnly))
-            .ToList();
-        return new FstabModel(request.RootShare.Tag, TransportName(request.RootShare.Transport), mounts);
-    }
 
     private static AptSourcesModel AptSources(BaseSpec spec)
     {
@@ -123,7 +91,7 @@ internal sealed class ConfigurePlanner(ITemplates templates)
 
     private IEnumerable<RootEdit> Locale(string locale, RootFacts facts, bool guestHasRun, List<string> warnings)
     {
-        yield return Write("/etc/default/locale", "locale.liquid", new LocaleModel(locale));
+        yield return _shared.Write("/etc/default/locale", "locale.liquid", new LocaleModel(locale));
         if (!LocaleSupport.NeedsLocalesPackage(locale))
         {
             yield break;
@@ -135,7 +103,7 @@ internal sealed class ConfigurePlanner(ITemplates templates)
             yield break;
         }
 
-        var localeGen = Write("/etc/locale.gen", "locale.gen.liquid", new LocaleGenModel(locale, LocaleSupport.Charset(locale)));
+        var localeGen = _shared.Write("/etc/locale.gen", "locale.gen.liquid", new LocaleGenModel(locale, LocaleSupport.Charset(locale)));
         yield return localeGen;
         if (!guestHasRun)
         {
@@ -150,12 +118,6 @@ internal sealed class ConfigurePlanner(ITemplates templates)
         {
             yield return new WriteFileEdit(LocaleGenPending, "", Mode0644);
         }
-    }
-
-    private IEnumerable<RootEdit> Timezone(string timezone)
-    {
-        yield return Write("/etc/timezone", "timezone.liquid", new TimezoneModel(timezone));
-        yield return new SymlinkEdit("/etc/localtime", "/usr/share/zoneinfo/" + timezone);
     }
 
     /// <summary>
@@ -177,7 +139,7 @@ internal sealed class ConfigurePlanner(ITemplates templates)
             yield break;
         }
 
-        yield return Write(WiredNetworkFile, "wired.network.liquid", new WiredNetworkModel("en*"));
+        yield return _shared.Write(WiredNetworkFile, "wired.network.liquid", new WiredNetworkModel("en*", "", "", []));
         foreach (var (link, target) in NetworkdLinks)
         {
             yield return new SymlinkEdit(link, target);
@@ -196,76 +158,15 @@ internal sealed class ConfigurePlanner(ITemplates templates)
             .Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Where(line => !line.StartsWith('#'));
 
-    /// <summary>An empty machine-id makes systemd generate a new one on first boot: every clone of a base gets its own.</summary>
-    private static IEnumerable<RootEdit> MachineId()
-    {
-        yield return new WriteFileEdit("/etc/machine-id", "", Mode0444);
-        // dbus falls back to /etc/machine-id when its own copy is absent.
-        yield return new DeleteFileEdit("/var/lib/dbus/machine-id");
-    }
-
     /// <summary>sshd offers only the host keys the host generated and pinned; the base's own are removed.</summary>
     private IEnumerable<RootEdit> Ssh(GuestIdentity identity, RootFacts facts)
     {
-        var keys = identity.HostKeys.Select(key =>
-        {
-            if (!HostKeyAlgorithms.Contains(key.Algorithm, StringComparer.Ordinal))
-            {
-                throw new DisklessException(
-                    $"Unsupported SSH host key algorithm '{key.Algorithm}'.",
-                    $"Use one of {string.Join(", ", HostKeyAlgorithms)}.");
-            }
-
-            return (Key: key, GuestPath: $"/etc/ssh/ssh_host_{key.Algorithm}_key");
-        }).ToList();
-
-        yield return Write(
-            "/etc/ssh/sshd_config.d/diskless.conf",
-            "sshd-diskless.conf.liquid",
-            new SshdModel(keys.Select(k => k.GuestPath).ToList(), identity.UserName == "root" ? "prohibit-password" : "no"));
+        yield return _shared.SshdConfig(identity);
         yield return Write($"{AdminUnits}/ssh.service.d/diskless.conf", "ssh-service.conf.liquid", new NoModel());
-        foreach (var existing in facts.SshHostKeyFiles)
+        foreach (var edit in SharedFiles.HostKeys(identity, facts.SshHostKeyFiles))
         {
-            yield return new DeleteFileEdit(existing);
+            yield return edit;
         }
-
-        foreach (var (key, guestPath) in keys)
-        {
-            yield return new CopyFileEdit(key.PrivateKeyPath, guestPath, Mode0600);
-            yield return new CopyFileEdit(key.PublicKeyPath, guestPath + ".pub", Mode0644);
-        }
-    }
-
-    /// <summary>
-    /// The login user, its sudo rights and its key, written as files whatever the root's age: the guest's useradd and
-    /// chown are never run. The owners come from the guest's own account files, so ids resolve as the guest sees them.
-    /// </summary>
-    private IEnumerable<RootEdit> User(GuestIdentity identity, RootFacts facts)
-    {
-        var changes = LoginAccounts.Plan(identity.UserName, facts.Accounts);
-        foreach (var table in changes.ChangedFiles)
-        {
-            var shadowFile = table.File.GuestPath is AccountFiles.ShadowPath or AccountFiles.GshadowPath;
-            yield return new WriteFileEdit(table.File.GuestPath, table.Content, table.File.Mode, shadowFile ? new RootOwner(0, changes.ShadowGid) : RootOwner.Root);
-        }
-
-        var account = changes.Account;
-        var owner = new RootOwner(account.Uid, account.Gid);
-        var home = account.Home.TrimEnd('/');
-        if (account.IsNew)
-        {
-            // What useradd -m does: the home from /etc/skel (umask 022 in Debian's login.defs: 0755).
-            yield return new CreateDirectoryEdit(home, Mode0755, owner);
-            foreach (var file in facts.Skeleton)
-            {
-                yield return new WriteFileEdit($"{home}/{Path.GetFileName(file.GuestPath)}", file.Content, file.Mode & Mode0755, owner);
-            }
-        }
-
-        yield return Write($"/etc/sudoers.d/diskless", "sudoers.liquid", new SudoersModel(account.Name), Mode0440);
-        var ssh = home + "/.ssh";
-        yield return new CreateDirectoryEdit(ssh, Mode0700, owner);
-        yield return Write($"{ssh}/authorized_keys", "authorized_keys.liquid", new AuthorizedKeysModel(identity.AuthorizedPublicKey.Trim()), Mode0600, owner);
     }
 
     /// <summary>
@@ -275,7 +176,7 @@ internal sealed class ConfigurePlanner(ITemplates templates)
     /// </summary>
     private IEnumerable<RootEdit> Initramfs(RootFacts facts, bool guestHasRun, List<string> warnings)
     {
-        yield return Write("/etc/initramfs-tools/modules", "initramfs-modules.liquid", new InitramfsModulesModel(InitramfsModules));
+        yield return Write("/etc/initramfs-tools/modules", "initramfs-modules.liquid", new InitramfsModulesModel(BootTransports.InitramfsModules));
         yield return Write("/etc/initramfs-tools/conf.d/diskless.conf", "initramfs-conf.liquid", new InitramfsConfModel("list"));
         yield return Write(InitramfsNetworkScript, "initramfs-network.liquid", new NoModel(), Mode0755);
         // A resume device the clone does not have would make the initramfs wait for it (seed: gotchas of a virtiofs root).
@@ -287,7 +188,7 @@ internal sealed class ConfigurePlanner(ITemplates templates)
         }
 
         var listed = (facts.InitramfsModules ?? "").Split('\n', StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        var missing = InitramfsModules.Where(m => !listed.Contains(m)).ToList();
+        var missing = BootTransports.InitramfsModules.Where(m => !listed.Contains(m)).ToList();
         if (missing.Count > 0)
         {
             warnings.Add(
@@ -300,5 +201,4 @@ internal sealed class ConfigurePlanner(ITemplates templates)
     private static RunInRootStep InRoot(string description, string program, params string[] arguments) =>
         new(new CommandSpec(program, arguments) { Description = description, RequiresRoot = true, Environment = BaseCommands.InRootEnvironment });
 
-    public static string TransportName(ShareTransport transport) => transport == ShareTransport.NineP ? "9p" : "virtiofs";
 }

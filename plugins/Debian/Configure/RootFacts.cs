@@ -1,5 +1,5 @@
 using Diskless.Abstractions;
-using Diskless.Plugins.Debian.Configure.Accounts;
+using Diskless.PluginSupport.Accounts;
 
 namespace Diskless.Plugins.Debian.Configure;
 

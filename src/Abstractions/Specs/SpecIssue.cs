@@ -6,10 +6,16 @@ namespace Diskless.Abstractions;
 /// <param name="Hint">A suggestion, e.g. "did you mean 'packages'?"; null when there is none.</param>
 public sealed record SpecIssue(string Message, SourceLocation? Location = null, string? Hint = null)
 {
-    /// <summary><c>file:line:column: message (hint)</c>.</summary>
+    /// <summary>
+    /// Something the user should know that does not make the Disklessfile invalid (a setting that works only with a
+    /// patched tool, a check switched off): printed, never fatal.
+    /// </summary>
+    public bool IsWarning { get; init; }
+
+    /// <summary><c>file:line:column: message (hint)</c>, with "warning: " before the message of a warning.</summary>
     public override string ToString()
     {
-        var where = Location is null ? "" : $"{Location}: ";
+        var where = (Location is null ? "" : $"{Location}: ") + (IsWarning ? "warning: " : "");
         var hint = Hint is null ? "" : $" ({Hint})";
         return where + Message + hint;
     }

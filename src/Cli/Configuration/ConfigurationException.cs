@@ -18,11 +18,11 @@ public sealed class ConfigurationException : DisklessException
     /// <summary>The problems, in the order they appear in the file.</summary>
     public IReadOnlyList<SpecIssue> Issues { get; }
 
-    /// <summary>Throws a <see cref="ConfigurationException"/> when <paramref name="issues"/> is not empty.</summary>
+    /// <summary>Throws a <see cref="ConfigurationException"/> when <paramref name="issues"/> holds a problem that is not a warning.</summary>
     public static void ThrowIfAny(IReadOnlyList<SpecIssue> issues)
     {
         ArgumentNullException.ThrowIfNull(issues);
-        if (issues.Count > 0)
+        if (issues.Any(i => !i.IsWarning))
         {
             throw new ConfigurationException(issues);
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Diskless.Abstractions;
 
 namespace Diskless.Cli.Configuration;
 
@@ -9,14 +10,14 @@ public static partial class NameRules
     /// <summary>What a valid machine name looks like, for hints.</summary>
     public const string HostnameRule = "use lowercase letters, digits and hyphens, at most 63 characters, not starting or ending with a hyphen";
 
-    /// <summary>What a valid user name looks like, for hints.</summary>
-    public const string UserNameRule = "start with a lowercase letter or underscore, then lowercase letters, digits, '_' or '-', at most 32 characters";
+    /// <summary>What a valid user name looks like, for hints (the rule lives with the [distro] keys, which plugins share).</summary>
+    public const string UserNameRule = DistroKeys.UserNameRule;
 
     /// <summary>Whether <paramref name="name"/> is a valid single-label hostname (RFC 1123), lowercase.</summary>
     public static bool IsHostname(string name) => Hostname().IsMatch(name);
 
     /// <summary>Whether <paramref name="name"/> is a portable Linux user name (useradd's default rule).</summary>
-    public static bool IsUserName(string name) => UserName().IsMatch(name);
+    public static bool IsUserName(string name) => DistroKeys.IsUserName(name);
 
     /// <summary>Whether <paramref name="name"/> can be a shell environment variable name.</summary>
     public static bool IsEnvironmentName(string name) => EnvironmentName().IsMatch(name);
@@ -48,9 +49,6 @@ public static partial class NameRules
     // \z, not $: in .NET $ also matches before a final newline, which would let "dev\n" into a hostname or sudoers.
     [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Hostname();
-
-    [GeneratedRegex(@"^[a-z_][a-z0-9_-]{0,31}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex UserName();
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex EnvironmentName();

@@ -14,7 +14,14 @@ public static class ProjectLoader
     public static async Task<ProjectSpec> LoadAsync(string? fileOption, string currentDirectory, IPluginCatalog catalog, CancellationToken cancellationToken)
     {
         var project = await ReadAsync(fileOption, currentDirectory, cancellationToken).ConfigureAwait(false);
-        ConfigurationException.ThrowIfAny(await ProjectValidator.ValidateAsync(project, catalog, cancellationToken).ConfigureAwait(false));
+        var issues = await ProjectValidator.ValidateAsync(project, catalog, cancellationToken).ConfigureAwait(false);
+        ConfigurationException.ThrowIfAny(issues);
+        foreach (var warning in issues.Where(i => i.IsWarning))
+        {
+            // stderr, like progress: --json output on stdout stays clean.
+            await Console.Error.WriteLineAsync(warning.ToString()).ConfigureAwait(false);
+        }
+
         return project;
     }
 

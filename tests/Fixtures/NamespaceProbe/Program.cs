@@ -4,6 +4,7 @@ using Diskless.Cli.Isolation;
 using Diskless.Cli.Processes;
 using Diskless.Cli.State;
 using Diskless.NamespaceProbe;
+using Diskless.Plugins.Arch;
 using Diskless.Testing;
 
 // Usage: Diskless.NamespaceProbe WORK [--hold] STEP...
@@ -11,6 +12,8 @@ using Diskless.Testing;
 //   --hold   after the steps, keep the holder and wait to be killed (a killed diskless)
 //   STEP     enter=SHELL (host /bin/sh -c SHELL entered as guest root), sandbox=ROOT=SHELL (ROOT's /bin/sh in the sandbox),
 //            clone=BASE=ROOT (RootCloner in the namespace), remove=FOLDER=UNDER (FolderRemover in the namespace),
+//            arch=DATA=MIRROR (BaseCache builds an Arch base with pacstrap -N from MIRROR, a local repository "core"
+//            whose packages are unsigned, in the data dir DATA),
 //            cache=DATA or cache-fail=DATA (BaseCache builds TinyDistro's base in the data dir DATA, or fails doing so), or
 //            files=ROOT=OP=ARG: NamespacedRootFiles on ROOT, OP one of apply (ARG: RootEditJson, base64), read (ARG: MAX:PATH),
 //            list (ARG: PATH), exists (ARG: PATH); stdout is the answer as JSON, a DisklessException is exit 1 with its message
@@ -35,7 +38,7 @@ for (var i = 0; i < steps.Count; i++)
         continue;
     }
 
-    if (parts[0] is "clone" or "remove" or "cache" or "cache-fail")
+    if (parts[0] is "clone" or "remove" or "cache" or "cache-fail" or "arch")
     {
         try
         {
@@ -43,6 +46,8 @@ for (var i = 0; i < steps.Count; i++)
             {
                 "clone" => await RootCloner.CloneAsync(parts[1], parts[2], runner, new RecordingProgress(), holder, CancellationToken.None),
                 "remove" => (await FolderRemover.RemoveAsync(parts[1], parts[2], runner, holder, CancellationToken.None)).Method.ToString(),
+                "arch" => await new BaseCache(NamespaceTestBase.Host(runner, holder, new RecordingProgress(), parts[1]))
+                    .EnsureAsync(new ArchDistro(), new ArchDistro().DescribeBase(LocalArchSpec(parts[2])), CancellationToken.None),
                 _ => await new BaseCache(NamespaceTestBase.Host(runner, holder, new RecordingProgress(), parts[1]))
                     .EnsureAsync(new TinyDistro(fail: parts[0] == "cache-fail"), new TinyDistro(false).DescribeBase(DebianTestBase.DefaultSpec), CancellationToken.None),
             };
@@ -99,6 +104,17 @@ static async Task<bool> ApplyAsync(NamespacedRootFiles files, IReadOnlyList<Root
 {
     await files.ApplyAsync(edits, CancellationToken.None);
     return true;
+}
+
+static DistroSpec LocalArchSpec(string mirror)
+{
+    var at = new SourceLocation("Disklessfile", 1, 1);
+    var settings = new Dictionary<string, SpecValue>
+    {
+        ["check_signatures"] = new(false, at),
+        ["repositories"] = new(new List<object> { "core" }, at),
+    };
+    return new DistroSpec("arch", null, mirror, [], "diskless", "C.UTF-8", "Etc/UTC", settings, at);
 }
 
 static void Print(object line)

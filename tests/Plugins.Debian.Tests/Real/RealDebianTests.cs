@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Diskless.Abstractions;
 using Diskless.Cli.Processes;
 using Diskless.Cli.State;
-using Diskless.Plugins.Debian.Configure;
+using Diskless.PluginSupport.Shares;
 using Diskless.Plugins.Debian.Tests.Support;
 using Diskless.Testing;
 using Xunit.Abstractions;
@@ -74,7 +74,7 @@ public sealed class RealDebianTests(ITestOutputHelper output)
             Assert.Equal(chrootRuns, host.TimedChroot.Timings.Count);
             Assert.Equal(artifacts.InitrdPath, again.InitrdPath);
             Assert.Equal(initrdWritten, File.GetLastWriteTimeUtc(again.InitrdPath));
-            Assert.Contains($"rootfstype={ConfigurePlanner.TransportName(other)}", again.KernelCommandLine, StringComparison.Ordinal);
+            Assert.Contains($"rootfstype={BootTransports.FileSystemType(other)}", again.KernelCommandLine, StringComparison.Ordinal);
         }
         finally
         {

@@ -1,3 +1,5 @@
+using Diskless.Testing;
+
 namespace Diskless.Plugins.Debian.Tests.Support;
 
 /// <summary>
@@ -49,11 +51,6 @@ internal static class FakeBaseTree
     /// <summary>/etc/shadow's and /etc/gshadow's mode, 0640 (root:shadow in a real base).</summary>
     public const UnixFileMode ShadowMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
 
-    public static void Write(string root, string relativePath, string content, UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)
-    {
-        var path = Path.Combine(root, relativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
-        File.SetUnixFileMode(path, mode);
-    }
+    public static void Write(string root, string relativePath, string content, UnixFileMode mode = TreeFiles.Mode0644) =>
+        TreeFiles.Write(root, relativePath, content, mode);
 }

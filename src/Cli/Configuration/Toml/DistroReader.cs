@@ -10,8 +10,6 @@ internal static class DistroReader
     public const string DefaultLocale = "C.UTF-8";
     public const string DefaultTimezone = "Etc/UTC";
 
-    private static readonly string[] HostKeys = ["name", "release", "mirror", "packages", "user", "locale", "timezone"];
-
     public static DistroSpec Read(TableReader machine, ReadContext context)
     {
         var table = machine.SubTable("distro", "[distro]");
@@ -40,7 +38,7 @@ internal static class DistroReader
                 u.Value == "root" ? "root always exists; name the login user it creates, e.g. \"diskless\"" : NameRules.UserNameRule);
         }
 
-        var settings = PluginSectionReader.Settings(reader, HostKeys);
+        var settings = PluginSectionReader.Settings(reader, DistroKeys.HostKeys);
         return new DistroSpec(
             name?.Value ?? DefaultName,
             reader.NonEmptyString("release")?.Value,

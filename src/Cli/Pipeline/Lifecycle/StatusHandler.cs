@@ -38,7 +38,7 @@ internal static class StatusHandler
         var record = await services.LoadRecordAsync(machine, cancellationToken).ConfigureAwait(false);
         if (record is not { SetupComplete: true })
         {
-            return new MachineReport(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, ports, null, null, null);
+            return new MachineReport(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, ports, null, null, null, null);
         }
 
         var provider = services.Plugins.GetProvider(record.Provider);
@@ -56,7 +56,24 @@ internal static class StatusHandler
             ports,
             record.LastBootSeconds,
             status.Detail,
-            status.State == MachineState.Crashed ? status.ConsoleTail : null);
+            status.State == MachineState.Crashed ? status.ConsoleTail : null,
+            Base(services, record.BaseKey));
+    }
+
+    /// <summary>
+    /// The base the machine was cloned from and when it was built (the folder's birth in the cache): a rolling release's
+    /// base ages, and its age says when a `destroy` and `up` would bring newer packages. Null when unknown or gone.
+    /// </summary>
+    private static BaseReport? Base(LifecycleServices services, string? baseKey)
+    {
+        var folder = baseKey is null ? null : Path.Combine(services.Host.Paths.BasesDirectory, baseKey);
+        if (folder is null || !Directory.Exists(folder))
+        {
+            return null;
+        }
+
+        var built = new DateTimeOffset(Directory.GetCreationTimeUtc(folder), TimeSpan.Zero);
+        return new BaseReport(baseKey!, built, Math.Max(0, (int)(services.Time.GetUtcNow() - built).TotalDays));
     }
 
     private static string StateName(MachineState state) => state switch
@@ -74,6 +91,11 @@ internal static class StatusHandler
         if (r.Transport is not null)
         {
             line += $", {r.Transport} root {r.RootPath}";
+        }
+
+        if (r.Base is not null)
+        {
+            line += $"\n{"",-16} base {r.Base.Key}, built {(r.Base.AgeDays == 0 ? "today" : r.Base.AgeDays == 1 ? "1 day ago" : $"{r.Base.AgeDays} days ago")}";
         }
 
         if (r.Ssh is not null)
@@ -108,7 +130,10 @@ internal static class StatusHandler
         IReadOnlyList<PortReport> Ports,
         double? LastBootSeconds,
         string? Detail,
-        IReadOnlyList<string>? ConsoleTail);
+        IReadOnlyList<string>? ConsoleTail,
+        BaseReport? Base);
+
+    private sealed record BaseReport(string Key, DateTimeOffset BuiltAt, int AgeDays);
 
     private sealed record SshReport(string Host, int Port, string User);
 
