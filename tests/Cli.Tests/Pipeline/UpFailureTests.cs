@@ -106,6 +106,24 @@ public sealed class UpFailureTests : IDisposable
     }
 
     [RequiresFact("ssh-keygen", "cp")]
+    public async Task The_guests_key_is_pinned_for_the_endpoint_the_provider_returned_not_for_loopback()
+    {
+        // A provider whose guest is reached at its own address (a libvirt network's lease), and a guest that dies: the
+        // known_hosts of that start is read as the failed up stops the machine, before its state is removed.
+        _provider.Endpoint = _ => new SshEndpoint("127.0.0.9", 22);
+        _provider.RunningState = MachineState.Crashed;
+        string? knownHosts = null;
+        _provider.OnStop = _ => knownHosts = File.ReadAllText(Path.Combine(StateDirectory, "known_hosts"));
+
+        await Assert.ThrowsAsync<DisklessException>(() => _clock.FastForwardAsync(UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None)));
+
+        Assert.NotNull(knownHosts);
+        var lines = knownHosts.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        Assert.All(lines, line => Assert.StartsWith("127.0.0.9 ssh-", line, StringComparison.Ordinal));
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
     public async Task The_configure_step_gets_the_root_share_first_and_the_provider_default_transport()
     {
         _provider.RunningState = MachineState.Crashed;
