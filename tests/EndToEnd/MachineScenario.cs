@@ -88,20 +88,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
     public async Task A_forwarded_port_reaches_a_server_in_the_guest()
     {
         machine.EnsureUp(output);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-
-        var body = "";
-        for (var attempt = 0; attempt < 20 && body.Length == 0; attempt++)
-        {
-            try
-            {
-                body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{machine.HttpPort}/"));
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1));
-            }
-        }
+        var body = await machine.HttpGetAsync();
 
         Assert.Equal($"hello over {machine.Transport}\n", body);
     }
