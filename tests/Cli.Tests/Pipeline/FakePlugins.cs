@@ -74,6 +74,9 @@ internal sealed class FakeProvider : IProvider
     /// <summary>Called as stopping starts, to look at the host at that moment.</summary>
     public Action<MachineHandle>? OnStop { get; set; }
 
+    /// <summary>Called as destroying starts, to look at the host at that moment.</summary>
+    public Action<MachineHandle>? OnDestroy { get; set; }
+
     /// <summary>Runs at the start of <see cref="StartAsync"/>, before the "VM" runs: what a test sees there is what QEMU would.</summary>
     public Action<BootPlan>? OnStart { get; set; }
 
@@ -124,6 +127,7 @@ internal sealed class FakeProvider : IProvider
     public Task DestroyAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken)
     {
         Calls.Add("destroy");
+        OnDestroy?.Invoke(handle);
         Running = false;
         return Task.CompletedTask;
     }

@@ -99,7 +99,8 @@ public sealed class UpFailureTests : IDisposable
         Assert.StartsWith("the virtual machine stopped while booting (fake)", error.Message, StringComparison.Ordinal);
         Assert.Equal(TimeSpan.Zero, _clock.Elapsed);
         Assert.Equal(ExitCodes.BootFailed, error.ExitCode);
-        Assert.Equal(["start dev ssh=True", "stop force=True"], _provider.Calls);
+        // Destroyed, not only stopped: the machine is removed, and nothing the provider made for it may outlive it.
+        Assert.Equal(["start dev ssh=True", "destroy"], _provider.Calls);
         Assert.False(_provider.Running);
         Assert.False(Directory.Exists(StateDirectory));
         Assert.Empty(Entries(_paths.MachinesDirectory));
@@ -114,6 +115,7 @@ public sealed class UpFailureTests : IDisposable
         _provider.RunningState = MachineState.Crashed;
         string? knownHosts = null;
         _provider.OnStop = _ => knownHosts = File.ReadAllText(Path.Combine(StateDirectory, "known_hosts"));
+        _provider.OnDestroy = _provider.OnStop;
 
         await Assert.ThrowsAsync<DisklessException>(() => _clock.FastForwardAsync(UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None)));
 

@@ -39,7 +39,7 @@ public sealed class Libvirt_for_an_ordinary_user(ITestOutputHelper output) : IAs
         foreach (var run in new[] { validate, up })
         {
             Assert.Equal(3, run.ExitCode);
-            Assert.Contains("Disklessfile:7:1: the libvirt provider needs root", run.Stdout + run.Stderr, StringComparison.Ordinal);
+            Assert.Contains("Disklessfile:7:8: the libvirt provider needs root", run.Stdout + run.Stderr, StringComparison.Ordinal);
             Assert.Contains("name = \"qemu\"", run.Stdout + run.Stderr, StringComparison.Ordinal);
         }
 

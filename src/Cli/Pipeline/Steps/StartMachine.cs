@@ -50,10 +50,18 @@ internal sealed class StartMachine : IStep<UpContext>
     public async Task RecoverAsync(UpContext context, CancellationToken cancellationToken)
     {
         // A machine that never answered SSH is stopped: a failed up leaves no process. One that did (a provisioner
-        // failed) stays up for inspection.
+        // failed) stays up for inspection. A first up that failed removes the machine (LoadMachineRecord), so the
+        // provider removes what it made outside the machine's folders too (a libvirt domain), or it would outlive it.
         if (context.Running is not null && !context.SshReady)
         {
-            await context.Provider.StopAsync(context.Running.Handle, new StopOptions(Force: true, TimeSpan.Zero), context.Host, cancellationToken).ConfigureAwait(false);
+            if (context.CreatedNow && !context.Record.SetupComplete)
+            {
+                await context.Provider.DestroyAsync(context.Running.Handle, context.Host, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await context.Provider.StopAsync(context.Running.Handle, new StopOptions(Force: true, TimeSpan.Zero), context.Host, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
