@@ -82,6 +82,16 @@ public abstract class MachineFixture : IAsyncLifetime
     public Task<CliRun> SshAsync(string command) =>
         RunAsync(TimeSpan.FromMinutes(2), "ssh", "-c", command);
 
+    /// <summary>Reads the host's file in the synced folder from the guest, writes one back, and checks the host sees it.</summary>
+    public async Task AssertSyncedFolderCarriesFilesBothWaysAsync(string expectedFromHost = "written on the host\n")
+    {
+        var run = await SshAsync("cat /project/from-host.txt && echo 'written in the guest' > /project/from-guest.txt");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(expectedFromHost, run.Stdout);
+        Assert.Equal("written in the guest\n", await File.ReadAllTextAsync(Path.Combine(SyncedFolder, "from-guest.txt")));
+    }
+
     /// <summary>The body the guest's web server (set up by the provisioners) serves on the forwarded port; "" when it never answered.</summary>
     public async Task<string> HttpGetAsync()
     {

@@ -77,11 +77,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
     {
         machine.EnsureUp(output);
 
-        var read = await machine.SshAsync("cat /project/from-host.txt && echo 'written in the guest' > /project/from-guest.txt");
-
-        Assert.True(read.ExitCode == 0, read.ToString());
-        Assert.Equal("written on the host\n", read.Stdout);
-        Assert.Equal("written in the guest\n", await File.ReadAllTextAsync(Path.Combine(machine.SyncedFolder, "from-guest.txt")));
+        await machine.AssertSyncedFolderCarriesFilesBothWaysAsync();
     }
 
     [Fact, Order(5)]

@@ -65,13 +65,13 @@ public sealed record LibvirtSettings(string Uri, string? Network, TimeSpan? Grac
 
                     break;
                 case "graceful_timeout":
-                    if (DurationValue.TryRead(value.Value, out var timeout) && timeout.Value > TimeSpan.Zero && timeout.Value < TimeSpan.FromDays(1))
+                    if (ProviderSettingRules.TryReadGracefulTimeout(value, out var timeout, out var timeoutIssue))
                     {
-                        settings = settings with { GracefulTimeout = timeout.Value };
+                        settings = settings with { GracefulTimeout = timeout };
                     }
                     else
                     {
-                        found.Add(new SpecIssue($"graceful_timeout must be longer than zero and shorter than a day: {DurationValue.AcceptedForms}", value.Location));
+                        found.Add(timeoutIssue!);
                     }
 
                     break;
@@ -98,11 +98,7 @@ public sealed record LibvirtSettings(string Uri, string? Network, TimeSpan? Grac
 
                     break;
                 default:
-                    var suggestion = Suggestions.Closest(key, Keys);
-                    found.Add(new SpecIssue(
-                        $"unknown key '{key}' in [provider] for the libvirt provider",
-                        value.Location,
-                        suggestion is null ? $"known keys: name, accel, {string.Join(", ", Keys)}" : $"did you mean '{suggestion}'?"));
+                    found.Add(ProviderSettingRules.UnknownKey(key, "libvirt", Keys, value.Location));
                     break;
             }
         }

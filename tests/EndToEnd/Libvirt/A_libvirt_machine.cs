@@ -79,11 +79,7 @@ public sealed class A_libvirt_machine(LibvirtMachine machine, ITestOutputHelper 
     {
         machine.EnsureUp(output);
 
-        var run = await machine.SshAsync("cat /project/from-host.txt && echo 'written in the guest' > /project/from-guest.txt");
-
-        Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal("written on the host\n", run.Stdout);
-        Assert.Equal("written in the guest\n", await File.ReadAllTextAsync(Path.Combine(machine.SyncedFolder, "from-guest.txt")));
+        await machine.AssertSyncedFolderCarriesFilesBothWaysAsync();
     }
 
     [Fact, Order(5)]
