@@ -1,4 +1,3 @@
-using System.Net;
 using Diskless.Abstractions;
 
 namespace Diskless.Plugins.QemuDirect;
@@ -44,20 +43,7 @@ public sealed class QemuDirectProvider : IProvider
     {
         QemuSettings.Parse(machine.Provider, out var settingIssues);
         var issues = settingIssues.ToList();
-        foreach (var port in machine.Ports)
-        {
-            if (port.Protocol is not ("tcp" or "udp"))
-            {
-                issues.Add(new SpecIssue($"protocol must be \"tcp\" or \"udp\", found \"{port.Protocol}\"", port.Location));
-            }
-
-            // QEMU 7.2's user networking forwards from IPv4 addresses only.
-            if (!IPAddress.TryParse(port.HostAddress, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
-            {
-                issues.Add(new SpecIssue($"host address must be an IPv4 address such as \"127.0.0.1\", found \"{port.HostAddress}\"", port.Location));
-            }
-        }
-
+        issues.AddRange(UserNetwork.PortIssues(machine.Ports));
         return Task.FromResult<IReadOnlyList<SpecIssue>>(issues);
     }
 

@@ -13,14 +13,22 @@ public abstract class MachineFixture : IAsyncLifetime
 {
     private static readonly TimeSpan FirstUpTimeout = TimeSpan.FromMinutes(20);
 
-    protected MachineFixture(string transport)
+    protected MachineFixture(string transport, string provider = "qemu")
     {
         Transport = transport;
-        ProjectDirectory = Directory.CreateTempSubdirectory($"diskless-e2e-{transport}-").FullName;
+        Provider = provider;
+        Name = provider == "qemu" ? $"e2e-{transport}" : $"e2e-{provider}-{transport}";
+        ProjectDirectory = Directory.CreateTempSubdirectory($"diskless-{Name}-").FullName;
         HttpPort = FreePort();
     }
 
     public string Transport { get; }
+
+    /// <summary>The provider plugin the machine runs on.</summary>
+    public string Provider { get; }
+
+    /// <summary>The machine's name, also the guest's hostname.</summary>
+    public string Name { get; }
 
     public string ProjectDirectory { get; }
 
@@ -35,7 +43,8 @@ public abstract class MachineFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (Prerequisites.Missing(root: true, ["qemu-system-x86_64", "mmdebstrap", "ssh"]) is { } missing)
+        string[] programs = Provider == "libvirt" ? ["qemu-system-x86_64", "mmdebstrap", "ssh", "virsh"] : ["qemu-system-x86_64", "mmdebstrap", "ssh"];
+        if (Prerequisites.Missing(root: true, programs) is { } missing)
         {
             SetupFailure = missing;
             return;
@@ -73,6 +82,35 @@ public abstract class MachineFixture : IAsyncLifetime
     public Task<CliRun> SshAsync(string command) =>
         RunAsync(TimeSpan.FromMinutes(2), "ssh", "-c", command);
 
+    /// <summary>Reads the host's file in the synced folder from the guest, writes one back, and checks the host sees it.</summary>
+    public async Task AssertSyncedFolderCarriesFilesBothWaysAsync(string expectedFromHost = "written on the host\n")
+    {
+        var run = await SshAsync("cat /project/from-host.txt && echo 'written in the guest' > /project/from-guest.txt");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(expectedFromHost, run.Stdout);
+        Assert.Equal("written in the guest\n", await File.ReadAllTextAsync(Path.Combine(SyncedFolder, "from-guest.txt")));
+    }
+
+    /// <summary>The body the guest's web server (set up by the provisioners) serves on the forwarded port; "" when it never answered.</summary>
+    public async Task<string> HttpGetAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            try
+            {
+                return await http.GetStringAsync(new Uri($"http://127.0.0.1:{HttpPort}/"));
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        return "";
+    }
+
     public void EnsureUp(ITestOutputHelper output)
     {
         if (FirstUp is not null)
@@ -85,9 +123,12 @@ public abstract class MachineFixture : IAsyncLifetime
 
     // The default base (no extra packages), shared with the Debian plugin's real test: one debootstrap per machine.
     private string Disklessfile() => $"""
-        name = "e2e-{Transport}"
+        name = "{Name}"
         cpus = 2
         memory = "1GiB"
+
+        [provider]
+        name = "{Provider}"
 
         [distro]
         name = "debian"
@@ -141,3 +182,6 @@ public abstract class MachineFixture : IAsyncLifetime
 public sealed class VirtioFsMachine() : MachineFixture("virtiofs");
 
 public sealed class NinePMachine() : MachineFixture("9p");
+
+/// <summary>A machine of the libvirt provider, brought up over virtiofs (its scenario reloads it onto 9p).</summary>
+public sealed class LibvirtMachine() : MachineFixture("virtiofs", "libvirt");

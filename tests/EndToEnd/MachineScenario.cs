@@ -77,31 +77,14 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
     {
         machine.EnsureUp(output);
 
-        var read = await machine.SshAsync("cat /project/from-host.txt && echo 'written in the guest' > /project/from-guest.txt");
-
-        Assert.True(read.ExitCode == 0, read.ToString());
-        Assert.Equal("written on the host\n", read.Stdout);
-        Assert.Equal("written in the guest\n", await File.ReadAllTextAsync(Path.Combine(machine.SyncedFolder, "from-guest.txt")));
+        await machine.AssertSyncedFolderCarriesFilesBothWaysAsync();
     }
 
     [Fact, Order(5)]
     public async Task A_forwarded_port_reaches_a_server_in_the_guest()
     {
         machine.EnsureUp(output);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-
-        var body = "";
-        for (var attempt = 0; attempt < 20 && body.Length == 0; attempt++)
-        {
-            try
-            {
-                body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{machine.HttpPort}/"));
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1));
-            }
-        }
+        var body = await machine.HttpGetAsync();
 
         Assert.Equal($"hello over {machine.Transport}\n", body);
     }

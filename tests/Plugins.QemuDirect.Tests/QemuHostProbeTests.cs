@@ -127,8 +127,8 @@ public class QemuHostProbeTests
     [Fact]
     public void A_flag_containing_vmx_as_a_substring_does_not_count()
     {
-        Assert.False(QemuHostProbe.CpuHasVirtualization("flags\t: fpu vmxx svm_lock\n"));
-        Assert.False(QemuHostProbe.CpuHasVirtualization(null));
+        Assert.False(KvmRule.CpuHasVirtualization("flags\t: fpu vmxx svm_lock\n"));
+        Assert.False(KvmRule.CpuHasVirtualization(null));
     }
 
     [Fact]

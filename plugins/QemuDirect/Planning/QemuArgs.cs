@@ -112,14 +112,5 @@ public static class QemuArgs
         args.AddRange(["-fsdev", fsdev, "-device", $"virtio-9p-pci,fsdev=fs{index},mount_tag={tag}"]);
     }
 
-    private static string Netdev(BootPlan plan)
-    {
-        var netdev = $"user,id=net0,{UserNetwork.NetdevAddressing},hostfwd=tcp:127.0.0.1:{plan.SshHostPort}-:22";
-        foreach (var port in plan.Ports)
-        {
-            netdev += $",hostfwd={port.Protocol}:{port.HostAddress}:{port.Host}-:{port.Guest}";
-        }
-
-        return netdev;
-    }
+    private static string Netdev(BootPlan plan) => UserNetwork.Netdev("net0", plan.SshHostPort, plan.Ports);
 }

@@ -26,9 +26,6 @@ public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? Gra
     /// <summary>The keys this provider knows (besides the host's <c>name</c> and <c>accel</c>).</summary>
     public static readonly IReadOnlyList<string> Keys = ["extra_args", "graceful_timeout", "binary", "virtiofsd", "cpu", "pvh"];
 
-    /// <summary>A halt that waits longer than this is a typo (a number of minutes taken for seconds, say).</summary>
-    public static readonly TimeSpan MaxGracefulTimeout = TimeSpan.FromDays(1);
-
     /// <summary>No settings.</summary>
     public static readonly QemuSettings Default = new([], null, null, null);
 
@@ -54,13 +51,13 @@ public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? Gra
 
                     break;
                 case "graceful_timeout":
-                    if (DurationValue.TryRead(value.Value, out var timeout) && timeout.Value > TimeSpan.Zero && timeout.Value < MaxGracefulTimeout)
+                    if (ProviderSettingRules.TryReadGracefulTimeout(value, out var timeout, out var timeoutIssue))
                     {
-                        settings = settings with { GracefulTimeout = timeout.Value };
+                        settings = settings with { GracefulTimeout = timeout };
                     }
                     else
                     {
-                        found.Add(new SpecIssue($"graceful_timeout must be longer than zero and shorter than a day: {DurationValue.AcceptedForms}", value.Location));
+                        found.Add(timeoutIssue!);
                     }
 
                     break;
@@ -98,11 +95,7 @@ public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? Gra
 
                     break;
                 default:
-                    var suggestion = Suggestions.Closest(key, Keys);
-                    found.Add(new SpecIssue(
-                        $"unknown key '{key}' in [provider] for the qemu provider",
-                        value.Location,
-                        suggestion is null ? $"known keys: name, accel, {string.Join(", ", Keys)}" : $"did you mean '{suggestion}'?"));
+                    found.Add(ProviderSettingRules.UnknownKey(key, "qemu", Keys, value.Location));
                     break;
             }
         }

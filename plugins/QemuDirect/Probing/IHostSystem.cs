@@ -1,3 +1,5 @@
+using Diskless.Abstractions;
+
 namespace Diskless.Plugins.QemuDirect;
 
 /// <summary>The few host facts the probe reads directly (not through a program), behind an interface so tests can pose as any host.</summary>
@@ -22,20 +24,4 @@ public interface IHostSystem
     bool KvmOpenToEveryone =>
         File.Exists("/dev/kvm")
         && (File.GetUnixFileMode("/dev/kvm") & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) == (UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
-}
-
-/// <summary>What opening /dev/kvm gave.</summary>
-public enum KvmDevice
-{
-    /// <summary>There is no /dev/kvm.</summary>
-    Missing,
-
-    /// <summary>/dev/kvm exists but this user cannot open it.</summary>
-    NoAccess,
-
-    /// <summary>/dev/kvm opens (which alone does not prove that KVM works).</summary>
-    Opens,
-
-    /// <summary>/dev/kvm opens for this user but not for everyone, and QEMU is to run as a subordinate id.</summary>
-    NotForNamespace,
 }

@@ -13,7 +13,7 @@ public sealed partial class QemuHostProbe(IHostSystem system)
     public const string QemuProgram = "qemu-system-x86_64";
 
     /// <summary>Where distributions put virtiofsd when it is not on PATH.</summary>
-    public static readonly string[] VirtiofsdDirectories = ["/usr/libexec", "/usr/lib/qemu"];
+    public static readonly string[] VirtiofsdDirectories = VirtiofsdLocations.Directories;
 
     /// <summary>Where unshare and mount live when PATH is trimmed (sudo's secure_path, a service's environment).</summary>
     public static readonly string[] SystemDirectories = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
@@ -43,9 +43,8 @@ public sealed partial class QemuHostProbe(IHostSystem system)
             : null;
 
     /// <summary>
-    /// KVM only when /dev/kvm opens AND the CPU shows vmx or svm: a /dev/kvm that opens on a CPU without
-    /// them (nested setups, kvm_pvm) makes guests hang silently. <paramref name="inNamespace"/>: QEMU will run as a
-    /// subordinate id without the user's groups, so /dev/kvm must be open to everyone.
+    /// The shared <see cref="KvmRule"/> over this host's /dev/kvm and /proc/cpuinfo. <paramref name="inNamespace"/>: QEMU
+    /// will run as a subordinate id without the user's groups, so /dev/kvm must be open to everyone.
     /// </summary>
     public bool DecideKvm(Accelerator requested, IProgressReporter progress, bool inNamespace = false)
     {
@@ -60,53 +59,8 @@ public sealed partial class QemuHostProbe(IHostSystem system)
             device = KvmDevice.NotForNamespace;
         }
 
-        var cpuHasVirtualization = CpuHasVirtualization(system.ReadCpuInfo());
-        if (requested == Accelerator.Kvm)
-        {
-            if (device != KvmDevice.Opens)
-            {
-                throw new DisklessException(
-                    $"accel = \"kvm\" is set, but /dev/kvm {Problem(device)}.",
-                    device switch
-                    {
-                        KvmDevice.Missing => "Load the KVM module (modprobe kvm_intel or kvm_amd), or set accel = \"auto\" in [provider] to fall back to emulation.",
-                        KvmDevice.NotForNamespace => "Open it to all users as systemd does by default (chmod 0666 /dev/kvm; keep it with a udev rule KERNEL==\"kvm\", MODE=\"0666\"), or set accel = \"auto\" in [provider].",
-                        _ => "Add this user to the kvm group (usermod -aG kvm $USER), or set accel = \"auto\" in [provider].",
-                    },
-                    ExitCodes.NotAvailable);
-            }
-
-            if (!cpuHasVirtualization)
-            {
-                progress.Warn("accel = \"kvm\" is forced, but /proc/cpuinfo shows no vmx or svm flag: the guest may hang. Set accel = \"auto\" if it does.");
-            }
-
-            return true;
-        }
-
-        if (device == KvmDevice.Opens && cpuHasVirtualization)
-        {
-            return true;
-        }
-
-        var reason = device == KvmDevice.Opens ? "the CPU shows no vmx or svm flag in /proc/cpuinfo" : "/dev/kvm " + Problem(device);
-        progress.Warn($"KVM is not usable here ({reason}): QEMU will emulate the CPU (TCG), so the guest boots and runs several times slower than with KVM (10-20 s to SSH on two cores, more on a busy host).");
-        return false;
+        return KvmRule.Decide(requested, device, system.ReadCpuInfo(), progress);
     }
-
-    private static string Problem(KvmDevice device) => device switch
-    {
-        KvmDevice.Missing => "does not exist",
-        KvmDevice.NotForNamespace => "is not open to all users, and QEMU runs as a subordinate id in the machine's user namespace, without this user's groups",
-        _ => "cannot be opened by this user",
-    };
-
-    /// <summary>True when a "flags" line of /proc/cpuinfo lists vmx (Intel VT-x) or svm (AMD-V).</summary>
-    public static bool CpuHasVirtualization(string? cpuInfo) =>
-        cpuInfo is not null && cpuInfo.Split('\n')
-            .Where(line => line.StartsWith("flags", StringComparison.Ordinal))
-            .SelectMany(line => line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Any(flag => flag is "vmx" or "svm");
 
     /// <summary>The virtiofsd to use and its flavour; null when none is installed.</summary>
     public async Task<VirtiofsdInfo?> FindVirtiofsdAsync(QemuSettings settings, IHostServices host, CancellationToken cancellationToken)

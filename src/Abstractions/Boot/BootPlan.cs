@@ -9,7 +9,11 @@ namespace Diskless.Abstractions;
 /// <param name="Provider">The provider's settings from the Disklessfile.</param>
 /// <param name="Shares">Every share, the root first.</param>
 /// <param name="Ports">User port forwards.</param>
-/// <param name="SshHostPort">The free 127.0.0.1 port the host chose to forward to the guest's port 22.</param>
+/// <param name="SshHostPort">
+/// A free 127.0.0.1 port the host chose, for a provider that forwards the guest's port 22 (a user-mode network). A
+/// provider that reaches the guest another way (its address on a bridged network) ignores it: the endpoint it returns
+/// in <see cref="RunningMachine.Ssh"/> is the one the host uses and pins.
+/// </param>
 /// <param name="StateDirectory">The machine's folder under the project's .diskless/ (pid files, console log, logs).</param>
 /// <param name="RuntimeDirectory">A short folder for Unix sockets (socket paths are limited to about 108 bytes).</param>
 /// <param name="ConsoleLogPath">Where the guest's serial console is written.</param>

@@ -20,4 +20,5 @@ public enum MachineState
 /// <param name="State">The state.</param>
 /// <param name="Detail">A short explanation, e.g. "qemu pid 1234" or "qemu exited unexpectedly".</param>
 /// <param name="ConsoleTail">The last lines of the console log when they help (crashed); empty otherwise.</param>
-public sealed record MachineStatus(MachineState State, string? Detail = null, IReadOnlyList<string>? ConsoleTail = null);
+/// <param name="VmName">What the provider's own tools call the machine (a libvirt domain name for virsh); null when they have no name for it.</param>
+public sealed record MachineStatus(MachineState State, string? Detail = null, IReadOnlyList<string>? ConsoleTail = null, string? VmName = null);

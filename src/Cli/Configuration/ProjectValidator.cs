@@ -54,7 +54,9 @@ public static class ProjectValidator
         try
         {
             var provider = catalog.GetProvider(spec.Name);
-            return await provider.ValidateAsync(machine, cancellationToken).ConfigureAwait(false);
+            var issues = ProviderCapabilityCheck.Check(machine, provider).ToList();
+            issues.AddRange(await provider.ValidateAsync(machine, cancellationToken).ConfigureAwait(false));
+            return issues;
         }
         catch (DisklessException e)
         {

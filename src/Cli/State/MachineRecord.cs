@@ -60,8 +60,15 @@ public sealed record MachineRecord
     /// <summary>What to boot, as the distro plugin configured it; null until configured.</summary>
     public BootArtifacts? Artifacts { get; init; }
 
-    /// <summary>The host port forwarded to the guest's SSH port; null before the first start.</summary>
+    /// <summary>The port of the guest's SSH endpoint as its provider returned it; null before the first start.</summary>
     public int? SshPort { get; init; }
+
+    /// <summary>The host of the guest's SSH endpoint as its provider returned it; null in records written before providers chose it (loopback).</summary>
+    public string? SshHost { get; init; }
+
+    /// <summary>Where the guest's sshd answers, as the provider said at the last start; null before the first start.</summary>
+    [JsonIgnore]
+    public SshEndpoint? Ssh => SshPort is { } port ? new SshEndpoint(SshHost ?? "127.0.0.1", port) : null;
 
     /// <summary>The provider's own notes (<see cref="MachineHandle.Data"/>): pids, socket paths, domain name.</summary>
     public IReadOnlyDictionary<string, string> ProviderData { get; init; } = new Dictionary<string, string>();

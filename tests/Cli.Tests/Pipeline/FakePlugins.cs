@@ -74,6 +74,9 @@ internal sealed class FakeProvider : IProvider
     /// <summary>Called as stopping starts, to look at the host at that moment.</summary>
     public Action<MachineHandle>? OnStop { get; set; }
 
+    /// <summary>Called as destroying starts, to look at the host at that moment.</summary>
+    public Action<MachineHandle>? OnDestroy { get; set; }
+
     /// <summary>Runs at the start of <see cref="StartAsync"/>, before the "VM" runs: what a test sees there is what QEMU would.</summary>
     public Action<BootPlan>? OnStart { get; set; }
 
@@ -84,6 +87,12 @@ internal sealed class FakeProvider : IProvider
     public IReadOnlyList<string> MissingCapabilities => [];
 
     public ProviderCapabilities Capabilities { get; set; } = new([ShareTransport.VirtioFs, ShareTransport.NineP], true);
+
+    /// <summary>Where the provider says SSH answers; by default the forwarded loopback port it was offered.</summary>
+    public Func<BootPlan, SshEndpoint> Endpoint { get; set; } = plan => new SshEndpoint("127.0.0.1", plan.SshHostPort);
+
+    /// <summary>What the provider's own tools call the machine, reported by status.</summary>
+    public string? VmName { get; set; }
 
     /// <summary>The host services each start was given, in order.</summary>
     public List<IHostServices> StartHosts { get; } = [];
@@ -101,11 +110,11 @@ internal sealed class FakeProvider : IProvider
         Calls.Add($"start {plan.MachineName} ssh={plan.SshHostPort > 0}");
         Running = true;
         var handle = new MachineHandle(plan.MachineName, plan.MachineId, plan.StateDirectory, plan.RuntimeDirectory, plan.ConsoleLogPath, new Dictionary<string, string> { ["pid"] = "1" });
-        return Task.FromResult(new RunningMachine(handle, new SshEndpoint("127.0.0.1", plan.SshHostPort)));
+        return Task.FromResult(new RunningMachine(handle, Endpoint(plan)));
     }
 
     public Task<MachineStatus> StatusAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken) =>
-        Task.FromResult(new MachineStatus(Running ? RunningState : MachineState.Stopped, "fake"));
+        Task.FromResult(new MachineStatus(Running ? RunningState : MachineState.Stopped, "fake", null, VmName));
 
     public Task StopAsync(MachineHandle handle, StopOptions options, IHostServices host, CancellationToken cancellationToken)
     {
@@ -118,6 +127,7 @@ internal sealed class FakeProvider : IProvider
     public Task DestroyAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken)
     {
         Calls.Add("destroy");
+        OnDestroy?.Invoke(handle);
         Running = false;
         return Task.CompletedTask;
     }

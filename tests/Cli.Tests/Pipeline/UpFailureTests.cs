@@ -99,10 +99,30 @@ public sealed class UpFailureTests : IDisposable
         Assert.StartsWith("the virtual machine stopped while booting (fake)", error.Message, StringComparison.Ordinal);
         Assert.Equal(TimeSpan.Zero, _clock.Elapsed);
         Assert.Equal(ExitCodes.BootFailed, error.ExitCode);
-        Assert.Equal(["start dev ssh=True", "stop force=True"], _provider.Calls);
+        // Destroyed, not only stopped: the machine is removed, and nothing the provider made for it may outlive it.
+        Assert.Equal(["start dev ssh=True", "destroy"], _provider.Calls);
         Assert.False(_provider.Running);
         Assert.False(Directory.Exists(StateDirectory));
         Assert.Empty(Entries(_paths.MachinesDirectory));
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
+    public async Task The_guests_key_is_pinned_for_the_endpoint_the_provider_returned_not_for_loopback()
+    {
+        // A provider whose guest is reached at its own address (a libvirt network's lease), and a guest that dies: the
+        // known_hosts of that start is read as the failed up stops the machine, before its state is removed.
+        _provider.Endpoint = _ => new SshEndpoint("127.0.0.9", 22);
+        _provider.RunningState = MachineState.Crashed;
+        string? knownHosts = null;
+        _provider.OnStop = _ => knownHosts = File.ReadAllText(Path.Combine(StateDirectory, "known_hosts"));
+        _provider.OnDestroy = _provider.OnStop;
+
+        await Assert.ThrowsAsync<DisklessException>(() => _clock.FastForwardAsync(UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None)));
+
+        Assert.NotNull(knownHosts);
+        var lines = knownHosts.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        Assert.All(lines, line => Assert.StartsWith("127.0.0.9 ssh-", line, StringComparison.Ordinal));
     }
 
     [RequiresFact("ssh-keygen", "cp")]

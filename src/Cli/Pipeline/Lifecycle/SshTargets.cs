@@ -11,13 +11,13 @@ internal static class SshTargets
     {
         var provider = services.Plugins.GetProvider(record.Provider);
         var status = await provider.StatusAsync(record.ToHandle(), services.Host, cancellationToken).ConfigureAwait(false);
-        if (status.State != MachineState.Running || record.SshPort is not { } port)
+        if (status.State != MachineState.Running || record.Ssh is not { } endpoint)
         {
             throw new DisklessException($"Machine '{machine.Name}' is not running.", "diskless up", ExitCodes.WrongMachineState);
         }
 
         var keys = await MachineKeys.LoadAsync(record.StateDirectory, cancellationToken).ConfigureAwait(false);
-        return keys.ToTarget(new SshEndpoint("127.0.0.1", port), machine.Distro.User);
+        return keys.ToTarget(endpoint, machine.Distro.User);
     }
 
     public static string KnownHostsPath(MachineRecord record) => Path.Combine(record.StateDirectory, "known_hosts");

@@ -38,7 +38,7 @@ internal static class StatusHandler
         var record = await services.LoadRecordAsync(machine, cancellationToken).ConfigureAwait(false);
         if (record is not { SetupComplete: true })
         {
-            return new MachineReport(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, ports, null, null, null, null);
+            return new MachineReport(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, ports, null, null, null, null, null);
         }
 
         var provider = services.Plugins.GetProvider(record.Provider);
@@ -52,12 +52,13 @@ internal static class StatusHandler
             record.Distro,
             record.RootTransport == ShareTransport.VirtioFs ? "virtiofs" : "9p",
             record.RootPath,
-            running && record.SshPort is { } port ? new SshReport("127.0.0.1", port, machine.Distro.User) : null,
+            running && record.Ssh is { } ssh ? new SshReport(ssh.Host, ssh.Port, machine.Distro.User) : null,
             ports,
             record.LastBootSeconds,
             status.Detail,
             status.State == MachineState.Crashed ? status.ConsoleTail : null,
-            Base(services, record.BaseKey));
+            Base(services, record.BaseKey),
+            status.VmName);
     }
 
     /// <summary>
@@ -88,6 +89,11 @@ internal static class StatusHandler
     private static string Describe(MachineReport r)
     {
         var line = $"{r.Name,-16} {r.State,-12} {r.Provider}/{r.Distro}";
+        if (r.VmName is not null)
+        {
+            line += $" ({r.Provider} name {r.VmName})";
+        }
+
         if (r.Transport is not null)
         {
             line += $", {r.Transport} root {r.RootPath}";
@@ -131,7 +137,8 @@ internal static class StatusHandler
         double? LastBootSeconds,
         string? Detail,
         IReadOnlyList<string>? ConsoleTail,
-        BaseReport? Base);
+        BaseReport? Base,
+        string? VmName);
 
     private sealed record BaseReport(string Key, DateTimeOffset BuiltAt, int AgeDays);
 

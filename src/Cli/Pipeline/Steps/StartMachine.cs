@@ -3,7 +3,10 @@ using Diskless.Cli.Ssh;
 
 namespace Diskless.Cli.Pipeline.Steps;
 
-/// <summary>Boots the machine through its provider, with SSH forwarded from a free 127.0.0.1 port.</summary>
+/// <summary>
+/// Boots the machine through its provider, offering it a free 127.0.0.1 port for SSH; the provider says where SSH
+/// answers (that port, or the guest's address on a network), and the guest's pinned key is written for that endpoint.
+/// </summary>
 internal sealed class StartMachine : IStep<UpContext>
 {
     public string Name => "start machine";
@@ -21,7 +24,6 @@ internal sealed class StartMachine : IStep<UpContext>
         context.Shares = SharePlanner.Plan(context.Spec, context.RootDirectory, record.RootTransport);
         var sshPort = FreePort.OnLoopback();
         context.Project.EnsureRuntimeDirectory(record.Id);
-        await KnownHosts.WriteAsync(KnownHostsPath(context), new SshEndpoint("127.0.0.1", sshPort), context.Keys.HostPublicKeys, cancellationToken).ConfigureAwait(false);
         var plan = new BootPlan(
             record.Name, record.Id, artifacts, context.Spec.Cpus, context.Spec.MemoryMiB, context.Spec.Provider,
             context.Shares, context.Spec.Ports, sshPort, record.StateDirectory, record.RuntimeDirectory, record.ConsoleLogPath);
@@ -39,17 +41,27 @@ internal sealed class StartMachine : IStep<UpContext>
             context.Running = await context.Provider.StartAsync(plan, context.Host, cancellationToken).ConfigureAwait(false);
         }
 
-        context.Record = record with { SshPort = context.Running.Ssh.Port, ProviderData = context.Running.Handle.Data };
+        // The key is ours whatever the endpoint, so checking stays strict: only the address it is pinned for comes from the provider.
+        await KnownHosts.WriteAsync(KnownHostsPath(context), context.Running.Ssh, context.Keys.HostPublicKeys, cancellationToken).ConfigureAwait(false);
+        context.Record = record with { SshHost = context.Running.Ssh.Host, SshPort = context.Running.Ssh.Port, ProviderData = context.Running.Handle.Data };
         await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task RecoverAsync(UpContext context, CancellationToken cancellationToken)
     {
         // A machine that never answered SSH is stopped: a failed up leaves no process. One that did (a provisioner
-        // failed) stays up for inspection.
+        // failed) stays up for inspection. A first up that failed removes the machine (LoadMachineRecord), so the
+        // provider removes what it made outside the machine's folders too (a libvirt domain), or it would outlive it.
         if (context.Running is not null && !context.SshReady)
         {
-            await context.Provider.StopAsync(context.Running.Handle, new StopOptions(Force: true, TimeSpan.Zero), context.Host, cancellationToken).ConfigureAwait(false);
+            if (context.CreatedNow && !context.Record.SetupComplete)
+            {
+                await context.Provider.DestroyAsync(context.Running.Handle, context.Host, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await context.Provider.StopAsync(context.Running.Handle, new StopOptions(Force: true, TimeSpan.Zero), context.Host, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

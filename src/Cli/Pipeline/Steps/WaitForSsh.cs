@@ -25,7 +25,7 @@ internal sealed class WaitForSsh : IStep<UpContext>
         context.SshReady = true;
         context.Record = context.Record with { SetupComplete = true, LastBootSeconds = Math.Round(elapsed.TotalSeconds, 1) };
         await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
-        context.Host.Progress.Info($"Machine '{context.Spec.Name}' is up: SSH answered {elapsed.TotalSeconds:F1} s after start (127.0.0.1:{running.Ssh.Port}).");
+        context.Host.Progress.Info($"Machine '{context.Spec.Name}' is up: SSH answered {elapsed.TotalSeconds:F1} s after start ({running.Ssh.Host}:{running.Ssh.Port}).");
     }
 
     public Task RecoverAsync(UpContext context, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,0 +1,31 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Plugins.Libvirt;
+
+/// <summary>A machine's state from <c>virsh domstate --reason</c>, with the domain's name for virsh and virt-manager.</summary>
+internal static class DomainStatusReader
+{
+    public static async Task<MachineStatus> ReadAsync(Virsh virsh, DomainHandle handle, MachineHandle machine, CancellationToken cancellationToken)
+    {
+        var name = handle.Identity.Name;
+        var result = await virsh.TryRunAsync("read the domain's state", cancellationToken, "domstate", name, "--reason").ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            // The machine exists (its root and state do); its domain is defined again at the next up.
+            return new MachineStatus(MachineState.Stopped, $"no libvirt domain {name} is defined on {virsh.Uri}", null, name);
+        }
+
+        var said = result.StandardOutput.Trim();
+        var state = DomainState.Parse(said);
+        var tail = state == MachineState.Crashed
+            ? await LogTail.ReadAsync(machine.ConsoleLogPath, BootDiagnostics.TailLines, cancellationToken).ConfigureAwait(false)
+            : null;
+        var detail = $"domain {name} on {virsh.Uri}: {said}";
+        if (tail is not null && BootDiagnostics.Recognize(tail) is { } failure)
+        {
+            detail += $"; {failure.Problem}. {failure.Hint}";
+        }
+
+        return new MachineStatus(state, detail, tail, name);
+    }
+}

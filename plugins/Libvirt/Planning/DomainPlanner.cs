@@ -1,0 +1,90 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Plugins.Libvirt;
+
+/// <summary>
+/// Turns a boot plan into a libvirt domain (pure: touches nothing). Direct kernel boot, no disk, no bootloader; one
+/// &lt;filesystem&gt; per share; QEMU runs as root with nothing relabelled (the root is host-owned, and libvirt would
+/// otherwise hand the kernel and initrd to libvirt-qemu while the domain runs); user-mode networking through
+/// &lt;qemu:commandline&gt;, as libvirt 9.0 has no user interface that forwards ports on 127.0.0.1.
+/// </summary>
+public static class DomainPlanner
+{
+    /// <summary>The netdev's id in &lt;qemu:commandline&gt;.</summary>
+    public const string NetdevId = "dn0";
+
+    /// <summary>
+    /// Where the user-mode NIC sits: on the root bus, at a slot libvirt does not hand out. Without an address QEMU puts
+    /// it in slot 1, which libvirt has reserved for its first pcie-root-port, and the domain fails to start.
+    /// </summary>
+    public const string NicAddress = "bus=pcie.0,addr=0x10";
+
+    /// <summary>The CPU model under TCG, as the qemu provider's: qemu64 without SVM.</summary>
+    public const string DefaultTcgCpu = "qemu64";
+
+    /// <summary>The view model of the domain.</summary>
+    public static DomainModel Plan(BootPlan plan, LibvirtSettings settings, LibvirtHostFeatures features)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(features);
+        var identity = DomainIdentity.For(plan.MachineName, plan.MachineId);
+        var filesystems = plan.Shares.Select(share => Filesystem(share, features)).ToList();
+        var qemuArguments = settings.Network is null
+            ? ["-netdev", UserNetwork.Netdev(NetdevId, plan.SshHostPort, plan.Ports), "-device", $"virtio-net-pci,netdev={NetdevId},{NicAddress}"]
+            : new List<string>();
+        return new DomainModel(
+            features.UseKvm ? "kvm" : "qemu",
+            identity.Name,
+            identity.UuidText,
+            plan.MachineName,
+            plan.MachineId,
+            plan.StateDirectory,
+            plan.MemoryMiB,
+            plan.Cpus,
+            SharedMemory: plan.Shares.Any(s => s.Transport == ShareTransport.VirtioFs),
+            plan.Artifacts.KernelPath,
+            plan.Artifacts.InitrdPath,
+            plan.Artifacts.KernelCommandLine,
+            HostCpu: features.UseKvm,
+            settings.Cpu ?? DefaultTcgCpu,
+            // Without SVM the guest loads no kvm_amd and kvm for a nested virtualisation nobody runs under emulation.
+            settings.Cpu is null ? ["svm"] : [],
+            filesystems,
+            plan.ConsoleLogPath,
+            settings.Network,
+            qemuArguments);
+    }
+
+    /// <summary>The domain's XML.</summary>
+    public static string Render(DomainModel model, ITemplates templates)
+    {
+        ArgumentNullException.ThrowIfNull(templates);
+        return templates.Render(typeof(DomainPlanner).Assembly, "domain.xml.liquid", model);
+    }
+
+    /// <summary>libvirt's 9p accessmode for QEMU's security model; null for one libvirt cannot express.</summary>
+    public static string? NinePAccessMode(string? securityModel) => (securityModel ?? "passthrough") switch
+    {
+        "passthrough" => "passthrough",
+        "mapped-xattr" or "mapped" => "mapped",
+        "none" => "squash",
+        _ => null,
+    };
+
+    private static FilesystemModel Filesystem(Share share, LibvirtHostFeatures features)
+    {
+        if (share.Transport == ShareTransport.VirtioFs)
+        {
+            var virtiofsd = features.Virtiofsd ?? throw new DisklessException(
+                $"The share '{share.Tag}' ({share.HostPath}) uses virtiofs, but no virtiofsd was found (PATH, {string.Join(", ", VirtiofsdLocations.Directories)}).",
+                "Install it (Debian: apt-get install -y qemu-system-common; it is /usr/lib/qemu/virtiofsd), set virtiofsd = \"/path\" in [provider], or use [share] transport = \"9p\".",
+                ExitCodes.NotAvailable);
+            return new FilesystemModel(share.Tag, share.HostPath, VirtioFs: true, virtiofsd, share.ReadOnly, "passthrough");
+        }
+
+        var accessMode = NinePAccessMode(share.NinePSecurityModel)
+            ?? throw new DisklessException($"libvirt cannot share {share.HostPath} over 9p with security_model = \"{share.NinePSecurityModel}\".", "use passthrough, mapped-xattr or none", ExitCodes.NotAvailable);
+        return new FilesystemModel(share.Tag, share.HostPath, VirtioFs: false, null, share.ReadOnly, accessMode);
+    }
+}

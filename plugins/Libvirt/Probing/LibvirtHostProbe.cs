@@ -1,0 +1,39 @@
+using Diskless.Abstractions;
+
+namespace Diskless.Plugins.Libvirt;
+
+/// <summary>
+/// Finds out what this host offers libvirt: virsh, a daemon that answers on the connection, whether KVM really works
+/// (the shared <see cref="KvmRule"/>: libvirt advertises type='kvm' even where guests then hang), and virtiofsd.
+/// </summary>
+internal sealed class LibvirtHostProbe(Func<KvmDevice> kvmDevice, Func<string?> cpuInfo)
+{
+    /// <summary>The probe of the real host.</summary>
+    public static LibvirtHostProbe Real { get; } = new(KvmRule.ProbeDevice, KvmRule.ReadCpuInfo);
+
+    /// <summary>virsh, or an error that says how to install it.</summary>
+    public static string FindVirsh(IHostServices host) =>
+        host.FindExecutable("virsh") ?? throw new DisklessException(
+            "virsh was not found on PATH: the libvirt provider drives libvirtd with it.",
+            "Install libvirt: apt-get install -y libvirt-daemon-system libvirt-clients",
+            ExitCodes.NotAvailable);
+
+    /// <summary>Probes everything a start needs; fails with the fix when libvirtd does not answer.</summary>
+    public async Task<LibvirtHostFeatures> ProbeAsync(ProviderSpec spec, LibvirtSettings settings, IHostServices host, CancellationToken cancellationToken)
+    {
+        var program = FindVirsh(host);
+        var virsh = new Virsh(program, settings.Uri, host.Commands);
+        await virsh.RunAsync("libvirt version", cancellationToken, "version").ConfigureAwait(false);
+
+        // The system daemon opens /dev/kvm as root, whoever runs diskless; a session daemon's QEMU runs as this user.
+        var device = kvmDevice();
+        if (!settings.IsSession && device == KvmDevice.NoAccess)
+        {
+            device = KvmDevice.Opens;
+        }
+
+        var useKvm = KvmRule.Decide(spec.Accel, device, cpuInfo(), host.Progress);
+        var virtiofsd = settings.Virtiofsd ?? host.FindExecutable(VirtiofsdLocations.Program, VirtiofsdLocations.Directories);
+        return new LibvirtHostFeatures(program, useKvm, virtiofsd);
+    }
+}
