@@ -38,7 +38,7 @@ internal static class StatusHandler
         var record = await services.LoadRecordAsync(machine, cancellationToken).ConfigureAwait(false);
         if (record is not { SetupComplete: true })
         {
-            return new MachineReport(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, ports, null, null, null);
+            return new MachineReport(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, null, ports, null, null, null);
         }
 
         var provider = services.Plugins.GetProvider(record.Provider);
@@ -52,6 +52,7 @@ internal static class StatusHandler
             record.Distro,
             record.RootTransport == ShareTransport.VirtioFs ? "virtiofs" : "9p",
             record.RootPath,
+            record.CloneMethod,
             running && record.SshPort is { } port ? new SshReport("127.0.0.1", port, machine.Distro.User) : null,
             ports,
             record.LastBootSeconds,
@@ -73,7 +74,7 @@ internal static class StatusHandler
         var line = $"{r.Name,-16} {r.State,-12} {r.Provider}/{r.Distro}";
         if (r.Transport is not null)
         {
-            line += $", {r.Transport} root {r.RootPath}";
+            line += $", {r.Transport} root {r.RootPath}" + (r.Storage is null ? "" : $" ({r.Storage} of its base)");
         }
 
         if (r.Ssh is not null)
@@ -104,6 +105,7 @@ internal static class StatusHandler
         string Distro,
         string? Transport,
         string? RootPath,
+        string? Storage,
         SshReport? Ssh,
         IReadOnlyList<PortReport> Ports,
         double? LastBootSeconds,
