@@ -73,7 +73,7 @@ public static class RootCloner
     internal static async Task<CopyKind> CopyKindAsync(string parent, ICommandRunner runner, CancellationToken cancellationToken)
     {
         var onBtrfs = await Btrfs.IsFileSystemAsync(parent, runner, cancellationToken).ConfigureAwait(false);
-        return new CopyKind(onBtrfs || await Reflinks.SupportedAsync(parent, runner, cancellationToken).ConfigureAwait(false), onBtrfs);
+        return new CopyKind(onBtrfs || await Reflinks.SupportedAsync(parent, cancellationToken).ConfigureAwait(false), onBtrfs);
     }
 
     /// <summary>
@@ -122,7 +122,7 @@ public static class RootCloner
             if (kind.Subvolume)
             {
                 await runner.RunAsync(new CommandSpec("btrfs", "subvolume", "create", destination) { Description = "a subvolume for " + destination }, cancellationToken).ConfigureAwait(false);
-                File.SetUnixFileMode(destination, RootMode);
+                File.SetUnixFileMode(Directory.CreateDirectory(destination, RootMode).FullName, RootMode);
             }
             else
             {
