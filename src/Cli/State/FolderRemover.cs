@@ -65,10 +65,21 @@ public static class FolderRemover
             var mountPoints = MountTable.Read().Select(m => m.MountPoint).ToHashSet(StringComparer.Ordinal);
             foreach (var subvolume in Btrfs.SubvolumesInside(target, mountPoints))
             {
-                await TryDeleteSubvolumeAsync(subvolume, runner, userNamespace, cancellationToken).ConfigureAwait(false);
+                if (!await TryDeleteSubvolumeAsync(subvolume, runner, userNamespace, cancellationToken).ConfigureAwait(false))
+                {
+                    // Where btrfs will not delete it (no user_subvol_rm_allowed), rm empties it and rmdir takes the
+                    // empty subvolume; named as rm's own argument, --one-file-system does not skip it.
+                    await RemoveTreeAsync(subvolume, runner, userNamespace, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
+        await RemoveTreeAsync(target, runner, userNamespace, cancellationToken).ConfigureAwait(false);
+        return new FolderRemoval(target, RemovalMethod.Removed, unmounted);
+    }
+
+    private static async Task RemoveTreeAsync(string target, ICommandRunner runner, IUserNamespace? userNamespace, CancellationToken cancellationToken)
+    {
         if (userNamespace is null)
         {
             await runner.RunAsync(RemoveCommand(target) with { RequiresRoot = true }, cancellationToken).ConfigureAwait(false);
@@ -77,8 +88,6 @@ public static class FolderRemover
         {
             await RemoveInNamespaceAsync(target, runner, userNamespace, cancellationToken).ConfigureAwait(false);
         }
-
-        return new FolderRemoval(target, RemovalMethod.Removed, unmounted);
     }
 
     private static async Task RemoveInNamespaceAsync(string target, ICommandRunner runner, IUserNamespace userNamespace, CancellationToken cancellationToken)
@@ -165,7 +174,15 @@ public static class FolderRemover
             await TryRunAsync(Btrfs.ReadOnly(target, readOnly: false, userNamespace), runner, cancellationToken).ConfigureAwait(false);
         }
 
-        return await TryRunAsync(Btrfs.AsOwner(delete, userNamespace), runner, cancellationToken).ConfigureAwait(false);
+        if (await TryRunAsync(Btrfs.AsOwner(delete, userNamespace), runner, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        // Guest root deletes a subvolume only from a folder it may write: root's own machine folder (made by an older
+        // diskless) is not. Root may delete it as root: one ioctl on the folder we made, nothing of the tree is read.
+        return userNamespace is not null && Environment.IsPrivilegedProcess
+            && await TryRunAsync(delete with { RequiresRoot = true }, runner, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<bool> TryRunAsync(CommandSpec command, ICommandRunner runner, CancellationToken cancellationToken)

@@ -105,6 +105,12 @@ internal sealed partial class MachineSnapshots(MachineRecord record, IHostServic
     {
         var snapshot = Require(name);
         var staging = record.RootPath + ".restoring";
+        if (host.Namespace is { } userNamespace)
+        {
+            // Guest root makes the new root beside the old one: the machine's folder must be in its reach.
+            await GuestRootFolders.EnsureReachableAsync(MachineDataDirectory, userNamespace, host.Commands, cancellationToken).ConfigureAwait(false);
+        }
+
         if (Path.Exists(staging))
         {
             await FolderRemover.RemoveAsync(staging, MachineDataDirectory, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false);

@@ -90,6 +90,13 @@ public static class RootCloner
         using var stage = progress.BeginStage("Cloning root filesystem (btrfs snapshot)");
         try
         {
+            if (userNamespace is not null)
+            {
+                // The snapshot is made by guest root, into the machine's folder: root's own folder is out of its reach
+                // until root hands it over (an ordinary user's is guest 1000's, which it reaches already).
+                await GuestRootFolders.EnsureReachableAsync(parent, userNamespace, runner, cancellationToken).ConfigureAwait(false);
+            }
+
             var snapshot = new CommandSpec("btrfs", "subvolume", "snapshot", source, destination) { Description = "btrfs snapshot" };
             await runner.RunAsync(userNamespace is null ? snapshot with { RequiresRoot = true } : userNamespace.Enter(snapshot), cancellationToken).ConfigureAwait(false);
             return true;
@@ -99,7 +106,7 @@ public static class RootCloner
             // Two btrfs filesystems, for instance, or (in a user namespace) a machine folder guest root may not write
             // into, which is root's when root runs diskless: a copy still works.
             stage.Fail();
-            progress.Warn($"btrfs snapshot{(userNamespace is null ? "" : " in the machine's user namespace")} failed ({e.OutputTail.LastOrDefault() ?? e.Message}); copying instead");
+            progress.Warn($"btrfs snapshot{(userNamespace is null ? "" : " in the machine's user namespace")} failed ({e.OutputTail.LastOrDefault(l => l.StartsWith("ERROR", StringComparison.Ordinal)) ?? e.OutputTail.LastOrDefault() ?? e.Message}); copying instead");
             await RemovePartialAsync(destination, parent, runner, userNamespace).ConfigureAwait(false);
             return false;
         }
