@@ -11,7 +11,8 @@ using Diskless.Testing;
 //   --hold   after the steps, keep the holder and wait to be killed (a killed diskless)
 //   STEP     enter=SHELL (host /bin/sh -c SHELL entered as guest root), sandbox=ROOT=SHELL (ROOT's /bin/sh in the sandbox),
 //            clone=BASE=ROOT (RootCloner in the namespace), remove=FOLDER=UNDER (FolderRemover in the namespace),
-//            cache=DATA or cache-fail=DATA (BaseCache builds TinyDistro's base in the data dir DATA, or fails doing so), or
+//            cache=DATA or cache-fail=DATA (BaseCache builds TinyDistro's base in the data dir DATA, or fails doing so),
+//            snapshot=ROOT=NAME (MachineSnapshots saves snapshot NAME of the machine root ROOT in the namespace), or
 //            files=ROOT=OP=ARG: NamespacedRootFiles on ROOT, OP one of apply (ARG: RootEditJson, base64), read (ARG: MAX:PATH),
 //            list (ARG: PATH), exists (ARG: PATH); stdout is the answer as JSON, a DisklessException is exit 1 with its message
 // Prints one JSON object per line: {"probe":…,"pid":…,"fingerprint":…}, then {"step":…,"exit":…,"stdout":…,"stderr":…} per step.
@@ -35,7 +36,7 @@ for (var i = 0; i < steps.Count; i++)
         continue;
     }
 
-    if (parts[0] is "clone" or "remove" or "cache" or "cache-fail")
+    if (parts[0] is "clone" or "remove" or "cache" or "cache-fail" or "snapshot")
     {
         try
         {
@@ -43,6 +44,9 @@ for (var i = 0; i < steps.Count; i++)
             {
                 "clone" => await RootCloner.CloneAsync(parts[1], parts[2], runner, new RecordingProgress(), holder, CancellationToken.None),
                 "remove" => (await FolderRemover.RemoveAsync(parts[1], parts[2], runner, holder, CancellationToken.None)).Method.ToString(),
+                "snapshot" => await new MachineSnapshots(
+                    new MachineRecord { Id = "m", Name = "m", Provider = "qemu", Distro = "debian", CreatedAt = DateTimeOffset.UnixEpoch, RootPath = parts[1], StateDirectory = work, RuntimeDirectory = work, ConsoleLogPath = work },
+                    NamespaceTestBase.Host(runner, holder, new RecordingProgress(), work)).SaveAsync(parts[2], CancellationToken.None),
                 _ => await new BaseCache(NamespaceTestBase.Host(runner, holder, new RecordingProgress(), parts[1]))
                     .EnsureAsync(new TinyDistro(fail: parts[0] == "cache-fail"), new TinyDistro(false).DescribeBase(DebianTestBase.DefaultSpec), CancellationToken.None),
             };
