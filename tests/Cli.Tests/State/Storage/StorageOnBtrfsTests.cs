@@ -39,6 +39,24 @@ public sealed class StorageOnBtrfsTests
         }
     }
 
+    [RequiresFact("mkfs.btrfs", "btrfs", "mount", "truncate", Root = true, LoopDevices = true, Timeout = 120_000)]
+    public async Task On_btrfs_the_cache_builds_a_base_as_a_read_only_subvolume_that_machines_snapshot()
+    {
+        await using var btrfs = await LoopBtrfs.MountAsync(Runner);
+        var host = new RealHost(btrfs.Combine("diskless"));
+        var distro = new Diskless.Cli.Tests.Pipeline.FakeDistro();
+
+        var basePath = await new BaseCache(host).EnsureAsync(distro, distro.DescribeBase(DebianTestBase.DefaultSpec), CancellationToken.None);
+        var clone = await RootCloner.CloneAsync(basePath, btrfs.Combine("diskless", "machines", "m1", "root"), Runner, _host.Progress, CancellationToken.None);
+        var readOnly = await Runner.RunAsync(new CommandSpec("btrfs", "property", "get", "-ts", basePath, "ro"), CancellationToken.None);
+
+        Assert.Equal("256", (await Runner.RunAsync(new CommandSpec("stat", "-c", "%i", basePath), CancellationToken.None)).StandardOutput.Trim());
+        Assert.Equal("ro=true", readOnly.StandardOutput.Trim());
+        Assert.Throws<IOException>(() => File.WriteAllText(Path.Combine(basePath, "changed"), "x"));
+        Assert.Equal(RootCloner.Snapshot, clone);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(host.Paths.TempDirectory));
+    }
+
     [RequiresFact("mkfs.btrfs", "btrfs", "mount", "truncate", "dd", Root = true, LoopDevices = true, Timeout = 120_000)]
     public async Task A_size_limit_enables_quotas_and_refuses_writes_past_it()
     {
