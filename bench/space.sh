@@ -31,6 +31,13 @@ transport = "virtiofs"
 [provider]
 extra_args = ["-drive", "file=$work/data.qcow2,if=virtio,format=qcow2"]
 TOML
+# The tests' namespace base, when there is one, under the key diskless computes for a project of uid 4321 run by
+# root: no base build (minutes) for the benchmark. Without it the first up builds the base.
+ns_base=$(find "${DISKLESS_TEST_HOME:-/var/tmp/diskless-test-home}/ns-base-root/bases" -mindepth 1 -maxdepth 1 -type d -name 'debian-*' 2>/dev/null | head -1)
+if [ -n "$ns_base" ]; then
+  mkdir -p "$DISKLESS_HOME/bases"; [ -d "$DISKLESS_HOME/bases/$(basename "$ns_base")" ] || cp -a "$ns_base" "$DISKLESS_HOME/bases/"
+  chown -R 4321:4322 "$work"; chown "$guest_root:$guest_root" "$work/data.qcow2"
+fi
 cd "$work"
 echo "==> creating the machine (builds or reuses the base)"
 "$diskless" up >/dev/null
