@@ -41,9 +41,9 @@ root=$("$diskless" status --json | python3 -c 'import json,sys; print(json.load(
 owner=$(stat -c %u:%g "$root")
 # A large tree under git, made on the host (a TCG guest would take minutes), and the host's git (same Debian) for the guest.
 cp -a "$root/usr" "$root/srv/tree"
-git -C "$root/srv/tree" init -q && git -C "$root/srv/tree" add -A && git -C "$root/srv/tree" -c user.name=b -c user.email=b@b commit -qm tree
+g() { git -c safe.directory="*" -C "$root/srv/tree" "$@"; }; g init -q && g add -A && g -c user.name=b -c user.email=b@b commit -qm tree
 chown -R "$owner" "$root/srv/tree/.git"; install -o "${owner%:*}" -g "${owner#*:}" /usr/bin/git "$root/usr/local/bin/git"
-files=$(git -C "$root/srv/tree" ls-files | wc -l)
+files=$(g ls-files | wc -l)
 big=$(cd "$root" && find usr/lib -xdev -type f -size +20M | head -1)
 
 guest_bench() {  # prints: find cold, find warm, git cold, git warm
