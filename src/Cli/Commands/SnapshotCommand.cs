@@ -20,6 +20,7 @@ internal static class SnapshotCommand
     private static Command Action(string name, string description, SnapshotAction action, GlobalOptions globals, CliContext context)
     {
         var snapshot = new Argument<string>("name") { Description = "The snapshot's name" };
+        CommandBinding.RejectOptionLikeValues(snapshot);
         var machine = CommandBinding.MachineArgument(name == "save" ? "snapshot" : "act on");
         machine.Description = "The machine; may be omitted when the Disklessfile has one machine";
         var command = new Command(name, description) { snapshot, machine };

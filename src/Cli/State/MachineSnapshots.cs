@@ -45,6 +45,18 @@ internal sealed partial class MachineSnapshots(MachineRecord record, IHostServic
             .ThenBy(s => s.Name, StringComparer.Ordinal)];
     }
 
+    /// <summary>The machine's snapshots with what each holds on the host (<see cref="DiskUsage"/>), oldest first.</summary>
+    public async Task<IReadOnlyList<(SnapshotEntry Snapshot, UsageFigures Usage)>> MeasureAsync(CancellationToken cancellationToken)
+    {
+        var measured = new List<(SnapshotEntry, UsageFigures)>();
+        foreach (var snapshot in List())
+        {
+            measured.Add((snapshot, await DiskUsage.MeasureAsync(snapshot.Path, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return measured;
+    }
+
     /// <summary>The snapshot named <paramref name="name"/>, or an error that lists the ones there are.</summary>
     public SnapshotEntry Require(string name)
     {

@@ -27,14 +27,10 @@ internal static class DuHandler
             await using var open = await services.OpenNamespaceAsync(record, cancellationToken).ConfigureAwait(false);
             var host = open?.Host ?? services.Host;
             var root = await DiskUsage.MeasureAsync(record.RootPath, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false);
-            var snapshots = new List<SnapshotUsage>();
-            foreach (var snapshot in new MachineSnapshots(record, host).List())
-            {
-                var usage = await DiskUsage.MeasureAsync(snapshot.Path, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false);
-                snapshots.Add(new SnapshotUsage(snapshot.Name, usage.Bytes, usage.Exclusive));
-            }
-
-            machines.Add(new MachineUsage(machine.Name, record.CloneMethod, record.BaseKey, new Figures(root.Bytes, root.Exclusive), root.Method, snapshots));
+            var snapshots = await new MachineSnapshots(record, host).MeasureAsync(cancellationToken).ConfigureAwait(false);
+            machines.Add(new MachineUsage(
+                machine.Name, record.CloneMethod, record.BaseKey, new Figures(root.Bytes, root.Exclusive), root.Method,
+                [.. snapshots.Select(s => new SnapshotUsage(s.Snapshot.Name, s.Usage.Bytes, s.Usage.Exclusive))]));
         }
 
         var bases = await MeasureBasesAsync(services, cancellationToken).ConfigureAwait(false);

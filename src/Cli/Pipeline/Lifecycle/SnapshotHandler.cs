@@ -42,14 +42,8 @@ internal static class SnapshotHandler
 
             await using var open = await services.OpenNamespaceAsync(record, cancellationToken).ConfigureAwait(false);
             var host = open?.Host ?? services.Host;
-            var snapshots = new List<SnapshotReport>();
-            foreach (var snapshot in new MachineSnapshots(record, host).List())
-            {
-                var usage = await DiskUsage.MeasureAsync(snapshot.Path, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false);
-                snapshots.Add(new SnapshotReport(snapshot.Name, snapshot.Created, usage.Bytes, usage.Exclusive));
-            }
-
-            reports.Add(new MachineSnapshotsReport(machine.Name, true, snapshots));
+            var snapshots = await new MachineSnapshots(record, host).MeasureAsync(cancellationToken).ConfigureAwait(false);
+            reports.Add(new MachineSnapshotsReport(machine.Name, true, [.. snapshots.Select(s => new SnapshotReport(s.Snapshot.Name, s.Snapshot.Created, s.Usage.Bytes, s.Usage.Exclusive))]));
         }
 
         if (json)
