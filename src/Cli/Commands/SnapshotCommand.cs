@@ -45,26 +45,3 @@ internal static class SnapshotCommand
         return command.Runs(context, r => new SnapshotRequest(globals.Read(r, context), SnapshotAction.List, r.GetValue(machine), null, false, r.GetValue(json)), h => h.Snapshot);
     }
 }
-
-/// <summary><c>diskless du [machine] [--json]</c>: what machines, their snapshots and the bases hold on the host.</summary>
-internal static class DuCommand
-{
-    public static Command Create(GlobalOptions globals, CliContext context)
-    {
-        var machine = CommandBinding.MachineArgument("measure");
-        var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
-        var command = new Command("du", "Show the bytes each machine's root, its snapshots and each base hold on the host") { machine, json };
-        return command.Runs(context, r => new DuRequest(globals.Read(r, context), r.GetValue(machine), r.GetValue(json)), h => h.Du);
-    }
-}
-
-/// <summary><c>diskless prune [--json]</c>: removes the bases no machine uses, in any project.</summary>
-internal static class PruneCommand
-{
-    public static Command Create(GlobalOptions globals, CliContext context)
-    {
-        var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
-        var command = new Command("prune", "Remove the cached bases no machine uses (any project's)") { json };
-        return command.Runs(context, r => new PruneRequest(globals.Read(r, context), r.GetValue(json)), h => h.Prune);
-    }
-}
