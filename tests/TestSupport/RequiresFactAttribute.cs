@@ -24,9 +24,12 @@ public sealed class RequiresFactAttribute : FactAttribute
     /// <summary>The test acts as the ordinary host user <see cref="TestUser"/> that scripts/test creates.</summary>
     public bool OtherUser { get; set; }
 
+    /// <summary>The test mounts a filesystem image through a loop device (a btrfs image it makes).</summary>
+    public bool LoopDevices { get; set; }
+
     public override string? Skip
     {
-        get => base.Skip ?? Prerequisites.Missing(Root, Programs) ?? (OtherUser ? Prerequisites.MissingTestUser() : null);
+        get => base.Skip ?? Prerequisites.Missing(Root, Programs) ?? (OtherUser ? Prerequisites.MissingTestUser() : null) ?? (LoopDevices ? Prerequisites.MissingLoopDevices() : null);
         set => base.Skip = value;
     }
 }
@@ -61,6 +64,17 @@ public static class Prerequisites
         }
 
         return TestUser.Uid() is null ? $"needs the test user {TestUser.Name} (scripts/test creates it)" : null;
+    }
+
+    /// <summary>Why loop devices cannot be used here (a container without /dev/loop-control), or null when they can (or must, under DISKLESS_REQUIRE_ALL=1).</summary>
+    public static string? MissingLoopDevices()
+    {
+        if (Environment.GetEnvironmentVariable("DISKLESS_REQUIRE_ALL") == "1")
+        {
+            return null;
+        }
+
+        return File.Exists("/dev/loop-control") ? null : "loop devices are not permitted here (no /dev/loop-control)";
     }
 
     /// <summary>The absolute path of a program on PATH (or the path itself when absolute and present); null when absent.</summary>

@@ -25,4 +25,11 @@ public sealed record MachineSpec(
     IReadOnlyList<SyncedFolder> SyncedFolders,
     IReadOnlyList<PortForward> Ports,
     IReadOnlyList<Provisioner> Provisioners,
-    TimeSpan BootTimeout);
+    TimeSpan BootTimeout)
+{
+    /// <summary>
+    /// The most bytes the machine's root may hold on the host (<c>size = "20GiB"</c>); null for no limit. Enforced as a
+    /// btrfs qgroup limit on the root's subvolume.
+    /// </summary>
+    public long? SizeBytes { get; init; }
+}

@@ -63,6 +63,9 @@ public static class CliApp
             ReloadCommand.Create(globals, context),
             HaltCommand.Create(globals, context),
             DestroyCommand.Create(globals, context),
+            SnapshotCommand.Create(globals, context),
+            DuCommand.Create(globals, context),
+            PruneCommand.Create(globals, context),
             PluginsCommand.Create(context),
         };
 

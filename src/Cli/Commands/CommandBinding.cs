@@ -21,7 +21,7 @@ internal static class CommandBinding
     /// The parser hands an unknown option ("--provison") to an optional argument as its value; a machine name never
     /// starts with '-', so report it as the unknown option it is.
     /// </summary>
-    public static void RejectOptionLikeValues(Argument<string?> argument) =>
+    public static void RejectOptionLikeValues(Argument argument) =>
         argument.Validators.Add(result =>
         {
             foreach (var token in result.Tokens.Where(t => t.Value.StartsWith('-')))

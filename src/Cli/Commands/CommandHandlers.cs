@@ -21,4 +21,10 @@ public sealed record CommandHandlers
     public required ICommandHandler<SshConfigRequest> SshConfig { get; init; }
 
     public required ICommandHandler<StatusRequest> Status { get; init; }
+
+    public required ICommandHandler<SnapshotRequest> Snapshot { get; init; }
+
+    public required ICommandHandler<DuRequest> Du { get; init; }
+
+    public required ICommandHandler<PruneRequest> Prune { get; init; }
 }

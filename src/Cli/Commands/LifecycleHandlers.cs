@@ -20,6 +20,15 @@ internal static class LifecycleHandlers
         Ssh = new SshHandlerAdapter(),
         SshConfig = new Handler<SshConfigRequest>(r => r.Globals, validate: false, (s, r, ct) => SshConfigHandler.RunAsync(s, r.Machine, ct)),
         Status = new Handler<StatusRequest>(r => r.Globals, validate: false, (s, r, ct) => StatusHandler.RunAsync(s, r.Machine, r.Json, ct)),
+        Snapshot = new Handler<SnapshotRequest>(r => r.Globals, validate: false, (s, r, ct) => r.Action switch
+        {
+            SnapshotAction.Save => SnapshotHandler.SaveAsync(s, r.Machine, r.Name!, ct),
+            SnapshotAction.Restore => SnapshotHandler.RestoreAsync(s, r.Machine, r.Name!, r.Force, ct),
+            SnapshotAction.Delete => SnapshotHandler.DeleteAsync(s, r.Machine, r.Name!, ct),
+            _ => SnapshotHandler.ListAsync(s, r.Machine, r.Json, ct),
+        }),
+        Du = new Handler<DuRequest>(r => r.Globals, validate: false, (s, r, ct) => DuHandler.RunAsync(s, r.Machine, r.Json, ct)),
+        Prune = new PruneHandlerAdapter(),
     };
 
     /// <summary>Reads (and, for commands that change a machine, fully validates) the project, then builds the services.</summary>
@@ -43,6 +52,19 @@ internal static class LifecycleHandlers
         {
             var services = await ServicesAsync(globals(request), context, validate, cancellationToken).ConfigureAwait(false);
             return await run(services, request, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Prune works on the data dir alone: it needs no Disklessfile.</summary>
+    private sealed class PruneHandlerAdapter : ICommandHandler<PruneRequest>
+    {
+        public async Task<int> RunAsync(PruneRequest request, CliContext context, CancellationToken cancellationToken)
+        {
+            var terminal = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
+            var host = new HostServices(new ConsoleProgressReporter(context.Error, terminal, request.Globals.Verbose), context.Templates);
+            var identity = Isolation.HostIdentity.Current();
+            var namespaces = new Isolation.HolderNamespaces(identity, new State.ProjectState(request.Globals.WorkingDirectory).RuntimeBaseDirectory);
+            return await PruneHandler.RunAsync(host, namespaces, identity, request.Globals.WorkingDirectory, context.Out, request.Json, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -47,3 +47,39 @@ public sealed record SshConfigRequest(Globals Globals, string? Machine, string? 
 /// <param name="Machine">The machine; null for all.</param>
 /// <param name="Json">Print JSON for scripts instead of a table.</param>
 public sealed record StatusRequest(Globals Globals, string? Machine, bool Json);
+
+/// <summary>What <c>diskless snapshot</c> was asked to do.</summary>
+public enum SnapshotAction
+{
+    /// <summary><c>snapshot save NAME</c>.</summary>
+    Save,
+
+    /// <summary><c>snapshot list</c>.</summary>
+    List,
+
+    /// <summary><c>snapshot restore NAME</c>.</summary>
+    Restore,
+
+    /// <summary><c>snapshot delete NAME</c>.</summary>
+    Delete,
+}
+
+/// <summary><c>diskless snapshot save|list|restore|delete [NAME] [machine]</c>.</summary>
+/// <param name="Globals">Global options.</param>
+/// <param name="Action">Which subcommand.</param>
+/// <param name="Machine">The machine; null for the only one (list: for all).</param>
+/// <param name="Name">The snapshot's name; null for list.</param>
+/// <param name="Force">restore: halt the machine first if it runs.</param>
+/// <param name="Json">list: print JSON for scripts.</param>
+public sealed record SnapshotRequest(Globals Globals, SnapshotAction Action, string? Machine, string? Name, bool Force, bool Json);
+
+/// <summary><c>diskless du [machine] [--json]</c>.</summary>
+/// <param name="Globals">Global options.</param>
+/// <param name="Machine">The machine; null for all.</param>
+/// <param name="Json">Print JSON for scripts.</param>
+public sealed record DuRequest(Globals Globals, string? Machine, bool Json);
+
+/// <summary><c>diskless prune [--json]</c>.</summary>
+/// <param name="Globals">Global options (no Disklessfile is needed).</param>
+/// <param name="Json">Print JSON for scripts.</param>
+public sealed record PruneRequest(Globals Globals, bool Json);

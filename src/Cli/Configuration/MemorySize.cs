@@ -87,6 +87,21 @@ public readonly partial record struct MemorySize(long Bytes)
         return Bytes.ToString(CultureInfo.InvariantCulture) + "B";
     }
 
+    /// <summary>The size rounded for people, e.g. <c>1.2 GiB</c>, <c>340 MiB</c>, <c>12 KiB</c>, <c>0 B</c>.</summary>
+    public string Approximate()
+    {
+        foreach (var (unit, factor) in new[] { ("TiB", Mebi * 1024 * 1024), ("GiB", Mebi * 1024), ("MiB", Mebi), ("KiB", 1024L) })
+        {
+            if (Math.Abs(Bytes) >= factor)
+            {
+                var value = (double)Bytes / factor;
+                return value.ToString(value < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " " + unit;
+            }
+        }
+
+        return Bytes.ToString(CultureInfo.InvariantCulture) + " B";
+    }
+
     [GeneratedRegex(@"^(?<number>[0-9]+(\.[0-9]+)?)\s*(?<unit>[A-Za-z]*)\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

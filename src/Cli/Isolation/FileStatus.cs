@@ -14,19 +14,30 @@ public sealed record FileStatus(long Uid, long Gid, UnixFileMode Mode)
     private const uint StatxBasicStats = 0x7ff;
     private const int FileTypeMask = 0xf000;
     private const int RegularFileType = 0x8000;
+    private const int DirectoryType = 0x4000;
 
     /// <summary>True for a regular file: not a folder, link, fifo, socket or device node.</summary>
     public bool IsRegularFile { get; init; }
 
+    /// <summary>True for a folder (a link to one is a link, when read without following links).</summary>
+    public bool IsDirectory { get; init; }
+
     /// <summary>The size in bytes (of the link itself when read without following links).</summary>
     public long Size { get; init; }
+
+    /// <summary>The inode number: 256 at the top of every btrfs subvolume.</summary>
+    public ulong Inode { get; init; }
+
+    /// <summary>The device the file lies on as major:minor; each btrfs subvolume has its own.</summary>
+    public string Device { get; init; } = "";
 
     /// <summary>The status of <paramref name="path"/> (of the link itself when <paramref name="followLinks"/> is false); null when it does not exist.</summary>
     public static FileStatus? Read(string path, bool followLinks = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
 
-        // struct statx has one layout on every architecture: uid at 20, gid at 24, mode at 28, size at 40.
+        // struct statx has one layout on every architecture: uid at 20, gid at 24, mode at 28, inode at 32, size at 40,
+        // the device's major and minor at 136 and 140.
         var buffer = new byte[256];
         if (Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, buffer) != 0)
         {
@@ -41,7 +52,12 @@ public sealed record FileStatus(long Uid, long Gid, UnixFileMode Mode)
             (UnixFileMode)(mode & 0xfff))
         {
             IsRegularFile = (mode & FileTypeMask) == RegularFileType,
+            IsDirectory = (mode & FileTypeMask) == DirectoryType,
             Size = (long)BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(40)),
+            Inode = BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(32)),
+            Device = string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(136))}:{BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(140))}"),
         };
     }
 

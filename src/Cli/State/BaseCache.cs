@@ -76,9 +76,11 @@ internal sealed class BaseCache(IHostServices host)
 
             await RemoveLeftoversAsync(key, cancellationToken).ConfigureAwait(false);
             var temp = Path.Combine(host.Paths.TempDirectory, $"{key}.{Guid.NewGuid().ToString("n")[..8]}");
-            Directory.CreateDirectory(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            var subvolume = await Btrfs.IsFileSystemAsync(host.Paths.TempDirectory, host.Commands, cancellationToken).ConfigureAwait(false);
             try
             {
+                // On btrfs a base is a subvolume, so every machine's root is an instant snapshot of it.
+                await CreateTreeFolderAsync(temp, subvolume, cancellationToken).ConfigureAwait(false);
                 if (host.Namespace is { } buildNamespace)
                 {
                     // The tree's "/" is guest root's like the rest of it (guest root = the first subordinate id).
@@ -89,6 +91,11 @@ internal sealed class BaseCache(IHostServices host)
                 host.Progress.Info($"Base {key} is not in the cache yet: building it (minutes; later machines reuse it).");
                 await distro.BuildBaseAsync(spec, temp, host, cancellationToken).ConfigureAwait(false);
                 await MoveIntoPlaceAsync(temp, final, cancellationToken).ConfigureAwait(false);
+                if (subvolume)
+                {
+                    await MakeImmutableAsync(final, cancellationToken).ConfigureAwait(false);
+                }
+
                 return final;
             }
             catch
@@ -96,6 +103,36 @@ internal sealed class BaseCache(IHostServices host)
                 await FolderRemover.RemoveAsync(temp, host.Paths.TempDirectory, host.Commands, host.Namespace, CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
+        }
+    }
+
+    private async Task CreateTreeFolderAsync(string temp, bool subvolume, CancellationToken cancellationToken)
+    {
+        const UnixFileMode RootMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        if (!subvolume)
+        {
+            Directory.CreateDirectory(temp, RootMode);
+            return;
+        }
+
+        // Made as this process, like a folder: any user may create a subvolume where it may write.
+        await host.Commands.RunAsync(new CommandSpec("btrfs", "subvolume", "create", temp) { Description = "a subvolume for the new base" }, cancellationToken).ConfigureAwait(false);
+        File.SetUnixFileMode(temp, RootMode);
+    }
+
+    /// <summary>
+    /// Machines are snapshots of a base: a base never changes once complete. On btrfs that is enforced by the
+    /// subvolume's read-only flag (snapshots of it are writable); where the flag cannot be set the base stays as it is.
+    /// </summary>
+    private async Task MakeImmutableAsync(string final, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await host.Commands.RunAsync(Btrfs.ReadOnly(final, readOnly: true, host.Namespace), cancellationToken).ConfigureAwait(false);
+        }
+        catch (CommandFailedException e)
+        {
+            host.Progress.Warn($"could not make the base {final} read-only ({e.OutputTail.LastOrDefault() ?? e.Message}); it is used as it is");
         }
     }
 

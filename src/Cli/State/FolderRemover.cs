@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.Cli.Isolation;
 using Diskless.Cli.Processes;
 
 namespace Diskless.Cli.State;
@@ -51,12 +52,34 @@ public static class FolderRemover
         }
 
         var unmounted = await UnmountEverythingUnderAsync(target, runner, cancellationToken).ConfigureAwait(false);
-        if (await Btrfs.IsSubvolumeAsync(target, runner, cancellationToken).ConfigureAwait(false)
-            && await TryDeleteSubvolumeAsync(target, runner, userNamespace, cancellationToken).ConfigureAwait(false))
+        if (await Btrfs.IsFileSystemAsync(target, runner, cancellationToken).ConfigureAwait(false))
         {
-            return new FolderRemoval(target, RemovalMethod.BtrfsSubvolume, unmounted);
+            if (FileStatus.Read(target, followLinks: false) is { Inode: 256 }
+                && await TryDeleteSubvolumeAsync(target, runner, userNamespace, cancellationToken).ConfigureAwait(false))
+            {
+                return new FolderRemoval(target, RemovalMethod.BtrfsSubvolume, unmounted);
+            }
+
+            // A machine's folder holds its root and its snapshots, each a subvolume: rm --one-file-system would skip
+            // them (each is a device of its own), so they go first, as subvolumes.
+            var mountPoints = MountTable.Read().Select(m => m.MountPoint).ToHashSet(StringComparer.Ordinal);
+            foreach (var subvolume in Btrfs.SubvolumesInside(target, mountPoints))
+            {
+                if (!await TryDeleteSubvolumeAsync(subvolume, runner, userNamespace, cancellationToken).ConfigureAwait(false))
+                {
+                    // Where btrfs will not delete it (no user_subvol_rm_allowed), rm empties it and rmdir takes the
+                    // empty subvolume; named as rm's own argument, --one-file-system does not skip it.
+                    await RemoveTreeAsync(subvolume, runner, userNamespace, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
+        await RemoveTreeAsync(target, runner, userNamespace, cancellationToken).ConfigureAwait(false);
+        return new FolderRemoval(target, RemovalMethod.Removed, unmounted);
+    }
+
+    private static async Task RemoveTreeAsync(string target, ICommandRunner runner, IUserNamespace? userNamespace, CancellationToken cancellationToken)
+    {
         if (userNamespace is null)
         {
             await runner.RunAsync(RemoveCommand(target) with { RequiresRoot = true }, cancellationToken).ConfigureAwait(false);
@@ -65,8 +88,6 @@ public static class FolderRemover
         {
             await RemoveInNamespaceAsync(target, runner, userNamespace, cancellationToken).ConfigureAwait(false);
         }
-
-        return new FolderRemoval(target, RemovalMethod.Removed, unmounted);
     }
 
     private static async Task RemoveInNamespaceAsync(string target, ICommandRunner runner, IUserNamespace userNamespace, CancellationToken cancellationToken)
@@ -145,8 +166,23 @@ public static class FolderRemover
     {
         // A subvolume holding nested subvolumes refuses deletion; rm then takes what it can reach. In a user namespace
         // btrfs deletes a subvolume only where it is mounted with user_subvol_rm_allowed: rm does the rest elsewhere.
+        // A read-only subvolume (a base, a snapshot) is made writable first: root may delete it as it is, but its owner
+        // in a user namespace may not (EROFS) until the flag is cleared, which the owner may do.
         var delete = new CommandSpec("btrfs", "subvolume", "delete", target);
-        return await TryRunAsync(userNamespace is null ? delete with { RequiresRoot = true } : userNamespace.Enter(delete), runner, cancellationToken).ConfigureAwait(false);
+        if (userNamespace is not null)
+        {
+            await TryRunAsync(Btrfs.ReadOnly(target, readOnly: false, userNamespace), runner, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (await TryRunAsync(Btrfs.AsOwner(delete, userNamespace), runner, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        // Guest root deletes a subvolume only from a folder it may write: root's own machine folder (made by an older
+        // diskless) is not. Root may delete it as root: one ioctl on the folder we made, nothing of the tree is read.
+        return userNamespace is not null && Environment.IsPrivilegedProcess
+            && await TryRunAsync(delete with { RequiresRoot = true }, runner, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<bool> TryRunAsync(CommandSpec command, ICommandRunner runner, CancellationToken cancellationToken)

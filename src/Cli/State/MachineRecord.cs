@@ -51,6 +51,12 @@ public sealed record MachineRecord
     /// <summary>The cache key of the base root filesystem it was cloned from.</summary>
     public string? BaseKey { get; init; }
 
+    /// <summary>
+    /// How the root was made from the base ("btrfs snapshot", "reflink copy" or "copy", see <see cref="RootCloner"/>);
+    /// null for a machine made before diskless recorded it.
+    /// </summary>
+    public string? CloneMethod { get; init; }
+
     /// <summary>The machine's root filesystem folder, in the data dir.</summary>
     public required string RootPath { get; init; }
 

@@ -3,15 +3,20 @@ using Diskless.Abstractions;
 namespace Diskless.Cli.State;
 
 /// <summary>
-/// Makes a machine's root filesystem from a base: a btrfs snapshot when the base is a subvolume (instant, shares
-/// blocks), else a copy that reflinks where the filesystem can. A failed or cancelled clone leaves nothing behind.
+/// Makes a machine's root filesystem from a base, by what the data dir's filesystem offers: a btrfs snapshot when the
+/// base is a subvolume (instant, shares every block), else a copy that shares blocks (<c>cp --reflink=always</c>:
+/// btrfs, XFS), else a plain copy. On btrfs the root is always a subvolume of its own, so it can carry a quota and be
+/// snapshotted. A failed or cancelled clone leaves nothing behind.
 /// </summary>
 public static class RootCloner
 {
     /// <summary>The method name returned for a btrfs snapshot.</summary>
     public const string Snapshot = "btrfs snapshot";
 
-    /// <summary>The method name returned for a copy.</summary>
+    /// <summary>The method name returned for a copy whose files share their blocks with the base's.</summary>
+    public const string Reflink = "reflink copy";
+
+    /// <summary>The method name returned for a plain copy.</summary>
     public const string Copy = "copy";
 
     private const UnixFileMode RootMode =
@@ -59,9 +64,25 @@ public static class RootCloner
             return Snapshot;
         }
 
-        await CopyAsync(source, destination, parent, runner, progress, userNamespace, cancellationToken).ConfigureAwait(false);
-        return Copy;
+        var copy = await CopyKindAsync(parent, runner, cancellationToken).ConfigureAwait(false);
+        await CopyAsync(source, destination, parent, copy, runner, progress, userNamespace, cancellationToken).ConfigureAwait(false);
+        return copy.Reflink ? Reflink : Copy;
     }
+
+    /// <summary>How a copy into <paramref name="parent"/> is made: sharing blocks or not, into a new subvolume (btrfs) or a folder.</summary>
+    internal static async Task<CopyKind> CopyKindAsync(string parent, ICommandRunner runner, CancellationToken cancellationToken)
+    {
+        var onBtrfs = await Btrfs.IsFileSystemAsync(parent, runner, cancellationToken).ConfigureAwait(false);
+        return new CopyKind(onBtrfs || await Reflinks.SupportedAsync(parent, cancellationToken).ConfigureAwait(false), onBtrfs);
+    }
+
+    /// <summary>
+    /// Copies the tree <paramref name="source"/> into <paramref name="destination"/> (which must not exist) as
+    /// <paramref name="kind"/> says, as guest root in <paramref name="userNamespace"/> or as root; removes what it made on failure.
+    /// </summary>
+    internal static async Task CopyTreeAsync(
+        string source, string destination, CopyKind kind, ICommandRunner runner, IProgressReporter progress, IUserNamespace? userNamespace, CancellationToken cancellationToken) =>
+        await CopyAsync(source, destination, Path.GetDirectoryName(destination)!, kind, runner, progress, userNamespace, cancellationToken).ConfigureAwait(false);
 
     private static async Task<bool> TrySnapshotAsync(
         string source, string destination, string parent, ICommandRunner runner, IProgressReporter progress, IUserNamespace? userNamespace, CancellationToken cancellationToken)
@@ -69,6 +90,13 @@ public static class RootCloner
         using var stage = progress.BeginStage("Cloning root filesystem (btrfs snapshot)");
         try
         {
+            if (userNamespace is not null)
+            {
+                // The snapshot is made by guest root, into the machine's folder: root's own folder is out of its reach
+                // until root hands it over (an ordinary user's is guest 1000's, which it reaches already).
+                await GuestRootFolders.EnsureReachableAsync(parent, userNamespace, runner, cancellationToken).ConfigureAwait(false);
+            }
+
             var snapshot = new CommandSpec("btrfs", "subvolume", "snapshot", source, destination) { Description = "btrfs snapshot" };
             await runner.RunAsync(userNamespace is null ? snapshot with { RequiresRoot = true } : userNamespace.Enter(snapshot), cancellationToken).ConfigureAwait(false);
             return true;
@@ -78,7 +106,7 @@ public static class RootCloner
             // Two btrfs filesystems, for instance, or (in a user namespace) a machine folder guest root may not write
             // into, which is root's when root runs diskless: a copy still works.
             stage.Fail();
-            progress.Warn($"btrfs snapshot{(userNamespace is null ? "" : " in the machine's user namespace")} failed ({e.OutputTail.LastOrDefault() ?? e.Message}); copying instead");
+            progress.Warn($"btrfs snapshot{(userNamespace is null ? "" : " in the machine's user namespace")} failed ({e.OutputTail.LastOrDefault(l => l.StartsWith("ERROR", StringComparison.Ordinal)) ?? e.OutputTail.LastOrDefault() ?? e.Message}); copying instead");
             await RemovePartialAsync(destination, parent, runner, userNamespace).ConfigureAwait(false);
             return false;
         }
@@ -91,16 +119,26 @@ public static class RootCloner
     }
 
     private static async Task CopyAsync(
-        string source, string destination, string parent, ICommandRunner runner, IProgressReporter progress, IUserNamespace? userNamespace, CancellationToken cancellationToken)
+        string source, string destination, string parent, CopyKind kind, ICommandRunner runner, IProgressReporter progress, IUserNamespace? userNamespace, CancellationToken cancellationToken)
     {
-        using var stage = progress.BeginStage("Cloning root filesystem (copy)");
+        using var stage = progress.BeginStage($"Cloning root filesystem ({(kind.Reflink ? Reflink : Copy)})");
         try
         {
-            // Guests are served this folder as "/": it must be 0755 even before cp sets it from the source.
-            Directory.CreateDirectory(destination, RootMode);
-            var copy = new CommandSpec("cp", "-a", "--reflink=auto", "--one-file-system", source + "/.", destination)
+            // Guests are served this folder as "/": it must be 0755 even before cp sets it from the source. On btrfs it
+            // is a subvolume of its own (made as this process, like a folder), so it can carry a quota and be snapshotted.
+            if (kind.Subvolume)
             {
-                Description = "copy of the base root filesystem",
+                await runner.RunAsync(new CommandSpec("btrfs", "subvolume", "create", destination) { Description = "a subvolume for " + destination }, cancellationToken).ConfigureAwait(false);
+                File.SetUnixFileMode(Directory.CreateDirectory(destination, RootMode).FullName, RootMode);
+            }
+            else
+            {
+                Directory.CreateDirectory(destination, RootMode);
+            }
+
+            var copy = new CommandSpec("cp", "-a", kind.Reflink ? "--reflink=always" : "--reflink=auto", "--one-file-system", source + "/.", destination)
+            {
+                Description = "copy of " + source,
             };
             if (userNamespace is null)
             {
@@ -135,3 +173,6 @@ public static class RootCloner
         }
     }
 }
+
+/// <summary>How a tree is copied: sharing its blocks with the original (<paramref name="Reflink"/>), into a new btrfs subvolume (<paramref name="Subvolume"/>).</summary>
+internal sealed record CopyKind(bool Reflink, bool Subvolume);

@@ -18,6 +18,7 @@ public sealed class MachineCommandTests
     [InlineData("ssh")]
     [InlineData("ssh-config")]
     [InlineData("status")]
+    [InlineData("du")]
     public async Task Every_machine_command_of_the_program_starts_by_reading_the_Disklessfile(string command)
     {
         using var project = new TempFolder();
@@ -39,6 +40,51 @@ public sealed class MachineCommandTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(new UpRequest(new Globals(null, true, "/tmp"), "web", true), up.Request);
+    }
+
+    [Theory]
+    [InlineData("save", SnapshotAction.Save)]
+    [InlineData("restore", SnapshotAction.Restore)]
+    [InlineData("delete", SnapshotAction.Delete)]
+    public async Task Snapshot_subcommands_pass_the_name_then_the_machine(string subcommand, SnapshotAction action)
+    {
+        var snapshot = new RecordingHandler<SnapshotRequest>();
+
+        var run = await CliRun.RunAsync(["snapshot", subcommand, "before-upgrade", "web"], "/tmp", ProgramHandlers with { Snapshot = snapshot });
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(new SnapshotRequest(new Globals(null, false, "/tmp"), action, "web", "before-upgrade", false, false), snapshot.Request);
+    }
+
+    [Fact]
+    public async Task Snapshot_restore_takes_force_and_list_takes_json_while_save_refuses_force()
+    {
+        var snapshot = new RecordingHandler<SnapshotRequest>();
+        var handlers = ProgramHandlers with { Snapshot = snapshot };
+
+        await CliRun.RunAsync(["snapshot", "restore", "--force", "s1"], "/tmp", handlers);
+        var restore = snapshot.Request;
+        await CliRun.RunAsync(["snapshot", "list", "--json"], "/tmp", handlers);
+        var list = snapshot.Request;
+        var save = await CliRun.RunAsync(["snapshot", "save", "--force", "s1"], "/tmp", handlers);
+
+        Assert.Equal(new SnapshotRequest(new Globals(null, false, "/tmp"), SnapshotAction.Restore, null, "s1", true, false), restore);
+        Assert.Equal(new SnapshotRequest(new Globals(null, false, "/tmp"), SnapshotAction.List, null, null, false, true), list);
+        Assert.Equal(ExitCodes.Usage, save.ExitCode);
+    }
+
+    [Fact]
+    public async Task Du_and_prune_take_json()
+    {
+        var du = new RecordingHandler<DuRequest>();
+        var prune = new RecordingHandler<PruneRequest>();
+        var handlers = ProgramHandlers with { Du = du, Prune = prune };
+
+        await CliRun.RunAsync(["du", "web", "--json"], "/tmp", handlers);
+        await CliRun.RunAsync(["prune", "--json"], "/tmp", handlers);
+
+        Assert.Equal(new DuRequest(new Globals(null, false, "/tmp"), "web", true), du.Request);
+        Assert.Equal(new PruneRequest(new Globals(null, false, "/tmp"), true), prune.Request);
     }
 
     [Fact]

@@ -62,6 +62,16 @@ public sealed class DisklessfileErrorTests
     }
 
     [Fact]
+    public void A_wrong_size_names_its_place_and_the_accepted_units()
+    {
+        Assert.Equal(
+            "Disklessfile:1:8: unknown unit 'XB' in size \"12XB\" for 'size' "
+            + "(use KiB, MiB, GiB, TiB (also K, M, G, T), KB, MB, GB, TB, or a plain number of MiB)",
+            Only("size = \"12XB\"\n"));
+        Assert.StartsWith("Disklessfile:1:8: 'size' must be at least 1GiB, found 100MiB (", Only("size = \"100M\"\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Memory_below_the_minimum_is_refused()
     {
         Assert.StartsWith("Disklessfile:1:10: 'memory' must be at least 128MiB, found 64MiB (", Only("memory = \"64M\"\n"), StringComparison.Ordinal);

@@ -166,6 +166,18 @@ public sealed class DisklessfileParserTests
     }
 
     [Fact]
+    public void Size_is_read_with_the_units_memory_takes_and_is_unset_by_default()
+    {
+        var sized = DisklessfileParser.Parse("size = \"20GiB\"\n", Path).Machines[0];
+        var plain = DisklessfileParser.Parse("size = 2048\n", Path).Machines[0];
+        var unset = DisklessfileParser.Parse("cpus = 1\n", Path).Machines[0];
+
+        Assert.Equal(20L * 1024 * 1024 * 1024, sized.SizeBytes);
+        Assert.Equal(2048L * 1024 * 1024, plain.SizeBytes);
+        Assert.Null(unset.SizeBytes);
+    }
+
+    [Fact]
     public void Provider_location_is_its_table_when_the_name_is_not_written()
     {
         var machine = DisklessfileParser.Parse("cpus = 1\n\n[provider]\naccel = \"kvm\"\n", Path).Machines[0];

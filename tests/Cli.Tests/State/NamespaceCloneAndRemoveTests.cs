@@ -70,16 +70,17 @@ public sealed class NamespaceCloneAndRemoveTests : IDisposable
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task A_snapshot_the_namespace_may_not_take_falls_back_to_a_copy_and_says_so()
+    public async Task A_snapshot_the_namespace_may_not_take_falls_back_to_a_reflink_copy_into_a_subvolume_and_says_so()
     {
         Btrfs(_runner).Fail("nsenter", 1, "ERROR: cannot snapshot: Permission denied\n", "snapshot");
         var destination = Path.Combine(_machines, "m1", "root");
 
         var method = await RootCloner.CloneAsync(_source, destination, _runner, _progress, _userNamespace, CancellationToken.None);
 
-        Assert.Equal(RootCloner.Copy, method);
+        Assert.Equal(RootCloner.Reflink, method);
         Assert.Contains(_progress.Lines, l => l.StartsWith("warn: btrfs snapshot in the machine's user namespace failed (ERROR: cannot snapshot: Permission denied); copying instead", StringComparison.Ordinal));
-        Assert.Contains($"{Entered}cp -a --reflink=auto --one-file-system {_source}/. {destination}", Lines());
+        Assert.Contains($"btrfs subvolume create {destination}", Lines());
+        Assert.Contains($"{Entered}cp -a --reflink=always --one-file-system {_source}/. {destination}", Lines());
         Assert.DoesNotContain(_runner.Commands, c => c.RequiresRoot);
     }
 

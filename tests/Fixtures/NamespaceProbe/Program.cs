@@ -14,7 +14,8 @@ using Diskless.Testing;
 //            clone=BASE=ROOT (RootCloner in the namespace), remove=FOLDER=UNDER (FolderRemover in the namespace),
 //            arch=DATA=MIRROR (BaseCache builds an Arch base with pacstrap -N from MIRROR, a local repository "core"
 //            whose packages are unsigned, in the data dir DATA),
-//            cache=DATA or cache-fail=DATA (BaseCache builds TinyDistro's base in the data dir DATA, or fails doing so), or
+//            cache=DATA or cache-fail=DATA (BaseCache builds TinyDistro's base in the data dir DATA, or fails doing so),
+//            snapshot=ROOT=NAME (MachineSnapshots saves snapshot NAME of the machine root ROOT in the namespace), or
 //            files=ROOT=OP=ARG: NamespacedRootFiles on ROOT, OP one of apply (ARG: RootEditJson, base64), read (ARG: MAX:PATH),
 //            list (ARG: PATH), exists (ARG: PATH); stdout is the answer as JSON, a DisklessException is exit 1 with its message
 // Prints one JSON object per line: {"probe":…,"pid":…,"fingerprint":…}, then {"step":…,"exit":…,"stdout":…,"stderr":…} per step.
@@ -38,7 +39,7 @@ for (var i = 0; i < steps.Count; i++)
         continue;
     }
 
-    if (parts[0] is "clone" or "remove" or "cache" or "cache-fail" or "arch")
+    if (parts[0] is "clone" or "remove" or "cache" or "cache-fail" or "arch" or "snapshot")
     {
         try
         {
@@ -48,6 +49,9 @@ for (var i = 0; i < steps.Count; i++)
                 "remove" => (await FolderRemover.RemoveAsync(parts[1], parts[2], runner, holder, CancellationToken.None)).Method.ToString(),
                 "arch" => await new BaseCache(NamespaceTestBase.Host(runner, holder, new RecordingProgress(), parts[1]))
                     .EnsureAsync(new ArchDistro(), new ArchDistro().DescribeBase(LocalArchSpec(parts[2])), CancellationToken.None),
+                "snapshot" => await new MachineSnapshots(
+                    new MachineRecord { Id = "m", Name = "m", Provider = "qemu", Distro = "debian", CreatedAt = DateTimeOffset.UnixEpoch, RootPath = parts[1], StateDirectory = work, RuntimeDirectory = work, ConsoleLogPath = work },
+                    NamespaceTestBase.Host(runner, holder, new RecordingProgress(), work)).SaveAsync(parts[2], CancellationToken.None),
                 _ => await new BaseCache(NamespaceTestBase.Host(runner, holder, new RecordingProgress(), parts[1]))
                     .EnsureAsync(new TinyDistro(fail: parts[0] == "cache-fail"), new TinyDistro(false).DescribeBase(DebianTestBase.DefaultSpec), CancellationToken.None),
             };

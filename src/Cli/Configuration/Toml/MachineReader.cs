@@ -11,7 +11,7 @@ internal static class MachineReader
     public static readonly TimeSpan DefaultBootTimeout = TimeSpan.FromSeconds(300);
 
     /// <summary>The keys a machine table may hold.</summary>
-    public static readonly string[] MachineKeys = ["cpus", "memory", "boot_timeout", "distro", "provider", "share", "synced_folders", "ports", "provision"];
+    public static readonly string[] MachineKeys = ["cpus", "memory", "size", "boot_timeout", "distro", "provider", "share", "synced_folders", "ports", "provision"];
 
     /// <summary>The keys the top level may hold: a machine's, plus its name and the other machines.</summary>
     public static readonly string[] TopLevelKeys = ["name", .. MachineKeys, "machines"];
@@ -34,7 +34,10 @@ internal static class MachineReader
             SyncedFolderReader.Read(reader, context),
             PortReader.Read(reader, context),
             ProvisionReader.Read(reader, context),
-            BootTimeout(reader));
+            BootTimeout(reader))
+        {
+            SizeBytes = RootSize(reader)?.Bytes,
+        };
     }
 
     private static int Cpus(TableReader reader)
@@ -51,9 +54,39 @@ internal static class MachineReader
 
     private static MemorySize Memory(TableReader reader)
     {
-        if (reader.Table.Get("memory") is not { } entry)
+        var size = Size(reader, "memory", "2GiB");
+        if (size is { } memory && memory.Bytes < MinimumMemory.Bytes)
         {
+            var entry = reader.Table.Get("memory")!;
+            reader.Error($"'memory'{entry.Parent.Context} must be at least {MinimumMemory}, found {memory}", entry.Value.Location, "a Debian guest needs about 256MiB; 1GiB or more is comfortable");
             return DefaultMemory;
+        }
+
+        return size ?? DefaultMemory;
+    }
+
+    /// <summary>The root's size limit (<c>size = "20GiB"</c>, a btrfs quota); null when unset.</summary>
+    private static MemorySize? RootSize(TableReader reader)
+    {
+        var size = Size(reader, "size", "20GiB");
+        if (size is { Bytes: < MinimumRootSize } small)
+        {
+            var entry = reader.Table.Get("size")!;
+            reader.Error($"'size'{entry.Parent.Context} must be at least 1GiB, found {small}", entry.Value.Location, "a Debian root alone takes about 700MiB");
+            return null;
+        }
+
+        return size;
+    }
+
+    private const long MinimumRootSize = 1024L * 1024 * 1024;
+
+    /// <summary>A size in bytes for <paramref name="key"/> (a string with a unit, or a plain number of MiB); null when absent or wrong (wrong is reported).</summary>
+    private static MemorySize? Size(TableReader reader, string key, string example)
+    {
+        if (reader.Table.Get(key) is not { } entry)
+        {
+            return null;
         }
 
         var context = entry.Parent.Context;
@@ -67,21 +100,17 @@ internal static class MachineReader
                 size = parsed;
                 break;
             case TomlScalar { Value: string text } when MemorySize.UnitOf(text) is { } unit:
-                reader.Error($"unknown unit '{unit}' in memory size \"{text}\" for 'memory'{context}", entry.Value.Location, "use " + MemorySize.AcceptedUnits);
-                return DefaultMemory;
+                reader.Error($"unknown unit '{unit}' in {Noun(key)} \"{text}\" for '{key}'{context}", entry.Value.Location, "use " + MemorySize.AcceptedUnits);
+                return null;
             default:
-                reader.Error($"expected a memory size such as \"2GiB\" for 'memory'{context}, found {entry.Value.Describe()}", entry.Value.Location, "use " + MemorySize.AcceptedUnits);
-                return DefaultMemory;
-        }
-
-        if (size.Bytes < MinimumMemory.Bytes)
-        {
-            reader.Error($"'memory'{context} must be at least {MinimumMemory}, found {size}", entry.Value.Location, "a Debian guest needs about 256MiB; 1GiB or more is comfortable");
-            return DefaultMemory;
+                reader.Error($"expected a {Noun(key)} such as \"{example}\" for '{key}'{context}, found {entry.Value.Describe()}", entry.Value.Location, "use " + MemorySize.AcceptedUnits);
+                return null;
         }
 
         return size;
     }
+
+    private static string Noun(string key) => key == "memory" ? "memory size" : "size";
 
     private static TimeSpan BootTimeout(TableReader reader)
     {

@@ -92,15 +92,18 @@ internal static class DestroyHandler
 
     private static bool Confirm(LifecycleServices services, MachineSpec machine, MachineRecord record, TextReader input, bool interactive)
     {
+        // Its snapshots live in its folder and go with it: say so, they are often what someone wants to keep.
+        var snapshots = new MachineSnapshots(record, services.Host).List();
+        var andSnapshots = snapshots.Count == 0 ? "" : $" and its {snapshots.Count} snapshot(s) ({string.Join(", ", snapshots.Select(s => s.Name))})";
         if (!interactive)
         {
             throw new DisklessException(
-                $"Destroying '{machine.Name}' deletes its root folder {record.RootPath}; without a terminal to confirm, diskless will not.",
+                $"Destroying '{machine.Name}' deletes its root folder {record.RootPath}{andSnapshots}; without a terminal to confirm, diskless will not.",
                 $"diskless destroy --force {machine.Name}",
                 ExitCodes.Usage);
         }
 
-        services.Out.Write($"Destroy machine '{machine.Name}' and delete its root folder {record.RootPath}? [y/N] ");
+        services.Out.Write($"Destroy machine '{machine.Name}' and delete its root folder {record.RootPath}{andSnapshots}? [y/N] ");
         var answer = input.ReadLine()?.Trim();
         return answer is "y" or "Y" or "yes";
     }

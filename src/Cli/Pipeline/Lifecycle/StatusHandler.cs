@@ -38,7 +38,7 @@ internal static class StatusHandler
         var record = await services.LoadRecordAsync(machine, cancellationToken).ConfigureAwait(false);
         if (record is not { SetupComplete: true })
         {
-            return new MachineReport(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, ports, null, null, null, null, null);
+            return new MachineReport(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, null, ports, null, null, null, null, null);
         }
 
         var provider = services.Plugins.GetProvider(record.Provider);
@@ -52,6 +52,7 @@ internal static class StatusHandler
             record.Distro,
             record.RootTransport == ShareTransport.VirtioFs ? "virtiofs" : "9p",
             record.RootPath,
+            record.CloneMethod,
             running && record.Ssh is { } ssh ? new SshReport(ssh.Host, ssh.Port, machine.Distro.User) : null,
             ports,
             record.LastBootSeconds,
@@ -96,7 +97,7 @@ internal static class StatusHandler
 
         if (r.Transport is not null)
         {
-            line += $", {r.Transport} root {r.RootPath}";
+            line += $", {r.Transport} root {r.RootPath}" + (r.Storage is null ? "" : $" ({r.Storage} of its base)");
         }
 
         if (r.Base is not null)
@@ -132,6 +133,7 @@ internal static class StatusHandler
         string Distro,
         string? Transport,
         string? RootPath,
+        string? Storage,
         SshReport? Ssh,
         IReadOnlyList<PortReport> Ports,
         double? LastBootSeconds,

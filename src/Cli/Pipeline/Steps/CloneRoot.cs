@@ -2,7 +2,7 @@ using Diskless.Cli.State;
 
 namespace Diskless.Cli.Pipeline.Steps;
 
-/// <summary>Makes the machine's root from the base: a btrfs snapshot where it can, else a reflink or plain copy.</summary>
+/// <summary>Makes the machine's root from the base (a btrfs snapshot where it can, else a reflink or plain copy) and sets its size limit.</summary>
 internal sealed class CloneRoot : IStep<UpContext>
 {
     public string Name => "clone root";
@@ -14,8 +14,16 @@ internal sealed class CloneRoot : IStep<UpContext>
         // A root left by a crashed first up is not trusted: start from the base again.
         await RemoveMachineDataAsync(context, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(context.MachineDataDirectory);
+        // Before the clone: prune must see the base as used from the moment a root may depend on it.
+        await BaseUsage.RecordAsync(context.MachineDataDirectory, Path.GetFileName(context.BaseDirectory!), cancellationToken).ConfigureAwait(false);
         var method = await RootCloner.CloneAsync(context.BaseDirectory!, context.RootDirectory, context.Host.Commands, context.Host.Progress, context.Host.Namespace, cancellationToken).ConfigureAwait(false);
         context.Host.Progress.Verbose($"root cloned by {method}");
+        if (context.Spec.SizeBytes is { } limit)
+        {
+            await RootQuota.LimitAsync(context.RootDirectory, limit, context.Host.Commands, context.Host.Progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        context.Record = context.Record with { CloneMethod = method };
     }
 
     public async Task RecoverAsync(UpContext context, CancellationToken cancellationToken)

@@ -11,6 +11,13 @@ internal sealed class EnsureBase : IStep<UpContext>
 
     public async Task RunAsync(UpContext context, CancellationToken cancellationToken)
     {
+        if (context.Spec.SizeBytes is { } limit)
+        {
+            // Minutes before the clone would find out: a size that cannot be enforced here is refused first.
+            DataDirectory.EnsureCreated(context.Host.Paths);
+            await RootQuota.EnsurePossibleAsync(context.Host.Paths.MachinesDirectory, limit, context.Host.Commands, Environment.IsPrivilegedProcess, cancellationToken).ConfigureAwait(false);
+        }
+
         var spec = context.Distro.DescribeBase(context.Spec.Distro);
         var cache = new BaseCache(context.Host);
         context.BaseDirectory = await cache.EnsureAsync(context.Distro, spec, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,119 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Commands;
+using Diskless.Cli.Configuration;
+using Diskless.Cli.Isolation;
+using Diskless.Cli.State;
+
+namespace Diskless.Cli.Pipeline.Lifecycle;
+
+/// <summary>
+/// <c>diskless prune</c>: removes the bases of the data dir that no machine uses, whatever project the machines belong
+/// to (each machine's folder in the data dir names its base, see <see cref="BaseUsage"/>). A base being built or
+/// cloned holds its build lock and is left alone; nothing is removed while a machine's base is unknown.
+/// </summary>
+internal static class PruneHandler
+{
+    public static async Task<int> RunAsync(
+        IHostServices host, IMachineNamespaces namespaces, HostIdentity identity, string workingDirectory, TextWriter output, bool json, CancellationToken cancellationToken)
+    {
+        var basesDirectory = host.Paths.BasesDirectory;
+        var bases = Directory.Exists(basesDirectory)
+            ? Directory.EnumerateDirectories(basesDirectory).Select(Path.GetFileName).OfType<string>().Where(k => !k.StartsWith('.')).Order(StringComparer.Ordinal).ToList()
+            : [];
+        var uses = BaseUsage.Read(host.Paths.MachinesDirectory);
+        var unknown = uses.Where(u => u.Value is null).Select(u => u.Key).ToList();
+        var removed = new List<PrunedBase>();
+        var kept = new List<KeptBase>();
+        if (unknown.Count > 0)
+        {
+            host.Progress.Warn(
+                $"the machine folder(s) {string.Join(", ", unknown.Select(u => Path.Combine(host.Paths.MachinesDirectory, u)))} do not say which base they use "
+                + "(made before diskless recorded it): no base is removed. Destroy those machines, or write the base's key into their 'base' file.");
+            kept.AddRange(bases.Select(k => new KeptBase(k, "a machine's base is unknown", [])));
+        }
+        else
+        {
+            await using var open = await DataDirectoryNamespace.OpenAsync(host, namespaces, identity, workingDirectory, cancellationToken).ConfigureAwait(false);
+            var acting = open?.Host ?? host;
+            foreach (var key in bases)
+            {
+                var users = uses.Where(u => u.Value == key).Select(u => u.Key).ToList();
+                if (users.Count > 0)
+                {
+                    kept.Add(new KeptBase(key, "in use", users));
+                    continue;
+                }
+
+                if (await TryRemoveAsync(acting, key, cancellationToken).ConfigureAwait(false) is { } pruned)
+                {
+                    removed.Add(pruned);
+                }
+                else
+                {
+                    kept.Add(new KeptBase(key, "another diskless command is building or cloning it", []));
+                }
+            }
+        }
+
+        if (json)
+        {
+            CliJson.Write(output, new PruneReport(removed, kept));
+            return 0;
+        }
+
+        foreach (var r in removed)
+        {
+            await output.WriteLineAsync($"removed base {r.Key} ({new MemorySize(r.FreedBytes).Approximate()} freed)").ConfigureAwait(false);
+        }
+
+        foreach (var k in kept)
+        {
+            await output.WriteLineAsync($"kept base {k.Key}: {k.Reason}" + (k.UsedBy.Count > 0 ? $" by {string.Join(", ", k.UsedBy)}" : "")).ConfigureAwait(false);
+        }
+
+        if (removed.Count == 0 && kept.Count == 0)
+        {
+            await output.WriteLineAsync("no bases in " + basesDirectory).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private static async Task<PrunedBase?> TryRemoveAsync(IHostServices host, string key, CancellationToken cancellationToken)
+    {
+        var lockDirectory = Directory.CreateDirectory(Path.Combine(host.Paths.BasesDirectory, ".locks", key)).FullName;
+        MachineLock held;
+        try
+        {
+            held = await MachineLock.AcquireAsync(lockDirectory, $"diskless prune: remove base {key}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (DisklessException e) when (e.ExitCode == ExitCodes.Locked)
+        {
+            return null;
+        }
+
+        await using (held)
+        {
+            var folder = Path.Combine(host.Paths.BasesDirectory, key);
+            // A machine may have started using it since the listing: read the markers again under the lock.
+            if (BaseUsage.Read(host.Paths.MachinesDirectory).Values.Contains(key))
+            {
+                return null;
+            }
+
+            var usage = await DiskUsage.MeasureAsync(folder, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false);
+            using (host.Progress.BeginStage($"Removing base {key}"))
+            {
+                await FolderRemover.RemoveAsync(folder, host.Paths.BasesDirectory, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new PrunedBase(key, usage.Exclusive);
+        }
+    }
+
+    private sealed record PruneReport(IReadOnlyList<PrunedBase> Removed, IReadOnlyList<KeptBase> Kept);
+
+    private sealed record PrunedBase(string Key, long FreedBytes);
+
+    private sealed record KeptBase(string Key, string Reason, IReadOnlyList<string> UsedBy);
+}
