@@ -79,7 +79,7 @@ public sealed class NamespaceHolderTests
         var identity = HostIdentity.Current();
         var holder = await NamespaceHolder.StartAsync(MachineIdMaps.ForHost(identity, project.Path)!, identity, _runner, _processes, project.Combine("run"), CancellationToken.None);
         Assert.True(_processes.IsAlive(holder.Pid));
-        Assert.Single(_processes.FindByCommandLine(NamespaceHolder.ProcessName, project.Path));
+        Assert.Equal([holder.Pid], await HolderByNameAsync(project.Path));
 
         await holder.DisposeAsync();
         await holder.DisposeAsync();
@@ -144,4 +144,20 @@ public sealed class NamespaceHolderTests
     // /proc/self/uid_map pads its columns.
     private static string Tidy(string map) =>
         string.Concat(map.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries)) + "\n"));
+
+    /// <summary>
+    /// The holder found by its name. It is unshare until it execs its shell, and while a process execs its command line
+    /// reads empty for an instant, so a look right after start may miss it; 30 s is far more than an exec takes.
+    /// </summary>
+    private async Task<IReadOnlyList<int>> HolderByNameAsync(string project)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        IReadOnlyList<int> found;
+        while ((found = _processes.FindByCommandLine(NamespaceHolder.ProcessName, project)).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        return found;
+    }
 }
