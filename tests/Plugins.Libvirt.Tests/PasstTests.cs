@@ -186,17 +186,15 @@ public sealed class PasstTests : IDisposable
         using var data = new TempDirectory();
         var host = new RealHost(data.Path);
         var virsh = new Virsh(LibvirtHostProbe.FindVirsh(host), LibvirtSettings.SystemUri, host.Commands);
-        var before = await DomainNamesAsync(virsh);
-        var name = $"diskless-probe-passt-test-{Guid.NewGuid():N}";
+        var name = $"diskless-probe-passt-{Guid.NewGuid():N}";
 
         var supported = await new PasstProbe(() => name).SupportedAsync(virsh, host, CancellationToken.None);
 
         // libvirt 9.0.0 (Debian 12) refuses the backend; a host with a newer libvirt must update this fact.
         Assert.False(supported);
         Assert.Contains(host.RecordedProgress.Lines, l => l.Contains("Invalid value for attribute 'type' in element 'backend': 'passt'", StringComparison.Ordinal));
-        var after = await DomainNamesAsync(virsh);
-        Assert.DoesNotContain(name, after);
-        Assert.Equal(before.Order(), after.Order());
+        // Other machines may come and go meanwhile (CI shares the daemon); no probe domain may stay.
+        Assert.DoesNotContain(await DomainNamesAsync(virsh), n => n.StartsWith("diskless-probe-passt-", StringComparison.Ordinal));
     }
 
     private static void AssertNetwork(GuestNetwork expected, GuestNetwork actual)
