@@ -106,6 +106,7 @@ public sealed class PasstTests : IDisposable
         var network = await _virsh.Provider().DescribeNetworkAsync(Specs(), _virsh.Host, CancellationToken.None);
 
         AssertNetwork(UserNetwork.Describe(), network);
+        Assert.Contains(_virsh.Host.RecordedProgress.Lines, l => l.Contains("apt-get install -y passt", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -31,8 +31,14 @@ internal sealed class PasstProbe(Func<string> throwawayName)
             return known;
         }
 
-        var supported = await AcceptedAsync(virsh, host, cancellationToken).ConfigureAwait(false) && host.FindExecutable(PasstProgram) is not null;
-        return _answers.GetOrAdd(virsh.Uri, supported);
+        var accepted = await AcceptedAsync(virsh, host, cancellationToken).ConfigureAwait(false);
+        var installed = host.FindExecutable(PasstProgram) is not null;
+        if (accepted && !installed)
+        {
+            host.Progress.Verbose("libvirt accepts passt, but passt is not installed (apt-get install -y passt), so user-mode networking stays QEMU's own");
+        }
+
+        return _answers.GetOrAdd(virsh.Uri, accepted && installed);
     }
 
     /// <summary>The backend types domcapabilities lists for interfaces; null when it lists none (libvirt of 9.0's age).</summary>
