@@ -101,6 +101,19 @@ public sealed class LibvirtProvider : IProvider
     }
 
     /// <inheritdoc />
+    public async Task<GuestNetwork> DescribeNetworkAsync(MachineSpec machine, IHostServices host, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(host);
+
+        // passt's DHCP hands out the host's address, gateway and DNS, and libvirt cannot set passt's gateway, so a
+        // passt guest asks DHCP; the probe is cached, so the start that follows plans the same interface.
+        return await _probe.UsesPasstAsync(LibvirtSettings.Parse(machine.Provider), host, cancellationToken).ConfigureAwait(false)
+            ? GuestNetwork.Dhcp()
+            : DescribeNetwork(machine);
+    }
+
+    /// <inheritdoc />
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken) =>
         new DomainLauncher(_probe, _timings, _time).StartAsync(plan, host, cancellationToken);
 

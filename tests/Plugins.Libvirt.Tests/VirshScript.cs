@@ -8,6 +8,11 @@ internal sealed class VirshScript : IDisposable
 {
     public const string NotFound = "error: failed to get domain 'diskless-dev-0b7e4c'\n";
 
+    public const string ThrowawayName = "diskless-probe-passt-1";
+
+    /// <summary>What libvirt 9.0.0 says to a passt backend.</summary>
+    public const string PasstRejected = "error: Failed to define domain from /dev/stdin\nerror: XML error: Invalid value for attribute 'type' in element 'backend': 'passt'\n";
+
     public VirshScript()
     {
         StateDirectory = Directory.CreateTempSubdirectory("diskless-libvirt-test-").FullName;
@@ -18,6 +23,10 @@ internal sealed class VirshScript : IDisposable
         // Unless a test says otherwise: no domain of that name yet.
         Host.Runner.Fail("virsh", 1, NotFound, "domuuid");
         Host.Runner.Fail("virsh", 1, NotFound, "domstate");
+
+        // Unless a test says otherwise: libvirt of this host's age, which lists no interface backends and refuses passt.
+        Host.Runner.Fail("virsh", 1, PasstRejected, "define", "/dev/stdin");
+        Host.Runner.Fail("virsh", 1, $"error: failed to get domain '{ThrowawayName}'\n", "undefine", ThrowawayName);
     }
 
     public FakeHostServices Host { get; } = new();
@@ -32,7 +41,7 @@ internal sealed class VirshScript : IDisposable
     public string Transcript => Host.Runner.Transcript.Replace(StateDirectory, "/project/.diskless/machines/dev", StringComparison.Ordinal);
 
     public LibvirtProvider Provider(bool kvm = false) =>
-        new(new LibvirtHostProbe(() => KvmDevice.Opens, () => kvm ? "flags : fpu vmx\n" : "flags : fpu\n"), Timings, Clock, isRoot: true);
+        new(new LibvirtHostProbe(() => KvmDevice.Opens, () => kvm ? "flags : fpu vmx\n" : "flags : fpu\n", new PasstProbe(() => ThrowawayName)), Timings, Clock, isRoot: true);
 
     public static readonly LibvirtTimings Timings = new(LeaseTimeout: TimeSpan.FromMinutes(5), DestroyTimeout: TimeSpan.FromSeconds(30), PollInterval: TimeSpan.FromSeconds(1));
 

@@ -24,9 +24,15 @@ internal sealed class Virsh(string program, string uri, ICommandRunner runner)
     }
 
     /// <summary>Runs <c>virsh -c URI ARGS</c> and returns whatever it did; connection failures still throw (nothing can be decided without the daemon).</summary>
-    public async Task<CommandResult> TryRunAsync(string description, CancellationToken cancellationToken, params string[] arguments)
+    public Task<CommandResult> TryRunAsync(string description, CancellationToken cancellationToken, params string[] arguments) =>
+        TryRunAsync(Command(description, arguments), cancellationToken);
+
+    /// <summary>As <see cref="TryRunAsync(string, CancellationToken, string[])"/>, with <paramref name="input"/> on virsh's stdin (read as /dev/stdin).</summary>
+    public Task<CommandResult> TryRunWithInputAsync(string description, string input, CancellationToken cancellationToken, params string[] arguments) =>
+        TryRunAsync(Command(description, arguments) with { StandardInput = input }, cancellationToken);
+
+    private async Task<CommandResult> TryRunAsync(CommandSpec command, CancellationToken cancellationToken)
     {
-        var command = Command(description, arguments);
         var result = await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0 && VirshErrors.IsConnectionFailure(result.StandardOutput + result.StandardError))
         {

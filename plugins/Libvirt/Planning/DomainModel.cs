@@ -23,7 +23,15 @@ public sealed record DomainModel(
     IReadOnlyList<FilesystemModel> Filesystems,
     string ConsoleLog,
     string? Network,
+    bool Passt,
+    IReadOnlyList<PortForwardModel> PortForwards,
     IReadOnlyList<string> QemuArguments);
 
 /// <summary>One &lt;filesystem&gt;: the root or a synced folder, its tag as the guest's fstab names it.</summary>
 public sealed record FilesystemModel(string Tag, string HostPath, bool VirtioFs, string? Virtiofsd, bool ReadOnly, string NinePAccessMode);
+
+/// <summary>One &lt;portForward&gt; of a passt interface: host <paramref name="Address"/>:<paramref name="HostPort"/> to the guest's <paramref name="GuestPort"/>.</summary>
+public sealed record PortForwardModel(string Protocol, string Address, int HostPort, int GuestPort);
+
+/// <summary>passt-probe.xml.liquid: the throwaway domain that asks libvirt whether it accepts passt.</summary>
+public sealed record PasstProbeModel(string Name);

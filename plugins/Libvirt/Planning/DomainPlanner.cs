@@ -6,7 +6,8 @@ namespace Diskless.Plugins.Libvirt;
 /// Turns a boot plan into a libvirt domain (pure: touches nothing). Direct kernel boot, no disk, no bootloader; one
 /// &lt;filesystem&gt; per share; QEMU runs as root with nothing relabelled (the root is host-owned, and libvirt would
 /// otherwise hand the kernel and initrd to libvirt-qemu while the domain runs); user-mode networking through
-/// &lt;qemu:commandline&gt;, as libvirt 9.0 has no user interface that forwards ports on 127.0.0.1.
+/// &lt;qemu:commandline&gt;, as libvirt 9.0 has no user interface that forwards ports on 127.0.0.1, or a passt
+/// interface with its port forwards where the probe found libvirt accepts one.
 /// </summary>
 public static class DomainPlanner
 {
@@ -30,7 +31,8 @@ public static class DomainPlanner
         ArgumentNullException.ThrowIfNull(features);
         var identity = DomainIdentity.For(plan.MachineName, plan.MachineId);
         var filesystems = plan.Shares.Select(share => Filesystem(share, features)).ToList();
-        var qemuArguments = settings.Network is null
+        var passt = settings.Network is null && features.Passt;
+        var qemuArguments = settings.Network is null && !passt
             ? ["-netdev", UserNetwork.Netdev(NetdevId, plan.SshHostPort, plan.Ports), "-device", $"virtio-net-pci,netdev={NetdevId},{NicAddress}"]
             : new List<string>();
         return new DomainModel(
@@ -53,6 +55,8 @@ public static class DomainPlanner
             filesystems,
             plan.ConsoleLogPath,
             settings.Network,
+            passt,
+            passt ? PortForwards(plan) : [],
             qemuArguments);
     }
 
@@ -71,6 +75,10 @@ public static class DomainPlanner
         "none" => "squash",
         _ => null,
     };
+
+    /// <summary>SSH on 127.0.0.1, then each of the Disklessfile's ports from its host address, as passt forwards them.</summary>
+    private static List<PortForwardModel> PortForwards(BootPlan plan) =>
+        [new PortForwardModel("tcp", "127.0.0.1", plan.SshHostPort, 22), .. plan.Ports.Select(p => new PortForwardModel(p.Protocol, p.HostAddress, p.Host, p.Guest))];
 
     private static FilesystemModel Filesystem(Share share, LibvirtHostFeatures features)
     {

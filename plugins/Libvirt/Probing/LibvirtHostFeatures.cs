@@ -4,4 +4,5 @@ namespace Diskless.Plugins.Libvirt;
 /// <param name="Virsh">The virsh program.</param>
 /// <param name="UseKvm">Whether the domain is type='kvm' (the shared KVM rule), else type='qemu' (TCG).</param>
 /// <param name="Virtiofsd">The virtiofsd libvirt is told to start; null when none is installed.</param>
-public sealed record LibvirtHostFeatures(string Virsh, bool UseKvm, string? Virtiofsd);
+/// <param name="Passt">Whether user-mode networking is a passt interface (<see cref="PasstProbe"/>), else QEMU's own in &lt;qemu:commandline&gt;.</param>
+public sealed record LibvirtHostFeatures(string Virsh, bool UseKvm, string? Virtiofsd, bool Passt = false);

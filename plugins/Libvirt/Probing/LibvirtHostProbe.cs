@@ -6,10 +6,14 @@ namespace Diskless.Plugins.Libvirt;
 /// Finds out what this host offers libvirt: virsh, a daemon that answers on the connection, whether KVM really works
 /// (the shared <see cref="KvmRule"/>: libvirt advertises type='kvm' even where guests then hang), and virtiofsd.
 /// </summary>
-internal sealed class LibvirtHostProbe(Func<KvmDevice> kvmDevice, Func<string?> cpuInfo)
+internal sealed class LibvirtHostProbe(Func<KvmDevice> kvmDevice, Func<string?> cpuInfo, PasstProbe passt)
 {
     /// <summary>The probe of the real host.</summary>
-    public static LibvirtHostProbe Real { get; } = new(KvmRule.ProbeDevice, KvmRule.ReadCpuInfo);
+    public static LibvirtHostProbe Real { get; } = new(KvmRule.ProbeDevice, KvmRule.ReadCpuInfo, PasstProbe.Shared);
+
+    /// <summary>Whether this machine's user-mode network is passt (never on a libvirt network).</summary>
+    public async Task<bool> UsesPasstAsync(LibvirtSettings settings, IHostServices host, CancellationToken cancellationToken) =>
+        settings.Network is null && await passt.SupportedAsync(new Virsh(FindVirsh(host), settings.Uri, host.Commands), host, cancellationToken).ConfigureAwait(false);
 
     /// <summary>virsh, or an error that says how to install it.</summary>
     public static string FindVirsh(IHostServices host) =>
@@ -34,6 +38,6 @@ internal sealed class LibvirtHostProbe(Func<KvmDevice> kvmDevice, Func<string?> 
 
         var useKvm = KvmRule.Decide(spec.Accel, device, cpuInfo(), host.Progress);
         var virtiofsd = settings.Virtiofsd ?? host.FindExecutable(VirtiofsdLocations.Program, VirtiofsdLocations.Directories);
-        return new LibvirtHostFeatures(program, useKvm, virtiofsd);
+        return new LibvirtHostFeatures(program, useKvm, virtiofsd, await UsesPasstAsync(settings, host, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -16,6 +16,13 @@ public interface IProvider : IPlugin
     GuestNetwork DescribeNetwork(MachineSpec machine);
 
     /// <summary>
+    /// How the guest's network is wired on this host, for a provider whose answer depends on what the host offers
+    /// (libvirt: passt's DHCP where libvirt accepts passt). The default is <see cref="DescribeNetwork"/>.
+    /// </summary>
+    Task<GuestNetwork> DescribeNetworkAsync(MachineSpec machine, IHostServices host, CancellationToken cancellationToken) =>
+        Task.FromResult(DescribeNetwork(machine));
+
+    /// <summary>
     /// Starts the machine and returns once the VM runs (not once SSH answers). On failure, or when cancelled,
     /// it leaves no process behind.
     /// </summary>

@@ -10,8 +10,10 @@ namespace Diskless.Cli.Processes;
 /// </summary>
 internal static class DetachedStart
 {
-    // $1 is the log; the rest is the helper's argv. exec keeps the pid that was printed.
-    private const string Wrapper = "log=$1; shift; printf '%s\\n' \"$$\"; exec \"$@\" >>\"$log\" 2>&1 </dev/null";
+    // $1 is the log; the rest is the helper's argv. The log is opened before the pid is reported, so a caller that reads
+    // it once the pid is back finds it (reporting first raced the open); exec keeps the pid that was printed. A log that
+    // cannot be opened stops the wrapper before it reports a pid, and its stderr says why.
+    private const string Wrapper = "log=$1; shift; exec 3>>\"$log\"; printf '%s\\n' \"$$\"; exec \"$@\" >&3 2>&1 3>&- </dev/null";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 

@@ -65,6 +65,41 @@ public sealed class DetachedStartTests
         }
     }
 
+    [RequiresFact("mkfifo", Timeout = 30_000)]
+    public async Task The_pid_is_reported_only_once_the_log_is_open()
+    {
+        // A FIFO as the log: opening it for writing blocks until a reader opens it, so the order is observable.
+        var folder = Directory.CreateTempSubdirectory("diskless-detached-").FullName;
+        var pid = 0;
+        try
+        {
+            var log = Path.Combine(folder, "helper.log");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [log]))
+            {
+                await mkfifo.WaitForExitAsync();
+            }
+
+            var runner = new CliWrapCommandRunner(new RecordingProgress());
+            var start = runner.StartDetachedAsync(new CommandSpec("/bin/sh", "-c", "echo started"), log, CancellationToken.None);
+
+            // Not a timing assumption for a correct wrapper: it cannot report before the open, however long this waits.
+            await Task.Delay(500);
+            Assert.False(start.IsCompleted, "the pid was reported before the log was opened");
+            using var reader = new StreamReader(new FileStream(log, FileMode.Open, FileAccess.Read));
+            pid = await start;
+            Assert.Equal("started", await reader.ReadLineAsync());
+        }
+        finally
+        {
+            if (pid > 0)
+            {
+                Assert.True(await Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), CancellationToken.None));
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task Signalling_a_process_that_is_gone_reports_false()
     {

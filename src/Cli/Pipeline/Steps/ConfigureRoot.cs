@@ -14,8 +14,9 @@ internal sealed class ConfigureRoot : IStep<UpContext>
         // On reload a Disklessfile that now names another transport takes effect here.
         context.Record = context.Record with { RootTransport = context.Spec.Share.Transport ?? context.Record.RootTransport };
         var shares = SharePlanner.Plan(context.Spec, context.RootDirectory, context.Record.RootTransport);
+        var network = await context.Provider.DescribeNetworkAsync(context.Spec, context.Host, cancellationToken).ConfigureAwait(false);
         var request = new ConfigureRequest(new MachineRoot(context.RootDirectory), context.Spec, shares, context.Keys.ToGuestIdentity(context.Spec.Distro.User),
-            context.Provider.DescribeNetwork(context.Spec), context.Record.GuestHasRun);
+            network, context.Record.GuestHasRun);
         context.Host.Progress.Info($"Configuring {context.Spec.Name} for a {Describe(context.Record.RootTransport)} root");
         var artifacts = await context.Distro.ConfigureAsync(request, context.Host, cancellationToken).ConfigureAwait(false);
 
