@@ -31,7 +31,7 @@ public sealed class PasstTests : IDisposable
     [Fact]
     public void Where_passt_works_the_user_network_is_a_passt_interface_forwarding_ssh_and_the_ports_on_their_host_addresses_only()
     {
-        var plan = LibvirtPlans.Plan(ShareTransport.VirtioFs, ports: LibvirtPlans.SomePorts);
+        var plan = LibvirtPlans.Plan(ShareTransport.VirtioFs, ports: LibvirtPlans.SomePorts) with { RootAsksDhcp = true };
         var xml = DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), LibvirtPlans.Tcg with { Passt = true }), new LiquidTemplates());
 
         Golden.AssertText(xml, "passt-ports.xml");
@@ -46,6 +46,18 @@ public sealed class PasstTests : IDisposable
         Assert.Equal([("tcp", "127.0.0.1", "2222", "22"), ("tcp", "127.0.0.1", "8080", "80"), ("udp", "127.0.0.1", "5353", "53")], forwards);
         // A portForward without an address would listen on every host address.
         Assert.All(nic.Elements("portForward"), f => Assert.Equal("127.0.0.1", (string?)f.Attribute("address")));
+    }
+
+    [Fact]
+    public void A_root_configured_for_the_fixed_user_mode_address_keeps_that_network_even_where_passt_works()
+    {
+        // Configured while libvirt refused passt, started after an upgrade: passt's DHCP would leave the guest unreachable.
+        var plan = LibvirtPlans.Plan(ShareTransport.VirtioFs, ports: LibvirtPlans.SomePorts) with { RootAsksDhcp = false };
+        var domain = XElement.Parse(DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), LibvirtPlans.Tcg with { Passt = true }), new LiquidTemplates()));
+
+        Assert.Empty(domain.Element("devices")!.Elements("interface"));
+        var arguments = domain.Element(Qemu + "commandline")!.Elements(Qemu + "arg").Select(a => (string?)a.Attribute("value")).ToList();
+        Assert.Contains(arguments, a => a!.StartsWith("user,", StringComparison.Ordinal) && a.Contains("hostfwd=tcp:127.0.0.1:2222-:22", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -86,7 +98,9 @@ public sealed class PasstTests : IDisposable
         var provider = _virsh.Provider();
 
         var network = await provider.DescribeNetworkAsync(Specs(), _virsh.Host, CancellationToken.None);
-        var running = await _virsh.RunAsync(() => provider.StartAsync(_virsh.Plan(), _virsh.Host, CancellationToken.None));
+        // As up does: the root is configured for the network described, and the plan says what it was configured for.
+        var plan = _virsh.Plan() with { RootAsksDhcp = network.Static is null };
+        var running = await _virsh.RunAsync(() => provider.StartAsync(plan, _virsh.Host, CancellationToken.None));
 
         AssertNetwork(GuestNetwork.Dhcp(), network);
         Assert.Equal(new SshEndpoint("127.0.0.1", 2222), running.Ssh);

@@ -31,7 +31,9 @@ public static class DomainPlanner
         ArgumentNullException.ThrowIfNull(features);
         var identity = DomainIdentity.For(plan.MachineName, plan.MachineId);
         var filesystems = plan.Shares.Select(share => Filesystem(share, features)).ToList();
-        var passt = settings.Network is null && features.Passt;
+        // passt only hands out DHCP: a root configured for the fixed user-mode address (before libvirt learnt passt,
+        // say) keeps the user network it was configured for.
+        var passt = settings.Network is null && features.Passt && plan.RootAsksDhcp;
         var qemuArguments = settings.Network is null && !passt
             ? ["-netdev", UserNetwork.Netdev(NetdevId, plan.SshHostPort, plan.Ports), "-device", $"virtio-net-pci,netdev={NetdevId},{NicAddress}"]
             : new List<string>();

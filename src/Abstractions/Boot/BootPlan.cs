@@ -33,4 +33,11 @@ public sealed record BootPlan(
 {
     /// <summary>The root share.</summary>
     public Share RootShare => Shares.First(s => s.IsRoot);
+
+    /// <summary>
+    /// Whether the root was configured to ask DHCP for its address (see <see cref="GuestNetwork"/>); false for a fixed
+    /// address or a machine configured before this was recorded. A provider must not hand a root that expects a fixed
+    /// address a network that only offers DHCP (or the reverse): the root is configured once, the host may change since.
+    /// </summary>
+    public bool RootAsksDhcp { get; init; }
 }

@@ -66,6 +66,9 @@ public sealed record MachineRecord
     /// <summary>What to boot, as the distro plugin configured it; null until configured.</summary>
     public BootArtifacts? Artifacts { get; init; }
 
+    /// <summary>Whether configure set the guest up to ask DHCP (the provider said so then); false: a fixed address, or unknown.</summary>
+    public bool GuestAsksDhcp { get; init; }
+
     /// <summary>The port of the guest's SSH endpoint as its provider returned it; null before the first start.</summary>
     public int? SshPort { get; init; }
 

@@ -101,7 +101,10 @@ internal sealed class FakeProvider : IProvider
 
     public Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken) => Task.FromResult(ShareTransport.NineP);
 
-    public GuestNetwork DescribeNetwork(MachineSpec machine) => GuestNetwork.Dhcp();
+    /// <summary>The network the provider describes to configure.</summary>
+    public GuestNetwork Network { get; set; } = GuestNetwork.Dhcp();
+
+    public GuestNetwork DescribeNetwork(MachineSpec machine) => Network;
 
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken)
     {

@@ -20,7 +20,7 @@ internal sealed class ConfigureRoot : IStep<UpContext>
         context.Host.Progress.Info($"Configuring {context.Spec.Name} for a {Describe(context.Record.RootTransport)} root");
         var artifacts = await context.Distro.ConfigureAsync(request, context.Host, cancellationToken).ConfigureAwait(false);
 
-        context.Record = context.Record with { Artifacts = artifacts };
+        context.Record = context.Record with { Artifacts = artifacts, GuestAsksDhcp = network.Static is null };
         await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -26,7 +26,10 @@ internal sealed class StartMachine : IStep<UpContext>
         context.Project.EnsureRuntimeDirectory(record.Id);
         var plan = new BootPlan(
             record.Name, record.Id, artifacts, context.Spec.Cpus, context.Spec.MemoryMiB, context.Spec.Provider,
-            context.Shares, context.Spec.Ports, sshPort, record.StateDirectory, record.RuntimeDirectory, record.ConsoleLogPath);
+            context.Shares, context.Spec.Ports, sshPort, record.StateDirectory, record.RuntimeDirectory, record.ConsoleLogPath)
+        {
+            RootAsksDhcp = record.GuestAsksDhcp,
+        };
         if (!record.Booted)
         {
             // Saved before QEMU starts: the guest can write its tree from its first instruction, and a later
