@@ -39,7 +39,7 @@ public sealed class SetuidGuardTests
 
         Assert.StartsWith("#!/bin/bash\n", script, StringComparison.Ordinal);
         Assert.EndsWith(
-            "exec 8< <(printf '%b' '\\x06\\x00') && exec bwrap --dev-bind / / --cap-add ALL --die-with-parent --seccomp 8 -- '/opt/it'\\''s/virtiofsd' \"$@\" '-o' ':bad:all:security.capability:::ok:all:::'\n",
+            "exec 8< <(printf '%b' '\\x06\\x00') && exec bwrap --dev-bind / / --cap-add ALL --die-with-parent --seccomp 8 -- '/opt/it'\\''s/virtiofsd' \"$@\" '-o' ':prefix:all:security.capability:user.virtiofs.::ok:all:::'\n",
             script,
             StringComparison.Ordinal);
     }

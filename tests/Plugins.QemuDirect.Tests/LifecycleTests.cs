@@ -60,7 +60,7 @@ public sealed class LifecycleTests : IDisposable
         Golden.AssertText(WithoutPorts(Transcript()), "transcripts/start-virtiofs-root-mixed.txt");
 
         // One virtiofsd per virtiofs share, each serving its own folder, all started before the one QEMU.
-        var commands = _host.Runner.Commands.Select(c => (Program: Path.GetFileName(c.FileName), c.Arguments)).ToList();
+        var commands = _host.Runner.Commands.Select(c => (Program: Path.GetFileName(c.ShownProgram), c.FileName, c.Arguments)).ToList();
         var qemu = commands.FindIndex(c => c.Program == "qemu-system-x86_64");
         Assert.Equal(commands.Count - 1, qemu);
         var helpers = commands.Take(qemu).ToList();
@@ -68,6 +68,13 @@ public sealed class LifecycleTests : IDisposable
         Assert.Equal(
             plan.Shares.Where(s => s.Transport == ShareTransport.VirtioFs).Select(s => "source=" + s.HostPath),
             helpers.Select(c => c.Arguments.Single(a => a.StartsWith("source=", StringComparison.Ordinal))));
+
+        // The root's virtiofsd runs as it is; every synced folder's under the setuid filter.
+        var virtiofs = plan.Shares.Where(s => s.Transport == ShareTransport.VirtioFs).ToList();
+        Assert.Equal(
+            virtiofs.Select(s => s.IsRoot ? "virtiofsd" : "bash"),
+            helpers.Select(c => Path.GetFileName(c.FileName)));
+        Assert.All(helpers.Where(c => c.FileName == SetuidGuard.Shell), c => Assert.Equal(SetuidGuard.Script, c.Arguments[1]));
         Assert.Equal("7000", running.Handle.Data["qemuPid"]);
         Assert.Equal("4001,4002", running.Handle.Data["virtiofsdPids"]);
         Assert.Equal(new SshEndpoint("127.0.0.1", plan.SshHostPort), running.Ssh);
@@ -164,7 +171,7 @@ public sealed class LifecycleTests : IDisposable
         Golden.AssertText(WithoutPorts(Transcript()), "transcripts/start-qemu-fails.txt");
 
         // Both virtiofsd started (pids 4001 and 4002 from the recording runner) got SIGKILL, and nothing else did.
-        Assert.Equal(2, _host.Runner.Commands.Count(c => Path.GetFileName(c.FileName) == "virtiofsd"));
+        Assert.Equal(2, _host.Runner.Commands.Count(c => Path.GetFileName(c.ShownProgram) == "virtiofsd"));
         Assert.Equal([("KILL", 4001), ("KILL", 4002)], _host.Signals.Order());
     }
 
@@ -226,20 +233,21 @@ public sealed class LifecycleTests : IDisposable
 
         Golden.AssertText(WithoutPorts(Transcript()), "transcripts/start-virtiofs-read-only-folder.txt");
 
-        // The root's virtiofsd as ever; the read-only folder's is the same virtiofsd command, run as root by the host's
-        // unshare with exactly that folder bound read-only.
+        // The root's virtiofsd as ever; the read-only folder's is the same virtiofsd command under the setuid filter, run
+        // as root by the host's unshare with exactly that folder bound read-only.
         var helpers = _host.Runner.Commands.Where(c => !c.FileName.EndsWith("qemu-system-x86_64", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, helpers.Count);
         var virtiofsd = TestPlans.Tcg.Virtiofsd!;
         Assert.Equal(virtiofsd.Path, helpers[0].FileName);
         var expected = ReadOnlyBind.Wrap(
             extra.HostPath,
-            new CommandSpec(virtiofsd.Path, VirtiofsdArgs.Build(extra, Path.Combine(Run, "vfs1.sock"), virtiofsd.Flavour)),
+            SetuidGuard.Wrap(new CommandSpec(virtiofsd.Path, VirtiofsdArgs.Build(extra, Path.Combine(Run, "vfs1.sock"), virtiofsd.Flavour))),
             TestPlans.Tcg.MountNamespace!);
         Assert.Equal([expected.FileName, .. expected.Arguments], [helpers[1].FileName, .. helpers[1].Arguments]);
         Assert.All(helpers, h => Assert.True(h.RequiresRoot));
 
-        // Its pid is recorded like any virtiofsd's (the wrapper execs virtiofsd in place), and halt finds and ends it.
+        // Its pid is recorded like any virtiofsd's (the wrappers exec in place down to bwrap, virtiofsd's parent), and
+        // halt finds and ends it.
         Assert.Equal("4001,4002", running.Handle.Data["virtiofsdPids"]);
         await _provider.StopAsync(running.Handle, new StopOptions(Force: true, TimeSpan.FromSeconds(60)), _host, CancellationToken.None);
         Assert.Equal([("KILL", 7000), ("TERM", 4001), ("TERM", 4002)], _host.Signals);

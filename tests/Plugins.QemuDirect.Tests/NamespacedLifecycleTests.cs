@@ -76,6 +76,15 @@ public sealed class NamespacedLifecycleTests : IDisposable
             Assert.Contains(c.Arguments, a => a.StartsWith($"--socket-path={Guest}/vfs", StringComparison.Ordinal));
         });
 
+        // The synced folder's virtiofsd runs under the setuid filter; the root's does not (the guest needs sudo).
+        Assert.True(plan.Shares[0].IsRoot);
+        var root = Assert.Single(_namespace.Entered, c => c.Arguments.Contains("source=" + plan.Shares[0].HostPath));
+        var synced = Assert.Single(_namespace.Entered, c => c.Arguments.Contains("source=" + plan.Shares[1].HostPath));
+        Assert.DoesNotContain(SetuidGuard.ScriptName, root.Arguments);
+        Assert.Equal(
+            [SetuidGuard.Shell, "-c", SetuidGuard.Script, SetuidGuard.ScriptName, SetuidGuard.PrintfEscapes(SetuidFilter.ForThisHost()), "/usr/lib/qemu/virtiofsd"],
+            synced.Arguments.SkipWhile(a => a != SetuidGuard.Shell).Take(6));
+
         // QEMU: the user's shell opens the console, then nsenter, the private /run, setpriv without any capability.
         var qemu = Assert.Single(Starts("qemu-system-x86_64"));
         Assert.Equal(
@@ -147,8 +156,11 @@ public sealed class NamespacedLifecycleTests : IDisposable
         var words = helper.Arguments.ToList();
         Assert.Equal("/usr/bin/unshare", helper.FileName);
         Assert.Equal(ReadOnlyBind.Script, words[words.IndexOf("-c") + 1]);
-        Assert.Equal(PrivateRunDirectory.Script, words[words.LastIndexOf("-c") + 1]);
+        Assert.Contains(PrivateRunDirectory.Script, words);
+        Assert.Equal(SetuidGuard.Script, words[words.LastIndexOf("-c") + 1]);
         Assert.True(words.IndexOf(ReadOnlyBind.ScriptName) < words.IndexOf(PrivateRunDirectory.ScriptName));
+        // The setuid filter innermost: bwrap binds "/" once the private /run and the read-only bind are in place.
+        Assert.True(words.IndexOf(PrivateRunDirectory.ScriptName) < words.IndexOf(SetuidGuard.ScriptName));
     }
 
     [Fact(Timeout = 10000)]

@@ -52,8 +52,8 @@ public sealed class ReadOnlyBindTests : IDisposable
         Assert.DoesNotContain(ReadOnlyMountPoints("self"), m => m == Folder);
     }
 
-    [RequiresFact("unshare", "mount", "setsid", Root = true, Timeout = 30000)]
-    public async Task A_wrapped_helper_keeps_the_recorded_pid_and_is_found_by_its_command_line()
+    [RequiresFact("unshare", "mount", "setsid", "bwrap", Root = true, Timeout = 30000)]
+    public async Task A_wrapped_helper_is_found_by_its_command_line_runs_filtered_and_goes_with_the_recorded_pid()
     {
         // A stand-in "virtiofsd": a script that waits, so its command line is "/bin/sh …/virtiofsd --socket-path=…".
         var standIn = Path.Combine(_tmp, "bin", "virtiofsd");
@@ -65,20 +65,31 @@ public sealed class ReadOnlyBindTests : IDisposable
         var pid = await _host.Commands.StartDetachedAsync(command, Path.Combine(_tmp, "virtiofsd-1.log"), CancellationToken.None);
         try
         {
-            // Through unshare and the shell's exec, still the one process: once the stand-in runs, the recorded pid is it.
+            // Through unshare and the shells' execs the recorded pid becomes bwrap, which stays as the stand-in's parent
+            // (it forks into its own mount namespace): the one child it has is the stand-in.
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while (_host.Processes.CommandLine(pid) is not { } line || !line.StartsWith("/bin/sh " + standIn, StringComparison.Ordinal))
+            int? child = null;
+            while ((child = ChildRunning(pid, "/bin/sh " + standIn)) is null)
             {
                 Assert.True(_host.Processes.IsAlive(pid), $"the wrapper exited: {await File.ReadAllTextAsync(Path.Combine(_tmp, "virtiofsd-1.log"))}");
-                Assert.True(DateTime.UtcNow < deadline, $"pid {pid} never became the stand-in: {_host.Processes.CommandLine(pid)}");
+                Assert.True(DateTime.UtcNow < deadline, $"pid {pid} never started the stand-in: {_host.Processes.CommandLine(pid)}");
                 await Task.Delay(50);
             }
 
+            Assert.StartsWith("bwrap ", _host.Processes.CommandLine(pid), StringComparison.Ordinal);
+
             // The launcher's stale-helper lookup and the stopper's check (virtiofsd and the runtime folder in the command
-            // line) both name it; it sees its folder read-only, the host does not.
-            Assert.Equal([pid], _host.Processes.FindByCommandLine("virtiofsd", Run));
-            Assert.Contains(Folder, ReadOnlyMountPoints(pid.ToString(CultureInfo.InvariantCulture)));
+            // line) name both; the stand-in runs under a seccomp filter and sees its folder read-only, the host does not.
+            Assert.Equal([pid, child.Value], _host.Processes.FindByCommandLine("virtiofsd", Run).Order());
+            Assert.Contains("Seccomp:\t2", File.ReadAllText($"/proc/{child}/status"), StringComparison.Ordinal);
+            Assert.Contains(Folder, ReadOnlyMountPoints(child.Value.ToString(CultureInfo.InvariantCulture)));
             Assert.DoesNotContain(ReadOnlyMountPoints("self"), m => m == Folder);
+
+            // The stopper's SIGTERM to the recorded pid ends the stand-in too (bwrap's --die-with-parent).
+            using var term = Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]);
+            await term.WaitForExitAsync();
+            Assert.True(await _host.Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50), CancellationToken.None));
+            Assert.True(await _host.Processes.WaitForExitAsync(child.Value, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50), CancellationToken.None));
         }
         finally
         {
@@ -86,8 +97,26 @@ public sealed class ReadOnlyBindTests : IDisposable
             using var kill = Process.Start("kill", ["-KILL", "--", "-" + pid.ToString(CultureInfo.InvariantCulture)]);
             await kill.WaitForExitAsync();
         }
+    }
 
-        Assert.True(await _host.Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50), CancellationToken.None));
+    private static int? ChildRunning(int parent, string commandLinePrefix)
+    {
+        var children = $"/proc/{parent}/task/{parent}/children";
+        if (!File.Exists(children))
+        {
+            return null;
+        }
+
+        foreach (var word in File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var cmdline = $"/proc/{word}/cmdline";
+            if (File.Exists(cmdline) && File.ReadAllText(cmdline).Replace('\0', ' ').StartsWith(commandLinePrefix, StringComparison.Ordinal))
+            {
+                return int.Parse(word, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
     }
 
     private MountNamespaceTools Tools() =>

@@ -67,6 +67,18 @@ public class VirtiofsdArgsTests
     }
 
     [Fact]
+    public void A_synced_folder_keeps_the_guests_file_capabilities_in_a_user_xattr_and_the_root_keeps_real_ones()
+    {
+        var synced = new Share("sync0", "/home/dev/project", "/project", ShareTransport.VirtioFs);
+
+        Assert.Equal(
+            [.. VirtiofsdArgs.Build(Root with { Tag = "sync0", HostPath = synced.HostPath }, "/run/s.sock", VirtiofsdFlavour.LegacyC).SkipLast(0), "-o", "xattrmap=:prefix:all:security.capability:user.virtiofs.::ok:all:::"],
+            VirtiofsdArgs.Build(synced, "/run/s.sock", VirtiofsdFlavour.LegacyC).Select(a => a.Replace("cache=auto", "cache=always", StringComparison.Ordinal)));
+        Assert.Equal(["--xattrmap", SetuidGuard.XattrMap], VirtiofsdArgs.Build(synced, "/run/s.sock", VirtiofsdFlavour.Rust).TakeLast(2));
+        Assert.DoesNotContain(VirtiofsdArgs.Build(Root, "/run/s.sock", VirtiofsdFlavour.Rust), a => a.Contains("xattrmap", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_comma_in_the_folder_is_escaped_for_the_C_virtiofsd()
     {
         var args = VirtiofsdArgs.Build(Root with { HostPath = "/srv/a,b" }, "/run/s.sock", VirtiofsdFlavour.LegacyC);

@@ -3,7 +3,10 @@ using Diskless.Testing;
 
 namespace Diskless.Plugins.QemuDirect.Tests;
 
-/// <summary>The whole virtiofsd command per share: read-write shares as before, read-only ones behind a read-only bind.</summary>
+/// <summary>
+/// The whole virtiofsd command per share: a synced folder's under the setuid filter (and, read-only, behind a read-only
+/// bind), the root's as it is.
+/// </summary>
 public class VirtiofsdCommandTests
 {
     private const string Socket = "/run/diskless/3f2a9c/vfs1.sock";
@@ -14,19 +17,49 @@ public class VirtiofsdCommandTests
 
     private static readonly VirtiofsdInfo Rust = new("/usr/libexec/virtiofsd", VirtiofsdFlavour.Rust);
 
+    private static readonly byte[] Filter = [0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x7f];
+
+    private static readonly Share Root = new(Share.RootTag, "/var/lib/diskless/machines/0b7e4c/root", "/", ShareTransport.VirtioFs);
+
     private static Share Folder(bool readOnly) => new("share1", "/home/me/project/extra", "/extra", ShareTransport.VirtioFs, ReadOnly: readOnly);
+
+    /// <summary>The guard's words before the program: bash, its script, its $0 and the filter.</summary>
+    private static string[] Guard(byte[] filter) => ["-c", SetuidGuard.Script, SetuidGuard.ScriptName, SetuidGuard.PrintfEscapes(filter)];
 
     [Theory]
     [InlineData(VirtiofsdFlavour.Rust)]
     [InlineData(VirtiofsdFlavour.LegacyC)]
-    public void A_read_write_share_runs_virtiofsd_itself_with_its_usual_arguments(VirtiofsdFlavour flavour)
+    public void A_read_write_synced_folder_runs_virtiofsd_under_the_setuid_filter_with_its_usual_arguments(VirtiofsdFlavour flavour)
     {
         var virtiofsd = flavour == VirtiofsdFlavour.Rust ? Rust : LegacyC;
 
-        var command = VirtiofsdCommand.Build(Folder(readOnly: false), Socket, virtiofsd, Tools);
+        var command = VirtiofsdCommand.Build(Folder(readOnly: false), Socket, virtiofsd, Tools, filter: Filter);
+
+        Assert.Equal(SetuidGuard.Shell, command.FileName);
+        Assert.Equal([.. Guard(Filter), virtiofsd.Path, .. VirtiofsdArgs.Build(Folder(readOnly: false), Socket, flavour)], command.Arguments);
+        Assert.False(command.RequiresRoot, "host root is the launcher's business (sudo or the namespace), outside the guard");
+    }
+
+    [Fact]
+    public void Without_a_filter_given_the_host_s_own_is_used()
+    {
+        var command = VirtiofsdCommand.Build(Folder(readOnly: false), Socket, LegacyC, Tools);
+
+        Assert.Equal(SetuidGuard.PrintfEscapes(SetuidFilter.ForThisHost()), command.Arguments[3]);
+    }
+
+    [Theory]
+    [InlineData(VirtiofsdFlavour.Rust)]
+    [InlineData(VirtiofsdFlavour.LegacyC)]
+    public void The_root_s_virtiofsd_runs_unfiltered_so_the_guest_keeps_setuid_programs_and_file_capabilities(VirtiofsdFlavour flavour)
+    {
+        var virtiofsd = flavour == VirtiofsdFlavour.Rust ? Rust : LegacyC;
+
+        var command = VirtiofsdCommand.Build(Root, Socket, virtiofsd, Tools, filter: Filter);
 
         Assert.Equal(virtiofsd.Path, command.FileName);
-        Assert.Equal(VirtiofsdArgs.Build(Folder(readOnly: false), Socket, flavour), command.Arguments);
+        Assert.Equal(VirtiofsdArgs.Build(Root, Socket, flavour), command.Arguments);
+        Assert.DoesNotContain(command.Arguments, a => a.Contains("xattrmap", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -34,7 +67,7 @@ public class VirtiofsdCommandTests
     {
         var share = Folder(readOnly: true);
 
-        var command = VirtiofsdCommand.Build(share, Socket, LegacyC, Tools);
+        var command = VirtiofsdCommand.Build(share, Socket, LegacyC, Tools, filter: Filter);
 
         Golden.AssertText(string.Join('\n', [command.FileName, .. command.Arguments]) + "\n", "virtiofsd-args/legacy-c-read-only.txt");
 
@@ -51,8 +84,8 @@ public class VirtiofsdCommandTests
         Assert.Equal([ReadOnlyBind.ScriptName, Tools.Mount, share.HostPath], args.Skip(7).Take(3));
         Assert.DoesNotContain(share.HostPath, ReadOnlyBind.Script, StringComparison.Ordinal);
 
-        // Then virtiofsd with the very arguments a read-write share gets.
-        Assert.Equal([LegacyC.Path, .. VirtiofsdArgs.Build(share, Socket, LegacyC.Flavour)], args.Skip(10));
+        // Then virtiofsd under the setuid filter, with the very arguments a read-write share gets.
+        Assert.Equal([SetuidGuard.Shell, .. Guard(Filter), LegacyC.Path, .. VirtiofsdArgs.Build(share, Socket, LegacyC.Flavour)], args.Skip(10));
     }
 
     [Fact]
@@ -80,10 +113,10 @@ public class VirtiofsdCommandTests
         // mount flag also holds against a virtiofsd the guest has taken over.
         var share = Folder(readOnly: true);
 
-        var command = VirtiofsdCommand.Build(share, Socket, Rust, Tools);
+        var command = VirtiofsdCommand.Build(share, Socket, Rust, Tools, filter: Filter);
 
         Assert.Equal(Tools.Unshare, command.FileName);
-        Assert.Equal([Rust.Path, .. VirtiofsdArgs.Build(share, Socket, Rust.Flavour)], command.Arguments.Skip(10));
+        Assert.Equal([SetuidGuard.Shell, .. Guard(Filter), Rust.Path, .. VirtiofsdArgs.Build(share, Socket, Rust.Flavour)], command.Arguments.Skip(10));
         Assert.DoesNotContain("--readonly", command.Arguments);
     }
 
@@ -104,8 +137,9 @@ public class VirtiofsdCommandTests
     [Fact]
     public void A_read_write_share_needs_no_unshare()
     {
-        var command = VirtiofsdCommand.Build(Folder(readOnly: false), Socket, LegacyC, tools: null);
+        var command = VirtiofsdCommand.Build(Folder(readOnly: false), Socket, LegacyC, tools: null, filter: Filter);
 
-        Assert.Equal(LegacyC.Path, command.FileName);
+        Assert.Equal(SetuidGuard.Shell, command.FileName);
+        Assert.Equal(LegacyC.Path, command.Arguments[4]);
     }
 }

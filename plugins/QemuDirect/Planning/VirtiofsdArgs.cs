@@ -6,7 +6,20 @@ namespace Diskless.Plugins.QemuDirect;
 public static class VirtiofsdArgs
 {
     /// <summary>The arguments (without the program) that serve <paramref name="share"/> on <paramref name="socketPath"/>.</summary>
-    public static IReadOnlyList<string> Build(Share share, string socketPath, VirtiofsdFlavour flavour) => flavour switch
+    public static IReadOnlyList<string> Build(Share share, string socketPath, VirtiofsdFlavour flavour) =>
+        share.IsRoot ? Common(share, socketPath, flavour) : [.. Common(share, socketPath, flavour), .. SyncedFolderXattrMap(flavour)];
+
+    /// <summary>
+    /// A synced folder's file capabilities stay the guest's (<see cref="SetuidGuard.XattrMap"/>); the root keeps real
+    /// ones, which its own programs (ping, say) need and no other host user reaches.
+    /// </summary>
+    public static IReadOnlyList<string> SyncedFolderXattrMap(VirtiofsdFlavour flavour) => flavour switch
+    {
+        VirtiofsdFlavour.Rust => ["--xattrmap", SetuidGuard.XattrMap],
+        _ => ["-o", $"xattrmap={SetuidGuard.XattrMap}"],
+    };
+
+    private static IReadOnlyList<string> Common(Share share, string socketPath, VirtiofsdFlavour flavour) => flavour switch
     {
         // xattr: ACLs, capabilities and SELinux labels of the root tree; announce-submounts: btrfs subvolumes
         // and other mounts under the folder keep distinct inode numbers; file handles avoid one open fd per inode.

@@ -2,7 +2,12 @@ using Diskless.Abstractions;
 
 namespace Diskless.Plugins.QemuDirect;
 
-/// <summary>Plans the whole command that starts one share's virtiofsd: the program and its arguments. Pure.</summary>
+/// <summary>
+/// Plans the whole command that starts one share's virtiofsd: the program and its arguments. Pure. A synced folder's
+/// virtiofsd runs under <see cref="SetuidGuard"/>: nothing the guest does through it leaves a setuid or setgid file or a
+/// device node on the host. The root's does not: the guest needs setuid programs (sudo) in its own root, which lies in
+/// the data dir's 0700 machines folder, out of other host users' reach.
+/// </summary>
 public static class VirtiofsdCommand
 {
     /// <summary>
@@ -19,10 +24,17 @@ public static class VirtiofsdCommand
     /// (<see cref="PrivateRunDirectory"/>): its socket lies there, and it can take its lock. The read-only bind, if
     /// any, is made around it.
     /// </param>
+    /// <param name="filter">The synced folders' seccomp filter (encoded); null for this host's <see cref="SetuidFilter"/>.</param>
     /// <exception cref="DisklessException">The share is read-only, or a private /run is asked for, and the host lacks <paramref name="tools"/>.</exception>
-    public static CommandSpec Build(Share share, string socketPath, VirtiofsdInfo virtiofsd, MountNamespaceTools? tools, MachineFiles? privateRunFor = null)
+    public static CommandSpec Build(Share share, string socketPath, VirtiofsdInfo virtiofsd, MountNamespaceTools? tools, MachineFiles? privateRunFor = null, byte[]? filter = null)
     {
         var plain = new CommandSpec(virtiofsd.Path, VirtiofsdArgs.Build(share, socketPath, virtiofsd.Flavour));
+        if (!share.IsRoot)
+        {
+            // Innermost, so that every wrapper's mounts (private /run, read-only bind) are in place when bwrap binds "/".
+            plain = SetuidGuard.Wrap(plain, filter ?? SetuidFilter.ForThisHost());
+        }
+
         if (privateRunFor is not null)
         {
             plain = PrivateRunDirectory.Wrap(privateRunFor, plain, tools ?? throw new DisklessException(

@@ -25,10 +25,13 @@ public static class SetuidGuard
     public const int FilterDescriptor = 8;
 
     /// <summary>
-    /// The C virtiofsd's (and the Rust one's --xattrmap) rule list that refuses <c>security.capability</c> both ways and
-    /// passes every other name: file capabilities written by a server running as host root would act on the host.
+    /// virtiofsd's xattr map (C: <c>-o xattrmap=</c>, Rust: <c>--xattrmap</c>) for a synced folder: the guest's
+    /// <c>security.capability</c> is kept on the host as <c>user.virtiofs.security.capability</c>, which grants nothing
+    /// there, and every other name passes as it is. File capabilities written by a server running as host root
+    /// (libvirt's) would otherwise act on the host like a setuid bit. A rule refusing the name (<c>bad</c>) is not an
+    /// option: the C virtiofsd must map that name to start at all ("Failed to map security.capability").
     /// </summary>
-    public const string XattrMap = ":bad:all:security.capability:::ok:all:::";
+    public const string XattrMap = ":prefix:all:security.capability:user.virtiofs.::ok:all:::";
 
     /// <summary>$1 is the filter as printf escapes, the rest the command. Each step must succeed: no filter, no server.</summary>
     public const string Script =
