@@ -9,8 +9,10 @@ public sealed class DomainXmlTests
 {
     private static readonly XNamespace Qemu = "http://libvirt.org/schemas/domain/qemu/1.0";
 
+    private const string Filtered = "/root/.local/share/diskless/libvirt/virtiofsd-nosetuid-0123456789abcdef";
+
     private static string Render(BootPlan plan, LibvirtHostFeatures? features = null) =>
-        DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), features ?? LibvirtPlans.Tcg), new LiquidTemplates());
+        DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), features ?? LibvirtPlans.Tcg, Filtered), new LiquidTemplates());
 
     [Fact]
     public void A_virtiofs_root_boots_the_kernel_directly_from_a_shared_memory_domain_with_no_disk()
@@ -31,11 +33,22 @@ public sealed class DomainXmlTests
         Assert.Null(domain.Element("os")!.Element("boot"));
         var root = Assert.Single(devices.Elements("filesystem"));
         Assert.Equal("virtiofs", (string?)root.Element("driver")!.Attribute("type"));
+        // The root's virtiofsd runs unfiltered: the guest's sudo needs its setuid bit.
         Assert.Equal("/usr/lib/qemu/virtiofsd", (string?)root.Element("binary")!.Attribute("path"));
         Assert.Equal("on", (string?)root.Element("binary")!.Attribute("xattr"));
         Assert.Equal(LibvirtPlans.RootPath, (string?)root.Element("source")!.Attribute("dir"));
         Assert.Equal(Share.RootTag, (string?)root.Element("target")!.Attribute("dir"));
         Assert.Equal("/home/me/project/.diskless/machines/dev/console.log", (string?)devices.Element("serial")!.Element("source")!.Attribute("path"));
+    }
+
+    [Fact]
+    public void A_synced_folder_over_virtiofs_is_never_planned_with_the_bare_virtiofsd()
+    {
+        var plan = LibvirtPlans.Plan(ShareTransport.VirtioFs, extraShares: [new Share("share1", "/home/me/project", "/project", ShareTransport.VirtioFs)]);
+
+        Assert.True(DomainPlanner.HasVirtiofsSyncedFolder(plan));
+        Assert.False(DomainPlanner.HasVirtiofsSyncedFolder(LibvirtPlans.Plan(ShareTransport.VirtioFs)));
+        Assert.Throws<InvalidOperationException>(() => DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), LibvirtPlans.Tcg));
     }
 
     [Fact]
@@ -70,6 +83,8 @@ public sealed class DomainXmlTests
         Assert.Equal([Share.RootTag, "share1", "share2"], filesystems.Select(f => (string?)f.Element("target")!.Attribute("dir")));
         Assert.Equal("virtiofs", (string?)filesystems[1].Element("driver")!.Attribute("type"));
         Assert.Null(filesystems[1].Element("readonly"));
+        // The synced folder's virtiofsd is the filtered script (no setuid door for a guest to open as host root).
+        Assert.Equal(Filtered, (string?)filesystems[1].Element("binary")!.Attribute("path"));
         Assert.Equal("/home/me/data & <old>", (string?)filesystems[2].Element("source")!.Attribute("dir"));
         Assert.NotNull(filesystems[2].Element("readonly"));
         Assert.Equal("mapped", (string?)filesystems[2].Attribute("accessmode"));

@@ -23,6 +23,61 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task A_synced_folder_over_virtiofs_is_served_by_the_filtered_script_written_in_the_data_dir_and_the_root_by_virtiofsd()
+    {
+        var synced = new Share("share1", "/home/me/project", "/project", ShareTransport.VirtioFs);
+
+        await _virsh.RunAsync(() => _virsh.Provider().StartAsync(_virsh.Plan(extraShares: [synced]), _virsh.Host, CancellationToken.None));
+
+        var domain = System.Xml.Linq.XElement.Parse(await File.ReadAllTextAsync(Path.Combine(_virsh.StateDirectory, "domain.xml")));
+        var binaries = domain.Element("devices")!.Elements("filesystem").Select(f => (string?)f.Element("binary")!.Attribute("path")).ToList();
+        Assert.Equal("/usr/lib/qemu/virtiofsd", binaries[0]);
+        var script = binaries[1]!;
+        Assert.Equal(Path.Combine(_virsh.Host.Paths.DataDirectory, "libvirt"), Path.GetDirectoryName(script));
+        Assert.Equal(FilteredVirtiofsd.Script("/usr/lib/qemu/virtiofsd", SetuidFilter.ForThisHost()), await File.ReadAllTextAsync(script));
+        Assert.Equal((UnixFileMode)0x1ed, File.GetUnixFileMode(script));
+        Assert.Equal((UnixFileMode)0x1c0, File.GetUnixFileMode(Path.GetDirectoryName(script)!));
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(script)!));
+    }
+
+    [Fact]
+    public async Task A_script_someone_changed_is_written_again_and_a_link_in_its_place_is_replaced_not_followed()
+    {
+        var synced = new Share("share1", "/home/me/project", "/project", ShareTransport.VirtioFs);
+        var expected = FilteredVirtiofsd.Script("/usr/lib/qemu/virtiofsd", SetuidFilter.ForThisHost());
+        var path = FilteredVirtiofsd.PathFor(_virsh.Host.Paths, expected);
+        var canary = Path.Combine(_virsh.StateDirectory, "canary");
+        await File.WriteAllTextAsync(canary, "untouched\n");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!, (UnixFileMode)0x1c0);
+        File.CreateSymbolicLink(path, canary);
+
+        await _virsh.RunAsync(() => _virsh.Provider().StartAsync(_virsh.Plan(extraShares: [synced]), _virsh.Host, CancellationToken.None));
+
+        Assert.Equal("untouched\n", await File.ReadAllTextAsync(canary));
+        Assert.Null(new FileInfo(path).LinkTarget);
+        Assert.Equal(expected, await File.ReadAllTextAsync(path));
+
+        await File.WriteAllTextAsync(path, "#!/bin/bash\nexec /usr/lib/qemu/virtiofsd \"$@\"\n");
+        await _virsh.RunAsync(() => _virsh.Provider().StartAsync(_virsh.Plan(extraShares: [synced]), _virsh.Host, CancellationToken.None));
+
+        Assert.Equal(expected, await File.ReadAllTextAsync(path));
+    }
+
+    [Fact]
+    public async Task A_scripts_folder_others_may_write_is_refused_before_anything_is_defined()
+    {
+        var synced = new Share("share1", "/home/me/project", "/project", ShareTransport.VirtioFs);
+        var folder = Path.Combine(_virsh.Host.Paths.DataDirectory, FilteredVirtiofsd.FolderName);
+        Directory.CreateDirectory(folder);
+        File.SetUnixFileMode(folder, (UnixFileMode)0x1ff);
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => _virsh.RunAsync(() => _virsh.Provider().StartAsync(_virsh.Plan(extraShares: [synced]), _virsh.Host, CancellationToken.None)));
+
+        Assert.Contains(folder, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_virsh.Host.Runner.Commands, c => c.Arguments.Contains("define") && !c.Arguments.Contains("/dev/stdin"));
+    }
+
+    [Fact]
     public async Task A_start_that_fails_destroys_and_undefines_the_domain_so_nothing_is_left()
     {
         _virsh.Host.Runner.Fail("virsh", 1, "error: Failed to start domain 'diskless-dev-0b7e4c'\nerror: internal error: qemu unexpectedly closed the monitor\n", "start");

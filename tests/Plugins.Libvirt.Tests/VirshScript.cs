@@ -16,6 +16,7 @@ internal sealed class VirshScript : IDisposable
     public VirshScript()
     {
         StateDirectory = Directory.CreateTempSubdirectory("diskless-libvirt-test-").FullName;
+        Host = new FakeHostServices(Path.Combine(StateDirectory, "data"));
         Host.Executables["virsh"] = "/usr/bin/virsh";
         Host.Executables["virtiofsd"] = "/usr/lib/qemu/virtiofsd";
         Host.Runner.Print("virsh", "Compiled against library: libvirt 9.0.0\n", "version");
@@ -29,7 +30,8 @@ internal sealed class VirshScript : IDisposable
         Host.Runner.Fail("virsh", 1, $"error: failed to get domain '{ThrowawayName}'\n", "undefine", ThrowawayName);
     }
 
-    public FakeHostServices Host { get; } = new();
+    /// <summary>The host, its data dir inside <see cref="StateDirectory"/> so that nothing outlives the test.</summary>
+    public FakeHostServices Host { get; }
 
     public FakeClock Clock { get; } = new();
 
@@ -45,8 +47,8 @@ internal sealed class VirshScript : IDisposable
 
     public static readonly LibvirtTimings Timings = new(LeaseTimeout: TimeSpan.FromMinutes(5), DestroyTimeout: TimeSpan.FromSeconds(30), PollInterval: TimeSpan.FromSeconds(1));
 
-    public BootPlan Plan(ProviderSpec? provider = null, IReadOnlyList<PortForward>? ports = null) =>
-        LibvirtPlans.Plan(ShareTransport.VirtioFs, provider: provider, ports: ports, stateDirectory: StateDirectory);
+    public BootPlan Plan(ProviderSpec? provider = null, IReadOnlyList<PortForward>? ports = null, IReadOnlyList<Share>? extraShares = null) =>
+        LibvirtPlans.Plan(ShareTransport.VirtioFs, provider: provider, ports: ports, stateDirectory: StateDirectory, extraShares: extraShares);
 
     public MachineHandle Handle(string uri = LibvirtSettings.SystemUri, string? gracefulSeconds = null)
     {

@@ -17,7 +17,10 @@ internal sealed class DomainLauncher(LibvirtHostProbe probe, LibvirtTimings timi
         var settings = LibvirtSettings.Parse(plan.Provider);
         var features = await probe.ProbeAsync(plan.Provider, settings, host, cancellationToken).ConfigureAwait(false);
         var virsh = new Virsh(features.Virsh, settings.Uri, host.Commands);
-        var model = DomainPlanner.Plan(plan, settings, features);
+        var filtered = DomainPlanner.HasVirtiofsSyncedFolder(plan) && features.Virtiofsd is { } virtiofsd
+            ? await FilteredVirtiofsdFile.EnsureAsync(virtiofsd, host.Paths, cancellationToken).ConfigureAwait(false)
+            : null;
+        var model = DomainPlanner.Plan(plan, settings, features, filtered);
         var identity = DomainIdentity.For(plan.MachineName, plan.MachineId);
         var handle = new DomainHandle(identity, settings.Uri, settings.GracefulTimeout);
         await DomainOwnership.RequireOursOrAbsentAsync(virsh, identity, cancellationToken).ConfigureAwait(false);

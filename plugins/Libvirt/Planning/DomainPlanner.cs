@@ -24,13 +24,21 @@ public static class DomainPlanner
     public const string DefaultTcgCpu = "qemu64";
 
     /// <summary>The view model of the domain.</summary>
-    public static DomainModel Plan(BootPlan plan, LibvirtSettings settings, LibvirtHostFeatures features)
+    /// <param name="plan">The boot plan.</param>
+    /// <param name="settings">The provider's settings.</param>
+    /// <param name="features">What the probe found.</param>
+    /// <param name="syncedFolderVirtiofsd">
+    /// The program libvirt starts for a synced folder over virtiofs: <see cref="FilteredVirtiofsd"/>'s script, never the
+    /// bare virtiofsd (the root's keeps it: the guest needs its setuid programs). Needed only when there is such a folder.
+    /// </param>
+    /// <exception cref="InvalidOperationException">A synced folder is served over virtiofs and no <paramref name="syncedFolderVirtiofsd"/> was given.</exception>
+    public static DomainModel Plan(BootPlan plan, LibvirtSettings settings, LibvirtHostFeatures features, string? syncedFolderVirtiofsd = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(features);
         var identity = DomainIdentity.For(plan.MachineName, plan.MachineId);
-        var filesystems = plan.Shares.Select(share => Filesystem(share, features)).ToList();
+        var filesystems = plan.Shares.Select(share => Filesystem(share, features, syncedFolderVirtiofsd)).ToList();
         // passt only hands out DHCP: a root configured for the fixed user-mode address (before libvirt learnt passt,
         // say) keeps the user network it was configured for.
         var passt = settings.Network is null && features.Passt && plan.RootAsksDhcp;
@@ -82,7 +90,11 @@ public static class DomainPlanner
     private static List<PortForwardModel> PortForwards(BootPlan plan) =>
         [new PortForwardModel("tcp", "127.0.0.1", plan.SshHostPort, 22), .. plan.Ports.Select(p => new PortForwardModel(p.Protocol, p.HostAddress, p.Host, p.Guest))];
 
-    private static FilesystemModel Filesystem(Share share, LibvirtHostFeatures features)
+    /// <summary>True when <paramref name="plan"/> serves a synced folder over virtiofs, which needs <see cref="FilteredVirtiofsd"/>.</summary>
+    public static bool HasVirtiofsSyncedFolder(BootPlan plan) =>
+        plan.Shares.Any(s => !s.IsRoot && s.Transport == ShareTransport.VirtioFs);
+
+    private static FilesystemModel Filesystem(Share share, LibvirtHostFeatures features, string? syncedFolderVirtiofsd)
     {
         if (share.Transport == ShareTransport.VirtioFs)
         {
@@ -90,6 +102,12 @@ public static class DomainPlanner
                 $"The share '{share.Tag}' ({share.HostPath}) uses virtiofs, but no virtiofsd was found (PATH, {string.Join(", ", VirtiofsdLocations.Directories)}).",
                 "Install it (Debian: apt-get install -y qemu-system-common; it is /usr/lib/qemu/virtiofsd), set virtiofsd = \"/path\" in [provider], or use [share] transport = \"9p\".",
                 ExitCodes.NotAvailable);
+            if (!share.IsRoot)
+            {
+                virtiofsd = syncedFolderVirtiofsd
+                    ?? throw new InvalidOperationException($"the synced folder '{share.Tag}' needs the filtered virtiofsd, and none was given");
+            }
+
             return new FilesystemModel(share.Tag, share.HostPath, VirtioFs: true, virtiofsd, share.ReadOnly, "passthrough");
         }
 
