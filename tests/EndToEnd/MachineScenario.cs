@@ -203,6 +203,14 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
 public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelper output)
     : MachineScenario<VirtioFsMachine>(machine, output), IClassFixture<VirtioFsMachine>
 {
+    [RequiresFact("runuser", OtherUser = true), Order(10)]
+    public async Task No_setuid_bit_or_device_the_guest_makes_in_a_synced_folder_reaches_the_host_and_its_sudo_still_works()
+    {
+        Machine.EnsureUp(Output);
+        var rootPath = (await StatusAsync()).GetProperty("rootPath").GetString()!;
+
+        await SetuidDoor.AssertShutAsync(Machine.SshAsync, Machine.SyncedFolder, rootPath, TestUser.Name, Output);
+    }
     [Fact, Order(50)]
     public async Task Reload_applies_a_changed_disklessfile_without_provisioning_again()
     {

@@ -101,6 +101,15 @@ public sealed class A_libvirt_machine(LibvirtMachine machine, ITestOutputHelper 
         Assert.Null(BootDiagnostics.Recognize(log.Split('\n')));
     }
 
+    [RequiresFact("runuser", OtherUser = true), Order(7)]
+    public async Task No_setuid_bit_or_device_guest_root_makes_in_a_synced_folder_reaches_the_host_though_virtiofsd_is_host_root()
+    {
+        machine.EnsureUp(output);
+        var rootPath = (await StatusAsync()).GetProperty("rootPath").GetString()!;
+
+        await SetuidDoor.AssertShutAsync(machine.SshAsync, machine.SyncedFolder, rootPath, TestUser.Name, output);
+    }
+
     [Fact, Order(100)]
     public async Task Halt_stops_the_domain_up_again_over_9p_works_and_destroy_leaves_nothing_of_ours()
     {

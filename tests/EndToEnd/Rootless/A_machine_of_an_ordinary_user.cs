@@ -108,6 +108,16 @@ public sealed partial class A_machine_of_an_ordinary_user(RootlessMachine machin
         }
     }
 
+    [Fact, Order(6)]
+    public async Task No_setuid_bit_or_device_the_guest_makes_in_a_synced_folder_reaches_the_host_and_its_sudo_still_works()
+    {
+        machine.EnsureUp(output);
+        var rootPath = (await StatusAsync()).GetProperty("rootPath").GetString()!;
+
+        // The machine is the test user's; "nobody" is the other host user who reaches the project.
+        await SetuidDoor.AssertShutAsync(machine.SshAsync, machine.SyncedFolder, rootPath, "nobody", output);
+    }
+
     [Fact, Order(100)]
     public async Task Halt_stops_every_process_and_destroy_as_the_user_leaves_nothing()
     {

@@ -1,0 +1,66 @@
+using CliWrap;
+using CliWrap.Buffered;
+using Xunit.Abstractions;
+
+namespace Diskless.EndToEnd;
+
+/// <summary>
+/// The setuid door, tried from inside a running guest: its user and its root (sudo) try every way coreutils has to
+/// leave a setuid or setgid file or a device node in the synced folder (/project). None may reach the host, ordinary
+/// modes must still work, the guest's own sudo must still work (its root keeps setuid), and another host user who runs
+/// the planted programs gets only themselves, while the machine's root, where the guest's setuid sudo lies, is out of
+/// their reach.
+/// </summary>
+internal static class SetuidDoor
+{
+    /// <summary>Run by the guest's user in /project; prints a line for every attempt that succeeded.</summary>
+    public const string GuestScript =
+        "d=/project/setuid-door; mkdir -p $d && cd $d || exit 9; "
+        + "cp /usr/bin/id user-id; "
+        + "chmod u+s user-id 2>/dev/null && echo 'user: chmod u+s took'; "
+        + "chmod g+s user-id 2>/dev/null && echo 'user: chmod g+s took'; "
+        + "install -m 4755 /usr/bin/id user-install 2>/dev/null && echo 'user: install -m 4755 took'; "
+        + "sudo -n cp /usr/bin/id root-id; "
+        + "sudo -n chmod 4755 root-id 2>/dev/null && echo 'root: chmod 4755 took'; "
+        + "sudo -n chmod g+s root-id 2>/dev/null && echo 'root: chmod g+s took'; "
+        + "sudo -n install -m 6755 /usr/bin/id root-install 2>/dev/null && echo 'root: install -m 6755 took'; "
+        + "sudo -n cp -a /usr/bin/sudo root-sudo 2>/dev/null && echo 'root: cp -a kept sudo s bit'; "
+        + "sudo -n mkdir -m 2775 root-dir 2>/dev/null && echo 'root: mkdir -m 2775 took'; "
+        + "sudo -n mknod root-null c 1 3 2>/dev/null && echo 'root: mknod c 1 3 took'; "
+        + "chmod 0644 user-id && chmod +x user-id && echo ordinary-chmod-ok; stat -c %a user-id; "
+        + "sudo -n true && echo sudo-ok; stat -c %a /usr/bin/sudo";
+
+    /// <summary>What <see cref="GuestScript"/> prints when the door is shut and the guest works as before.</summary>
+    public const string Expected = "ordinary-chmod-ok\n755\nsudo-ok\n4755\n";
+
+    public static async Task AssertShutAsync(Func<string, Task<CliRun>> ssh, string syncedFolder, string rootPath, string otherUser, ITestOutputHelper output)
+    {
+        var run = await ssh(GuestScript);
+        output.WriteLine(run.ToString());
+        Assert.Equal(Expected, run.Stdout);
+
+        // Nothing with a set-id bit and no device node reached the host's folder.
+        var folder = Path.Combine(syncedFolder, "setuid-door");
+        var found = await CliWrap.Cli.Wrap("find").WithArguments([folder, "(", "-perm", "/6000", "-o", "-type", "b", "-o", "-type", "c", ")", "-print"]).ExecuteBufferedAsync();
+        Assert.Equal("", found.StandardOutput);
+        Assert.True(File.Exists(Path.Combine(folder, "root-id")) && File.Exists(Path.Combine(folder, "user-id")), "the planted programs are missing");
+
+        // Another host user who reaches the folder and runs them is still only themselves.
+        var otherUid = (await CliWrap.Cli.Wrap("id").WithArguments(["-u", otherUser]).ExecuteBufferedAsync()).StandardOutput.Trim();
+        foreach (var planted in new[] { "root-id", "user-id" })
+        {
+            var ran = await CliWrap.Cli.Wrap("runuser").WithArguments(["-u", otherUser, "--", Path.Combine(folder, planted), "-u"])
+                .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+            Assert.Equal((0, otherUid), (ran.ExitCode, ran.StandardOutput.Trim()));
+        }
+
+        // The machine's root keeps the guest's setuid sudo, which no other host user can reach (machines/ is 0700).
+        var sudo = Path.Combine(rootPath, "usr", "bin", "sudo");
+        Assert.Equal(UnixFileMode.SetUser, File.GetUnixFileMode(sudo) & UnixFileMode.SetUser);
+        var reach = await CliWrap.Cli.Wrap("runuser").WithArguments(["-u", otherUser, "--", sudo, "-n", "true"])
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        output.WriteLine($"{otherUser} running {sudo}: exit {reach.ExitCode}: {reach.StandardError}");
+        Assert.NotEqual(0, reach.ExitCode);
+        Assert.Contains("Permission denied", reach.StandardError, StringComparison.Ordinal);
+    }
+}
