@@ -209,7 +209,7 @@ public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelpe
         Machine.EnsureUp(Output);
         var rootPath = (await StatusAsync()).GetProperty("rootPath").GetString()!;
 
-        await SetuidDoor.AssertShutAsync(Machine.SshAsync, Machine.SyncedFolder, rootPath, TestUser.Name, Output);
+        await SetuidDoor.AssertShutAsync(command => Machine.RunAsync(TimeSpan.FromMinutes(6), "ssh", "-c", command), Machine.SyncedFolder, rootPath, TestUser.Name, Output);
     }
     [Fact, Order(50)]
     public async Task Reload_applies_a_changed_disklessfile_without_provisioning_again()

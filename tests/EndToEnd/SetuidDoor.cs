@@ -13,34 +13,41 @@ namespace Diskless.EndToEnd;
 /// </summary>
 internal static class SetuidDoor
 {
-    /// <summary>Run by the guest's user in /project; prints a line for every attempt that succeeded.</summary>
+    /// <summary>
+    /// Run by the guest's user in /project; prints a line for every attempt that succeeded. Each step also notes itself
+    /// in the folder's "steps" file, which the host reads when the run fails, and guest root's attempts share one sudo.
+    /// </summary>
     public const string GuestScript =
         "d=/project/setuid-door; mkdir -p $d && cd $d || exit 9; "
-        + "cp /usr/bin/id user-id; "
+        + "step() { echo \"$1\" >> steps; }; "
+        + "step user; cp /usr/bin/id user-id; "
         + "chmod u+s user-id 2>/dev/null && echo 'user: chmod u+s took'; "
         + "chmod g+s user-id 2>/dev/null && echo 'user: chmod g+s took'; "
         + "install -m 4755 /usr/bin/id user-install 2>/dev/null && echo 'user: install -m 4755 took'; "
-        + "sudo -n cp /usr/bin/id root-id; "
-        + "sudo -n chmod 4755 root-id 2>/dev/null && echo 'root: chmod 4755 took'; "
-        + "sudo -n chmod g+s root-id 2>/dev/null && echo 'root: chmod g+s took'; "
-        + "sudo -n install -m 6755 /usr/bin/id root-install 2>/dev/null && echo 'root: install -m 6755 took'; "
-        + "sudo -n cp -a /usr/bin/sudo root-sudo 2>/dev/null && echo 'root: cp -a kept sudo s bit'; "
-        + "sudo -n mkdir -m 2775 root-dir 2>/dev/null && echo 'root: mkdir -m 2775 took'; "
-        + "sudo -n mknod root-null c 1 3 2>/dev/null && echo 'root: mknod c 1 3 took'; "
-        + "chmod 0644 user-id && chmod +x user-id && echo ordinary-chmod-ok; stat -c %a user-id; "
-        + "sudo -n true && echo sudo-ok; stat -c %a /usr/bin/sudo";
+        + "step root; sudo -n sh -c '"
+        + "echo chmod >> steps; cp /usr/bin/id root-id; "
+        + "chmod 4755 root-id 2>/dev/null && echo \"root: chmod 4755 took\"; "
+        + "chmod g+s root-id 2>/dev/null && echo \"root: chmod g+s took\"; "
+        + "echo install >> steps; install -m 6755 /usr/bin/id root-install 2>/dev/null && echo \"root: install -m 6755 took\"; "
+        + "echo cp-a >> steps; cp -a /usr/bin/sudo root-sudo 2>/dev/null && echo \"root: cp -a kept the bit of sudo\"; "
+        + "echo mkdir >> steps; mkdir -m 2775 root-dir 2>/dev/null && echo \"root: mkdir -m 2775 took\"; "
+        + "echo mknod >> steps; mknod root-null c 1 3 2>/dev/null && echo \"root: mknod c 1 3 took\"; "
+        + "true'; "
+        + "step ordinary; chmod 0644 user-id && chmod +x user-id && echo ordinary-chmod-ok; stat -c %a user-id; "
+        + "step sudo; sudo -n true && echo sudo-ok; stat -c %a /usr/bin/sudo; step done";
 
     /// <summary>What <see cref="GuestScript"/> prints when the door is shut and the guest works as before.</summary>
     public const string Expected = "ordinary-chmod-ok\n755\nsudo-ok\n4755\n";
 
     public static async Task AssertShutAsync(Func<string, Task<CliRun>> ssh, string syncedFolder, string rootPath, string otherUser, ITestOutputHelper output)
     {
+        var folder = Path.Combine(syncedFolder, "setuid-door");
         var run = await ssh(GuestScript);
         output.WriteLine(run.ToString());
-        Assert.Equal(Expected, run.Stdout);
+        var steps = Path.Combine(folder, "steps");
+        Assert.True(Expected == run.Stdout, $"{run}\nsteps: {(File.Exists(steps) ? File.ReadAllText(steps).ReplaceLineEndings(" ") : "none")}");
 
         // Nothing with a set-id bit and no device node reached the host's folder.
-        var folder = Path.Combine(syncedFolder, "setuid-door");
         var found = await CliWrap.Cli.Wrap("find").WithArguments([folder, "(", "-perm", "/6000", "-o", "-type", "b", "-o", "-type", "c", ")", "-print"]).ExecuteBufferedAsync();
         Assert.Equal("", found.StandardOutput);
         Assert.True(File.Exists(Path.Combine(folder, "root-id")) && File.Exists(Path.Combine(folder, "user-id")), "the planted programs are missing");

@@ -78,6 +78,18 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task A_writable_9p_synced_folder_is_warned_about_since_qemu_writes_it_as_host_root()
+    {
+        var nineP = new Share("share1", "/home/me/project", "/project", ShareTransport.NineP);
+        var mapped = new Share("share2", "/home/me/data", "/data", ShareTransport.NineP, NinePSecurityModel: "mapped-xattr");
+
+        await _virsh.RunAsync(() => _virsh.Provider().StartAsync(_virsh.Plan(extraShares: [nineP, mapped]), _virsh.Host, CancellationToken.None));
+
+        var warnings = _virsh.Host.RecordedProgress.Lines.Where(l => l.Contains("setuid", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["warn: " + NinePSetuidWarning.For(nineP)], warnings);
+    }
+
+    [Fact]
     public async Task A_start_that_fails_destroys_and_undefines_the_domain_so_nothing_is_left()
     {
         _virsh.Host.Runner.Fail("virsh", 1, "error: Failed to start domain 'diskless-dev-0b7e4c'\nerror: internal error: qemu unexpectedly closed the monitor\n", "start");

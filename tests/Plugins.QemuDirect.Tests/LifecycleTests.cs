@@ -79,6 +79,10 @@ public sealed class LifecycleTests : IDisposable
         Assert.Equal("4001,4002", running.Handle.Data["virtiofsdPids"]);
         Assert.Equal(new SshEndpoint("127.0.0.1", plan.SshHostPort), running.Ssh);
         Assert.Equal("tcg", running.Handle.Data["accel"]);
+        // Only the writable 9p synced folder is warned about: over virtiofs the setuid filter holds.
+        Assert.Equal(
+            plan.Shares.Where(s => s.Transport == ShareTransport.NineP && !s.ReadOnly && !s.IsRoot).Select(s => "warn: " + NinePSetuidWarning.For(s)),
+            _host.RecordedProgress.Lines.Where(l => l.Contains("setuid", StringComparison.Ordinal)));
     }
 
     [Fact(Timeout = 10000)]
@@ -156,6 +160,18 @@ public sealed class LifecycleTests : IDisposable
         await late;
 
         Assert.True(socketsPresentWhenQemuStarted);
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task A_writable_9p_synced_folder_is_warned_about_and_a_virtiofs_one_is_not()
+    {
+        var nineP = new Share("share2", Path.Combine(_tmp, "extra"), "/extra", ShareTransport.NineP);
+        var plan = TestPlans.Plan(ShareTransport.VirtioFs, stateDirectory: State, runtimeDirectory: Run, rootPath: Path.Combine(_tmp, "root"), extraShares: [nineP], sshPort: FreePort());
+
+        await _provider.StartAsync(plan, _host, CancellationToken.None);
+
+        var warnings = _host.RecordedProgress.Lines.Where(l => l.Contains("setuid", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["warn: " + NinePSetuidWarning.For(nineP)], warnings);
     }
 
     [Fact(Timeout = 10000)]

@@ -21,6 +21,12 @@ internal sealed class DomainLauncher(LibvirtHostProbe probe, LibvirtTimings timi
             ? await FilteredVirtiofsdFile.EnsureAsync(virtiofsd, host.Paths, cancellationToken).ConfigureAwait(false)
             : null;
         var model = DomainPlanner.Plan(plan, settings, features, filtered);
+        foreach (var warning in plan.Shares.Select(NinePSetuidWarning.For).OfType<string>())
+        {
+            // QEMU runs as host root here: a guest's setuid file over 9p passthrough would be host root's.
+            host.Progress.Warn(warning);
+        }
+
         var identity = DomainIdentity.For(plan.MachineName, plan.MachineId);
         var handle = new DomainHandle(identity, settings.Uri, settings.GracefulTimeout);
         await DomainOwnership.RequireOursOrAbsentAsync(virsh, identity, cancellationToken).ConfigureAwait(false);

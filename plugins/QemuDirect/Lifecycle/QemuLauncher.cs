@@ -25,6 +25,11 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
 
         var helpers = PlanVirtiofsd(plan, features, files, userNamespace);
         RefuseIfRunning(plan, files);
+        foreach (var warning in plan.Shares.Select(NinePSetuidWarning.For).OfType<string>())
+        {
+            host.Progress.Warn(warning);
+        }
+
         PortCheck.EnsureFree(plan);
         await KillStaleHelpersAsync(files, host).ConfigureAwait(false);
         PrepareFolders(plan, files);

@@ -107,7 +107,7 @@ public sealed class A_libvirt_machine(LibvirtMachine machine, ITestOutputHelper 
         machine.EnsureUp(output);
         var rootPath = (await StatusAsync()).GetProperty("rootPath").GetString()!;
 
-        await SetuidDoor.AssertShutAsync(machine.SshAsync, machine.SyncedFolder, rootPath, TestUser.Name, output);
+        await SetuidDoor.AssertShutAsync(command => machine.RunAsync(TimeSpan.FromMinutes(6), "ssh", "-c", command), machine.SyncedFolder, rootPath, TestUser.Name, output);
     }
 
     [Fact, Order(100)]

@@ -115,7 +115,7 @@ public sealed partial class A_machine_of_an_ordinary_user(RootlessMachine machin
         var rootPath = (await StatusAsync()).GetProperty("rootPath").GetString()!;
 
         // The machine is the test user's; "nobody" is the other host user who reaches the project.
-        await SetuidDoor.AssertShutAsync(machine.SshAsync, machine.SyncedFolder, rootPath, "nobody", output);
+        await SetuidDoor.AssertShutAsync(command => machine.RunAsync(TimeSpan.FromMinutes(6), "ssh", "-c", command), machine.SyncedFolder, rootPath, "nobody", output);
     }
 
     [Fact, Order(100)]
