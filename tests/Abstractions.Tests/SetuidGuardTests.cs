@@ -39,7 +39,7 @@ public sealed class SetuidGuardTests
 
         Assert.StartsWith("#!/bin/bash\n", script, StringComparison.Ordinal);
         Assert.EndsWith(
-            "exec 8< <(printf '%b' '\\x06\\x00') && exec bwrap --dev-bind / / --cap-add ALL --die-with-parent --seccomp 8 -- '/opt/it'\\''s/virtiofsd' \"$@\" '-o' ':prefix:all:security.capability:user.virtiofs.::ok:all:::'\n",
+            "exec 8< <(printf '%b' '\\x06\\x00') && bwrap --dev-bind / / --cap-add ALL --die-with-parent --seccomp 8 -- '/opt/it'\\''s/virtiofsd' \"$@\" '-o' ':prefix:all:security.capability:user.virtiofs.::ok:all:::'; exit $?\n",
             script,
             StringComparison.Ordinal);
     }
@@ -75,6 +75,59 @@ public sealed class SetuidGuardTests
         Assert.False(Directory.Exists(folder.Combine("d")));
         Assert.False(File.Exists(folder.Combine("n")) || File.Exists(folder.Combine("b")));
         Assert.Equal(UnixFileMode.StickyBit, File.GetUnixFileMode(folder.Combine("s")) & UnixFileMode.StickyBit);
+    }
+
+    /// <summary>
+    /// The launcher (diskless up) exits long before the server should: the guarded program must outlive the process that
+    /// started it, under the filter, and still end with the recorded pid when that is signalled (as halt does).
+    /// </summary>
+    [RequiresFact("bwrap", "bash", "sleep", Root = true, Timeout = 30000)]
+    public async Task The_guarded_program_outlives_its_starter_and_ends_with_the_recorded_pid()
+    {
+        using var folder = new TempDirectory("diskless-setuid-");
+        var host = new RealHost(folder.Path);
+        var pidFile = folder.Combine("pid");
+        var guarded = SetuidGuard.Wrap(new CommandSpec("/bin/sleep", "300"), Filter);
+        var starter = new CommandSpec("/bin/sh", ["-c", "\"$@\" </dev/null >/dev/null 2>&1 & echo $! > \"$0\"; sleep 1", pidFile, guarded.FileName, .. guarded.Arguments]);
+
+        await host.Commands.RunAsync(starter, CancellationToken.None);
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var tree = new List<int>();
+        try
+        {
+            // The starter is gone; give a parent-death signal time to land, then the whole chain must still be there.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var bwrap = Assert.Single(Children(pid));
+            var sleep = Assert.Single(Children(bwrap));
+            tree.AddRange([sleep, bwrap, pid]);
+            Assert.StartsWith("/bin/bash", host.Processes.CommandLine(pid), StringComparison.Ordinal);
+            Assert.Equal("/bin/sleep 300", host.Processes.CommandLine(sleep)?.TrimEnd());
+            Assert.Contains("Seccomp:\t2", await File.ReadAllTextAsync($"/proc/{sleep}/status"), StringComparison.Ordinal);
+
+            using var term = System.Diagnostics.Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await term.WaitForExitAsync();
+
+            foreach (var process in tree)
+            {
+                Assert.True(await host.Processes.WaitForExitAsync(process, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50), CancellationToken.None), $"pid {process} outlived the SIGTERM to {pid}");
+            }
+        }
+        finally
+        {
+            foreach (var process in tree.Where(host.Processes.IsAlive))
+            {
+                using var kill = System.Diagnostics.Process.Start("kill", ["-KILL", process.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                await kill.WaitForExitAsync();
+            }
+        }
+    }
+
+    private static List<int> Children(int pid)
+    {
+        var children = $"/proc/{pid}/task/{pid}/children";
+        return File.Exists(children)
+            ? File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => int.Parse(w, System.Globalization.CultureInfo.InvariantCulture)).ToList()
+            : [];
     }
 
     [RequiresFact("bwrap", "bash", Root = true)]

@@ -60,9 +60,10 @@ public sealed class FilteredVirtiofsdTests
                 await Task.Delay(100);
             }
 
-            // bwrap's one child is virtiofsd itself, exec'd with the xattr map after libvirt's arguments, under the
-            // filter (its sandbox forks below it, and its children inherit the filter).
-            var virtiofsd = Assert.Single(Children(pid));
+            // The script's bash waits for bwrap, whose one child is virtiofsd itself, exec'd with the xattr map after
+            // libvirt's arguments, under the filter (its sandbox forks below it, and its children inherit the filter).
+            var bwrap = Assert.Single(Children(pid));
+            var virtiofsd = Assert.Single(Children(bwrap));
             Assert.Contains("Seccomp:\t2", File.ReadAllText($"/proc/{virtiofsd}/status"), StringComparison.Ordinal);
             Assert.EndsWith(
                 "\0-o\0xattrmap=:prefix:all:security.capability:user.virtiofs.::ok:all:::\0",

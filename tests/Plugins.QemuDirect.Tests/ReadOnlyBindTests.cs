@@ -65,27 +65,28 @@ public sealed class ReadOnlyBindTests : IDisposable
         var pid = await _host.Commands.StartDetachedAsync(command, Path.Combine(_tmp, "virtiofsd-1.log"), CancellationToken.None);
         try
         {
-            // Through unshare and the shells' execs the recorded pid becomes bwrap, which stays as the stand-in's parent
-            // (it forks into its own mount namespace): the one child it has is the stand-in.
+            // Through unshare and the shells' execs the recorded pid becomes the setuid guard's bash, which waits for
+            // bwrap, which stays as the stand-in's parent (it forks into its own mount namespace).
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
             int? child = null;
-            while ((child = ChildRunning(pid, "/bin/sh " + standIn)) is null)
+            while ((child = ChildRunning(ChildRunning(pid, "bwrap ") ?? -1, "/bin/sh " + standIn)) is null)
             {
                 Assert.True(_host.Processes.IsAlive(pid), $"the wrapper exited: {await File.ReadAllTextAsync(Path.Combine(_tmp, "virtiofsd-1.log"))}");
                 Assert.True(DateTime.UtcNow < deadline, $"pid {pid} never started the stand-in: {_host.Processes.CommandLine(pid)}");
                 await Task.Delay(50);
             }
 
-            Assert.StartsWith("bwrap ", _host.Processes.CommandLine(pid), StringComparison.Ordinal);
+            Assert.StartsWith(SetuidGuard.Shell + " -c ", _host.Processes.CommandLine(pid), StringComparison.Ordinal);
+            var bwrap = ChildRunning(pid, "bwrap ")!.Value;
 
             // The launcher's stale-helper lookup and the stopper's check (virtiofsd and the runtime folder in the command
-            // line) name both; the stand-in runs under a seccomp filter and sees its folder read-only, the host does not.
-            Assert.Equal([pid, child.Value], _host.Processes.FindByCommandLine("virtiofsd", Run).Order());
+            // line) name all three; the stand-in runs under a seccomp filter and sees its folder read-only, the host does not.
+            Assert.Equal(new[] { pid, bwrap, child.Value }.Order(), _host.Processes.FindByCommandLine("virtiofsd", Run).Order());
             Assert.Contains("Seccomp:\t2", File.ReadAllText($"/proc/{child}/status"), StringComparison.Ordinal);
             Assert.Contains(Folder, ReadOnlyMountPoints(child.Value.ToString(CultureInfo.InvariantCulture)));
             Assert.DoesNotContain(ReadOnlyMountPoints("self"), m => m == Folder);
 
-            // The stopper's SIGTERM to the recorded pid ends the stand-in too (bwrap's --die-with-parent).
+            // The stopper's SIGTERM to the recorded pid ends bwrap and the stand-in too (--die-with-parent).
             using var term = Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]);
             await term.WaitForExitAsync();
             Assert.True(await _host.Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50), CancellationToken.None));
@@ -102,7 +103,7 @@ public sealed class ReadOnlyBindTests : IDisposable
     private static int? ChildRunning(int parent, string commandLinePrefix)
     {
         var children = $"/proc/{parent}/task/{parent}/children";
-        if (!File.Exists(children))
+        if (parent <= 0 || !File.Exists(children))
         {
             return null;
         }
