@@ -75,6 +75,9 @@ public sealed class FilteredVirtiofsdTests
             using var kill = Process.Start("kill", ["-KILL", "--", "-" + pid.ToString(CultureInfo.InvariantCulture)]);
             await kill.WaitForExitAsync();
             await host.Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50), CancellationToken.None);
+
+            // The C virtiofsd's lock, named after its socket; a killed one leaves it behind.
+            File.Delete(Path.Combine("/run/virtiofsd", socket.Replace('/', '.') + ".pid"));
         }
     }
 
