@@ -184,7 +184,8 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         Assert.Equal(0, destroy.ExitCode);
         Assert.Empty(LeftOverProcesses.Mentioning(id));
         Assert.False(Directory.Exists(rootPath));
-        Assert.False(Directory.Exists(Path.Combine(machine.ProjectDirectory, ".diskless", "machines", $"e2e-{machine.Transport}")));
+        Assert.False(Directory.Exists(StateFolders.Machine(machine.ProjectDirectory, $"e2e-{machine.Transport}")));
+        Assert.False(Directory.Exists(Path.Combine(machine.ProjectDirectory, ".diskless")), "diskless wrote into the project");
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(id, StringComparison.Ordinal));
         Assert.Equal("not created", (await StatusAsync()).GetProperty("state").GetString());
         Assert.False(File.Exists(GuestTraps.HostMark), "a program of the guest's root ran on the host");

@@ -62,6 +62,7 @@ public static class CliApp
             ProvisionCommand.Create(globals, context),
             ReloadCommand.Create(globals, context),
             HaltCommand.Create(globals, context),
+            AdoptCommand.Create(globals, context),
             DestroyCommand.Create(globals, context),
             SnapshotCommand.Create(globals, context),
             DuCommand.Create(globals, context),

@@ -71,4 +71,5 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
 /// <summary>How up was asked to run.</summary>
 /// <param name="Provision">Run provisioners even though they ran before (<c>--provision</c>).</param>
 /// <param name="Reconfigure">Configure the root again before booting (reload: Disklessfile changes take effect).</param>
-internal sealed record UpOptions(bool Provision = false, bool Reconfigure = false);
+/// <param name="Fresh">Make a new machine even where one of a project that moved away could be adopted (<c>--fresh</c>).</param>
+internal sealed record UpOptions(bool Provision = false, bool Reconfigure = false, bool Fresh = false);
