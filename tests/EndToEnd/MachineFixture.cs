@@ -41,6 +41,14 @@ public abstract class MachineFixture : IAsyncLifetime
 
     public string SyncedFolder => Path.Combine(ProjectDirectory, "shared");
 
+    /// <summary>Where the whole project is synced in the guest, as the quick start syncs it: the guest writes the project's every file.</summary>
+    public const string ProjectInGuest = "/workspace";
+
+    /// <summary>A host file outside the guest's reach that the guest aims links at; no command may change it.</summary>
+    public string Canary { get; } = Path.Combine(Path.GetTempPath(), $"diskless-canary-{Guid.NewGuid():n}");
+
+    public const string CanaryText = "a host file no guest may write\n";
+
     public async Task InitializeAsync()
     {
         string[] programs = Provider == "libvirt" ? ["qemu-system-x86_64", "mmdebstrap", "ssh", "virsh"] : ["qemu-system-x86_64", "mmdebstrap", "ssh"];
@@ -59,6 +67,7 @@ public abstract class MachineFixture : IAsyncLifetime
         // As on a developer's machine, the project belongs to uid 1000, as does the guest's first user.
         File.SetUnixFileMode(SyncedFolder, (UnixFileMode)0b111_101_101);
         await CliWrap.Cli.Wrap("chown").WithArguments(["-R", "1000:1000", SyncedFolder]).RunWithTimeoutAsync();
+        await File.WriteAllTextAsync(Canary, CanaryText);
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Disklessfile"), Disklessfile());
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "index.html"), $"hello over {Transport}\n");
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "www.sh"), WebServerScript);
@@ -74,6 +83,7 @@ public abstract class MachineFixture : IAsyncLifetime
         // Whatever the tests did, leave no machine behind.
         await RunAsync(TimeSpan.FromMinutes(3), "destroy", "--force");
         Directory.Delete(ProjectDirectory, recursive: true);
+        File.Delete(Canary);
     }
 
     public Task<CliRun> RunAsync(TimeSpan timeout, params string[] arguments) =>
@@ -140,6 +150,10 @@ public abstract class MachineFixture : IAsyncLifetime
         [[synced_folders]]
         host = "shared"
         guest = "/project"
+
+        [[synced_folders]]
+        host = "."
+        guest = "{ProjectInGuest}"
 
         [[ports]]
         host = {HttpPort}

@@ -153,6 +153,36 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         Assert.All(processes, p => Assert.True(p.Uid >= start && p.Uid < start + Abstractions.IdMap.GuestIdCount, $"pid {p.Pid} runs as host uid {p.Uid}: {p.Command}"));
     }
 
+    [Fact, Order(10)]
+    public async Task A_guest_plants_links_and_a_forged_record_where_earlier_versions_kept_the_machines_state()
+    {
+        machine.EnsureUp(output);
+        var folder = $"{MachineFixture.ProjectInGuest}/.diskless/machines/{machine.Name}";
+        var links = string.Join(' ', PlantedNames.Select(n => $"ln -sfn {machine.Canary} {folder}/{n};"));
+        // The record an attacker would write: guest root as host root, the host's / as the root, an id that climbs out,
+        // a QMP socket that matches every process, an SSH host that adds options to ssh-config.
+        const string forged = """{"id":"x/../..","name":"NAME","provider":"qemu","distro":"debian","createdAt":"2026-01-01T00:00:00Z","setupComplete":true,"booted":false,"idMap":{"subordinateUidStart":0,"loginUid":0,"subordinateGidStart":0,"loginGid":0},"rootPath":"/","stateDirectory":"/root","runtimeDirectory":"/run","consoleLogPath":"/root/.bashrc","sshHost":"127.0.0.1\n  ProxyCommand touch /tmp/owned","providerData":{"qmpSocket":""}}""";
+
+        var plant = await machine.SshAsync(
+            $"set -e; mkdir -p {folder}; {links} printf '%s' '{forged.Replace("NAME", machine.Name, StringComparison.Ordinal)}' > {folder}/machine.json; ls -la {folder}");
+
+        output.WriteLine(plant.ToString());
+        Assert.Equal(0, plant.ExitCode);
+        Assert.Equal(machine.Canary, new FileInfo(Path.Combine(machine.ProjectDirectory, ".diskless", "machines", machine.Name, "console.log")).LinkTarget);
+    }
+
+    /// <summary>The names an earlier version kept in the project's .diskless/machines/NAME/, each opened by the host.</summary>
+    private static readonly string[] PlantedNames = ["console.log", "qemu.stopped", "known_hosts", "known_hosts.tmp", "qemu.pid", "virtiofsd-0.log", "virtiofsd-1.log", "lock", "lock.json", "id_ed25519"];
+
+    /// <summary>What a guest planted (<see cref="A_guest_plants_links_and_a_forged_record_where_earlier_versions_kept_the_machines_state"/>) steered nothing.</summary>
+    private void AssertPlantedFilesSteeredNothing()
+    {
+        Assert.Equal(MachineFixture.CanaryText, File.ReadAllText(machine.Canary));
+        Assert.False(File.Exists("/tmp/owned"));
+        var planted = Path.Combine(machine.ProjectDirectory, ".diskless", "machines", machine.Name);
+        Assert.All(PlantedNames, n => Assert.Equal(machine.Canary, new FileInfo(Path.Combine(planted, n)).LinkTarget));
+    }
+
     [Fact, Order(100)]
     public async Task Halt_leaves_no_process_up_again_reuses_the_machine_and_destroy_removes_it()
     {
@@ -166,6 +196,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         Assert.Equal(0, halt.ExitCode);
         Assert.Empty(LeftOverProcesses.Mentioning(id));
         Assert.Equal("stopped", (await StatusAsync()).GetProperty("state").GetString());
+        AssertPlantedFilesSteeredNothing();
 
         var up = await machine.RunAsync(TimeSpan.FromMinutes(5), "up");
         output.WriteLine(up.ToString());
@@ -174,6 +205,10 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         Assert.DoesNotContain("mmdebstrap", up.Stdout + up.Stderr, StringComparison.OrdinalIgnoreCase);
         var count = await machine.SshAsync("cat /var/log/provision-count");
         Assert.Equal("provisioned\n", count.Stdout);
+        var sshConfig = await machine.RunAsync(TimeSpan.FromSeconds(30), "ssh-config");
+        Assert.Equal(0, sshConfig.ExitCode);
+        Assert.DoesNotContain("ProxyCommand", sshConfig.Stdout, StringComparison.Ordinal);
+        AssertPlantedFilesSteeredNothing();
 
         // No trap a guest laid (GuestTrapTests) went off on the host, through halt and up: checked in the root before destroy.
         Assert.Empty(GuestTraps.HostAuthorityLines(Path.Combine(rootPath, GuestTraps.MarkName)));
@@ -185,7 +220,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         Assert.Empty(LeftOverProcesses.Mentioning(id));
         Assert.False(Directory.Exists(rootPath));
         Assert.False(Directory.Exists(StateFolders.Machine(machine.ProjectDirectory, $"e2e-{machine.Transport}")));
-        Assert.False(Directory.Exists(Path.Combine(machine.ProjectDirectory, ".diskless")), "diskless wrote into the project");
+        AssertPlantedFilesSteeredNothing();
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(id, StringComparison.Ordinal));
         Assert.Equal("not created", (await StatusAsync()).GetProperty("state").GetString());
         Assert.False(File.Exists(GuestTraps.HostMark), "a program of the guest's root ran on the host");

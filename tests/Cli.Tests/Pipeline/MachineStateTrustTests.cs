@@ -211,6 +211,21 @@ public sealed class MachineStateTrustTests : IDisposable
         Assert.Equal(["Disklessfile"], Directory.GetFileSystemEntries(_sandbox.Project).Select(Path.GetFileName).Where(n => n != Path.GetFileName(_sandbox.Paths.DataDirectory)));
     }
 
+    [Fact]
+    public void A_data_dir_inside_a_writable_synced_folder_is_refused_and_a_read_only_one_is_not()
+    {
+        var inside = new HostPaths(Path.Combine(_sandbox.Project, "data"));
+        var writable = _sandbox.Machine("dev") with { SyncedFolders = [new SyncedFolder(_sandbox.Project, "/project", false, null, null, null)] };
+        var readOnly = _sandbox.Machine("dev") with { SyncedFolders = [new SyncedFolder(_sandbox.Project, "/project", true, null, null, null)] };
+
+        var error = Assert.Throws<DisklessException>(() => DataDirectoryReach.RequireOutOfReach(inside, writable));
+        DataDirectoryReach.RequireOutOfReach(inside, readOnly);
+        DataDirectoryReach.RequireOutOfReach(_sandbox.Paths, writable);
+
+        Assert.Contains("inside the synced folder " + _sandbox.Project, error.Message, StringComparison.Ordinal);
+        Assert.Contains("DISKLESS_HOME", error.Hint, StringComparison.Ordinal);
+    }
+
     private sealed class StartReachedException : Exception;
 
     /// <summary>A created machine whose state an earlier version kept in the project; <paramref name="forged"/> overrides fields of its record.</summary>

@@ -14,6 +14,7 @@ internal sealed class LoadMachineRecord : IStep<UpContext>
     {
         context.Distro = context.Plugins.GetDistro(context.Spec.Distro.Name);
         context.Provider = context.Plugins.GetProvider(context.Spec.Provider.Name);
+        DataDirectoryReach.RequireOutOfReach(context.Host.Paths, context.Spec);
         context.Project.EnsureMachineStateDirectory(context.Spec.Name);
         // Every up closes the data dir's folders to other users, also for machines an older version made open.
         DataDirectory.EnsureCreated(context.Host.Paths);
