@@ -157,31 +157,16 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
     public async Task A_guest_plants_links_and_a_forged_record_where_earlier_versions_kept_the_machines_state()
     {
         machine.EnsureUp(output);
-        var folder = $"{MachineFixture.ProjectInGuest}/.diskless/machines/{machine.Name}";
-        var links = string.Join(' ', PlantedNames.Select(n => $"ln -sfn {machine.Canary} {folder}/{n};"));
-        // The record an attacker would write: guest root as host root, the host's / as the root, an id that climbs out,
-        // a QMP socket that matches every process, an SSH host that adds options to ssh-config.
-        const string forged = """{"id":"x/../..","name":"NAME","provider":"qemu","distro":"debian","createdAt":"2026-01-01T00:00:00Z","setupComplete":true,"booted":false,"idMap":{"subordinateUidStart":0,"loginUid":0,"subordinateGidStart":0,"loginGid":0},"rootPath":"/","stateDirectory":"/root","runtimeDirectory":"/run","consoleLogPath":"/root/.bashrc","sshHost":"127.0.0.1\n  ProxyCommand touch /tmp/owned","providerData":{"qmpSocket":""}}""";
 
-        var plant = await machine.SshAsync(
-            $"set -e; mkdir -p {folder}; {links} printf '%s' '{forged.Replace("NAME", machine.Name, StringComparison.Ordinal)}' > {folder}/machine.json; ls -la {folder}");
+        var plant = await machine.SshAsync(PlantedState.Script(MachineFixture.ProjectInGuest, machine.Name, machine.Canary));
 
         output.WriteLine(plant.ToString());
         Assert.Equal(0, plant.ExitCode);
-        Assert.Equal(machine.Canary, new FileInfo(Path.Combine(machine.ProjectDirectory, ".diskless", "machines", machine.Name, "console.log")).LinkTarget);
+        PlantedState.AssertSteeredNothing(machine.ProjectDirectory, machine.Name, machine.Canary, MachineFixture.CanaryText);
     }
 
-    /// <summary>The names an earlier version kept in the project's .diskless/machines/NAME/, each opened by the host.</summary>
-    private static readonly string[] PlantedNames = ["console.log", "qemu.stopped", "known_hosts", "known_hosts.tmp", "qemu.pid", "virtiofsd-0.log", "virtiofsd-1.log", "lock", "lock.json", "id_ed25519"];
-
-    /// <summary>What a guest planted (<see cref="A_guest_plants_links_and_a_forged_record_where_earlier_versions_kept_the_machines_state"/>) steered nothing.</summary>
-    private void AssertPlantedFilesSteeredNothing()
-    {
-        Assert.Equal(MachineFixture.CanaryText, File.ReadAllText(machine.Canary));
-        Assert.False(File.Exists("/tmp/owned"));
-        var planted = Path.Combine(machine.ProjectDirectory, ".diskless", "machines", machine.Name);
-        Assert.All(PlantedNames, n => Assert.Equal(machine.Canary, new FileInfo(Path.Combine(planted, n)).LinkTarget));
-    }
+    private void AssertPlantedFilesSteeredNothing() =>
+        PlantedState.AssertSteeredNothing(machine.ProjectDirectory, machine.Name, machine.Canary, MachineFixture.CanaryText);
 
     [Fact, Order(100)]
     public async Task Halt_leaves_no_process_up_again_reuses_the_machine_and_destroy_removes_it()
