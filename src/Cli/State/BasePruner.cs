@@ -8,10 +8,13 @@ namespace Diskless.Cli.State;
 /// a base being built or cloned (its lock held, shared by cloners, see <see cref="BaseCache.LeaseAsync"/>) is left
 /// alone. Under the lock it moves the base out of <c>bases/</c> into <c>tmp/</c> (same filesystem: one rename)
 /// before deleting it, so no command ever finds a half-deleted base there; a prune that dies mid-delete leaves its
-/// remains in <c>tmp/</c>, named after the key, where the next build of that key removes them.
+/// remains in <c>tmp/</c>, named after the key, where the next prune (<see cref="RemoveLeftoversAsync"/>) or the
+/// next build of that key removes them.
 /// </summary>
 internal sealed class BasePruner(IHostServices host)
 {
+    private const string Marker = ".pruned-";
+
     /// <summary>Called once the base is out of <c>bases/</c> and before it is deleted (tests hold a prune there).</summary>
     internal Func<string, CancellationToken, Task>? BeforeDelete { get; init; }
 
@@ -46,7 +49,7 @@ internal sealed class BasePruner(IHostServices host)
                 await GuestRootFolders.EnsureDataDirectoryReachableAsync(host.Paths, userNamespace, host.Commands, cancellationToken).ConfigureAwait(false);
             }
 
-            var removing = Path.Combine(host.Paths.TempDirectory, $"{key}.pruned-{Guid.NewGuid().ToString("n")[..8]}");
+            var removing = Path.Combine(host.Paths.TempDirectory, $"{key}{Marker}{Guid.NewGuid().ToString("n")[..8]}");
             await MoveOutAsync(folder, removing, key, cancellationToken).ConfigureAwait(false);
             using (host.Progress.BeginStage($"Removing base {key}"))
             {
@@ -60,6 +63,38 @@ internal sealed class BasePruner(IHostServices host)
 
             return usage.Exclusive;
         }
+    }
+
+    /// <summary>
+    /// Removes what interrupted prunes left in <c>tmp/</c>, each under its key's lock (a build of that key, which
+    /// removes them too, may be running); returns how many were removed.
+    /// </summary>
+    public async Task<int> RemoveLeftoversAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(host.Paths.TempDirectory))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var leftover in Directory.EnumerateDirectories(host.Paths.TempDirectory, "*" + Marker + "*").Order(StringComparer.Ordinal).ToList())
+        {
+            var name = Path.GetFileName(leftover);
+            var key = name[..name.LastIndexOf(Marker, StringComparison.Ordinal)];
+            try
+            {
+                await using var held = await MachineLock.AcquireAsync(BaseCache.LockDirectory(host.Paths, key), $"diskless prune: remove what an interrupted prune left of base {key}", cancellationToken).ConfigureAwait(false);
+                host.Progress.Info($"Removing what an interrupted prune left of base {key}: {leftover}");
+                await FolderRemover.RemoveAsync(leftover, host.Paths.TempDirectory, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false);
+                removed++;
+            }
+            catch (DisklessException e) when (e.ExitCode == ExitCodes.Locked)
+            {
+                // Another command has the key: a build removes these remains itself.
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>
@@ -78,9 +113,17 @@ internal sealed class BasePruner(IHostServices host)
         {
             await DataDirectoryMove.MoveAsync(folder, removing, host, $"move base {key} out of the cache", cancellationToken).ConfigureAwait(false);
         }
-        catch when (subvolume)
+        catch (Exception) when (subvolume)
         {
-            await host.Commands.RunAsync(Btrfs.ReadOnly(folder, readOnly: true, host.Namespace), CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await host.Commands.RunAsync(Btrfs.ReadOnly(folder, readOnly: true, host.Namespace), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (CommandFailedException)
+            {
+                // The move's failure is the one to report; the base stays usable, only no longer read-only.
+            }
+
             throw;
         }
     }

@@ -37,6 +37,7 @@ internal static class PruneHandler
         {
             await using var open = await DataDirectoryNamespace.OpenAsync(host, namespaces, identity, workingDirectory, cancellationToken).ConfigureAwait(false);
             var pruner = new BasePruner(open?.Host ?? host) { BeforeDelete = beforeDelete };
+            await pruner.RemoveLeftoversAsync(cancellationToken).ConfigureAwait(false);
             foreach (var key in bases)
             {
                 var users = uses.Where(u => u.Value == key).Select(u => u.Key).ToList();

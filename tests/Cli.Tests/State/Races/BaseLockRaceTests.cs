@@ -121,6 +121,21 @@ public sealed class BaseLockRaceTests : IDisposable
         Assert.False(Path.Exists(removing));
     }
 
+    [RequiresFact(Root = true, Timeout = 60_000)]
+    public async Task What_an_interrupted_prune_left_in_tmp_goes_with_the_next_prune_unless_its_key_is_in_use()
+    {
+        var left = Directory.CreateDirectory(Path.Combine(_host.Paths.TempDirectory, "gone-key.pruned-0123abcd", "files")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(left, "f"), "half\n");
+        PlantBase(files: 1);
+        var busy = Directory.CreateDirectory(Path.Combine(_host.Paths.TempDirectory, Key + ".pruned-4567cdef")).FullName;
+        await using var lease = await Cache.LeaseAsync(_distro, _spec, CancellationToken.None);
+
+        await PruneAsync(null);
+
+        Assert.False(Path.Exists(Path.Combine(_host.Paths.TempDirectory, "gone-key.pruned-0123abcd")));
+        Assert.True(Directory.Exists(busy), "a leftover was removed while its key's lock was held");
+    }
+
     /// <summary>A complete base as the cache holds one: <paramref name="files"/> files, and a marker that it is whole.</summary>
     private void PlantBase(int files)
     {
