@@ -51,6 +51,9 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
 
     public string? BaseDirectory { get; set; }
 
+    /// <summary>The base with its lock held shared, from <see cref="Steps.EnsureBase"/> to the end of <see cref="Steps.CloneRoot"/>.</summary>
+    public BaseLease? Base { get; set; }
+
     public IReadOnlyList<Share> Shares { get; set; } = [];
 
     public RunningMachine? Running { get; set; }
@@ -63,6 +66,16 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
 
     /// <summary>The machine's own folder in the data dir, which holds the root and nothing of another machine.</summary>
     public string MachineDataDirectory => Path.GetDirectoryName(RootDirectory)!;
+
+    /// <summary>Lets go of the base's lock, if held; the handler calls it whatever happened, a step when done with the base.</summary>
+    public async Task ReleaseBaseAsync()
+    {
+        if (Base is { } held)
+        {
+            Base = null;
+            await held.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     public Task SaveRecordAsync(CancellationToken cancellationToken) =>
         MachineRecordStore.SaveAsync(StateDirectory, Record, cancellationToken);

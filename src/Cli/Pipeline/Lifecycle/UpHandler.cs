@@ -35,6 +35,7 @@ internal static class UpHandler
         }
         finally
         {
+            await context.ReleaseBaseAsync().ConfigureAwait(false);
             // After recovery, which removes a failed first up's root through the namespace.
             if (context.Namespace is { } open)
             {
