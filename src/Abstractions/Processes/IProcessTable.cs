@@ -19,8 +19,24 @@ public interface IProcessTable
     /// <summary>The process's argv joined with spaces; null when it is gone, or exiting and past releasing its memory.</summary>
     string? CommandLine(int pid);
 
-    /// <summary>Live processes whose command line contains every one of <paramref name="fragments"/>.</summary>
+    /// <summary>
+    /// The process's argv as the kernel keeps it (/proc/PID/cmdline split on NUL), one element per argument; null when
+    /// it is gone, or exiting and past releasing its memory. Matching a process by whole elements, never by a substring
+    /// of the joined line, keeps a path from matching a longer one or a word inside another argument.
+    /// </summary>
+    IReadOnlyList<string>? Argv(int pid);
+
+    /// <summary>
+    /// Live processes whose command line contains every one of <paramref name="fragments"/>, whoever owns them: for
+    /// looking, never for deciding that a process is one's own (see <see cref="FindOwned"/>).
+    /// </summary>
     IReadOnlyList<int> FindByCommandLine(params string[] fragments);
+
+    /// <summary>
+    /// Live processes (not this one) whose real uid is <paramref name="ownerUid"/> and whose <see cref="Argv"/>
+    /// satisfies <paramref name="argvMatches"/>: how a caller finds processes that are its own.
+    /// </summary>
+    IReadOnlyList<int> FindOwned(long ownerUid, Func<IReadOnlyList<string>, bool> argvMatches);
 
     /// <summary>The real uid owning <paramref name="pid"/>; null when the process is gone.</summary>
     int? OwnerUid(int pid);

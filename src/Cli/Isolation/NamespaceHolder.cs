@@ -240,7 +240,7 @@ public sealed class NamespaceHolder : IUserNamespace, IAsyncDisposable
             return;
         }
 
-        await runner.SignalAsync(pid, ProcessSignal.Kill, asRoot: false, CancellationToken.None).ConfigureAwait(false);
+        await runner.SignalAsync(pid, ProcessSignal.Kill, CancellationToken.None).ConfigureAwait(false);
         await processes.WaitForExitAsync(pid, ExitTimeout, CancellationToken.None).ConfigureAwait(false);
     }
 
