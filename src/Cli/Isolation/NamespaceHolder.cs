@@ -63,11 +63,11 @@ public sealed class NamespaceHolder : IUserNamespace, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(processes);
-        Directory.CreateDirectory(runtimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        State.RuntimeFolders.EnsurePrivate(Path.GetFullPath(runtimeDirectory), identity.Uid);
 
         // Private: the fifo is the holder's life, and nobody else may open it for writing and so keep the holder alive.
         var folder = Path.Combine(Path.GetFullPath(runtimeDirectory), "userns-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
-        Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        State.RuntimeFolders.EnsurePrivate(folder, identity.Uid);
         var fifo = Path.Combine(folder, "lifeline");
         var log = Path.Combine(folder, "holder.log");
         SafeFileHandle? lifeline = null;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Diskless.Abstractions;
 
 namespace Diskless.Cli.State;
@@ -15,16 +12,15 @@ public sealed class ProjectState
     private const UnixFileMode PublicFolder = PrivateFolder |
         UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
-    private readonly Func<string, string?> _environment;
-    private readonly bool _isRoot;
+    private readonly RuntimeFolders _runtime;
 
     /// <summary>The state of the project in <paramref name="projectDirectory"/> (the Disklessfile's folder).</summary>
     public ProjectState(string projectDirectory, Func<string, string?>? environment = null, bool? isRoot = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(projectDirectory);
         ProjectDirectory = Path.GetFullPath(projectDirectory);
-        _environment = environment ?? Environment.GetEnvironmentVariable;
-        _isRoot = isRoot ?? Environment.IsPrivilegedProcess;
+        _runtime = new RuntimeFolders(
+            environment ?? Environment.GetEnvironmentVariable, isRoot ?? Environment.IsPrivilegedProcess, Isolation.HostIdentity.Current().Uid);
     }
 
     /// <summary>The project folder.</summary>
@@ -38,9 +34,9 @@ public sealed class ProjectState
 
     /// <summary>
     /// Where the machines' socket folders go: <c>$XDG_RUNTIME_DIR/diskless</c>, <c>/run/diskless</c> for root, else a
-    /// per-user folder in <c>/tmp</c>.
+    /// per-user folder in <c>/tmp</c> (see <see cref="RuntimeFolders"/>).
     /// </summary>
-    public string RuntimeBaseDirectory => RuntimeBase();
+    public string RuntimeBaseDirectory => _runtime.Base;
 
     /// <summary><c>.diskless/machines/&lt;name&gt;</c>: key pair, known_hosts, console log, pid files, machine.json, lock.</summary>
     public string MachineStateDirectory(string machineName)
@@ -58,12 +54,7 @@ public sealed class ProjectState
     /// The socket folder of a machine: <c>$XDG_RUNTIME_DIR/diskless/&lt;hash&gt;</c>, or <c>/run/diskless/&lt;hash&gt;</c>
     /// for root. Socket paths must stay under 108 bytes, and project paths are often deep, hence a short hash.
     /// </summary>
-    public string RuntimeDirectory(string machineId)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(machineId);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(machineId)))[..10];
-        return Path.Combine(RuntimeBaseDirectory, hash);
-    }
+    public string RuntimeDirectory(string machineId) => _runtime.MachineFolder(machineId);
 
     /// <summary>Creates <c>.diskless/</c> with a <c>.gitignore</c> holding <c>*</c>, so none of it is ever committed.</summary>
     public string EnsureStateDirectory()
@@ -88,30 +79,9 @@ public sealed class ProjectState
         return folder;
     }
 
-    /// <summary>Creates the machine's runtime folder (and its parent) with mode 0700 and returns it.</summary>
-    public string EnsureRuntimeDirectory(string machineId)
-    {
-        var folder = RuntimeDirectory(machineId);
-        Directory.CreateDirectory(Path.GetDirectoryName(folder)!, PrivateFolder);
-        Directory.CreateDirectory(folder, PrivateFolder);
-        File.SetUnixFileMode(folder, PrivateFolder);
-        return folder;
-    }
-
-    private string RuntimeBase()
-    {
-        if (_isRoot)
-        {
-            return "/run/diskless";
-        }
-
-        if (_environment("XDG_RUNTIME_DIR") is { Length: > 0 } runtime && Path.IsPathRooted(runtime))
-        {
-            return Path.Combine(runtime, "diskless");
-        }
-
-        // No session runtime folder (a cron job, a container): a per-user folder in /tmp, still short.
-        var uid = new ProcProcessTable().OwnerUid(Environment.ProcessId)?.ToString(CultureInfo.InvariantCulture) ?? Environment.UserName;
-        return Path.Combine("/tmp", "diskless-" + uid);
-    }
+    /// <summary>
+    /// Creates (or checks) the machine's runtime folder and its parent, each the user's own, private and no link, and
+    /// returns it; anything else there is refused (<see cref="RuntimeFolders"/>).
+    /// </summary>
+    public string EnsureRuntimeDirectory(string machineId) => _runtime.EnsureMachineFolder(machineId);
 }
