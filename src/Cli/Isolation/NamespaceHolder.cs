@@ -63,11 +63,13 @@ public sealed class NamespaceHolder : IUserNamespace, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(processes);
-        State.RuntimeFolders.EnsurePrivate(Path.GetFullPath(runtimeDirectory), identity.Uid);
+        // This process makes the folders, so they must be its own (whoever the identity says the machine's user is).
+        var self = HostIdentity.Current().Uid;
+        State.RuntimeFolders.EnsurePrivate(Path.GetFullPath(runtimeDirectory), self);
 
         // Private: the fifo is the holder's life, and nobody else may open it for writing and so keep the holder alive.
         var folder = Path.Combine(Path.GetFullPath(runtimeDirectory), "userns-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
-        State.RuntimeFolders.EnsurePrivate(folder, identity.Uid);
+        State.RuntimeFolders.EnsurePrivate(folder, self);
         var fifo = Path.Combine(folder, "lifeline");
         var log = Path.Combine(folder, "holder.log");
         SafeFileHandle? lifeline = null;

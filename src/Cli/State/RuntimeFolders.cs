@@ -84,8 +84,8 @@ public sealed class RuntimeFolders(Func<string, string?> environment, bool isRoo
     /// Makes <paramref name="folder"/> (mode 0700) unless it exists, then checks what is there without following a
     /// link: a folder owned by <paramref name="owner"/> that neither group nor others may write in. Read bits for
     /// others on a folder of one's own are taken away (nobody could have put anything in it, only listed it); search
-    /// bits stay, which root's namespaced machines add so guest root may pass. Its parent must be the owner's or
-    /// root's, and writable by others only when root's and sticky (/tmp), so nobody else can rename it away.
+    /// bits stay, which root's namespaced machines add so guest root may pass. Its parent may be writable by others
+    /// only when sticky and root's or the owner's (/tmp), so nobody else can rename it away.
     /// </summary>
     /// <exception cref="DisklessException">It is a link or a file, someone else's, or others may write in it or in its parent.</exception>
     public static string EnsurePrivate(string folder, long owner)
@@ -139,20 +139,20 @@ public sealed class RuntimeFolders(Func<string, string?> environment, bool isRoo
         return folder;
     }
 
+    // A folder others may write in lets them rename ours away and put theirs in its place, unless it is sticky and
+    // theirs cannot be: /tmp. (Its owner is checked where it matters, for XDG_RUNTIME_DIR: see CheckSessionFolder.)
     private static void CheckParent(string folder, long owner)
     {
         var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(folder));
-        if (parent is null || FileStatus.Read(parent) is not { } status)
+        if (parent is null || FileStatus.Read(parent) is not { } status || (status.Mode & OthersWrite) == 0)
         {
-            return; // made along with the folder, as the owner's
+            return;
         }
 
-        var othersWrite = (status.Mode & OthersWrite) != 0;
-        var sticky = (status.Mode & UnixFileMode.StickyBit) != 0;
-        if ((status.Uid != owner && status.Uid != 0) || (othersWrite && !(status.Uid == 0 && sticky)))
+        if ((status.Mode & UnixFileMode.StickyBit) == 0 || (status.Uid != 0 && status.Uid != owner))
         {
             throw new DisklessException(
-                $"The runtime folder {folder} lies in {parent}, which {(othersWrite ? $"others may write in (mode {Octal(status.Mode)})" : $"belongs to uid {status.Uid}")}: they could swap it for their own.",
+                $"The runtime folder {folder} lies in {parent}, which others may write in (mode {Octal(status.Mode)}, owner uid {status.Uid}): they could swap it for their own.",
                 "Set XDG_RUNTIME_DIR to your own runtime folder (usually /run/user/$(id -u)), or unset it.",
                 ExitCodes.Failure);
         }
