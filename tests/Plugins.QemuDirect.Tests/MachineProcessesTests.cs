@@ -148,6 +148,31 @@ public sealed class MachineProcessesTests : IDisposable
     }
 
     [Fact(Timeout = 10000)]
+    public async Task A_pid_that_goes_to_another_process_of_the_same_owner_while_quit_is_awaited_is_left_alone()
+    {
+        var running = await Provider().StartAsync(Plan(), _host, CancellationToken.None);
+        var files = MachineFiles.For(running.Handle);
+        await using var qmp = new FakeQmpServer(files.QmpSocket);
+        qmp.OnCommand = c =>
+        {
+            if (c == "quit")
+            {
+                // QEMU goes, and its pid is taken by another process of guest root's uid (another machine's guest).
+                _host.Exit(7000);
+                _host.Add(7000, ["/usr/bin/some-other-program"], SimulatedHost.GuestRootUid);
+            }
+
+            return null;
+        };
+
+        await Provider().StopAsync(running.Handle, new StopOptions(Force: true, TimeSpan.Zero), _host, CancellationToken.None);
+
+        Assert.Equal(["qmp_capabilities", "quit"], qmp.Commands);
+        Assert.DoesNotContain(_host.Signals, s => s.Pid == 7000);
+        Assert.True(_host.IsAlive(7000));
+    }
+
+    [Fact(Timeout = 10000)]
     public async Task A_namespaced_machine_handed_no_id_map_finds_no_process_of_its_own()
     {
         var running = await Provider().StartAsync(Plan(), _host, CancellationToken.None);

@@ -18,14 +18,16 @@ internal sealed class ProcessControl(IProcessTable table, QemuTimings timings, l
     public IProcessTable Table => table;
 
     /// <summary>
-    /// Sends <paramref name="signal"/> to <paramref name="pid"/> when it runs as <paramref name="machine"/>'s processes
-    /// do, or as Diskless itself (a wrapper it started, not yet in the namespace). False when there was nothing to
-    /// signal: the process is gone, or its pid now belongs to someone else and it is left alone.
+    /// Sends <paramref name="signal"/> to <paramref name="pid"/> while it is still one of <paramref name="machine"/>'s
+    /// processes: their owner, and an argv that names the machine's sockets (or none left, as it exits). One Diskless
+    /// <paramref name="startedHere"/>, in this command, may also run as Diskless itself (a wrapper not yet in the
+    /// namespace). False when there was nothing to signal: the process is gone, or its pid now belongs to someone
+    /// else, who is left alone.
     /// </summary>
     /// <exception cref="DisklessException">The process is the machine's but runs as host root, which Diskless, not being root, does not signal.</exception>
-    public async Task<bool> SignalAsync(ICommandRunner runner, int pid, MachineProcesses machine, ProcessSignal signal, CancellationToken cancellationToken)
+    public async Task<bool> SignalAsync(ICommandRunner runner, int pid, MachineProcesses machine, ProcessSignal signal, CancellationToken cancellationToken, bool startedHere = false)
     {
-        if (OwnerIfSignalled(pid, machine) is not { } owner)
+        if (OwnerIfSignalled(pid, machine, startedHere) is not { } owner)
         {
             return false;
         }
@@ -51,23 +53,26 @@ internal sealed class ProcessControl(IProcessTable table, QemuTimings timings, l
     /// SIGKILL and wait; used where nothing is worth waiting for (a failed start, an escalated stop). True when the
     /// process is gone, or no longer the machine's to kill.
     /// </summary>
-    public async Task<bool> KillAsync(ICommandRunner runner, int pid, MachineProcesses machine, CancellationToken cancellationToken)
+    public async Task<bool> KillAsync(ICommandRunner runner, int pid, MachineProcesses machine, CancellationToken cancellationToken, bool startedHere = false)
     {
-        if (!table.IsAlive(pid))
+        if (!table.IsAlive(pid) || OwnerIfSignalled(pid, machine, startedHere) is null)
         {
             return true;
         }
 
-        if (OwnerIfSignalled(pid, machine) is null)
-        {
-            return true;
-        }
-
-        await SignalAsync(runner, pid, machine, ProcessSignal.Kill, cancellationToken).ConfigureAwait(false);
+        await SignalAsync(runner, pid, machine, ProcessSignal.Kill, cancellationToken, startedHere).ConfigureAwait(false);
         return await WaitForExitAsync(pid, timings.KillTimeout, cancellationToken).ConfigureAwait(false);
     }
 
-    // The owner of a process that is the machine's, or Diskless's own; null for one that is gone or someone else's.
-    private long? OwnerIfSignalled(int pid, MachineProcesses machine) =>
-        table.OwnerUid(pid) is { } owner && (owner == machine.Owner || owner == invokerUid) ? owner : null;
+    // Looked at again right before each signal: a QEMU may exit while Diskless waits, and its pid go to anyone.
+    private long? OwnerIfSignalled(int pid, MachineProcesses machine, bool startedHere)
+    {
+        if (table.OwnerUid(pid) is not { } owner || (owner != machine.Owner && !(startedHere && owner == invokerUid)))
+        {
+            return null;
+        }
+
+        var argv = table.Argv(pid);
+        return (argv is not null && (machine.IsQemu(argv) || machine.IsVirtiofsd(argv))) || (argv is null && table.IsExiting(pid)) ? owner : null;
+    }
 }

@@ -292,11 +292,11 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
     {
         // A QEMU interrupted inside -daemonize may already run in the background: find it by its owner and QMP socket.
         var qemuPids = machine.FindQemu(processes.Table);
-        foreach (var pid in qemuPids.Concat(helperPids))
+        foreach (var (pid, startedHere) in qemuPids.Select(p => (p, false)).Concat(helperPids.Select(p => (p, true))))
         {
             try
             {
-                if (!await processes.KillAsync(host.Commands, pid, machine, CancellationToken.None).ConfigureAwait(false))
+                if (!await processes.KillAsync(host.Commands, pid, machine, CancellationToken.None, startedHere).ConfigureAwait(false))
                 {
                     host.Progress.Warn($"Process {pid} did not exit after SIGKILL.");
                 }
