@@ -82,9 +82,9 @@ public sealed class RuntimeFolders(Func<string, string?> environment, bool isRoo
 
     /// <summary>
     /// Makes <paramref name="folder"/> (mode 0700) unless it exists, then checks what is there without following a
-    /// link: a folder owned by <paramref name="owner"/> that neither group nor others may write in. Read bits for
-    /// others on a folder of one's own are taken away (nobody could have put anything in it, only listed it); search
-    /// bits stay, which root's namespaced machines add so guest root may pass. Its parent may be writable by others
+    /// link: a folder owned by <paramref name="owner"/> that neither group nor others may write in. Other bits on a
+    /// folder of one's own are taken away (nobody else could have put anything in it, only listed or passed it), except
+    /// root's search bits, which root's namespaced machines add so guest root may pass to its own 0700 folder. Its parent may be writable by others
     /// only when sticky and root's or the owner's (/tmp), so nobody else can rename it away.
     /// </summary>
     /// <exception cref="DisklessException">It is a link or a file, someone else's, or others may write in it or in its parent.</exception>
@@ -130,8 +130,11 @@ public sealed class RuntimeFolders(Func<string, string?> environment, bool isRoo
                 ExitCodes.Failure);
         }
 
-        var wanted = Private | (status!.Mode & Search);
-        if (status.Mode != wanted)
+        // An ordinary user's namespaced machine keeps an open guest folder and QMP socket inside (MachineFiles): only
+        // the 0700 folders around them keep other users out, so nothing but the owner may even pass.
+        var current = status!.Mode;
+        var wanted = Private | (owner == 0 ? current & Search : 0);
+        if (current != wanted)
         {
             File.SetUnixFileMode(folder, wanted);
         }

@@ -114,18 +114,25 @@ public sealed class RuntimeFoldersTests : IDisposable
         Assert.Contains(folders.MachineFolder("0123456789ab"), error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_folder_of_ones_own_that_others_may_read_is_made_private_again_keeping_only_search()
+    [RequiresFact("chown", Root = true, OtherUser = true, Timeout = 60_000)]
+    public async Task A_folder_of_ones_own_that_others_may_read_is_made_private_again_and_only_root_keeps_search()
     {
-        // Nobody else could have put anything in it, only listed it: it is fixed, not refused. Search stays, as root's
-        // namespaced machines need it for guest root to pass to its own folder.
-        var folders = WithoutSession();
-        Directory.CreateDirectory(folders.Base);
-        File.SetUnixFileMode(folders.Base, (UnixFileMode)0b111_101_101);
+        // Nobody else could have put anything in it (no write bit), only listed it: fixed, not refused. Root keeps
+        // search, which its namespaced machines add so guest root may pass to its own 0700 folder; an ordinary user's
+        // holds an open guest folder and socket, so others may not even pass.
+        var roots = Directory.CreateDirectory(Path.Combine(_tmp, "roots")).FullName;
+        var users = Directory.CreateDirectory(Path.Combine(_tmp, "users")).FullName;
+        var user = TestUser.Uid()!.Value;
+        File.SetUnixFileMode(roots, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(users, (UnixFileMode)0b111_101_101);
+        await RunAsync(["chown", user.ToString(System.Globalization.CultureInfo.InvariantCulture), users]);
 
-        folders.EnsureBase();
+        RuntimeFolders.EnsurePrivate(roots, owner: 0);
+        RuntimeFolders.EnsurePrivate(users, owner: user);
 
-        Assert.Equal((UnixFileMode)0b111_001_001, FileStatus.Read(folders.Base)!.Mode);
+        Assert.Equal((UnixFileMode)0b111_001_001, FileStatus.Read(roots)!.Mode);
+        Assert.Equal(Private, FileStatus.Read(users)!.Mode);
+        Assert.Equal(user, (int)FileStatus.Read(users)!.Uid);
     }
 
     [Fact]
@@ -154,9 +161,10 @@ public sealed class RuntimeFoldersTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_tmp));
     }
 
-    private static async Task AsTestUserAsync(string program, params string[] arguments)
+    private static Task AsTestUserAsync(string program, params string[] arguments) => RunAsync(TestUser.Run(program, arguments));
+
+    private static async Task RunAsync(string[] argv)
     {
-        var argv = TestUser.Run(program, arguments);
         var start = new ProcessStartInfo(argv[0]);
         foreach (var word in argv.Skip(1))
         {
