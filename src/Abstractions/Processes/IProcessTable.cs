@@ -2,8 +2,10 @@ namespace Diskless.Abstractions;
 
 /// <summary>
 /// Reads the host's process table, for helpers recorded by pid in earlier commands. Signals go through
-/// <see cref="ICommandRunner"/> (<see cref="ProcessSignals"/>), never through here, so they are logged and can be
-/// sent as root. The host lends one through <see cref="IHostServices.Processes"/>; tests pose a pretend one.
+/// <see cref="ICommandRunner"/> (<see cref="ProcessSignals"/>), never through here, so they are logged; they are sent
+/// as Diskless itself, never through sudo. A recorded pid may belong to anyone by now: a process is one's own only by
+/// its owner and its argv (<see cref="FindOwned"/>, <see cref="Argv"/>). The host lends one through
+/// <see cref="IHostServices.Processes"/>; tests pose a pretend one.
 /// </summary>
 public interface IProcessTable
 {
