@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Diskless.Abstractions;
@@ -15,8 +14,7 @@ public sealed class ProjectState
 {
     private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    private readonly Func<string, string?> _environment;
-    private readonly bool _isRoot;
+    private readonly RuntimeFolders _runtime;
 
     /// <summary>The state of the project in <paramref name="projectDirectory"/> (the Disklessfile's folder), kept in <paramref name="paths"/>' data dir.</summary>
     public ProjectState(string projectDirectory, HostPaths paths, Func<string, string?>? environment = null, bool? isRoot = null)
@@ -26,8 +24,8 @@ public sealed class ProjectState
         ProjectDirectory = Path.GetFullPath(projectDirectory);
         Paths = paths;
         RealProjectDirectory = RealPath.Resolve(Path.TrimEndingDirectorySeparator(ProjectDirectory));
-        _environment = environment ?? Environment.GetEnvironmentVariable;
-        _isRoot = isRoot ?? Environment.IsPrivilegedProcess;
+        _runtime = new RuntimeFolders(
+            environment ?? Environment.GetEnvironmentVariable, isRoot ?? Environment.IsPrivilegedProcess, Isolation.HostIdentity.Current().Uid);
     }
 
     /// <summary>The project folder.</summary>
@@ -60,9 +58,9 @@ public sealed class ProjectState
 
     /// <summary>
     /// Where the machines' socket folders go: <c>$XDG_RUNTIME_DIR/diskless</c>, <c>/run/diskless</c> for root, else a
-    /// per-user folder in <c>/tmp</c>.
+    /// per-user folder in <c>/tmp</c> (see <see cref="RuntimeFolders"/>).
     /// </summary>
-    public string RuntimeBaseDirectory => RuntimeBase();
+    public string RuntimeBaseDirectory => _runtime.Base;
 
     /// <summary><c>projects/&lt;key&gt;/machines/&lt;name&gt;</c>: key pair, known_hosts, console log, pid files, machine.json, lock.</summary>
     public string MachineStateDirectory(string machineName) => Path.Combine(MachinesStateDirectory, CheckedName(machineName));
@@ -74,12 +72,7 @@ public sealed class ProjectState
     /// The socket folder of a machine: <c>$XDG_RUNTIME_DIR/diskless/&lt;hash&gt;</c>, or <c>/run/diskless/&lt;hash&gt;</c>
     /// for root. Socket paths must stay under 108 bytes, and project paths are often deep, hence a short hash.
     /// </summary>
-    public string RuntimeDirectory(string machineId)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(machineId);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(machineId)))[..10];
-        return Path.Combine(RuntimeBaseDirectory, hash);
-    }
+    public string RuntimeDirectory(string machineId) => _runtime.MachineFolder(machineId);
 
     /// <summary>
     /// Creates the data dir's folders and the project's state folder (0700), and records which folder the project is
@@ -116,15 +109,11 @@ public sealed class ProjectState
             .Select(p => p.Entry.Path)
             .ToList();
 
-    /// <summary>Creates the machine's runtime folder (and its parent) with mode 0700 and returns it.</summary>
-    public string EnsureRuntimeDirectory(string machineId)
-    {
-        var folder = RuntimeDirectory(machineId);
-        Directory.CreateDirectory(Path.GetDirectoryName(folder)!, PrivateFolder);
-        Directory.CreateDirectory(folder, PrivateFolder);
-        File.SetUnixFileMode(folder, PrivateFolder);
-        return folder;
-    }
+    /// <summary>
+    /// Creates (or checks) the machine's runtime folder and its parent, each the user's own, private and no link, and
+    /// returns it; anything else there is refused (<see cref="RuntimeFolders"/>).
+    /// </summary>
+    public string EnsureRuntimeDirectory(string machineId) => _runtime.EnsureMachineFolder(machineId);
 
     private static string CheckedName(string machineName)
     {
@@ -132,22 +121,5 @@ public sealed class ProjectState
         return machineName.Contains('/', StringComparison.Ordinal) || machineName is "." or ".."
             ? throw new ArgumentException($"'{machineName}' is not a machine name", nameof(machineName))
             : machineName;
-    }
-
-    private string RuntimeBase()
-    {
-        if (_isRoot)
-        {
-            return "/run/diskless";
-        }
-
-        if (_environment("XDG_RUNTIME_DIR") is { Length: > 0 } runtime && Path.IsPathRooted(runtime))
-        {
-            return Path.Combine(runtime, "diskless");
-        }
-
-        // No session runtime folder (a cron job, a container): a per-user folder in /tmp, still short.
-        var uid = new ProcProcessTable().OwnerUid(Environment.ProcessId)?.ToString(CultureInfo.InvariantCulture) ?? Environment.UserName;
-        return Path.Combine("/tmp", "diskless-" + uid);
     }
 }

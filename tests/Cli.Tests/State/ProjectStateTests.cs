@@ -73,6 +73,7 @@ public sealed class ProjectStateTests
         Assert.True((folder + "/virtiofsd.sock").Length < 108);
         Assert.Equal(Private, File.GetUnixFileMode(folder));
         Assert.Equal(Private, File.GetUnixFileMode(Path.GetDirectoryName(folder)!));
+        Assert.Equal(Private, File.GetUnixFileMode(temp.Combine("run")));
     }
 
     [Fact]
