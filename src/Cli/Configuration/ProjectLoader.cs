@@ -22,7 +22,7 @@ public static class ProjectLoader
             await Console.Error.WriteLineAsync(warning.ToString()).ConfigureAwait(false);
         }
 
-        return project;
+        return project with { Requests = [.. issues.Where(i => i.IsRequest)] };
     }
 
     /// <summary>
