@@ -36,6 +36,12 @@ public abstract class MachineFixture : IAsyncLifetime
 
     public CliRun? FirstUp { get; private set; }
 
+    /// <summary>A folder outside the project, synced at /outside: a request the Disklessfile makes, granted by `diskless trust`.</summary>
+    public string Outside { get; } = Directory.CreateTempSubdirectory("diskless-e2e-outside-").FullName;
+
+    /// <summary>The up before `diskless trust`, refused; then the trust itself.</summary>
+    public (CliRun Untrusted, CliRun Trust)? Consent { get; private set; }
+
     /// <summary>Why the machine could not be brought up (then every test fails with this), or null.</summary>
     public string? SetupFailure { get; private set; }
 
@@ -71,6 +77,11 @@ public abstract class MachineFixture : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Disklessfile"), Disklessfile());
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "index.html"), $"hello over {Transport}\n");
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "www.sh"), WebServerScript);
+        await File.WriteAllTextAsync(Path.Combine(Outside, "beyond.txt"), "outside the project\n");
+        File.SetUnixFileMode(Outside, (UnixFileMode)0b111_101_101);
+        var untrusted = await RunAsync(TimeSpan.FromMinutes(1), "up");
+        var trust = await RunAsync(TimeSpan.FromMinutes(1), "trust");
+        Consent = (untrusted, trust);
         FirstUp = await RunAsync(FirstUpTimeout, "up");
         if (FirstUp.ExitCode != 0)
         {
@@ -82,7 +93,9 @@ public abstract class MachineFixture : IAsyncLifetime
     {
         // Whatever the tests did, leave no machine behind.
         await RunAsync(TimeSpan.FromMinutes(3), "destroy", "--force");
+        await RunAsync(TimeSpan.FromMinutes(1), "trust", "--revoke");
         Directory.Delete(ProjectDirectory, recursive: true);
+        Directory.Delete(Outside, recursive: true);
         File.Delete(Canary);
     }
 
@@ -154,6 +167,11 @@ public abstract class MachineFixture : IAsyncLifetime
         [[synced_folders]]
         host = "."
         guest = "{ProjectInGuest}"
+
+        [[synced_folders]]
+        host = "{Outside}"
+        guest = "/outside"
+        read_only = true
 
         [[ports]]
         host = {HttpPort}

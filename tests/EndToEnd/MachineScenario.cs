@@ -30,6 +30,21 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
     }
 
     [Fact, Order(1)]
+    public async Task Up_refused_the_untrusted_request_before_any_work_and_came_up_once_trusted()
+    {
+        machine.EnsureUp(output);
+        var (untrusted, trust) = machine.Consent!.Value;
+        output.WriteLine(untrusted.ToString());
+
+        Assert.Equal(3, untrusted.ExitCode);
+        Assert.Matches(@"Disklessfile:\d+:\d+: request: synced folder .* is outside the project folder", untrusted.Stderr);
+        Assert.Contains("diskless trust", untrusted.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, trust.ExitCode);
+        var run = await machine.SshAsync("cat /outside/beyond.txt");
+        Assert.Equal("outside the project\n", run.Stdout);
+    }
+
+    [Fact, Order(1)]
     public async Task The_guest_has_its_fixed_address_a_default_route_and_dns_without_a_network_daemon()
     {
         machine.EnsureUp(output);

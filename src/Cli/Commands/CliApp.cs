@@ -55,6 +55,7 @@ public static class CliApp
             globals.Verbose,
             InitCommand.Create(globals, context),
             ValidateCommand.Create(globals, context),
+            TrustCommand.Create(globals, context),
             UpCommand.Create(globals, context),
             StatusCommand.Create(globals, context),
             SshCommand.Create(globals, context),

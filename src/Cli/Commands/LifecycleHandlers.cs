@@ -38,6 +38,11 @@ internal static class LifecycleHandlers
         var project = validate
             ? await ProjectLoader.LoadAsync(globals.DisklessfileOption, globals.WorkingDirectory, context.Plugins, cancellationToken).ConfigureAwait(false)
             : await ProjectLoader.ReadAsync(globals.DisklessfileOption, globals.WorkingDirectory, cancellationToken).ConfigureAwait(false);
+        if (validate)
+        {
+            // The commands that build, boot or provision act on the file's requests: not without the user's consent.
+            Trust.TrustGate.Require(project, context.Trust());
+        }
 
         var terminal = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
         var progress = new ConsoleProgressReporter(context.Error, terminal, globals.Verbose);

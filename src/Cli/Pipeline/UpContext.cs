@@ -85,4 +85,5 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
 /// <param name="Provision">Run provisioners even though they ran before (<c>--provision</c>).</param>
 /// <param name="Reconfigure">Configure the root again before booting (reload: Disklessfile changes take effect).</param>
 /// <param name="Fresh">Make a new machine even where one of a project that moved away could be adopted (<c>--fresh</c>).</param>
-internal sealed record UpOptions(bool Provision = false, bool Reconfigure = false, bool Fresh = false);
+/// <param name="UploadsConfinedTo">The folder provisioning uploads must lie in; null when the user trusted the file's reach.</param>
+internal sealed record UpOptions(bool Provision = false, bool Reconfigure = false, bool Fresh = false, string? UploadsConfinedTo = null);

@@ -34,6 +34,12 @@ internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plug
     public async Task<MachineNamespace?> OpenNamespaceAsync(MachineRecord record, CancellationToken cancellationToken) =>
         record.IdMap is { } map ? await Namespaces.OpenAsync(Host, map, cancellationToken).ConfigureAwait(false) : null;
 
+    /// <summary>
+    /// Where provisioning uploads must come from: the project's real folder, unless the Disklessfile reaches past it
+    /// and the user trusted that (the commands that provision pass <c>TrustGate</c> first).
+    /// </summary>
+    public string? UploadsConfinedTo => Project.Requests.Count > 0 ? null : Processes.RealPath.Resolve(Project.ProjectDirectory);
+
     /// <summary>The machines a command acts on: the one named, or all of them.</summary>
     public IReadOnlyList<MachineSpec> Select(string? machineName)
     {
