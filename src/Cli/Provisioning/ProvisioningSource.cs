@@ -1,7 +1,7 @@
-using System.Runtime.InteropServices;
 using Diskless.Abstractions;
 using Diskless.Cli.Isolation;
 using Diskless.Cli.Processes;
+using Diskless.Cli.State;
 using Microsoft.Win32.SafeHandles;
 
 namespace Diskless.Cli.Provisioning;
@@ -14,11 +14,6 @@ namespace Diskless.Cli.Provisioning;
 /// </summary>
 public static class ProvisioningSource
 {
-    private const int ReadOnly = 0;
-    private const int NoFollow = 0x20000;
-    private const int CloseOnExec = 0x80000;
-    private const int NonBlocking = 0x800;
-
     /// <summary>
     /// A stream of <paramref name="path"/>'s content; <paramref name="confinedTo"/> is the project's real folder when
     /// the file must lie inside it, null when the user trusted what the Disklessfile reaches.
@@ -29,13 +24,17 @@ public static class ProvisioningSource
         ArgumentNullException.ThrowIfNull(provisioner);
         var real = RealPath.Resolve(Path.GetFullPath(path));
         RequireInside(real, path, confinedTo, provisioner);
-        var fd = Open(real, ReadOnly | NoFollow | CloseOnExec | NonBlocking, 0);
-        if (fd < 0)
+        SafeFileHandle handle;
+        try
         {
-            throw new DisklessException($"{Where(provisioner)}cannot open {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}", null, ExitCodes.InvalidConfiguration);
+            handle = BeneathFolder.OpenFileNoFollow(real)
+                ?? throw new DisklessException($"{Where(provisioner)}{path} does not exist", null, ExitCodes.InvalidConfiguration);
+        }
+        catch (IOException e)
+        {
+            throw new DisklessException($"{Where(provisioner)}cannot open {path}: {e.Message}", null, ExitCodes.InvalidConfiguration, e);
         }
 
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
         try
         {
             if (!FileStatus.Of(handle).IsRegularFile)
@@ -43,8 +42,7 @@ public static class ProvisioningSource
                 throw new DisklessException($"{Where(provisioner)}{path} is not a regular file", "only files can be uploaded", ExitCodes.InvalidConfiguration);
             }
 
-            var opened = new FileInfo("/proc/self/fd/" + fd.ToString(System.Globalization.CultureInfo.InvariantCulture)).LinkTarget ?? real;
-            RequireInside(opened, path, confinedTo, provisioner);
+            RequireInside(BeneathFolder.PathOf(handle) ?? real, path, confinedTo, provisioner);
             return new FileStream(handle, FileAccess.Read);
         }
         catch
@@ -68,8 +66,4 @@ public static class ProvisioningSource
     }
 
     private static string Where(Provisioner provisioner) => provisioner.Location is { } location ? $"{location}: " : "";
-
-    // DllImport rather than LibraryImport: the generated marshalling needs unsafe code, which this project does not allow.
-    [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
-    private static extern int Open(string path, int flags, int mode);
 }

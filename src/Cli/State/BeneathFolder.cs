@@ -72,6 +72,23 @@ public sealed class BeneathFolder : IDisposable
         return new BeneathFolder(handle, path);
     }
 
+    /// <summary>
+    /// Opens the file <paramref name="path"/> for reading without following a link in its last component, and without
+    /// blocking on a fifo; null when it does not exist. What it is (a regular file?) is the caller's to check, on the handle.
+    /// </summary>
+    public static SafeFileHandle? OpenFileNoFollow(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return OpenAt(null, path, ReadOnly | NoFollow | NonBlocking | CloseOnExec, path);
+    }
+
+    /// <summary>The path the kernel gives the file <paramref name="handle"/> has open: where it is now, whatever name it was opened by.</summary>
+    public static string? PathOf(SafeFileHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return new FileInfo("/proc/self/fd/" + handle.DangerousGetHandle().ToInt32().ToString(System.Globalization.CultureInfo.InvariantCulture)).LinkTarget;
+    }
+
     /// <summary>The names in the folder (as it is open, not as its path now reads).</summary>
     public IReadOnlyList<string> Names() =>
         System.IO.Directory.EnumerateFileSystemEntries(DescriptorPath()).Select(System.IO.Path.GetFileName).OfType<string>().ToList();
