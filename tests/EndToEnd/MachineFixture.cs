@@ -102,6 +102,16 @@ public abstract class MachineFixture : IAsyncLifetime
     public Task<CliRun> RunAsync(TimeSpan timeout, params string[] arguments) =>
         DisklessProcess.RunAsync(ProjectDirectory, timeout, arguments);
 
+    /// <summary>Changes the Disklessfile and trusts it again, as its user would: an edit voids the consent to its requests.</summary>
+    public async Task ChangeDisklessfileAsync(Func<string, string> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var path = Path.Combine(ProjectDirectory, "Disklessfile");
+        await File.WriteAllTextAsync(path, change(await File.ReadAllTextAsync(path)));
+        var trust = await RunAsync(TimeSpan.FromMinutes(1), "trust");
+        Assert.True(trust.ExitCode == 0, trust.ToString());
+    }
+
     public Task<CliRun> SshAsync(string command) =>
         RunAsync(TimeSpan.FromMinutes(2), "ssh", "-c", command);
 
@@ -171,7 +181,6 @@ public abstract class MachineFixture : IAsyncLifetime
         [[synced_folders]]
         host = "{Outside}"
         guest = "/outside"
-        read_only = true
 
         [[ports]]
         host = {HttpPort}

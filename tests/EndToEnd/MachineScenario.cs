@@ -247,9 +247,8 @@ public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelpe
         await File.WriteAllTextAsync(Path.Combine(extra, "added.txt"), "added by reload\n");
 
         // Over virtiofs, said outright rather than inherited from [share]: what is proved below is virtiofsd's read-only bind.
-        await File.AppendAllTextAsync(
-            Path.Combine(Machine.ProjectDirectory, "Disklessfile"),
-            "\n[[synced_folders]]\nhost = \"extra\"\nguest = \"/extra\"\nread_only = true\ntransport = \"virtiofs\"\n");
+        await Machine.ChangeDisklessfileAsync(text =>
+            text + "\n[[synced_folders]]\nhost = \"extra\"\nguest = \"/extra\"\nread_only = true\ntransport = \"virtiofs\"\n");
 
         var reload = await Machine.RunAsync(TimeSpan.FromMinutes(5), "reload");
         Output.WriteLine(reload.ToString());

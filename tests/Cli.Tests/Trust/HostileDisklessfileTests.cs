@@ -98,8 +98,10 @@ public sealed class HostileDisklessfileTests : IDisposable
     [Fact]
     public async Task A_file_that_stays_inside_its_project_needs_no_trust()
     {
-        await WriteAsync("[[synced_folders]]\nhost = \".\"\nguest = \"/project\"\n\n[[synced_folders]]\nhost = \"~user\"\nguest = \"/tilde\"\n\n[[provision]]\nscript = \"setup.sh\"\n\n[[ports]]\nhost = 8080\nguest = 80");
+        // "~user" and "%2e%2e" are no home and no parent: only "~" and "~/" are expanded, and nothing is URL-decoded.
+        await WriteAsync("[[synced_folders]]\nhost = \".\"\nguest = \"/project\"\n\n[[synced_folders]]\nhost = \"~user\"\nguest = \"/tilde\"\n\n[[synced_folders]]\nhost = \"%2e%2e\"\nguest = \"/encoded\"\n\n[[provision]]\nscript = \"setup.sh\"\n\n[[ports]]\nhost = 8080\nguest = 80");
         Directory.CreateDirectory(Path.Combine(_project, "~user"));
+        Directory.CreateDirectory(Path.Combine(_project, "%2e%2e"));
 
         var project = await LoadAsync(_project);
         var trust = await CliRun.RunAsync(["trust"], _project, trust: _trust);

@@ -118,8 +118,7 @@ public sealed class A_libvirt_machine(LibvirtMachine machine, ITestOutputHelper 
         Assert.Equal("shut off", (await VirshAsync("domstate", domain)).Trim());
 
         // Up again, over the other transport: reload is halt (already done), configure, up.
-        var disklessfile = Path.Combine(machine.ProjectDirectory, "Disklessfile");
-        await File.WriteAllTextAsync(disklessfile, (await File.ReadAllTextAsync(disklessfile)).Replace("transport = \"virtiofs\"", "transport = \"9p\"", StringComparison.Ordinal));
+        await machine.ChangeDisklessfileAsync(text => text.Replace("transport = \"virtiofs\"", "transport = \"9p\"", StringComparison.Ordinal));
         await File.WriteAllTextAsync(Path.Combine(machine.SyncedFolder, "from-host.txt"), "written on the host again\n");
         var reload = await machine.RunAsync(TimeSpan.FromMinutes(8), "reload");
         output.WriteLine(reload.ToString());

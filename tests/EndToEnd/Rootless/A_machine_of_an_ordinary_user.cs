@@ -128,14 +128,15 @@ public sealed partial class A_machine_of_an_ordinary_user(RootlessMachine machin
         var id = status.GetProperty("id").GetString()!;
         var rootPath = status.GetProperty("rootPath").GetString()!;
 
+        var sshConfig = await machine.RunAsync(TimeSpan.FromSeconds(60), "ssh-config");
+        Assert.True(sshConfig.ExitCode == 0, sshConfig.ToString());
+        Assert.DoesNotContain("ProxyCommand", sshConfig.Stdout, StringComparison.Ordinal);
+
         var halt = await machine.RunAsync(TimeSpan.FromMinutes(3), "halt");
         output.WriteLine(halt.ToString());
         Assert.Equal(0, halt.ExitCode);
         Assert.Empty(LeftOverProcesses.Mentioning(id));
         Assert.Equal("stopped", (await StatusAsync()).GetProperty("state").GetString());
-        var sshConfig = await machine.RunAsync(TimeSpan.FromSeconds(60), "ssh-config");
-        Assert.Equal(0, sshConfig.ExitCode);
-        Assert.DoesNotContain("ProxyCommand", sshConfig.Stdout, StringComparison.Ordinal);
         PlantedState.AssertSteeredNothing(machine.ProjectDirectory, "e2e-user", machine.Canary, MachineFixture.CanaryText);
 
         var destroy = await machine.RunAsync(TimeSpan.FromMinutes(3), "destroy", "--force");
