@@ -39,6 +39,10 @@ if [ -n "$ns_base" ]; then
   chown -R 4321:4322 "$work"; chown "$guest_root:$guest_root" "$work/data.qcow2"
 fi
 cd "$work"
+# The extra qcow2 disk is an extra QEMU argument, which a Disklessfile may pass only once trusted: the benchmark
+# trusts its own file, in a configuration folder of its own.
+export XDG_CONFIG_HOME="$work/config"
+"$diskless" trust >/dev/null
 echo "==> creating the machine (builds or reuses the base)"
 "$diskless" up >/dev/null
 root=$("$diskless" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["machines"][0]["rootPath"])')

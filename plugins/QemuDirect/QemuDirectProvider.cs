@@ -100,5 +100,5 @@ public sealed class QemuDirectProvider : IProvider
         }
     }
 
-    private ProcessControl Processes(IHostServices host) => new(host.Processes, _timings);
+    private ProcessControl Processes(IHostServices host) => new(host.Processes, _timings, _system.IsRoot ? 0 : _system.Uid);
 }

@@ -54,4 +54,34 @@ public sealed class ProcProcessTableTests : IDisposable
         Assert.Null(_table.OwnerUid(0));
         Assert.Null(_table.OwnerUid(int.MaxValue));
     }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_process_is_found_as_ones_own_only_by_its_owner_and_whole_argv_elements()
+    {
+        // An argument holding a space and an empty one: the joined command line would blur both. The shell waits on a
+        // builtin, so killing it leaves no child behind.
+        var word = Path.Combine(_tmp, "a b");
+        using var child = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "read -r _", word, "" }, RedirectStandardInput = true })!;
+        try
+        {
+            var ownUid = _table.OwnerUid(Environment.ProcessId)!.Value;
+
+            var argv = _table.Argv(child.Id);
+            var byWholeElement = _table.FindOwned(ownUid, a => a.Contains(word));
+            var byPrefixOnly = _table.FindOwned(ownUid, a => a.Contains(Path.Combine(_tmp, "a")));
+            var byOtherOwner = _table.FindOwned(ownUid + 1, a => a.Contains(word));
+
+            Assert.Equal(["/bin/sh", "-c", "read -r _", word, ""], argv);
+            Assert.Equal([child.Id], byWholeElement);
+            Assert.Empty(byPrefixOnly);
+            Assert.Empty(byOtherOwner);
+        }
+        finally
+        {
+            child.Kill();
+            await child.WaitForExitAsync();
+        }
+
+        Assert.Null(_table.Argv(child.Id));
+    }
 }

@@ -5,15 +5,15 @@ namespace Diskless.Abstractions.Tests;
 public sealed class ProcessSignalsTests
 {
     [Fact]
-    public async Task A_signal_is_a_kill_command_run_as_root_when_asked()
+    public async Task A_signal_is_a_kill_command_run_as_diskless_itself_never_through_sudo()
     {
         var runner = new RecordingCommandRunner();
 
-        await runner.SignalAsync(42, ProcessSignal.Terminate, asRoot: false, CancellationToken.None);
-        await runner.SignalAsync(43, ProcessSignal.Kill, asRoot: true, CancellationToken.None);
-        await runner.SignalAsync(44, ProcessSignal.Interrupt, asRoot: false, CancellationToken.None);
+        await runner.SignalAsync(42, ProcessSignal.Terminate, CancellationToken.None);
+        await runner.SignalAsync(43, ProcessSignal.Kill, CancellationToken.None);
+        await runner.SignalAsync(44, ProcessSignal.Interrupt, CancellationToken.None);
 
-        Assert.Equal("kill -TERM 42\n[root] kill -KILL 43\nkill -INT 44\n", runner.Transcript);
+        Assert.Equal("kill -TERM 42\nkill -KILL 43\nkill -INT 44\n", runner.Transcript);
     }
 
     [Fact]
@@ -21,7 +21,7 @@ public sealed class ProcessSignalsTests
     {
         var runner = new RecordingCommandRunner().Fail("kill", 1, "kill: (42) - No such process");
 
-        var delivered = await runner.SignalAsync(42, ProcessSignal.Terminate, asRoot: false, CancellationToken.None);
+        var delivered = await runner.SignalAsync(42, ProcessSignal.Terminate, CancellationToken.None);
 
         Assert.False(delivered);
     }

@@ -43,7 +43,11 @@ public sealed class ProcessTableExtensionsTests
 
         public string? CommandLine(int pid) => null;
 
+        public IReadOnlyList<string>? Argv(int pid) => null;
+
         public IReadOnlyList<int> FindByCommandLine(params string[] fragments) => [];
+
+        public IReadOnlyList<int> FindOwned(long ownerUid, Func<IReadOnlyList<string>, bool> argvMatches) => [];
 
         public int? OwnerUid(int pid) => null;
     }

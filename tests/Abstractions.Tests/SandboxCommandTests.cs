@@ -68,4 +68,48 @@ public sealed class SandboxCommandTests
         Assert.Equal("bwrap", sandboxed.FileName);
         Assert.Equal("building the initramfs (/usr/sbin/update-initramfs) failed with exit code 1", error.Message);
     }
+
+    [Fact]
+    public void A_confined_program_sees_the_hosts_programs_read_only_and_of_the_folder_only_what_is_not_covered()
+    {
+        var command = SandboxCommand.BuildConfined(
+            "/data/machines/m1",
+            ["/data/machines/m1/snapshots/old"],
+            ["/data/machines/m1/base"],
+            [new HostProgramFolder("/usr", null), new HostProgramFolder("/bin", "usr/bin")],
+            new CommandSpec("cp", "-a", "/data/root/.", "/data/snapshots/new") { RequiresRoot = true, Description = "copy" });
+
+        Assert.Equal("bwrap", command.FileName);
+        Assert.Equal(
+            "--unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup --die-with-parent --new-session "
+            + "--ro-bind /usr /usr --symlink usr/bin /bin "
+            + "--bind /data/machines/m1 /data --tmpfs /data/snapshots/old --ro-bind /dev/null /data/base --chdir /data "
+            + "--clearenv --setenv PATH /usr/sbin:/usr/bin:/sbin:/bin --setenv HOME /root --setenv LANG C.UTF-8 "
+            + "-- cp -a /data/root/. /data/snapshots/new",
+            string.Join(' ', command.Arguments));
+        Assert.True(command.RequiresRoot);
+        Assert.Equal("cp", command.WrappedProgram);
+        Assert.DoesNotContain("--proc", command.Arguments);
+        Assert.DoesNotContain("--dev", command.Arguments);
+    }
+
+    [Fact]
+    public void A_confined_path_outside_the_folder_or_a_relative_folder_is_refused()
+    {
+        Assert.Equal("/data", SandboxCommand.ConfinedPath("/m/1", "/m/1"));
+        Assert.Equal("/data/root/etc", SandboxCommand.ConfinedPath("/m/1", "/m/1/root/etc"));
+        Assert.Throws<ArgumentException>(() => SandboxCommand.ConfinedPath("/m/1", "/m/10/root"));
+        Assert.Throws<ArgumentException>(() => SandboxCommand.ConfinedPath("/m/1", "/etc"));
+        Assert.Throws<ArgumentException>(() => SandboxCommand.BuildConfined("m/1", [], [], [], new CommandSpec("true")));
+    }
+
+    [Fact]
+    public void The_hosts_program_folders_are_found_as_they_are_and_etc_is_not_among_them()
+    {
+        var found = SandboxCommand.HostProgramFolders();
+
+        Assert.Contains(found, f => f.Path == "/usr" && f.LinkTarget is null);
+        Assert.All(found, f => Assert.Equal(new FileInfo(f.Path).LinkTarget, f.LinkTarget));
+        Assert.DoesNotContain(found, f => f.Path.StartsWith("/etc", StringComparison.Ordinal) || f.Path.StartsWith("/home", StringComparison.Ordinal));
+    }
 }

@@ -27,8 +27,14 @@ public static class DisklessProcess
     public static string DataDirectory =>
         Path.Combine(Environment.GetEnvironmentVariable("DISKLESS_TEST_HOME") ?? "/var/tmp/diskless-test-home", "e2e");
 
+    /// <summary>
+    /// The user configuration the end-to-end runs share (the consents of <c>diskless trust</c>): beside the data dir, never
+    /// the configuration of the user who runs the tests.
+    /// </summary>
+    public static string ConfigDirectory => Path.Combine(Path.GetDirectoryName(DataDirectory)!, "e2e-config");
+
     public static Task<CliRun> RunAsync(string projectDirectory, TimeSpan timeout, params string[] arguments) =>
-        RunProgramAsync(Program, arguments, projectDirectory, timeout, new Dictionary<string, string?> { ["DISKLESS_HOME"] = DataDirectory });
+        RunProgramAsync(Program, arguments, projectDirectory, timeout, new Dictionary<string, string?> { ["DISKLESS_HOME"] = DataDirectory, ["XDG_CONFIG_HOME"] = ConfigDirectory });
 
     /// <summary>Runs <paramref name="program"/> (diskless, or a wrapper that runs it as someone else) and keeps what it printed.</summary>
     public static async Task<CliRun> RunProgramAsync(

@@ -40,13 +40,16 @@ public sealed partial class A_9p_machine
         // Everything a reload reconfigures: the root's transport, a synced folder, a forwarded port.
         var extra = Directory.CreateDirectory(Path.Combine(Machine.ProjectDirectory, "trap-extra")).FullName;
         await File.WriteAllTextAsync(Path.Combine(extra, "seen.txt"), "seen after reload\n");
-        var disklessfile = Path.Combine(Machine.ProjectDirectory, "Disklessfile");
-        var changed = (await File.ReadAllTextAsync(disklessfile))
-            .Replace("transport = \"9p\"", "transport = \"virtiofs\"", StringComparison.Ordinal)
-            .Replace($"host = {Machine.HttpPort}\n", $"host = {MachineFixture.FreePort()}\n", StringComparison.Ordinal)
-            + "\n[[synced_folders]]\nhost = \"trap-extra\"\nguest = \"/trap-extra\"\n";
-        Assert.Contains("transport = \"virtiofs\"", changed, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(disklessfile, changed);
+        var port = MachineFixture.FreePort();
+        await Machine.ChangeDisklessfileAsync(text =>
+        {
+            var changed = text
+                .Replace("transport = \"9p\"", "transport = \"virtiofs\"", StringComparison.Ordinal)
+                .Replace($"host = {Machine.HttpPort}\n", $"host = {port}\n", StringComparison.Ordinal)
+                + "\n[[synced_folders]]\nhost = \"trap-extra\"\nguest = \"/trap-extra\"\n";
+            Assert.Contains("transport = \"virtiofs\"", changed, StringComparison.Ordinal);
+            return changed;
+        });
 
         var reload = await Machine.RunAsync(TimeSpan.FromMinutes(5), "reload");
         Output.WriteLine(reload.ToString());

@@ -41,7 +41,7 @@ public sealed class InterruptedUpTests(ITestOutputHelper output) : IDisposable
         }
 
         Assert.True(line is not null, "up ended before the guest booted:\n" + string.Join('\n', stderr));
-        var record = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_project, ".diskless", "machines", "ctrlc", "machine.json"))).RootElement;
+        var record = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(StateFolders.Machine(_project, "ctrlc"), "machine.json"))).RootElement;
         var id = record.GetProperty("id").GetString()!;
         Assert.Contains(LeftOverProcesses.Mentioning(id), c => c.Contains("qemu-system", StringComparison.Ordinal));
 
@@ -56,7 +56,8 @@ public sealed class InterruptedUpTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(130, up.ExitCode);
         Assert.Empty(LeftOverProcesses.Mentioning(id));
-        Assert.False(Directory.Exists(Path.Combine(_project, ".diskless", "machines", "ctrlc")));
+        Assert.False(Directory.Exists(StateFolders.Machine(_project, "ctrlc")));
+        Assert.False(Directory.Exists(Path.Combine(_project, ".diskless")), "up wrote into the project");
         Assert.False(Directory.Exists(Path.Combine(DisklessProcess.DataDirectory, "machines", id)));
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(id, StringComparison.Ordinal));
     }

@@ -14,7 +14,7 @@ internal static class LeftOverProcesses
     /// <summary>Pids of every process of machine <paramref name="id"/>.</summary>
     public static List<int> Of(string id)
     {
-        var runtime = "/" + Path.GetFileName(new ProjectState("/").RuntimeDirectory(id)) + "/";
+        var runtime = "/" + Path.GetFileName(new ProjectState("/", new HostPaths("/")).RuntimeDirectory(id)) + "/";
         return [.. Table.FindByCommandLine(id).Concat(Table.FindByCommandLine(runtime)).Distinct()];
     }
 

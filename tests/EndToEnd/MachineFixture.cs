@@ -36,10 +36,24 @@ public abstract class MachineFixture : IAsyncLifetime
 
     public CliRun? FirstUp { get; private set; }
 
+    /// <summary>A folder outside the project, synced at /outside: a request the Disklessfile makes, granted by `diskless trust`.</summary>
+    public string Outside { get; } = Directory.CreateTempSubdirectory("diskless-e2e-outside-").FullName;
+
+    /// <summary>The up before `diskless trust`, refused; then the trust itself.</summary>
+    public (CliRun Untrusted, CliRun Trust)? Consent { get; private set; }
+
     /// <summary>Why the machine could not be brought up (then every test fails with this), or null.</summary>
     public string? SetupFailure { get; private set; }
 
     public string SyncedFolder => Path.Combine(ProjectDirectory, "shared");
+
+    /// <summary>Where the whole project is synced in the guest, as the quick start syncs it: the guest writes the project's every file.</summary>
+    public const string ProjectInGuest = "/workspace";
+
+    /// <summary>A host file outside the guest's reach that the guest aims links at; no command may change it.</summary>
+    public string Canary { get; } = Path.Combine(Path.GetTempPath(), $"diskless-canary-{Guid.NewGuid():n}");
+
+    public const string CanaryText = "a host file no guest may write\n";
 
     public async Task InitializeAsync()
     {
@@ -59,9 +73,15 @@ public abstract class MachineFixture : IAsyncLifetime
         // As on a developer's machine, the project belongs to uid 1000, as does the guest's first user.
         File.SetUnixFileMode(SyncedFolder, (UnixFileMode)0b111_101_101);
         await CliWrap.Cli.Wrap("chown").WithArguments(["-R", "1000:1000", SyncedFolder]).RunWithTimeoutAsync();
+        await File.WriteAllTextAsync(Canary, CanaryText);
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Disklessfile"), Disklessfile());
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "index.html"), $"hello over {Transport}\n");
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "www.sh"), WebServerScript);
+        await File.WriteAllTextAsync(Path.Combine(Outside, "beyond.txt"), "outside the project\n");
+        File.SetUnixFileMode(Outside, (UnixFileMode)0b111_101_101);
+        var untrusted = await RunAsync(TimeSpan.FromMinutes(1), "up");
+        var trust = await RunAsync(TimeSpan.FromMinutes(1), "trust");
+        Consent = (untrusted, trust);
         FirstUp = await RunAsync(FirstUpTimeout, "up");
         if (FirstUp.ExitCode != 0)
         {
@@ -73,11 +93,24 @@ public abstract class MachineFixture : IAsyncLifetime
     {
         // Whatever the tests did, leave no machine behind.
         await RunAsync(TimeSpan.FromMinutes(3), "destroy", "--force");
+        await RunAsync(TimeSpan.FromMinutes(1), "trust", "--revoke");
         Directory.Delete(ProjectDirectory, recursive: true);
+        Directory.Delete(Outside, recursive: true);
+        File.Delete(Canary);
     }
 
     public Task<CliRun> RunAsync(TimeSpan timeout, params string[] arguments) =>
         DisklessProcess.RunAsync(ProjectDirectory, timeout, arguments);
+
+    /// <summary>Changes the Disklessfile and trusts it again, as its user would: an edit voids the consent to its requests.</summary>
+    public async Task ChangeDisklessfileAsync(Func<string, string> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var path = Path.Combine(ProjectDirectory, "Disklessfile");
+        await File.WriteAllTextAsync(path, change(await File.ReadAllTextAsync(path)));
+        var trust = await RunAsync(TimeSpan.FromMinutes(1), "trust");
+        Assert.True(trust.ExitCode == 0, trust.ToString());
+    }
 
     public Task<CliRun> SshAsync(string command) =>
         RunAsync(TimeSpan.FromMinutes(2), "ssh", "-c", command);
@@ -140,6 +173,14 @@ public abstract class MachineFixture : IAsyncLifetime
         [[synced_folders]]
         host = "shared"
         guest = "/project"
+
+        [[synced_folders]]
+        host = "."
+        guest = "{ProjectInGuest}"
+
+        [[synced_folders]]
+        host = "{Outside}"
+        guest = "/outside"
 
         [[ports]]
         host = {HttpPort}

@@ -30,6 +30,21 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
     }
 
     [Fact, Order(1)]
+    public async Task Up_refused_the_untrusted_request_before_any_work_and_came_up_once_trusted()
+    {
+        machine.EnsureUp(output);
+        var (untrusted, trust) = machine.Consent!.Value;
+        output.WriteLine(untrusted.ToString());
+
+        Assert.Equal(3, untrusted.ExitCode);
+        Assert.Matches(@"Disklessfile:\d+:\d+: request: synced folder .* is outside the project folder", untrusted.Stderr);
+        Assert.Contains("diskless trust", untrusted.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, trust.ExitCode);
+        var run = await machine.SshAsync("cat /outside/beyond.txt");
+        Assert.Equal("outside the project\n", run.Stdout);
+    }
+
+    [Fact, Order(1)]
     public async Task The_guest_has_its_fixed_address_a_default_route_and_dns_without_a_network_daemon()
     {
         machine.EnsureUp(output);
@@ -153,6 +168,21 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         Assert.All(processes, p => Assert.True(p.Uid >= start && p.Uid < start + Abstractions.IdMap.GuestIdCount, $"pid {p.Pid} runs as host uid {p.Uid}: {p.Command}"));
     }
 
+    [Fact, Order(10)]
+    public async Task A_guest_plants_links_and_a_forged_record_where_earlier_versions_kept_the_machines_state()
+    {
+        machine.EnsureUp(output);
+
+        var plant = await machine.SshAsync(PlantedState.Script(MachineFixture.ProjectInGuest, machine.Name, machine.Canary));
+
+        output.WriteLine(plant.ToString());
+        Assert.Equal(0, plant.ExitCode);
+        PlantedState.AssertSteeredNothing(machine.ProjectDirectory, machine.Name, machine.Canary, MachineFixture.CanaryText);
+    }
+
+    private void AssertPlantedFilesSteeredNothing() =>
+        PlantedState.AssertSteeredNothing(machine.ProjectDirectory, machine.Name, machine.Canary, MachineFixture.CanaryText);
+
     [Fact, Order(100)]
     public async Task Halt_leaves_no_process_up_again_reuses_the_machine_and_destroy_removes_it()
     {
@@ -166,6 +196,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         Assert.Equal(0, halt.ExitCode);
         Assert.Empty(LeftOverProcesses.Mentioning(id));
         Assert.Equal("stopped", (await StatusAsync()).GetProperty("state").GetString());
+        AssertPlantedFilesSteeredNothing();
 
         var up = await machine.RunAsync(TimeSpan.FromMinutes(5), "up");
         output.WriteLine(up.ToString());
@@ -174,6 +205,10 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         Assert.DoesNotContain("mmdebstrap", up.Stdout + up.Stderr, StringComparison.OrdinalIgnoreCase);
         var count = await machine.SshAsync("cat /var/log/provision-count");
         Assert.Equal("provisioned\n", count.Stdout);
+        var sshConfig = await machine.RunAsync(TimeSpan.FromSeconds(30), "ssh-config");
+        Assert.Equal(0, sshConfig.ExitCode);
+        Assert.DoesNotContain("ProxyCommand", sshConfig.Stdout, StringComparison.Ordinal);
+        AssertPlantedFilesSteeredNothing();
 
         // No trap a guest laid (GuestTrapTests) went off on the host, through halt and up: checked in the root before destroy.
         Assert.Empty(GuestTraps.HostAuthorityLines(Path.Combine(rootPath, GuestTraps.MarkName)));
@@ -184,7 +219,8 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         Assert.Equal(0, destroy.ExitCode);
         Assert.Empty(LeftOverProcesses.Mentioning(id));
         Assert.False(Directory.Exists(rootPath));
-        Assert.False(Directory.Exists(Path.Combine(machine.ProjectDirectory, ".diskless", "machines", $"e2e-{machine.Transport}")));
+        Assert.False(Directory.Exists(StateFolders.Machine(machine.ProjectDirectory, $"e2e-{machine.Transport}")));
+        AssertPlantedFilesSteeredNothing();
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(id, StringComparison.Ordinal));
         Assert.Equal("not created", (await StatusAsync()).GetProperty("state").GetString());
         Assert.False(File.Exists(GuestTraps.HostMark), "a program of the guest's root ran on the host");
@@ -219,9 +255,8 @@ public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelpe
         await File.WriteAllTextAsync(Path.Combine(extra, "added.txt"), "added by reload\n");
 
         // Over virtiofs, said outright rather than inherited from [share]: what is proved below is virtiofsd's read-only bind.
-        await File.AppendAllTextAsync(
-            Path.Combine(Machine.ProjectDirectory, "Disklessfile"),
-            "\n[[synced_folders]]\nhost = \"extra\"\nguest = \"/extra\"\nread_only = true\ntransport = \"virtiofs\"\n");
+        await Machine.ChangeDisklessfileAsync(text =>
+            text + "\n[[synced_folders]]\nhost = \"extra\"\nguest = \"/extra\"\nread_only = true\ntransport = \"virtiofs\"\n");
 
         var reload = await Machine.RunAsync(TimeSpan.FromMinutes(5), "reload");
         Output.WriteLine(reload.ToString());

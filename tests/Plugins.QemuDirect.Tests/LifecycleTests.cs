@@ -25,7 +25,8 @@ public sealed class LifecycleTests : IDisposable
     public LifecycleTests()
     {
         _host = new SimulatedHost(Path.Combine(_tmp, "data"));
-        _provider = new QemuDirectProvider(new NoKvm(), Fast);
+        // A host-owned root's QEMU and virtiofsd run as host root, which only root may signal.
+        _provider = new QemuDirectProvider(new NoKvm { IsRoot = true }, Fast);
     }
 
     public void Dispose() => Directory.Delete(_tmp, recursive: true);
@@ -337,7 +338,7 @@ public sealed class LifecycleTests : IDisposable
         await _provider.StartAsync(Plan(), _host, CancellationToken.None);
 
         Assert.False(_host.IsAlive(9999));
-        Assert.StartsWith("[root] kill -KILL 9999\n", _host.Runner.Transcript, StringComparison.Ordinal);
+        Assert.StartsWith("kill -KILL 9999\n", _host.Runner.Transcript, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 10000)]
@@ -582,6 +583,9 @@ public sealed class LifecycleTests : IDisposable
 
         /// <summary>Whether Diskless poses as root; not, by default, whoever runs the tests.</summary>
         public bool IsRoot { get; init; }
+
+        /// <summary>The uid Diskless poses as: root's, or the login uid of <see cref="FakeUserNamespace"/>'s map.</summary>
+        public long Uid => IsRoot ? 0 : 1500;
     }
 
     private sealed class WithoutVirtiofsd(SimulatedHost inner) : IHostServices

@@ -5,16 +5,24 @@ namespace Diskless.Plugins.QemuDirect.Tests;
 public class QemuSettingsTests
 {
     [Fact]
-    public void Known_keys_are_read()
+    public void Known_keys_are_read_and_what_reaches_the_host_is_a_request()
     {
         var spec = TestPlans.Provider(
             ("extra_args", new List<object> { "-device", "virtio-balloon-pci" }),
             ("graceful_timeout", "90s"),
-            ("binary", "/opt/qemu/bin/qemu-system-x86_64"));
+            ("binary", "/opt/qemu/bin/qemu-system-x86_64"),
+            ("virtiofsd", "/usr/libexec/virtiofsd"));
 
         var settings = QemuSettings.Parse(spec, out var issues);
 
-        Assert.Empty(issues);
+        // A host program and extra arguments are valid, and each a request the user must trust: nothing else is.
+        Assert.All(issues, i => Assert.True(i.IsRequest, i.ToString()));
+        Assert.Equal(3, issues.Count);
+        Assert.Contains(issues, i => i.Message == "binary runs the host program /opt/qemu/bin/qemu-system-x86_64");
+        Assert.Contains(issues, i => i.Message == "virtiofsd runs the host program /usr/libexec/virtiofsd");
+        Assert.Contains(issues, i => i.Message.StartsWith("extra_args hands QEMU arguments", StringComparison.Ordinal) && i.Message.Contains("virtio-balloon-pci", StringComparison.Ordinal));
+        QemuSettings.Parse(TestPlans.Provider(("graceful_timeout", "90s"), ("cpu", "max")), out var withinTheProject);
+        Assert.Empty(withinTheProject);
         Assert.Equal(["-device", "virtio-balloon-pci"], settings.ExtraArgs);
         Assert.Equal(TimeSpan.FromSeconds(90), settings.GracefulTimeout);
         Assert.Equal("/opt/qemu/bin/qemu-system-x86_64", settings.Binary);

@@ -11,7 +11,7 @@ namespace Diskless.Plugins.QemuDirect.Tests;
 internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTable
 {
     private readonly FakeHostServices _fake;
-    private readonly Dictionary<int, string> _running = [];
+    private readonly Dictionary<int, IReadOnlyList<string>> _running = [];
     private readonly Dictionary<int, int> _owners = [];
     private readonly Dictionary<int, int> _exiting = [];
     private readonly List<string> _events = [];
@@ -122,7 +122,7 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
         {
             var pidFile = After(command, "-pidfile");
             var pid = _nextQemuPid++;
-            Add(pid, command.ToString(), command);
+            Add(pid, command);
             await File.WriteAllTextAsync(pidFile, pid + "\n", CancellationToken.None);
         }
         else if (program == "kill")
@@ -141,7 +141,7 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
     public async Task<int> StartDetachedAsync(CommandSpec command, string logPath, CancellationToken cancellationToken)
     {
         var pid = await Runner.StartDetachedAsync(command, logPath, cancellationToken);
-        Add(pid, command.ToString(), command);
+        Add(pid, command);
         await File.WriteAllTextAsync(logPath, "virtio_session_mount: Waiting for vhost-user socket connection...\n", CancellationToken.None);
         if (VirtiofsdBindsSocket)
         {
@@ -165,7 +165,7 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
     {
         lock (_running)
         {
-            var wasQemu = _running.TryGetValue(pid, out var commandLine) && commandLine.Contains("qemu-system", StringComparison.Ordinal);
+            var wasQemu = _running.TryGetValue(pid, out var argv) && Joined(argv).Contains("qemu-system", StringComparison.Ordinal);
             if (_running.Remove(pid))
             {
                 _events.Add($"gone {pid}");
@@ -173,7 +173,7 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
 
             if (wasQemu && VirtiofsdExitsWithQemu)
             {
-                foreach (var helper in _running.Where(p => p.Value.Contains("virtiofsd", StringComparison.Ordinal)).Select(p => p.Key).ToList())
+                foreach (var helper in _running.Where(p => Joined(p.Value).Contains("virtiofsd", StringComparison.Ordinal)).Select(p => p.Key).ToList())
                 {
                     _running.Remove(helper);
                     _events.Add($"gone {helper}");
@@ -192,11 +192,16 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
         }
     }
 
-    public void Add(int pid, string commandLine)
+    /// <summary>A process of someone else's (or a left-over) with a command line of space-free words, run as <paramref name="owner"/>.</summary>
+    public void Add(int pid, string commandLine, int owner = 0) => Add(pid, commandLine.Split(' '), owner);
+
+    /// <summary>A process with exactly <paramref name="argv"/>, run as <paramref name="owner"/>.</summary>
+    public void Add(int pid, IReadOnlyList<string> argv, int owner)
     {
         lock (_running)
         {
-            _running[pid] = commandLine;
+            _running[pid] = argv;
+            _owners[pid] = owner;
         }
     }
 
@@ -206,14 +211,9 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
     /// </summary>
     public const int GuestRootUid = 100000;
 
-    private void Add(int pid, string commandLine, CommandSpec command)
-    {
-        Add(pid, commandLine);
-        lock (_running)
-        {
-            _owners[pid] = Entered(command) ? GuestRootUid : 0;
-        }
-    }
+    private void Add(int pid, CommandSpec command) => Add(pid, [command.FileName, .. command.Arguments], Entered(command) ? GuestRootUid : 0);
+
+    private static string Joined(IReadOnlyList<string> argv) => string.Join(' ', argv);
 
     private static bool Entered(CommandSpec command) =>
         Path.GetFileName(command.FileName) == "nsenter" || command.Arguments.Contains("nsenter");
@@ -266,6 +266,14 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
     {
         lock (_running)
         {
+            return _running.TryGetValue(pid, out var argv) ? Joined(argv) : null;
+        }
+    }
+
+    public IReadOnlyList<string>? Argv(int pid)
+    {
+        lock (_running)
+        {
             return _running.GetValueOrDefault(pid);
         }
     }
@@ -274,7 +282,15 @@ internal sealed class SimulatedHost : IHostServices, ICommandRunner, IProcessTab
     {
         lock (_running)
         {
-            return _running.Where(p => fragments.All(f => p.Value.Contains(f, StringComparison.Ordinal))).Select(p => p.Key).ToList();
+            return _running.Where(p => fragments.All(f => Joined(p.Value).Contains(f, StringComparison.Ordinal))).Select(p => p.Key).ToList();
+        }
+    }
+
+    public IReadOnlyList<int> FindOwned(long ownerUid, Func<IReadOnlyList<string>, bool> argvMatches)
+    {
+        lock (_running)
+        {
+            return _running.Where(p => _owners.GetValueOrDefault(p.Key) == ownerUid && argvMatches(p.Value)).Select(p => p.Key).ToList();
         }
     }
 

@@ -57,6 +57,7 @@ public sealed record LibvirtSettings(string Uri, string? Network, TimeSpan? Grac
                     if (value.Value is string network && IsNetworkName(network))
                     {
                         settings = settings with { Network = network };
+                        found.Add(SpecIssue.Request($"network \"{network}\" puts the guest on the host's libvirt network {network}, beyond the machine's own user network", value.Location));
                     }
                     else
                     {
@@ -90,6 +91,7 @@ public sealed record LibvirtSettings(string Uri, string? Network, TimeSpan? Grac
                     if (value.Value is string path && Path.IsPathRooted(path))
                     {
                         settings = settings with { Virtiofsd = path };
+                        found.Add(SpecIssue.Request($"virtiofsd has libvirtd run the host program {path}, as root", value.Location));
                     }
                     else
                     {

@@ -5,7 +5,10 @@ namespace Diskless.Plugins.QemuDirect;
 
 /// <summary>What the qemu provider keeps in <see cref="MachineHandle.Data"/> between commands.</summary>
 /// <param name="QemuPid">QEMU's pid (from its pid file).</param>
-/// <param name="QmpSocket">The QMP socket; also the unique word that tells our QEMU from a process that reused its pid.</param>
+/// <param name="QmpSocket">
+/// The QMP socket. Written for people reading the record; read back, it is always the one of the machine's own runtime
+/// folder (<see cref="MachineFiles.QmpSocket"/>), whatever the record says.
+/// </param>
 /// <param name="VirtiofsdPids">One virtiofsd per virtiofs share.</param>
 /// <param name="SshPort">The forwarded SSH port.</param>
 /// <param name="Accelerator">"kvm" or "tcg".</param>
@@ -61,7 +64,7 @@ public sealed record HandleData(int QemuPid, string QmpSocket, IReadOnlyList<int
             && double.TryParse(seconds, CultureInfo.InvariantCulture, out var s) ? TimeSpan.FromSeconds(s) : null;
         return new HandleData(
             pid,
-            data.GetValueOrDefault("qmpSocket") ?? files.QmpSocket,
+            files.QmpSocket,
             helpers,
             data.TryGetValue("sshPort", out var port) && int.TryParse(port, CultureInfo.InvariantCulture, out var p) ? p : 0,
             data.GetValueOrDefault("accel") ?? "tcg",

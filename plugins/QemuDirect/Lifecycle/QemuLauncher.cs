@@ -23,15 +23,16 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
             NamespacedQemu.RequirePrograms(plan, features);
         }
 
+        var machine = MachineProcesses.For(files, userNamespace);
         var helpers = PlanVirtiofsd(plan, features, files, userNamespace);
-        RefuseIfRunning(plan, files);
+        RefuseIfRunning(plan, machine);
         foreach (var warning in plan.Shares.Select(NinePSetuidWarning.For).OfType<string>())
         {
             host.Progress.Warn(warning);
         }
 
         PortCheck.EnsureFree(plan);
-        await KillStaleHelpersAsync(files, host).ConfigureAwait(false);
+        await KillStaleHelpersAsync(machine, host).ConfigureAwait(false);
         PrepareFolders(plan, files);
         if (userNamespace is not null && invokerIsRoot)
         {
@@ -51,7 +52,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
 
             var unpacked = bootPlan.Artifacts.KernelPath != plan.Artifacts.KernelPath;
             await RunQemuAsync(bootPlan, unpacked, features, host, cancellationToken).ConfigureAwait(false);
-            var qemuPid = await ReadPidFileAsync(files, cancellationToken).ConfigureAwait(false);
+            var qemuPid = await ReadPidFileAsync(machine, cancellationToken).ConfigureAwait(false);
             if (userNamespace is not null)
             {
                 await host.Commands.RunAsync(NamespacedQemu.OpenQmpSocket(files, userNamespace), cancellationToken).ConfigureAwait(false);
@@ -66,13 +67,16 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
                 features.UseKvm ? "kvm" : "tcg",
                 QemuSettings.Parse(plan.Provider).GracefulTimeout,
                 userNamespace?.Map.Fingerprint);
-            var handle = new MachineHandle(plan.MachineName, plan.MachineId, plan.StateDirectory, plan.RuntimeDirectory, plan.ConsoleLogPath, data.ToDictionary());
+            var handle = new MachineHandle(plan.MachineName, plan.MachineId, plan.StateDirectory, plan.RuntimeDirectory, plan.ConsoleLogPath, data.ToDictionary())
+            {
+                IdMap = userNamespace?.Map,
+            };
             return new RunningMachine(handle, new SshEndpoint("127.0.0.1", plan.SshHostPort));
         }
         catch
         {
             // Never under the caller's token: a Ctrl-C must not stop the clean-up half-way.
-            await CleanUpAsync(files, helperPids, host).ConfigureAwait(false);
+            await CleanUpAsync(machine, helperPids, host).ConfigureAwait(false);
             throw;
         }
     }
@@ -123,10 +127,10 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         }
     }
 
-    private void RefuseIfRunning(BootPlan plan, MachineFiles files)
+    private void RefuseIfRunning(BootPlan plan, MachineProcesses machine)
     {
         // Preparing would delete the running QEMU's sockets and pid file: never start over a live machine.
-        var running = processes.Table.FindByCommandLine("qemu", files.QmpSocket);
+        var running = machine.FindQemu(processes.Table);
         if (running.Count > 0)
         {
             throw new DisklessException(
@@ -136,14 +140,14 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         }
     }
 
-    private async Task KillStaleHelpersAsync(MachineFiles files, IHostServices host)
+    private async Task KillStaleHelpersAsync(MachineProcesses machine, IHostServices host)
     {
         // A virtiofsd whose QEMU died before connecting waits forever; its socket path is about to be reused. A
-        // read-only share's wrapper names virtiofsd and its socket too, so one caught before its exec is found as well.
-        foreach (var pid in processes.Table.FindByCommandLine("virtiofsd", files.RuntimeDirectory))
+        // read-only share's wrapper names its socket too, so one caught before its exec is found as well.
+        foreach (var pid in machine.FindVirtiofsd(processes.Table))
         {
             host.Progress.Verbose($"Stopping a virtiofsd left from an earlier run (pid {pid})");
-            await processes.KillAsync(host.Commands, pid, CancellationToken.None).ConfigureAwait(false);
+            await processes.KillAsync(host.Commands, pid, machine, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -254,9 +258,9 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         }
     }
 
-    private async Task<int> ReadPidFileAsync(MachineFiles files, CancellationToken cancellationToken)
+    private async Task<int> ReadPidFileAsync(MachineProcesses machine, CancellationToken cancellationToken)
     {
-        var pidFile = files.PidFile;
+        var pidFile = machine.Files.PidFile;
         var deadline = DateTime.UtcNow + timings.PidFileTimeout;
         while (true)
         {
@@ -271,7 +275,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
             catch (UnauthorizedAccessException)
             {
                 // QEMU run through sudo writes a root-only pid file; its command line is readable by anyone.
-                if (processes.Table.FindByCommandLine("qemu", files.QmpSocket) is [var found, ..])
+                if (machine.FindQemu(processes.Table) is [var found, ..])
                 {
                     return found;
                 }
@@ -289,15 +293,15 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         }
     }
 
-    private async Task CleanUpAsync(MachineFiles files, List<int> helperPids, IHostServices host)
+    private async Task CleanUpAsync(MachineProcesses machine, List<int> helperPids, IHostServices host)
     {
-        // A QEMU interrupted inside -daemonize may already run in the background: find it by its unique QMP path.
-        var qemuPids = processes.Table.FindByCommandLine("qemu", files.QmpSocket);
-        foreach (var pid in qemuPids.Concat(helperPids))
+        // A QEMU interrupted inside -daemonize may already run in the background: find it by its owner and QMP socket.
+        var qemuPids = machine.FindQemu(processes.Table);
+        foreach (var (pid, startedHere) in qemuPids.Select(p => (p, false)).Concat(helperPids.Select(p => (p, true))))
         {
             try
             {
-                if (!await processes.KillAsync(host.Commands, pid, CancellationToken.None).ConfigureAwait(false))
+                if (!await processes.KillAsync(host.Commands, pid, machine, CancellationToken.None, startedHere).ConfigureAwait(false))
                 {
                     host.Progress.Warn($"Process {pid} did not exit after SIGKILL.");
                 }

@@ -25,10 +25,11 @@ internal sealed class QemuStatusReader(IProcessTable table)
             return new MachineStatus(MachineState.Stopped, "never started");
         }
 
-        if (MachineProcesses.IsQemuRunning(table, data))
+        var machine = MachineProcesses.For(handle);
+        if (machine.IsQemuRunning(table, data.QemuPid))
         {
             // Still Running (the VM is there, and halt must stop it), but say so when a share's server died under it.
-            var lostHelpers = data.VirtiofsdPids.Except(MachineProcesses.LiveHelpers(table, data, files)).ToList();
+            var lostHelpers = data.VirtiofsdPids.Except(machine.LiveHelpers(table, data.VirtiofsdPids)).ToList();
             return lostHelpers.Count == 0
                 ? new MachineStatus(MachineState.Running, $"qemu pid {data.QemuPid} ({data.Accelerator})")
                 : new MachineStatus(

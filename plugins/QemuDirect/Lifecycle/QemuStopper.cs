@@ -16,38 +16,39 @@ internal sealed class QemuStopper(ProcessControl processes, QemuTimings timings)
             return;
         }
 
-        var files = MachineFiles.For(handle);
-        if (MachineProcesses.IsQemuRunning(processes.Table, data))
+        var machine = MachineProcesses.For(handle);
+        var files = machine.Files;
+        if (machine.IsQemuRunning(processes.Table, data.QemuPid))
         {
             var stopped = false;
             if (!options.Force)
             {
                 try
                 {
-                    stopped = await PowerDownAsync(data, data.GracefulTimeout ?? options.GracefulTimeout, host, cancellationToken).ConfigureAwait(false);
+                    stopped = await PowerDownAsync(data, machine, data.GracefulTimeout ?? options.GracefulTimeout, host, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     // Interrupted while waiting politely: finish by force so nothing is left half-stopped.
-                    await ForceStopAsync(data, host).ConfigureAwait(false);
-                    await StopHelpersAsync(data, files, host).ConfigureAwait(false);
+                    await ForceStopAsync(data, machine, host).ConfigureAwait(false);
+                    await StopHelpersAsync(data, machine, host).ConfigureAwait(false);
                     throw;
                 }
             }
 
             if (!stopped)
             {
-                await ForceStopAsync(data, host).ConfigureAwait(false);
+                await ForceStopAsync(data, machine, host).ConfigureAwait(false);
             }
         }
 
-        await StopHelpersAsync(data, files, host).ConfigureAwait(false);
+        await StopHelpersAsync(data, machine, host).ConfigureAwait(false);
         await File.WriteAllTextAsync(files.StoppedMarker, DateTime.UtcNow.ToString("O"), CancellationToken.None).ConfigureAwait(false);
     }
 
-    private async Task<bool> PowerDownAsync(HandleData data, TimeSpan timeout, IHostServices host, CancellationToken cancellationToken)
+    private async Task<bool> PowerDownAsync(HandleData data, MachineProcesses machine, TimeSpan timeout, IHostServices host, CancellationToken cancellationToken)
     {
-        if (!await TryQmpAsync(data, "system_powerdown", host, cancellationToken).ConfigureAwait(false))
+        if (!await TryQmpAsync(machine, "system_powerdown", host, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
@@ -62,15 +63,15 @@ internal sealed class QemuStopper(ProcessControl processes, QemuTimings timings)
         return false;
     }
 
-    private async Task ForceStopAsync(HandleData data, IHostServices host)
+    private async Task ForceStopAsync(HandleData data, MachineProcesses machine, IHostServices host)
     {
-        if (await TryQmpAsync(data, "quit", host, CancellationToken.None).ConfigureAwait(false)
+        if (await TryQmpAsync(machine, "quit", host, CancellationToken.None).ConfigureAwait(false)
             && await processes.WaitForExitAsync(data.QemuPid, timings.QuitTimeout, CancellationToken.None).ConfigureAwait(false))
         {
             return;
         }
 
-        if (!await processes.KillAsync(host.Commands, data.QemuPid, CancellationToken.None).ConfigureAwait(false))
+        if (!await processes.KillAsync(host.Commands, data.QemuPid, machine, CancellationToken.None).ConfigureAwait(false))
         {
             throw new DisklessException(
                 $"QEMU (pid {data.QemuPid}) is still running after SIGKILL.",
@@ -79,31 +80,32 @@ internal sealed class QemuStopper(ProcessControl processes, QemuTimings timings)
         }
     }
 
-    private async Task StopHelpersAsync(HandleData data, MachineFiles files, IHostServices host)
+    private async Task StopHelpersAsync(HandleData data, MachineProcesses machine, IHostServices host)
     {
-        foreach (var pid in MachineProcesses.LiveHelpers(processes.Table, data, files))
+        foreach (var pid in machine.LiveHelpers(processes.Table, data.VirtiofsdPids))
         {
             if (await processes.WaitForExitAsync(pid, timings.HelperGrace, CancellationToken.None).ConfigureAwait(false))
             {
                 continue;
             }
 
-            await processes.SignalAsync(host.Commands, pid, ProcessSignal.Terminate, CancellationToken.None).ConfigureAwait(false);
+            await processes.SignalAsync(host.Commands, pid, machine, ProcessSignal.Terminate, CancellationToken.None).ConfigureAwait(false);
             if (!await processes.WaitForExitAsync(pid, timings.HelperGrace, CancellationToken.None).ConfigureAwait(false)
-                && !await processes.KillAsync(host.Commands, pid, CancellationToken.None).ConfigureAwait(false))
+                && !await processes.KillAsync(host.Commands, pid, machine, CancellationToken.None).ConfigureAwait(false))
             {
                 host.Progress.Warn($"virtiofsd (pid {pid}) is still running after SIGKILL.");
             }
         }
     }
 
-    private async Task<bool> TryQmpAsync(HandleData data, string command, IHostServices host, CancellationToken cancellationToken)
+    // The socket of the machine's own runtime folder, never one its record names.
+    private async Task<bool> TryQmpAsync(MachineProcesses machine, string command, IHostServices host, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(timings.QmpTimeout);
         try
         {
-            await using var qmp = await QmpClient.ConnectAsync(data.QmpSocket, timeout.Token).ConfigureAwait(false);
+            await using var qmp = await QmpClient.ConnectAsync(machine.Files.QmpSocket, timeout.Token).ConfigureAwait(false);
             await qmp.ExecuteAsync(command, null, timeout.Token).ConfigureAwait(false);
             return true;
         }

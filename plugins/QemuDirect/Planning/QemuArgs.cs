@@ -70,7 +70,7 @@ public static class QemuArgs
             Add("-chardev", $"file,id=console,path={QemuOptions.Value(plan.ConsoleLogPath)}", "-serial", "chardev:console");
         }
 
-        Add("-chardev", $"socket,id=qmp,path={QemuOptions.Value(files.QmpSocket)},server=on,wait=off", "-mon", "chardev=qmp,mode=control");
+        Add("-chardev", QmpChardev(files), "-mon", "chardev=qmp,mode=control");
         Add("-pidfile", files.PidFile, "-daemonize");
         if (features.Sandbox)
         {
@@ -88,6 +88,16 @@ public static class QemuArgs
 
         args.AddRange(settings.ExtraArgs);
         return args;
+    }
+
+    /// <summary>
+    /// The -chardev value of the QMP socket: one whole argv element naming the machine's own socket path, which is how
+    /// the machine's QEMU is told from any other process (<see cref="MachineProcesses"/>).
+    /// </summary>
+    public static string QmpChardev(MachineFiles files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        return $"socket,id=qmp,path={QemuOptions.Value(files.QmpSocket)},server=on,wait=off";
     }
 
     private static void AddShare(List<string> args, Share share, int index, MachineFiles files)

@@ -47,6 +47,7 @@ public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? Gra
                     else
                     {
                         settings = settings with { ExtraArgs = args };
+                        found.Add(SpecIssue.Request($"extra_args hands QEMU arguments of the file's choosing ({string.Join(' ', args)}), which may open files, sockets or devices of the host", value.Location));
                     }
 
                     break;
@@ -91,6 +92,7 @@ public sealed record QemuSettings(IReadOnlyList<string> ExtraArgs, TimeSpan? Gra
                     else
                     {
                         settings = key == "binary" ? settings with { Binary = path } : settings with { Virtiofsd = path };
+                        found.Add(SpecIssue.Request($"{key} runs the host program {path}", value.Location));
                     }
 
                     break;

@@ -18,6 +18,12 @@ public interface IHostSystem
     bool IsRoot => Environment.IsPrivilegedProcess;
 
     /// <summary>
+    /// The uid Diskless runs as: a process it started itself may still run as this uid (a wrapper before it enters the
+    /// machine's namespace), and is then signalled as any other of its own.
+    /// </summary>
+    long Uid => new ProcProcessTable().OwnerUid(Environment.ProcessId) ?? -1;
+
+    /// <summary>
     /// Whether /dev/kvm is readable and writable by every user (systemd's default, 0666), as QEMU in a user namespace
     /// needs: it runs as a subordinate id without the user's groups (kvm among them).
     /// </summary>

@@ -15,4 +15,12 @@ public sealed record MachineHandle(
     string StateDirectory,
     string RuntimeDirectory,
     string ConsoleLogPath,
-    IReadOnlyDictionary<string, string> Data);
+    IReadOnlyDictionary<string, string> Data)
+{
+    /// <summary>
+    /// The machine's id map as the host derives it, never read back from <see cref="Data"/>; null for a host-owned
+    /// root. Its guest root is the host uid a provider's processes in the machine's namespace run as, which is how they
+    /// are told from anyone else's.
+    /// </summary>
+    public IdMap? IdMap { get; init; }
+}

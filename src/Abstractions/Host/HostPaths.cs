@@ -10,6 +10,13 @@ public sealed record HostPaths(string DataDirectory)
     /// <summary>Complete base root filesystems, one folder per cache key.</summary>
     public string BasesDirectory => Path.Combine(DataDirectory, "bases");
 
+    /// <summary>
+    /// What the host keeps of each project: <c>projects/&lt;key&gt;/project.json</c> (the project's folder) and
+    /// <c>projects/&lt;key&gt;/machines/&lt;name&gt;/</c> (records, keys, console logs, pid files, locks), the key taken from the
+    /// project folder's real path. Never in the project itself: that is usually a synced folder the guest writes.
+    /// </summary>
+    public string ProjectsDirectory => Path.Combine(DataDirectory, "projects");
+
     /// <summary>Machine root filesystems, one folder per machine id.</summary>
     public string MachinesDirectory => Path.Combine(DataDirectory, "machines");
 

@@ -34,21 +34,13 @@ public static class SandboxCommand
 
         List<string> arguments =
         [
-            "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup",
-            "--die-with-parent", "--new-session",
+            .. Isolated,
             "--bind", rootDirectory, "/",
             "--proc", "/proc",
             "--dev", "/dev",
             "--perms", "1777", "--tmpfs", "/tmp",
-            "--clearenv",
-            "--setenv", "PATH", SearchPath,
-            "--setenv", "HOME", "/root",
-            "--setenv", "LANG", "C.UTF-8",
+            .. Environment(program),
         ];
-        foreach (var (name, value) in program.Environment)
-        {
-            arguments.AddRange(value is null ? ["--unsetenv", name] : ["--setenv", name, value]);
-        }
 
         foreach (var bind in readOnlyBinds ?? [])
         {
@@ -65,6 +57,122 @@ public static class SandboxCommand
             arguments.AddRange(["--chdir", program.WorkingDirectory]);
         }
 
+        return Wrap(program, arguments);
+    }
+
+    /// <summary>
+    /// Builds the bwrap command that runs a host program (<paramref name="program"/>, found on <see cref="SearchPath"/>
+    /// in the host's own <c>/usr</c>, shown read-only) over <paramref name="folder"/>, shown writable at
+    /// <see cref="ConfinedFolder"/>, and nothing else of the host: no /home, /root, /etc, /var, /proc or /dev. It is how a
+    /// tree a guest can change while it is read (a running machine's root) is copied: a folder the guest swaps for a
+    /// link mid-walk is resolved in this view, where an absolute link leads nowhere outside <paramref name="folder"/>.
+    /// Entries of <paramref name="folder"/> the program must not see are covered: <paramref name="hiddenFolders"/> by
+    /// an empty tmpfs, <paramref name="hiddenFiles"/> by /dev/null. One mount for the whole folder, so a copy inside it
+    /// can share blocks (FICLONE needs source and target on one mount). Unlike <see cref="Build"/> the program may run
+    /// as host root (<see cref="CommandSpec.RequiresRoot"/>, for host-owned trees): it is the host's program, not the tree's.
+    /// Arguments name paths as the program sees them (<see cref="ConfinedPath"/>).
+    /// </summary>
+    public static CommandSpec BuildConfined(
+        string folder, IReadOnlyList<string> hiddenFolders, IReadOnlyList<string> hiddenFiles, IReadOnlyList<HostProgramFolder> programFolders, CommandSpec program)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentNullException.ThrowIfNull(hiddenFolders);
+        ArgumentNullException.ThrowIfNull(hiddenFiles);
+        ArgumentNullException.ThrowIfNull(programFolders);
+        ArgumentNullException.ThrowIfNull(program);
+        if (!Path.IsPathFullyQualified(folder))
+        {
+            throw new ArgumentException($"the sandbox folder must be an absolute path, not '{folder}'", nameof(folder));
+        }
+
+        List<string> arguments = [.. Isolated];
+        foreach (var programFolder in programFolders)
+        {
+            arguments.AddRange(programFolder.LinkTarget is { } target
+                ? ["--symlink", target, programFolder.Path]
+                : ["--ro-bind", programFolder.Path, programFolder.Path]);
+        }
+
+        arguments.AddRange(["--bind", folder, ConfinedFolder]);
+        foreach (var hidden in hiddenFolders)
+        {
+            arguments.AddRange(["--tmpfs", ConfinedPath(folder, hidden)]);
+        }
+
+        foreach (var hidden in hiddenFiles)
+        {
+            arguments.AddRange(["--ro-bind", "/dev/null", ConfinedPath(folder, hidden)]);
+        }
+
+        arguments.AddRange(["--chdir", ConfinedFolder]);
+        arguments.AddRange(Environment(program));
+        return Wrap(program, arguments);
+    }
+
+    /// <summary>Where the program of <see cref="BuildConfined"/> sees <paramref name="hostPath"/>, a path inside <paramref name="folder"/>.</summary>
+    public static string ConfinedPath(string folder, string hostPath)
+    {
+        var relative = Path.GetRelativePath(folder, hostPath);
+        if (Path.IsPathFullyQualified(relative) || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{hostPath}' is not inside '{folder}'", nameof(hostPath));
+        }
+
+        return relative == "." ? ConfinedFolder : ConfinedFolder + "/" + relative;
+    }
+
+    /// <summary>
+    /// The host's program folders as they are: <c>/usr</c>, and <c>/bin</c>, <c>/sbin</c> and the <c>/lib*</c>
+    /// folders that exist, each a link (merged /usr) or a folder. Nothing of <c>/etc</c>: a program that needs its
+    /// configuration does not belong in a confined sandbox.
+    /// </summary>
+    public static IReadOnlyList<HostProgramFolder> HostProgramFolders()
+    {
+        var found = new List<HostProgramFolder>();
+        foreach (var path in new[] { "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32" })
+        {
+            var entry = new FileInfo(path);
+            if (entry.LinkTarget is { } target)
+            {
+                found.Add(new HostProgramFolder(path, target));
+            }
+            else if (Directory.Exists(path))
+            {
+                found.Add(new HostProgramFolder(path, null));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Where <see cref="BuildConfined"/> shows its folder.</summary>
+    public const string ConfinedFolder = "/data";
+
+    private static readonly string[] Isolated =
+    [
+        "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup",
+        "--die-with-parent", "--new-session",
+    ];
+
+    private static List<string> Environment(CommandSpec program)
+    {
+        List<string> arguments =
+        [
+            "--clearenv",
+            "--setenv", "PATH", SearchPath,
+            "--setenv", "HOME", "/root",
+            "--setenv", "LANG", "C.UTF-8",
+        ];
+        foreach (var (name, value) in program.Environment)
+        {
+            arguments.AddRange(value is null ? ["--unsetenv", name] : ["--setenv", name, value]);
+        }
+
+        return arguments;
+    }
+
+    private static CommandSpec Wrap(CommandSpec program, List<string> arguments)
+    {
         arguments.Add("--");
         arguments.Add(program.FileName);
         arguments.AddRange(program.Arguments);
@@ -79,3 +187,8 @@ public static class SandboxCommand
         };
     }
 }
+
+/// <summary>A top-level folder of the host's programs, as <see cref="SandboxCommand.BuildConfined"/> shows it.</summary>
+/// <param name="Path">The absolute path, the same inside the sandbox.</param>
+/// <param name="LinkTarget">What it links to (merged /usr: <c>/bin</c> is <c>usr/bin</c>); null for a folder, shown read-only.</param>
+public sealed record HostProgramFolder(string Path, string? LinkTarget);

@@ -2,8 +2,10 @@ namespace Diskless.Abstractions;
 
 /// <summary>
 /// Reads the host's process table, for helpers recorded by pid in earlier commands. Signals go through
-/// <see cref="ICommandRunner"/> (<see cref="ProcessSignals"/>), never through here, so they are logged and can be
-/// sent as root. The host lends one through <see cref="IHostServices.Processes"/>; tests pose a pretend one.
+/// <see cref="ICommandRunner"/> (<see cref="ProcessSignals"/>), never through here, so they are logged; they are sent
+/// as Diskless itself, never through sudo. A recorded pid may belong to anyone by now: a process is one's own only by
+/// its owner and its argv (<see cref="FindOwned"/>, <see cref="Argv"/>). The host lends one through
+/// <see cref="IHostServices.Processes"/>; tests pose a pretend one.
 /// </summary>
 public interface IProcessTable
 {
@@ -19,8 +21,24 @@ public interface IProcessTable
     /// <summary>The process's argv joined with spaces; null when it is gone, or exiting and past releasing its memory.</summary>
     string? CommandLine(int pid);
 
-    /// <summary>Live processes whose command line contains every one of <paramref name="fragments"/>.</summary>
+    /// <summary>
+    /// The process's argv as the kernel keeps it (/proc/PID/cmdline split on NUL), one element per argument; null when
+    /// it is gone, or exiting and past releasing its memory. Matching a process by whole elements, never by a substring
+    /// of the joined line, keeps a path from matching a longer one or a word inside another argument.
+    /// </summary>
+    IReadOnlyList<string>? Argv(int pid);
+
+    /// <summary>
+    /// Live processes whose command line contains every one of <paramref name="fragments"/>, whoever owns them: for
+    /// looking, never for deciding that a process is one's own (see <see cref="FindOwned"/>).
+    /// </summary>
     IReadOnlyList<int> FindByCommandLine(params string[] fragments);
+
+    /// <summary>
+    /// Live processes (not this one) whose real uid is <paramref name="ownerUid"/> and whose <see cref="Argv"/>
+    /// satisfies <paramref name="argvMatches"/>: how a caller finds processes that are its own.
+    /// </summary>
+    IReadOnlyList<int> FindOwned(long ownerUid, Func<IReadOnlyList<string>, bool> argvMatches);
 
     /// <summary>The real uid owning <paramref name="pid"/>; null when the process is gone.</summary>
     int? OwnerUid(int pid);

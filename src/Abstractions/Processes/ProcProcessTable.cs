@@ -34,25 +34,43 @@ public sealed class ProcProcessTable : IProcessTable
     }
 
     /// <inheritdoc />
+    public IReadOnlyList<string>? Argv(int pid)
+    {
+        try
+        {
+            var raw = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
+
+            // Every argument ends in NUL, an empty one included; the last NUL ends the list, not an empty argument.
+            return raw.Length == 0 ? null : raw[..^(raw[^1] == '\0' ? 1 : 0)].Split('\0');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<int> FindByCommandLine(params string[] fragments)
     {
         ArgumentNullException.ThrowIfNull(fragments);
-        var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
-            {
-                continue;
-            }
+        return OtherPids()
+            .Where(pid => CommandLine(pid) is { } commandLine && fragments.All(f => commandLine.Contains(f, StringComparison.Ordinal)) && IsAlive(pid))
+            .ToList();
+    }
 
-            var commandLine = CommandLine(pid);
-            if (commandLine is not null && fragments.All(f => commandLine.Contains(f, StringComparison.Ordinal)) && IsAlive(pid))
-            {
-                found.Add(pid);
-            }
-        }
+    /// <inheritdoc />
+    public IReadOnlyList<int> FindOwned(long ownerUid, Func<IReadOnlyList<string>, bool> argvMatches)
+    {
+        ArgumentNullException.ThrowIfNull(argvMatches);
 
-        return found;
+        // The owner is read after the argv: a pid that was reused in between shows the new owner or is gone.
+        return OtherPids()
+            .Where(pid => Argv(pid) is { } argv && argvMatches(argv) && OwnerUid(pid) == ownerUid && IsAlive(pid))
+            .ToList();
     }
 
     /// <inheritdoc />
@@ -77,6 +95,17 @@ public sealed class ProcProcessTable : IProcessTable
         catch (UnauthorizedAccessException)
         {
             return null;
+        }
+    }
+
+    private static IEnumerable<int> OtherPids()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId)
+            {
+                yield return pid;
+            }
         }
     }
 

@@ -32,4 +32,10 @@ public sealed record MachineSpec(
     /// btrfs qgroup limit on the root's subvolume.
     /// </summary>
     public long? SizeBytes { get; init; }
+
+    /// <summary>Where <c>cpus</c> is written; null when defaulted.</summary>
+    public SourceLocation? CpusLocation { get; init; }
+
+    /// <summary>Where <c>memory</c> is written; null when defaulted.</summary>
+    public SourceLocation? MemoryLocation { get; init; }
 }

@@ -12,10 +12,20 @@ public sealed record SpecIssue(string Message, SourceLocation? Location = null, 
     /// </summary>
     public bool IsWarning { get; init; }
 
-    /// <summary><c>file:line:column: message (hint)</c>, with "warning: " before the message of a warning.</summary>
+    /// <summary>
+    /// A setting that reaches past the project (a host program, a host path outside the project folder, extra QEMU
+    /// arguments, a port open to the network): valid, but acted on only once the user trusts this exact Disklessfile
+    /// (<c>diskless trust</c>). A Disklessfile comes with a repository someone else wrote.
+    /// </summary>
+    public bool IsRequest { get; init; }
+
+    /// <summary>A request at <paramref name="location"/>: <paramref name="message"/> says what it reaches.</summary>
+    public static SpecIssue Request(string message, SourceLocation? location) => new(message, location) { IsRequest = true };
+
+    /// <summary><c>file:line:column: message (hint)</c>, with "warning: " or "request: " before the message of a warning or a request.</summary>
     public override string ToString()
     {
-        var where = (Location is null ? "" : $"{Location}: ") + (IsWarning ? "warning: " : "");
+        var where = (Location is null ? "" : $"{Location}: ") + (IsWarning ? "warning: " : IsRequest ? "request: " : "");
         var hint = Hint is null ? "" : $" ({Hint})";
         return where + Message + hint;
     }

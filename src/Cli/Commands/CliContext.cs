@@ -45,6 +45,9 @@ public sealed class CliContext
     /// <summary>Who runs Diskless and what the host allows, looked at when a command needs it.</summary>
     public Func<MachineIsolation> Isolation { get; init; } = MachineIsolation.ForThisHost;
 
+    /// <summary>The Disklessfiles the user trusts (<c>diskless trust</c>), read when a command needs them.</summary>
+    public Func<Trust.TrustStore> Trust { get; init; } = Diskless.Cli.Trust.TrustStore.ForUser;
+
     /// <summary>The template renderer; the engine starts on the first render.</summary>
     public ITemplates Templates { get; }
 }

@@ -8,6 +8,8 @@ public sealed record CommandHandlers
 {
     public required ICommandHandler<UpRequest> Up { get; init; }
 
+    public required ICommandHandler<AdoptRequest> Adopt { get; init; }
+
     public required ICommandHandler<HaltRequest> Halt { get; init; }
 
     public required ICommandHandler<DestroyRequest> Destroy { get; init; }

@@ -11,7 +11,8 @@ internal static class LifecycleHandlers
 {
     public static CommandHandlers Create() => new()
     {
-        Up = new Handler<UpRequest>(r => r.Globals, validate: true, (s, r, ct) => UpHandler.RunAsync(s, r.Machine, new UpOptions(Provision: r.Provision), ct)),
+        Up = new Handler<UpRequest>(r => r.Globals, validate: true, (s, r, ct) => UpHandler.RunAsync(s, r.Machine, new UpOptions(Provision: r.Provision, Fresh: r.Fresh), ct)),
+        Adopt = new Handler<AdoptRequest>(r => r.Globals, validate: false, (s, r, ct) => AdoptHandler.RunAsync(s, r.From, r.Machine, ct)),
         Halt = new Handler<HaltRequest>(r => r.Globals, validate: false, (s, r, ct) => HaltHandler.RunAsync(s, r.Machine, r.Force, ct)),
         Destroy = new Handler<DestroyRequest>(r => r.Globals, validate: false, (s, r, ct) =>
             DestroyHandler.RunAsync(s, r.Machine, r.Force, Console.In, interactive: !Console.IsInputRedirected, ct)),
@@ -37,6 +38,11 @@ internal static class LifecycleHandlers
         var project = validate
             ? await ProjectLoader.LoadAsync(globals.DisklessfileOption, globals.WorkingDirectory, context.Plugins, cancellationToken).ConfigureAwait(false)
             : await ProjectLoader.ReadAsync(globals.DisklessfileOption, globals.WorkingDirectory, cancellationToken).ConfigureAwait(false);
+        if (validate)
+        {
+            // The commands that build, boot or provision act on the file's requests: not without the user's consent.
+            Trust.TrustGate.Require(project, context.Trust());
+        }
 
         var terminal = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
         var progress = new ConsoleProgressReporter(context.Error, terminal, globals.Verbose);
@@ -63,7 +69,7 @@ internal static class LifecycleHandlers
             var terminal = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
             var host = new HostServices(new ConsoleProgressReporter(context.Error, terminal, request.Globals.Verbose), context.Templates);
             var identity = Isolation.HostIdentity.Current();
-            var namespaces = new Isolation.HolderNamespaces(identity, new State.ProjectState(request.Globals.WorkingDirectory).RuntimeBaseDirectory);
+            var namespaces = new Isolation.HolderNamespaces(identity, new State.ProjectState(request.Globals.WorkingDirectory, host.Paths).RuntimeBaseDirectory);
             return await PruneHandler.RunAsync(host, namespaces, identity, request.Globals.WorkingDirectory, context.Out, request.Json, cancellationToken).ConfigureAwait(false);
         }
     }

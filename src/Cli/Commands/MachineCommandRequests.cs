@@ -1,10 +1,17 @@
 namespace Diskless.Cli.Commands;
 
-/// <summary><c>diskless up [machine] [--provision]</c>.</summary>
+/// <summary><c>diskless up [machine] [--provision] [--fresh]</c>.</summary>
 /// <param name="Globals">Global options.</param>
 /// <param name="Machine">The machine named on the command line; null for all (or the only) machine.</param>
 /// <param name="Provision">Run the provisioners even though the machine was provisioned before.</param>
-public sealed record UpRequest(Globals Globals, string? Machine, bool Provision);
+/// <param name="Fresh">Make a new machine even where one of a project that moved away could be adopted.</param>
+public sealed record UpRequest(Globals Globals, string? Machine, bool Provision, bool Fresh = false);
+
+/// <summary><c>diskless adopt FROM [machine]</c>.</summary>
+/// <param name="Globals">Global options.</param>
+/// <param name="From">The folder the project was in before it moved (or the project it was copied from).</param>
+/// <param name="Machine">The machine; null for all.</param>
+public sealed record AdoptRequest(Globals Globals, string From, string? Machine);
 
 /// <summary><c>diskless halt [machine] [--force]</c>.</summary>
 /// <param name="Globals">Global options.</param>

@@ -6,7 +6,10 @@ namespace Diskless.Cli.Commands;
 /// The JSON shape of <c>diskless validate --json</c>: what scripts read, so it changes only on purpose. Values are
 /// spelled as in a Disklessfile ("virtiofs", "9p", "kvm"); paths are absolute; sizes in MiB, durations in seconds.
 /// </summary>
-internal sealed record ProjectView(string Disklessfile, string ProjectDirectory, IReadOnlyList<MachineView> Machines);
+internal sealed record ProjectView(string Disklessfile, string ProjectDirectory, IReadOnlyList<MachineView> Machines, IReadOnlyList<RequestView> Requests, bool Trusted);
+
+/// <summary>One thing a Disklessfile reaches past its project (<c>validate --json</c>).</summary>
+internal sealed record RequestView(string? Location, string Request);
 
 internal sealed record MachineView(
     string Name,

@@ -15,13 +15,16 @@ internal static class ValidateCommand
         {
             var project = await ProjectLoader.LoadAsync(result.GetValue(globals.File), context.WorkingDirectory, context.Plugins, cancellationToken)
                 .ConfigureAwait(false);
+            var trusted = Trust.TrustGate.IsGranted(project, context.Trust());
             if (result.GetValue(json))
             {
-                CliJson.Write(context.Out, new ProjectView(project.DisklessfilePath, project.ProjectDirectory, [.. project.Machines.Select(MachineView.From)]));
+                var requests = project.Requests.Select(r => new RequestView(r.Location?.ToString(), r.Message)).ToList();
+                CliJson.Write(context.Out, new ProjectView(project.DisklessfilePath, project.ProjectDirectory, [.. project.Machines.Select(MachineView.From)], requests, trusted));
             }
             else
             {
                 MachineText.Write(context.Out, project);
+                WriteRequests(context.Out, project, trusted);
             }
 
             // The file is fine; whether this host can run its machines is said too, with the fixes, before an up fails on it.
@@ -36,5 +39,23 @@ internal static class ValidateCommand
             return problems.Count == 0 ? ExitCodes.Success : ExitCodes.NotAvailable;
         });
         return command;
+    }
+
+    // Valid either way: requests are what up will ask the user's consent for, so validate shows them first.
+    private static void WriteRequests(TextWriter output, ProjectSpec project, bool trusted)
+    {
+        if (project.Requests.Count == 0)
+        {
+            return;
+        }
+
+        output.WriteLine();
+        output.WriteLine(trusted
+            ? "Requests (reach past the project; you trust this file as it is):"
+            : "Requests (reach past the project; not trusted: `diskless trust` grants them, up refuses until then):");
+        foreach (var request in project.Requests)
+        {
+            output.WriteLine("  " + request);
+        }
     }
 }

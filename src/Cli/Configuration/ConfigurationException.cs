@@ -18,13 +18,13 @@ public sealed class ConfigurationException : DisklessException
     /// <summary>The problems, in the order they appear in the file.</summary>
     public IReadOnlyList<SpecIssue> Issues { get; }
 
-    /// <summary>Throws a <see cref="ConfigurationException"/> when <paramref name="issues"/> holds a problem that is not a warning.</summary>
+    /// <summary>Throws a <see cref="ConfigurationException"/> when <paramref name="issues"/> holds a problem that is neither a warning nor a request.</summary>
     public static void ThrowIfAny(IReadOnlyList<SpecIssue> issues)
     {
         ArgumentNullException.ThrowIfNull(issues);
-        if (issues.Any(i => !i.IsWarning))
+        if (issues.Any(i => !i.IsWarning && !i.IsRequest))
         {
-            throw new ConfigurationException(issues);
+            throw new ConfigurationException([.. issues.Where(i => !i.IsRequest)]);
         }
     }
 

@@ -38,8 +38,15 @@ public static class DisklessfileParser
         var context = new ReadContext(projectDirectory, fullPath, []);
         var machines = ProjectReader.Read(root, context);
         ConfigurationException.ThrowIfAny(Sorted(context.Issues));
-        return new ProjectSpec(fullPath, projectDirectory, machines);
+        return new ProjectSpec(fullPath, projectDirectory, machines)
+        {
+            ContentSha256 = ContentSha256(text),
+        };
     }
+
+    /// <summary>The SHA-256 of a Disklessfile's text, in hex: what a consent (<c>diskless trust</c>) names.</summary>
+    public static string ContentSha256(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Issues in file order, each once (defaults inherited by several machines would repeat theirs).</summary>
     internal static IReadOnlyList<SpecIssue> Sorted(IEnumerable<SpecIssue> issues) =>

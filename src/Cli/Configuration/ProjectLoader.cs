@@ -11,9 +11,11 @@ public static class ProjectLoader
     /// with every problem when it is invalid. Locations name the file relative to <paramref name="currentDirectory"/>
     /// when it is inside it, else by its absolute path.
     /// </summary>
-    public static async Task<ProjectSpec> LoadAsync(string? fileOption, string currentDirectory, IPluginCatalog catalog, CancellationToken cancellationToken)
+    public static async Task<ProjectSpec> LoadAsync(
+        string? fileOption, string currentDirectory, IPluginCatalog catalog, CancellationToken cancellationToken, UserConfiguration? user = null)
     {
-        var project = await ReadAsync(fileOption, currentDirectory, cancellationToken).ConfigureAwait(false);
+        user ??= UserConfiguration.ForUser();
+        var project = await ReadAsync(fileOption, currentDirectory, cancellationToken, user).ConfigureAwait(false);
         var issues = await ProjectValidator.ValidateAsync(project, catalog, cancellationToken).ConfigureAwait(false);
         ConfigurationException.ThrowIfAny(issues);
         foreach (var warning in issues.Where(i => i.IsWarning))
@@ -22,18 +24,20 @@ public static class ProjectLoader
             await Console.Error.WriteLineAsync(warning.ToString()).ConfigureAwait(false);
         }
 
-        return project;
+        // What the user's own configuration reaches is theirs to decide: only the Disklessfile's reach asks for trust.
+        return project with { Requests = [.. issues.Where(i => i.IsRequest && !user.Wrote(i))] };
     }
 
     /// <summary>
     /// Finds and parses the Disklessfile without asking the plugins: for commands that only read machines' state
-    /// (status, halt, ssh), which must not pay for loading plugins.
+    /// (status, halt, ssh), which must not pay for loading plugins. The user's configuration (<paramref name="user"/>,
+    /// by default theirs) completes each machine's provider settings.
     /// </summary>
-    public static async Task<ProjectSpec> ReadAsync(string? fileOption, string currentDirectory, CancellationToken cancellationToken)
+    public static async Task<ProjectSpec> ReadAsync(string? fileOption, string currentDirectory, CancellationToken cancellationToken, UserConfiguration? user = null)
     {
         var path = DisklessfileLocator.Resolve(fileOption, currentDirectory);
         var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        return DisklessfileParser.Parse(text, path, DisplayPath(path, currentDirectory));
+        return (user ?? UserConfiguration.ForUser()).Apply(DisklessfileParser.Parse(text, path, DisplayPath(path, currentDirectory)));
     }
 
     /// <summary>How messages name <paramref name="path"/>: relative when it is under <paramref name="currentDirectory"/>.</summary>

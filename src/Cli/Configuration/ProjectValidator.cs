@@ -9,17 +9,27 @@ namespace Diskless.Cli.Configuration;
 /// </summary>
 public static class ProjectValidator
 {
-    /// <summary>Every problem found, in file order; empty when the project can be brought up.</summary>
-    public static async Task<IReadOnlyList<SpecIssue>> ValidateAsync(ProjectSpec project, IPluginCatalog catalog, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every problem found, in file order, with the requests (<see cref="SpecIssue.IsRequest"/>) the file makes of the
+    /// host; without problems the project can be brought up, its requests once the file is trusted.
+    /// </summary>
+    public static Task<IReadOnlyList<SpecIssue>> ValidateAsync(ProjectSpec project, IPluginCatalog catalog, CancellationToken cancellationToken) =>
+        ValidateAsync(project, catalog, HostCapacity.OfThisHost(), cancellationToken);
+
+    /// <summary>Every problem and request found, in file order, for a host with <paramref name="capacity"/>.</summary>
+    public static async Task<IReadOnlyList<SpecIssue>> ValidateAsync(ProjectSpec project, IPluginCatalog catalog, HostCapacity capacity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(project);
         ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(capacity);
         var issues = new List<SpecIssue>();
         foreach (var machine in project.Machines)
         {
             issues.AddRange(await ValidateDistroAsync(machine.Distro, catalog, cancellationToken).ConfigureAwait(false));
             issues.AddRange(await ValidateProviderAsync(machine, catalog, cancellationToken).ConfigureAwait(false));
             issues.AddRange(HostPaths(machine));
+            issues.AddRange(capacity.Check(machine));
+            issues.AddRange(ProjectReach.Requests(machine));
         }
 
         return DisklessfileParser.Sorted(issues);

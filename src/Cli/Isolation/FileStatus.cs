@@ -11,6 +11,7 @@ public sealed record FileStatus(long Uid, long Gid, UnixFileMode Mode)
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
+    private const int AtEmptyPath = 0x1000;
     private const uint StatxBasicStats = 0x7ff;
     private const int FileTypeMask = 0xf000;
     private const int RegularFileType = 0x8000;
@@ -45,6 +46,25 @@ public sealed record FileStatus(long Uid, long Gid, UnixFileMode Mode)
             return errno is 2 or 20 ? null : throw new IOException($"cannot stat {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
 
+        return Parse(buffer);
+    }
+
+    /// <summary>The status of the file <paramref name="handle"/> has open: what was opened, whatever its path names by now.</summary>
+    public static FileStatus Of(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var buffer = new byte[256];
+        if (StatxHandle(handle, "", AtEmptyPath, StatxBasicStats, buffer) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"cannot stat an open file: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+
+        return Parse(buffer);
+    }
+
+    private static FileStatus Parse(byte[] buffer)
+    {
         var mode = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(28));
         return new FileStatus(
             BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(20)),
@@ -64,4 +84,7 @@ public sealed record FileStatus(long Uid, long Gid, UnixFileMode Mode)
     // DllImport rather than LibraryImport: the generated marshalling needs unsafe code, which this project does not allow.
     [DllImport("libc", EntryPoint = "statx", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     private static extern int Statx(int dirfd, string path, int flags, uint mask, byte[] buffer);
+
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    private static extern int StatxHandle(Microsoft.Win32.SafeHandles.SafeFileHandle dirfd, string path, int flags, uint mask, byte[] buffer);
 }

@@ -33,18 +33,31 @@ public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identit
         }
 
         new UserNamespacePrerequisites(probe).EnsureMet(identity);
+        if (identity.IsRoot && probe.Status(projectDirectory) is null)
+        {
+            throw new DisklessException($"the project folder {projectDirectory} does not exist");
+        }
+
+        // EnsureMet has already explained a missing range; this is only reached with both.
+        return CurrentMap(projectDirectory)
+            ?? throw new DisklessException($"{identity.Name} has no subordinate id range of {IdMap.GuestIdCount} ids", null, ExitCodes.NotAvailable);
+    }
+
+    /// <summary>
+    /// The map this host gives a machine of <paramref name="projectDirectory"/> now, derived afresh from /etc/subuid and
+    /// /etc/subgid (and, for root, the project folder's owner): what a recorded map must equal before anything acts
+    /// on it, since a record is data, not authority. Null when the host gives none (no range, no project folder).
+    /// </summary>
+    public IdMap? CurrentMap(string projectDirectory)
+    {
         var subuid = SubordinateIds.Find(Lines(SubordinateIds.UidFile), identity.Name, identity.Uid);
         var subgid = SubordinateIds.Find(Lines(SubordinateIds.GidFile), identity.Name, identity.Uid);
         if (!identity.IsRoot)
         {
-            // EnsureMet has already explained a missing range; this is only reached with both.
-            return MachineIdMaps.ForUser(identity, subuid, subgid)
-                ?? throw new DisklessException($"{identity.Name} has no subordinate id range of {IdMap.GuestIdCount} ids", null, ExitCodes.NotAvailable);
+            return MachineIdMaps.ForUser(identity, subuid, subgid);
         }
 
-        var folder = probe.Status(projectDirectory)
-            ?? throw new DisklessException($"the project folder {projectDirectory} does not exist");
-        return MachineIdMaps.ForRoot(folder, subuid, subgid);
+        return probe.Status(projectDirectory) is { } folder ? MachineIdMaps.ForRoot(folder, subuid, subgid) : null;
     }
 
     /// <summary>

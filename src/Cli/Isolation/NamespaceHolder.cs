@@ -63,11 +63,13 @@ public sealed class NamespaceHolder : IUserNamespace, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(processes);
-        Directory.CreateDirectory(runtimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // This process makes the folders, so they must be its own (whoever the identity says the machine's user is).
+        var self = HostIdentity.Current().Uid;
+        State.RuntimeFolders.EnsurePrivate(Path.GetFullPath(runtimeDirectory), self);
 
         // Private: the fifo is the holder's life, and nobody else may open it for writing and so keep the holder alive.
         var folder = Path.Combine(Path.GetFullPath(runtimeDirectory), "userns-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
-        Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        State.RuntimeFolders.EnsurePrivate(folder, self);
         var fifo = Path.Combine(folder, "lifeline");
         var log = Path.Combine(folder, "holder.log");
         SafeFileHandle? lifeline = null;
@@ -240,7 +242,7 @@ public sealed class NamespaceHolder : IUserNamespace, IAsyncDisposable
             return;
         }
 
-        await runner.SignalAsync(pid, ProcessSignal.Kill, asRoot: false, CancellationToken.None).ConfigureAwait(false);
+        await runner.SignalAsync(pid, ProcessSignal.Kill, CancellationToken.None).ConfigureAwait(false);
         await processes.WaitForExitAsync(pid, ExitTimeout, CancellationToken.None).ConfigureAwait(false);
     }
 

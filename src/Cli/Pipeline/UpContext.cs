@@ -51,6 +51,9 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
 
     public string? BaseDirectory { get; set; }
 
+    /// <summary>The base with its lock held shared, from <see cref="Steps.EnsureBase"/> to the end of <see cref="Steps.CloneRoot"/>.</summary>
+    public BaseLease? Base { get; set; }
+
     public IReadOnlyList<Share> Shares { get; set; } = [];
 
     public RunningMachine? Running { get; set; }
@@ -64,6 +67,16 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
     /// <summary>The machine's own folder in the data dir, which holds the root and nothing of another machine.</summary>
     public string MachineDataDirectory => Path.GetDirectoryName(RootDirectory)!;
 
+    /// <summary>Lets go of the base's lock, if held; the handler calls it whatever happened, a step when done with the base.</summary>
+    public async Task ReleaseBaseAsync()
+    {
+        if (Base is { } held)
+        {
+            Base = null;
+            await held.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
     public Task SaveRecordAsync(CancellationToken cancellationToken) =>
         MachineRecordStore.SaveAsync(StateDirectory, Record, cancellationToken);
 }
@@ -71,4 +84,6 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
 /// <summary>How up was asked to run.</summary>
 /// <param name="Provision">Run provisioners even though they ran before (<c>--provision</c>).</param>
 /// <param name="Reconfigure">Configure the root again before booting (reload: Disklessfile changes take effect).</param>
-internal sealed record UpOptions(bool Provision = false, bool Reconfigure = false);
+/// <param name="Fresh">Make a new machine even where one of a project that moved away could be adopted (<c>--fresh</c>).</param>
+/// <param name="UploadsConfinedTo">The folder provisioning uploads must lie in; null when the user trusted the file's reach.</param>
+internal sealed record UpOptions(bool Provision = false, bool Reconfigure = false, bool Fresh = false, string? UploadsConfinedTo = null);

@@ -18,13 +18,18 @@ public static class ProvisionerRunner
 
     private static readonly Dictionary<string, string> NoEnvironment = [];
 
-    /// <summary>Runs <paramref name="provisioners"/> through <paramref name="session"/>; output lines go to <paramref name="output"/> prefixed with the provisioner's number.</summary>
+    /// <summary>
+    /// Runs <paramref name="provisioners"/> through <paramref name="session"/>; output lines go to <paramref name="output"/>
+    /// prefixed with the provisioner's number. Scripts and file sources must lie in <paramref name="confinedTo"/> (the
+    /// project's real folder) when it is given (<see cref="ProvisioningSource"/>).
+    /// </summary>
     public static async Task<ProvisionResult> RunAsync(
         ISshSession session,
         IReadOnlyList<Provisioner> provisioners,
         IProgressReporter progress,
         TextWriter output,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? confinedTo = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(provisioners);
@@ -50,7 +55,7 @@ public static class ProvisionerRunner
 
             try
             {
-                var exit = await RunOneAsync(session, provisioner, Print, cancellationToken).ConfigureAwait(false);
+                var exit = await RunOneAsync(session, provisioner, Print, confinedTo, cancellationToken).ConfigureAwait(false);
                 if (exit != 0)
                 {
                     throw Failed(provisioner, number, $"failed with exit code {exit}", tail.Snapshot(), null);
@@ -73,21 +78,21 @@ public static class ProvisionerRunner
         return new ProvisionResult(ran, clock.Elapsed);
     }
 
-    private static Task<int> RunOneAsync(ISshSession session, Provisioner provisioner, Action<string> print, CancellationToken cancellationToken) =>
+    private static Task<int> RunOneAsync(ISshSession session, Provisioner provisioner, Action<string> print, string? confinedTo, CancellationToken cancellationToken) =>
         provisioner switch
         {
             ShellProvisioner { Inline: { } inline } shell =>
                 session.ExecAsync(RemoteShell.Bash(inline, shell.Environment, shell.Privileged, session.User, shell.Location), print, print, cancellationToken),
-            ShellProvisioner { ScriptPath: { } script } shell => RunScriptAsync(session, shell, script, print, cancellationToken),
-            FileProvisioner file => UploadFileAsync(session, file, print, cancellationToken),
+            ShellProvisioner { ScriptPath: { } script } shell => RunScriptAsync(session, shell, script, print, confinedTo, cancellationToken),
+            FileProvisioner file => UploadFileAsync(session, file, print, confinedTo, cancellationToken),
             _ => throw new DisklessException($"{provisioner.Describe()}: this kind of provisioner is not supported", null, ExitCodes.InvalidConfiguration),
         };
 
-    private static async Task<int> RunScriptAsync(ISshSession session, ShellProvisioner shell, string script, Action<string> print, CancellationToken cancellationToken)
+    private static async Task<int> RunScriptAsync(ISshSession session, ShellProvisioner shell, string script, Action<string> print, string? confinedTo, CancellationToken cancellationToken)
     {
         RequireFile(script, shell);
         var staged = await GuestTemporaryFile.CreateAsync(session, cancellationToken).ConfigureAwait(false);
-        await session.UploadAsync(script, staged, PrivateFile, cancellationToken).ConfigureAwait(false);
+        await UploadAsync(session, script, staged, PrivateFile, shell, confinedTo, cancellationToken).ConfigureAwait(false);
         return await session.ExecAsync(
             RemoteShell.Bash(RunPrivately(staged), shell.Environment, shell.Privileged, session.User, shell.Location), print, print, cancellationToken).ConfigureAwait(false);
     }
@@ -101,13 +106,13 @@ public static class ProvisionerRunner
         return $"f=$(mktemp) && cat {quoted} > \"$f\" && rm -f {quoted} && chmod 700 \"$f\" && \"$f\"\nstatus=$?\nrm -f -- {quoted} \"$f\"\nexit $status";
     }
 
-    private static async Task<int> UploadFileAsync(ISshSession session, FileProvisioner file, Action<string> print, CancellationToken cancellationToken)
+    private static async Task<int> UploadFileAsync(ISshSession session, FileProvisioner file, Action<string> print, string? confinedTo, CancellationToken cancellationToken)
     {
         RequireFile(file.Source, file);
         var mode = File.GetUnixFileMode(file.Source) & PermissionBits;
         try
         {
-            await session.UploadAsync(file.Source, file.Destination, mode, cancellationToken).ConfigureAwait(false);
+            await UploadAsync(session, file.Source, file.Destination, mode, file, confinedTo, cancellationToken).ConfigureAwait(false);
             return 0;
         }
         catch (Exception e) when (e is UnauthorizedAccessException or DirectoryNotFoundException)
@@ -117,12 +122,22 @@ public static class ProvisionerRunner
         }
 
         var staged = await GuestTemporaryFile.CreateAsync(session, cancellationToken).ConfigureAwait(false);
-        await session.UploadAsync(file.Source, staged, PrivateFile, cancellationToken).ConfigureAwait(false);
+        await UploadAsync(session, file.Source, staged, PrivateFile, file, confinedTo, cancellationToken).ConfigureAwait(false);
         var modeText = Convert.ToString((int)mode, 8).PadLeft(4, '0');
         var quoted = ShellQuoting.Quote(staged);
         var install = $"install -D -m {modeText} {quoted} {ShellQuoting.Quote(file.Destination)}\nstatus=$?\nrm -f -- {quoted}\nexit $status";
         return await session.ExecAsync(
             RemoteShell.Bash(install, NoEnvironment, privileged: true, session.User, file.Location), print, print, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task UploadAsync(
+        ISshSession session, string source, string destination, UnixFileMode mode, Provisioner provisioner, string? confinedTo, CancellationToken cancellationToken)
+    {
+        var stream = ProvisioningSource.Open(source, confinedTo, provisioner);
+        await using (stream.ConfigureAwait(false))
+        {
+            await session.UploadAsync(stream, destination, mode, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static void RequireFile(string path, Provisioner provisioner)

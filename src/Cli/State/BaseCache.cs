@@ -45,8 +45,22 @@ internal sealed class BaseCache(IHostServices host)
     /// <summary>The cache key of <paramref name="spec"/> as <paramref name="distro"/> builds it on this host (under its namespace's map, if any).</summary>
     public string KeyFor(IDistro distro, BaseSpec spec) => KeyFor(spec, PluginVersion(distro), host.Namespace?.Map);
 
-    /// <summary>Returns the base's folder, building it first when the cache lacks it.</summary>
+    /// <summary>
+    /// Returns the base's folder, building it first when the cache lacks it. Nothing is held once this returns: a
+    /// caller that reads the base (a clone) takes it with <see cref="LeaseAsync"/> instead.
+    /// </summary>
     public async Task<string> EnsureAsync(IDistro distro, BaseSpec spec, CancellationToken cancellationToken)
+    {
+        await using var lease = await LeaseAsync(distro, spec, cancellationToken).ConfigureAwait(false);
+        return lease.Path;
+    }
+
+    /// <summary>
+    /// The base, built first when the cache lacks it, with its lock held shared until the lease is disposed: from the
+    /// moment it is found to the end of the clone, <c>prune</c> (which takes the lock exclusively) cannot take it away,
+    /// and other cloners share it. A build takes the lock exclusively, so a base is never found half-built either.
+    /// </summary>
+    public async Task<BaseLease> LeaseAsync(IDistro distro, BaseSpec spec, CancellationToken cancellationToken)
     {
         var key = KeyFor(distro, spec);
         var final = PathFor(key);
@@ -58,20 +72,44 @@ internal sealed class BaseCache(IHostServices host)
             await GuestRootFolders.EnsureDataDirectoryReachableAsync(host.Paths, userNamespace, host.Commands, cancellationToken).ConfigureAwait(false);
         }
 
-        if (Directory.Exists(final))
-        {
-            host.Progress.Info($"Using cached base {key}");
-            return final;
-        }
-
         Directory.CreateDirectory(host.Paths.BasesDirectory);
+        var lockDirectory = LockDirectory(host.Paths, key);
+        var built = false;
+        while (true)
+        {
+            var shared = await WaitForLockAsync(lockDirectory, key, shared: true, cancellationToken).ConfigureAwait(false);
+            if (Directory.Exists(final))
+            {
+                if (!built)
+                {
+                    host.Progress.Info($"Using cached base {key}");
+                }
+
+                return new BaseLease(key, final, shared);
+            }
+
+            // Not there (never built, or pruned since): build it, then take it shared like any other cloner. A lock
+            // cannot go from exclusive to shared without letting go, so a prune may slip in between: the loop builds again.
+            await shared.DisposeAsync().ConfigureAwait(false);
+            await BuildUnlessPresentAsync(distro, spec, key, final, lockDirectory, cancellationToken).ConfigureAwait(false);
+            built = true;
+        }
+    }
+
+    /// <summary>The folder holding the lock of base <paramref name="key"/>: shared by its cloners, exclusive for its build and its removal.</summary>
+    public static string LockDirectory(HostPaths paths, string key) => Path.Combine(paths.BasesDirectory, ".locks", key);
+
+    /// <summary>How long a command waits between two attempts at a base's lock; tests shorten it.</summary>
+    internal TimeSpan LockRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    private async Task BuildUnlessPresentAsync(IDistro distro, BaseSpec spec, string key, string final, string lockDirectory, CancellationToken cancellationToken)
+    {
         // Two machines needing one base build it once: the second waits for the first's lock, then finds it.
-        var lockDirectory = Directory.CreateDirectory(Path.Combine(host.Paths.BasesDirectory, ".locks", key)).FullName;
-        await using (await WaitForBuildLockAsync(lockDirectory, key, cancellationToken).ConfigureAwait(false))
+        await using (await WaitForLockAsync(lockDirectory, key, shared: false, cancellationToken).ConfigureAwait(false))
         {
             if (Directory.Exists(final))
             {
-                return final;
+                return;
             }
 
             await RemoveLeftoversAsync(key, cancellationToken).ConfigureAwait(false);
@@ -90,13 +128,11 @@ internal sealed class BaseCache(IHostServices host)
                 // The plugin shows the build's stages; the cache says only why a build happens.
                 host.Progress.Info($"Base {key} is not in the cache yet: building it (minutes; later machines reuse it).");
                 await distro.BuildBaseAsync(spec, temp, host, cancellationToken).ConfigureAwait(false);
-                await MoveIntoPlaceAsync(temp, final, cancellationToken).ConfigureAwait(false);
+                await DataDirectoryMove.MoveAsync(temp, final, host, "move the finished base into the cache", cancellationToken).ConfigureAwait(false);
                 if (subvolume)
                 {
                     await MakeImmutableAsync(final, cancellationToken).ConfigureAwait(false);
                 }
-
-                return final;
             }
             catch
             {
@@ -136,45 +172,28 @@ internal sealed class BaseCache(IHostServices host)
         }
     }
 
-    /// <summary>
-    /// Moving a folder to another parent rewrites its ".." entry, which needs write permission on the folder itself.
-    /// A namespace base's "/" is guest root's (a subordinate id), not the user's, so the rename is done by guest root
-    /// inside the namespace, which can write both parents (see <see cref="GuestRootFolders.EnsureReachableAsync"/>)
-    /// and the tree. The alternative, a user-owned folder around the tree, would give namespace bases another layout
-    /// than host-owned ones (the base would be a child of the cache entry) for every reader of the cache.
-    /// </summary>
-    private async Task MoveIntoPlaceAsync(string temp, string final, CancellationToken cancellationToken)
-    {
-        if (host.Namespace is not { } userNamespace)
-        {
-            Directory.Move(temp, final);
-            return;
-        }
-
-        // -T: never move into an existing folder of that name; same filesystem (both in the data dir), so a rename.
-        await host.Commands.RunAsync(
-            userNamespace.Enter(new CommandSpec("mv", "-T", "--", temp, final) { Description = "move the finished base into the cache" }),
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<MachineLock> WaitForBuildLockAsync(string lockDirectory, string key, CancellationToken cancellationToken)
+    private async Task<MachineLock> WaitForLockAsync(string lockDirectory, string key, bool shared, CancellationToken cancellationToken)
     {
         var told = false;
         while (true)
         {
             try
             {
-                return await MachineLock.AcquireAsync(lockDirectory, $"diskless: build base {key}", cancellationToken).ConfigureAwait(false);
+                return shared
+                    ? await MachineLock.AcquireSharedAsync(lockDirectory, cancellationToken).ConfigureAwait(false)
+                    : await MachineLock.AcquireAsync(lockDirectory, $"diskless: build base {key}", cancellationToken).ConfigureAwait(false);
             }
             catch (DisklessException e) when (e.ExitCode == ExitCodes.Locked)
             {
                 if (!told)
                 {
-                    host.Progress.Info($"Waiting for another diskless command that is building base {key}: {e.Message}");
+                    host.Progress.Info(shared
+                        ? $"Waiting for another diskless command that is building or removing base {key}: {e.Message}"
+                        : $"Waiting for another diskless command that is building, cloning or removing base {key}: {e.Message}");
                     told = true;
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(LockRetryInterval, cancellationToken).ConfigureAwait(false);
             }
         }
     }

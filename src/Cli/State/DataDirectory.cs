@@ -41,15 +41,16 @@ public static class DataDirectory
     }
 
     /// <summary>
-    /// Creates the data dir (0755) and its bases, machines and tmp folders when missing, and closes those three to
+    /// Creates the data dir (0755) and its bases, machines, tmp and projects folders when missing, and closes those to
     /// other host users (0700), also where an older diskless left them open: a guest can create setuid files and
-    /// device nodes in its tree, and a base is the tree every new machine starts from.
+    /// device nodes in its tree, a base is the tree every new machine starts from, and projects/ holds the state the
+    /// host trusts.
     /// </summary>
     public static void EnsureCreated(HostPaths paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
         Directory.CreateDirectory(paths.DataDirectory, Readable);
-        foreach (var folder in new[] { paths.BasesDirectory, paths.MachinesDirectory, paths.TempDirectory })
+        foreach (var folder in new[] { paths.BasesDirectory, paths.MachinesDirectory, paths.TempDirectory, paths.ProjectsDirectory })
         {
             var created = Directory.CreateDirectory(folder, OwnerOnly);
             if ((created.UnixFileMode & ~OwnerOnly) != 0)

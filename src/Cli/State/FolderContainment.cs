@@ -21,9 +21,8 @@ public static class FolderContainment
     /// <paramref name="expected"/> resolved, when <paramref name="named"/> (as a record wrote it) is that same folder and
     /// it lies strictly inside <paramref name="parent"/>; else null. A record whose folders differ from the ones this
     /// host computes (a hand-edited machine.json, another runtime base) is not trusted to name what to delete. This is
-    /// the last line only: a record copied or moved from another project is refused before anything runs
-    /// (<see cref="CopiedProjectGuard"/>), since by the time a folder is deleted here the provider would already have
-    /// stopped the original's machine and its root would be gone.
+    /// the last line only: records live in the data dir and their folders are recomputed when read
+    /// (<see cref="RecordCheck"/>).
     /// </summary>
     public static string? Expected(string named, string expected, string parent)
     {

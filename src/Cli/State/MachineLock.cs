@@ -8,6 +8,8 @@ namespace Diskless.Cli.State;
 /// (what .NET takes for <see cref="FileShare.None"/>), so the kernel releases it when the holder dies, however it
 /// dies; <c>lock.json</c> beside it names the holder for the error message. Only the holder ever deletes the lock
 /// file, and a taker checks that the file it locked still has its name: a lock on a deleted file locks nothing.
+/// The same lock can be taken shared (<see cref="AcquireSharedAsync"/>, flock's LOCK_SH): many readers of a thing
+/// at once (cloners of a base), none of them while an exclusive holder (a build, a prune) has it.
 /// </summary>
 public sealed class MachineLock : IAsyncDisposable
 {
@@ -26,12 +28,14 @@ public sealed class MachineLock : IAsyncDisposable
 
     private readonly FileStream _lock;
     private readonly string _folder;
+    private readonly bool _shared;
     private int _released;
 
-    private MachineLock(FileStream @lock, string folder)
+    private MachineLock(FileStream @lock, string folder, bool shared)
     {
         _lock = @lock;
         _folder = folder;
+        _shared = shared;
     }
 
     /// <summary>
@@ -46,7 +50,7 @@ public sealed class MachineLock : IAsyncDisposable
         var holderPath = Path.Combine(machineStateDirectory, HolderFileName);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            if (await TryLockAsync(machineStateDirectory, lockPath, holderPath, cancellationToken).ConfigureAwait(false) is not { } stream)
+            if (await TryLockAsync(machineStateDirectory, lockPath, holderPath, shared: false, cancellationToken).ConfigureAwait(false) is not { } stream)
             {
                 continue;
             }
@@ -55,7 +59,7 @@ public sealed class MachineLock : IAsyncDisposable
             {
                 var holder = new LockHolder(Environment.ProcessId, commandLine, DateTimeOffset.Now);
                 await JsonState.SaveAsync(holderPath, holder, cancellationToken).ConfigureAwait(false);
-                return new MachineLock(stream, machineStateDirectory);
+                return new MachineLock(stream, machineStateDirectory, shared: false);
             }
             catch
             {
@@ -65,6 +69,29 @@ public sealed class MachineLock : IAsyncDisposable
         }
 
         throw Busy(MachineName(machineStateDirectory), null, null);
+    }
+
+    /// <summary>
+    /// Takes the lock shared with other shared holders, or fails at once with <see cref="ExitCodes.Locked"/> while an
+    /// exclusive holder has it. Shared holders write no holder note (there may be many) and never delete the lock file:
+    /// only an exclusive holder knows nobody else holds it. A holder note found while the lock is shared is a dead
+    /// exclusive holder's and is removed, so an error never names a process that holds nothing.
+    /// </summary>
+    public static async Task<MachineLock> AcquireSharedAsync(string folder, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        var lockPath = Path.Combine(folder, LockFileName);
+        var holderPath = Path.Combine(folder, HolderFileName);
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            if (await TryLockAsync(folder, lockPath, holderPath, shared: true, cancellationToken).ConfigureAwait(false) is { } stream)
+            {
+                File.Delete(holderPath);
+                return new MachineLock(stream, folder, shared: true);
+            }
+        }
+
+        throw Busy(MachineName(folder), null, null);
     }
 
     /// <summary>
@@ -81,6 +108,11 @@ public sealed class MachineLock : IAsyncDisposable
 
         try
         {
+            if (_shared)
+            {
+                return;
+            }
+
             File.Delete(Path.Combine(_folder, HolderFileName));
             if (HoldsNothingButTheLock(_folder))
             {
@@ -107,13 +139,17 @@ public sealed class MachineLock : IAsyncDisposable
     }
 
     /// <summary>The locked lock file, or null when it had to be given up for a fresh attempt.</summary>
-    private static async Task<FileStream?> TryLockAsync(string folder, string lockPath, string holderPath, CancellationToken cancellationToken)
+    private static async Task<FileStream?> TryLockAsync(string folder, string lockPath, string holderPath, bool shared, CancellationToken cancellationToken)
     {
         FileStream stream;
         try
         {
             Directory.CreateDirectory(folder, PrivateFolder);
-            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // .NET takes flock LOCK_EX for FileShare.None and LOCK_SH otherwise (for a shared lock only when opened
+            // without write access, which is why the shared lock reads).
+            stream = shared
+                ? new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite)
+                : new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (DirectoryNotFoundException)
         {

@@ -104,5 +104,5 @@ public sealed record MachineRecord
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
     /// <summary>The handle a provider needs to find this machine again.</summary>
-    public MachineHandle ToHandle() => new(Name, Id, StateDirectory, RuntimeDirectory, ConsoleLogPath, ProviderData);
+    public MachineHandle ToHandle() => new(Name, Id, StateDirectory, RuntimeDirectory, ConsoleLogPath, ProviderData) { IdMap = IdMap };
 }

@@ -1,80 +1,88 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Diskless.Abstractions;
+using Diskless.Cli.Processes;
 
 namespace Diskless.Cli.State;
 
 /// <summary>
-/// A project's <c>.diskless/</c> folder (machine ids, keys, logs, pid files, locks) and the short runtime folders
-/// for its Unix sockets.
+/// Where the host keeps a project's state: <c>projects/&lt;key&gt;/</c> in the data dir (machine records, keys, logs, pid
+/// files, locks), the key taken from the project folder's real path; and the short runtime folders for its Unix
+/// sockets. The project itself keeps nothing the host trusts: it is usually a synced folder, which the guest writes.
 /// </summary>
 public sealed class ProjectState
 {
     private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode PublicFolder = PrivateFolder |
-        UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
-    private readonly Func<string, string?> _environment;
-    private readonly bool _isRoot;
+    private readonly RuntimeFolders _runtime;
 
-    /// <summary>The state of the project in <paramref name="projectDirectory"/> (the Disklessfile's folder).</summary>
-    public ProjectState(string projectDirectory, Func<string, string?>? environment = null, bool? isRoot = null)
+    /// <summary>The state of the project in <paramref name="projectDirectory"/> (the Disklessfile's folder), kept in <paramref name="paths"/>' data dir.</summary>
+    public ProjectState(string projectDirectory, HostPaths paths, Func<string, string?>? environment = null, bool? isRoot = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(projectDirectory);
+        ArgumentNullException.ThrowIfNull(paths);
         ProjectDirectory = Path.GetFullPath(projectDirectory);
-        _environment = environment ?? Environment.GetEnvironmentVariable;
-        _isRoot = isRoot ?? Environment.IsPrivilegedProcess;
+        Paths = paths;
+        RealProjectDirectory = RealPath.Resolve(Path.TrimEndingDirectorySeparator(ProjectDirectory));
+        _runtime = new RuntimeFolders(
+            environment ?? Environment.GetEnvironmentVariable, isRoot ?? Environment.IsPrivilegedProcess, Isolation.HostIdentity.Current().Uid);
     }
 
     /// <summary>The project folder.</summary>
     public string ProjectDirectory { get; }
 
-    /// <summary><c>&lt;project&gt;/.diskless</c>.</summary>
-    public string StateDirectory => Path.Combine(ProjectDirectory, ".diskless");
+    /// <summary>The project folder with every link resolved: what names the project in the data dir.</summary>
+    public string RealProjectDirectory { get; }
 
-    /// <summary><c>.diskless/machines</c>: one folder per machine.</summary>
+    /// <summary>The data dir the state lives in.</summary>
+    public HostPaths Paths { get; }
+
+    /// <summary><c>projects/&lt;key&gt;</c> in the data dir.</summary>
+    public string StateDirectory => Path.Combine(Paths.ProjectsDirectory, KeyOf(RealProjectDirectory));
+
+    /// <summary><c>projects/&lt;key&gt;/machines</c>: one folder per machine.</summary>
     public string MachinesStateDirectory => Path.Combine(StateDirectory, "machines");
 
     /// <summary>
-    /// Where the machines' socket folders go: <c>$XDG_RUNTIME_DIR/diskless</c>, <c>/run/diskless</c> for root, else a
-    /// per-user folder in <c>/tmp</c>.
+    /// Where earlier versions kept the state, <c>&lt;project&gt;/.diskless/machines</c>: read once, untrusted, to move a
+    /// machine over (<see cref="LegacyMachineState"/>).
     /// </summary>
-    public string RuntimeBaseDirectory => RuntimeBase();
+    public string LegacyMachinesDirectory => Path.Combine(ProjectDirectory, ".diskless", "machines");
 
-    /// <summary><c>.diskless/machines/&lt;name&gt;</c>: key pair, known_hosts, console log, pid files, machine.json, lock.</summary>
-    public string MachineStateDirectory(string machineName)
+    /// <summary>The name of a project folder in <c>projects/</c>: 16 hex digits of the SHA-256 of its real path.</summary>
+    public static string KeyOf(string realProjectDirectory)
     {
-        ArgumentException.ThrowIfNullOrEmpty(machineName);
-        if (machineName.Contains('/', StringComparison.Ordinal) || machineName is "." or "..")
-        {
-            throw new ArgumentException($"'{machineName}' is not a machine name", nameof(machineName));
-        }
-
-        return Path.Combine(MachinesStateDirectory, machineName);
+        ArgumentException.ThrowIfNullOrEmpty(realProjectDirectory);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(realProjectDirectory)))[..16];
     }
+
+    /// <summary>
+    /// Where the machines' socket folders go: <c>$XDG_RUNTIME_DIR/diskless</c>, <c>/run/diskless</c> for root, else a
+    /// per-user folder in <c>/tmp</c> (see <see cref="RuntimeFolders"/>).
+    /// </summary>
+    public string RuntimeBaseDirectory => _runtime.Base;
+
+    /// <summary><c>projects/&lt;key&gt;/machines/&lt;name&gt;</c>: key pair, known_hosts, console log, pid files, machine.json, lock.</summary>
+    public string MachineStateDirectory(string machineName) => Path.Combine(MachinesStateDirectory, CheckedName(machineName));
+
+    /// <summary>The state folder an earlier version kept for a machine, in the project.</summary>
+    public string LegacyMachineStateDirectory(string machineName) => Path.Combine(LegacyMachinesDirectory, CheckedName(machineName));
 
     /// <summary>
     /// The socket folder of a machine: <c>$XDG_RUNTIME_DIR/diskless/&lt;hash&gt;</c>, or <c>/run/diskless/&lt;hash&gt;</c>
     /// for root. Socket paths must stay under 108 bytes, and project paths are often deep, hence a short hash.
     /// </summary>
-    public string RuntimeDirectory(string machineId)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(machineId);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(machineId)))[..10];
-        return Path.Combine(RuntimeBaseDirectory, hash);
-    }
+    public string RuntimeDirectory(string machineId) => _runtime.MachineFolder(machineId);
 
-    /// <summary>Creates <c>.diskless/</c> with a <c>.gitignore</c> holding <c>*</c>, so none of it is ever committed.</summary>
+    /// <summary>
+    /// Creates the data dir's folders and the project's state folder (0700), and records which folder the project is
+    /// (<c>project.json</c>, for <c>adopt</c> and for finding the machines of a project that moved).
+    /// </summary>
     public string EnsureStateDirectory()
     {
-        Directory.CreateDirectory(StateDirectory, PublicFolder);
-        var gitignore = Path.Combine(StateDirectory, ".gitignore");
-        if (!File.Exists(gitignore))
-        {
-            File.WriteAllText(gitignore, "*\n");
-        }
-
+        DataDirectory.EnsureCreated(Paths);
+        Directory.CreateDirectory(StateDirectory, PrivateFolder);
+        ProjectEntry.EnsureWritten(StateDirectory, RealProjectDirectory);
         return StateDirectory;
     }
 
@@ -83,35 +91,35 @@ public sealed class ProjectState
     {
         EnsureStateDirectory();
         var folder = MachineStateDirectory(machineName);
-        Directory.CreateDirectory(Path.GetDirectoryName(folder)!, PublicFolder);
+        Directory.CreateDirectory(MachinesStateDirectory, PrivateFolder);
         Directory.CreateDirectory(folder, PrivateFolder);
         return folder;
     }
 
-    /// <summary>Creates the machine's runtime folder (and its parent) with mode 0700 and returns it.</summary>
-    public string EnsureRuntimeDirectory(string machineId)
+    /// <summary>
+    /// Machines named <paramref name="machineName"/> whose project folder is gone: most likely this project before it
+    /// moved, whose machine <c>diskless adopt</c> takes over. Their project folders, the newest first.
+    /// </summary>
+    public IReadOnlyList<string> MovedFrom(string machineName) =>
+        ProjectEntry.All(Paths.ProjectsDirectory)
+            .Where(p => p.Entry.Path != RealProjectDirectory
+                && !Directory.Exists(p.Entry.Path)
+                && File.Exists(MachineRecordStore.PathIn(Path.Combine(p.StateDirectory, "machines", CheckedName(machineName)))))
+            .OrderByDescending(p => p.Entry.CreatedAt)
+            .Select(p => p.Entry.Path)
+            .ToList();
+
+    /// <summary>
+    /// Creates (or checks) the machine's runtime folder and its parent, each the user's own, private and no link, and
+    /// returns it; anything else there is refused (<see cref="RuntimeFolders"/>).
+    /// </summary>
+    public string EnsureRuntimeDirectory(string machineId) => _runtime.EnsureMachineFolder(machineId);
+
+    private static string CheckedName(string machineName)
     {
-        var folder = RuntimeDirectory(machineId);
-        Directory.CreateDirectory(Path.GetDirectoryName(folder)!, PrivateFolder);
-        Directory.CreateDirectory(folder, PrivateFolder);
-        File.SetUnixFileMode(folder, PrivateFolder);
-        return folder;
-    }
-
-    private string RuntimeBase()
-    {
-        if (_isRoot)
-        {
-            return "/run/diskless";
-        }
-
-        if (_environment("XDG_RUNTIME_DIR") is { Length: > 0 } runtime && Path.IsPathRooted(runtime))
-        {
-            return Path.Combine(runtime, "diskless");
-        }
-
-        // No session runtime folder (a cron job, a container): a per-user folder in /tmp, still short.
-        var uid = new ProcProcessTable().OwnerUid(Environment.ProcessId)?.ToString(CultureInfo.InvariantCulture) ?? Environment.UserName;
-        return Path.Combine("/tmp", "diskless-" + uid);
+        ArgumentException.ThrowIfNullOrEmpty(machineName);
+        return machineName.Contains('/', StringComparison.Ordinal) || machineName is "." or ".."
+            ? throw new ArgumentException($"'{machineName}' is not a machine name", nameof(machineName))
+            : machineName;
     }
 }

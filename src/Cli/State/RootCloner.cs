@@ -79,10 +79,12 @@ public static class RootCloner
     /// <summary>
     /// Copies the tree <paramref name="source"/> into <paramref name="destination"/> (which must not exist) as
     /// <paramref name="kind"/> says, as guest root in <paramref name="userNamespace"/> or as root; removes what it made on failure.
+    /// The copy runs confined to the nearest folder holding both (<see cref="ConfinedCopy"/>): a running guest can swap a
+    /// folder of its root for a link while cp walks it, and what cp then reads is resolved where nothing of the host is.
     /// </summary>
     internal static async Task CopyTreeAsync(
         string source, string destination, CopyKind kind, ICommandRunner runner, IProgressReporter progress, IUserNamespace? userNamespace, CancellationToken cancellationToken) =>
-        await CopyAsync(source, destination, Path.GetDirectoryName(destination)!, kind, runner, progress, userNamespace, cancellationToken).ConfigureAwait(false);
+        await CopyAsync(source, destination, Path.GetDirectoryName(destination)!, kind, runner, progress, userNamespace, cancellationToken, confined: true).ConfigureAwait(false);
 
     private static async Task<bool> TrySnapshotAsync(
         string source, string destination, string parent, ICommandRunner runner, IProgressReporter progress, IUserNamespace? userNamespace, CancellationToken cancellationToken)
@@ -119,7 +121,8 @@ public static class RootCloner
     }
 
     private static async Task CopyAsync(
-        string source, string destination, string parent, CopyKind kind, ICommandRunner runner, IProgressReporter progress, IUserNamespace? userNamespace, CancellationToken cancellationToken)
+        string source, string destination, string parent, CopyKind kind, ICommandRunner runner, IProgressReporter progress, IUserNamespace? userNamespace, CancellationToken cancellationToken,
+        bool confined = false)
     {
         using var stage = progress.BeginStage($"Cloning root filesystem ({(kind.Reflink ? Reflink : Copy)})");
         try
@@ -136,10 +139,9 @@ public static class RootCloner
                 Directory.CreateDirectory(destination, RootMode);
             }
 
-            var copy = new CommandSpec("cp", "-a", kind.Reflink ? "--reflink=always" : "--reflink=auto", "--one-file-system", source + "/.", destination)
-            {
-                Description = "copy of " + source,
-            };
+            var copy = confined
+                ? ConfinedCopy.Command(source, destination, kind.Reflink)
+                : new CommandSpec("cp", "-a", kind.Reflink ? "--reflink=always" : "--reflink=auto", "--one-file-system", source + "/.", destination) { Description = "copy of " + source };
             if (userNamespace is null)
             {
                 await runner.RunAsync(copy with { RequiresRoot = true }, cancellationToken).ConfigureAwait(false);

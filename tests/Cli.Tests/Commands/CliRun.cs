@@ -16,7 +16,8 @@ internal sealed record CliRun(int ExitCode, string Out, string Err)
         string? workingDirectory = null,
         CommandHandlers? handlers = null,
         CancellationToken cancellationToken = default,
-        Diskless.Cli.Isolation.MachineIsolation? isolation = null)
+        Diskless.Cli.Isolation.MachineIsolation? isolation = null,
+        Diskless.Cli.Trust.TrustStore? trust = null)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -24,6 +25,8 @@ internal sealed record CliRun(int ExitCode, string Out, string Err)
         {
             Handlers = handlers ?? LifecycleHandlers.Create(),
             Isolation = isolation is null ? Diskless.Cli.Isolation.MachineIsolation.ForThisHost : () => isolation,
+            // Never the user's own consents: a test that trusts a file does it in a store of its own.
+            Trust = () => trust ?? new Diskless.Cli.Trust.TrustStore(Path.Combine(Path.GetTempPath(), "diskless-tests-no-trust-" + Environment.ProcessId)),
         };
         var exitCode = await CliApp.RunAsync(args, context, cancellationToken);
         return new CliRun(exitCode, output.ToString(), error.ToString());

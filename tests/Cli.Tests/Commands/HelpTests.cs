@@ -2,7 +2,7 @@ namespace Diskless.Cli.Tests.Commands;
 
 public sealed class HelpTests
 {
-    private static readonly string[] CommandNames = ["init", "validate", "up", "status", "ssh", "ssh-config", "provision", "reload", "halt", "destroy", "snapshot", "du", "prune", "plugins"];
+    private static readonly string[] CommandNames = ["init", "validate", "up", "status", "ssh", "ssh-config", "provision", "reload", "halt", "destroy", "adopt", "trust", "snapshot", "du", "prune", "plugins"];
 
     public static TheoryData<string> Commands => new(CommandNames);
 
@@ -32,6 +32,7 @@ public sealed class HelpTests
     public async Task Help_of_the_machine_commands_shows_their_own_options()
     {
         Assert.Contains("--provision", (await CliRun.RunAsync(["up", "--help"])).Out, StringComparison.Ordinal);
+        Assert.Contains("--fresh", (await CliRun.RunAsync(["up", "--help"])).Out, StringComparison.Ordinal);
         Assert.Contains("-f, --force", (await CliRun.RunAsync(["destroy", "--help"])).Out, StringComparison.Ordinal);
         Assert.Contains("--force", (await CliRun.RunAsync(["halt", "--help"])).Out, StringComparison.Ordinal);
         Assert.Contains("-c, --command", (await CliRun.RunAsync(["ssh", "--help"])).Out, StringComparison.Ordinal);

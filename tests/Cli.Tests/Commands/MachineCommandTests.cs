@@ -108,6 +108,19 @@ public sealed class MachineCommandTests
     }
 
     [Fact]
+    public async Task Adopt_takes_the_old_folder_then_the_machine_and_up_takes_fresh()
+    {
+        var adopt = new RecordingHandler<AdoptRequest>();
+        var up = new RecordingHandler<UpRequest>();
+
+        await CliRun.RunAsync(["adopt", "/old/project", "db"], "/tmp", ProgramHandlers with { Adopt = adopt });
+        await CliRun.RunAsync(["up", "--fresh"], "/tmp", ProgramHandlers with { Up = up });
+
+        Assert.Equal(new AdoptRequest(new Globals(null, false, "/tmp"), "/old/project", "db"), adopt.Request);
+        Assert.Equal(new UpRequest(new Globals(null, false, "/tmp"), null, false, Fresh: true), up.Request);
+    }
+
+    [Fact]
     public async Task Dash_f_names_the_Disklessfile_on_the_other_commands()
     {
         var status = new RecordingHandler<StatusRequest>();

@@ -10,12 +10,12 @@ public sealed class ProjectLoaderTests
     [Fact]
     public async Task Load_finds_parses_and_validates_the_project_from_a_nested_folder()
     {
-        using var temp = new TempProject("name = \"shop\"\ncpus = 3\n");
+        using var temp = new TempProject("name = \"shop\"\ncpus = 1\n");
 
         var project = await ProjectLoader.LoadAsync(null, temp.CreateFolder("src"), Catalog(), CancellationToken.None);
 
         Assert.Equal(temp.DisklessfilePath, project.DisklessfilePath);
-        Assert.Equal(3, Assert.Single(project.Machines).Cpus);
+        Assert.Equal(1, Assert.Single(project.Machines).Cpus);
     }
 
     [Fact]

@@ -12,16 +12,17 @@ public sealed class DestroyTests : IDisposable
     public void Dispose() => _sandbox.Dispose();
 
     [RequiresFact("rm")]
-    public async Task A_runtime_folder_a_record_names_outside_this_host_s_own_survives_destroy()
+    public async Task A_runtime_folder_a_record_names_outside_this_host_s_own_survives_destroy_which_removes_its_own()
     {
         var runtime = Directory.CreateDirectory(Path.Combine(_sandbox.Root, "elsewhere", "run")).FullName;
         await File.WriteAllTextAsync(Path.Combine(runtime, "socket"), "");
         var record = await _sandbox.CreatedMachineAsync(r => r with { RuntimeDirectory = runtime });
+        var own = _sandbox.Services().State.EnsureRuntimeDirectory(record.Id);
 
         await DestroyHandler.RunAsync(_sandbox.Services(), null, force: true, TextReader.Null, interactive: false, CancellationToken.None);
 
         Assert.True(File.Exists(Path.Combine(runtime, "socket")));
-        Assert.Contains(_sandbox.Progress.Lines, l => l.StartsWith("warn: ", StringComparison.Ordinal) && l.Contains(runtime, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(own));
         Assert.False(Directory.Exists(record.RootPath));
         Assert.False(Directory.Exists(_sandbox.StateDirectory));
     }

@@ -30,7 +30,7 @@ public sealed class GuestHasRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_sandbox, recursive: true);
 
-    private string StateDirectory => Path.Combine(_project, ".diskless", "machines", "dev");
+    private string StateDirectory => Services().State.MachineStateDirectory("dev");
 
     [RequiresFact("ssh-keygen", "cp")]
     public async Task The_first_configure_may_use_the_bases_tools_and_booted_is_saved_before_the_provider_starts()
@@ -119,7 +119,7 @@ public sealed class GuestHasRunTests : IDisposable
         TextWriter.Null)
     {
         Time = _clock,
-        State = new ProjectState(_project, name => name == "XDG_RUNTIME_DIR" ? Path.Combine(_sandbox, "run") : null, isRoot: false),
+        State = new ProjectState(_project, _paths, name => name == "XDG_RUNTIME_DIR" ? Path.Combine(_sandbox, "run") : null, isRoot: false),
     };
 
     private MachineSpec Machine() => new(

@@ -68,18 +68,32 @@ public sealed class MachineNamespaceTests : IDisposable
     }
 
     [RequiresFact("ssh-keygen", "cp")]
-    public async Task The_map_is_recorded_once_a_later_up_opens_the_namespace_with_the_recorded_map_not_a_new_choice()
+    public async Task The_recorded_map_is_used_when_it_is_the_one_this_host_derives()
     {
         var recorded = new IdMap(100000, 1500, 100000, 1600);
         await _sandbox.CreatedMachineAsync(r => r with { IdMap = recorded });
 
-        // The user's range changes in /etc/subuid; the machine's root still belongs to the old one.
-        _probe.Files[SubordinateIds.UidFile] = "dltest:300000:65536\n";
         await UpUntilStartAsync();
 
         Assert.Equal(recorded, Assert.Single(_namespaces.Opened).Map);
         Assert.Same(_namespaces.Opened[0], Assert.Single(_sandbox.Provider.StartHosts).Namespace);
         Assert.Equal(["open 100000:1500", "start", "close"], _namespaces.Events);
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
+    public async Task A_recorded_map_other_than_the_one_this_host_derives_is_refused_before_anything_opens_or_starts()
+    {
+        // An edited record (or a changed /etc/subuid): a record is data, and a map decides who guest root is on the host.
+        await _sandbox.CreatedMachineAsync(r => r with { IdMap = new IdMap(0, 1500, 0, 1600) });
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None));
+
+        Assert.Equal(ExitCodes.WrongMachineState, error.ExitCode);
+        Assert.Contains("from 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("from 100000", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_namespaces.Events);
+        Assert.Empty(_sandbox.Provider.Calls);
+        Assert.Empty(_sandbox.Distro.Calls);
     }
 
     [RequiresFact("ssh-keygen", "cp")]

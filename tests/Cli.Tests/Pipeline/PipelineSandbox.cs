@@ -14,7 +14,8 @@ internal sealed class PipelineSandbox : IDisposable
     public PipelineSandbox(string projectFolderName = "project")
     {
         Root = Directory.CreateTempSubdirectory("diskless-lifecycle-").FullName;
-        Paths = new HostPaths(Path.Combine(Root, projectFolderName, "data"));
+        // Beside the project, not in it: a data dir inside a synced folder would be in the guest's reach.
+        Paths = new HostPaths(Path.Combine(Root, projectFolderName + "-data"));
         Project = Directory.CreateDirectory(Path.Combine(Root, projectFolderName)).FullName;
     }
 
@@ -38,7 +39,14 @@ internal sealed class PipelineSandbox : IDisposable
 
     public RecordingProgress Progress { get; } = new();
 
-    public string StateDirectory => Path.Combine(Project, ".diskless", "machines", "dev");
+    /// <summary>Machine "dev"'s state folder, in the data dir.</summary>
+    public string StateDirectory => State.MachineStateDirectory("dev");
+
+    /// <summary>Where an earlier version kept machine "dev"'s state: in the project.</summary>
+    public string LegacyStateDirectory => Path.Combine(Project, ".diskless", "machines", "dev");
+
+    /// <summary>The project's state; its runtime folders go into the sandbox, not /run/diskless, so that no test leaves folders there.</summary>
+    public ProjectState State => new(Project, Paths, name => name == "XDG_RUNTIME_DIR" ? Path.Combine(Root, "run") : null, isRoot: false);
 
     public LifecycleServices Services(TextWriter? output = null) => new(
         new HostServices(Progress, new LiquidTemplates(), Paths),
@@ -46,8 +54,7 @@ internal sealed class PipelineSandbox : IDisposable
         new ProjectSpec(Path.Combine(Project, "Disklessfile"), Project, [Machine("dev")]),
         output ?? TextWriter.Null)
     {
-        // The runtime folders go into the sandbox, not /run/diskless, so that no test leaves folders there.
-        State = new ProjectState(Project, name => name == "XDG_RUNTIME_DIR" ? Path.Combine(Root, "run") : null, isRoot: false),
+        State = State,
     };
 
     public MachineSpec Machine(string name) => new(
@@ -80,6 +87,7 @@ internal sealed class PipelineSandbox : IDisposable
             ConsoleLogPath = Path.Combine(StateDirectory, "console.log"),
         };
         record = change?.Invoke(record) ?? record;
+        State.EnsureMachineStateDirectory("dev");
         await MachineRecordStore.SaveAsync(StateDirectory, record, CancellationToken.None);
         return record;
     }

@@ -43,7 +43,7 @@ public sealed class UpFailureTests : IDisposable
         new ProviderSpec("fakevm", Accelerator.Tcg, new Dictionary<string, SpecValue>(), null),
         new ShareSpec(null), [], [], [], TimeSpan.FromSeconds(20));
 
-    private string StateDirectory => Path.Combine(_project, ".diskless", "machines", "dev");
+    private string StateDirectory => Services().State.MachineStateDirectory("dev");
 
     private static string[] Entries(string folder) =>
         Directory.Exists(folder) ? Directory.GetFileSystemEntries(folder).Select(e => Path.GetFileName(e)).Where(n => n != ".locks").ToArray() : [];

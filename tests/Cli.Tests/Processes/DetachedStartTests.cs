@@ -32,7 +32,7 @@ public sealed class DetachedStartTests
         {
             if (pid > 0)
             {
-                await runner.SignalAsync(pid, ProcessSignal.Kill, asRoot: false, CancellationToken.None);
+                await runner.SignalAsync(pid, ProcessSignal.Kill, CancellationToken.None);
                 Assert.True(await Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), CancellationToken.None));
             }
 
@@ -108,7 +108,7 @@ public sealed class DetachedStartTests
         var deadPid = int.Parse(result.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.False(Processes.IsAlive(deadPid));
-        Assert.False(await runner.SignalAsync(deadPid, ProcessSignal.Terminate, asRoot: false, CancellationToken.None));
+        Assert.False(await runner.SignalAsync(deadPid, ProcessSignal.Terminate, CancellationToken.None));
     }
 
     private static int GetSessionId(int pid)

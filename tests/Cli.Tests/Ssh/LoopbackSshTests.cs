@@ -258,7 +258,7 @@ public sealed class LoopbackSshTests(LoopbackSshd sshd) : IClassFixture<Loopback
         finally
         {
             // The "guest" is this host: what the cancelled channel left running is ended here.
-            await sshd.Runner.SignalAsync(remotePid, ProcessSignal.Kill, asRoot: false, CancellationToken.None);
+            await sshd.Runner.SignalAsync(remotePid, ProcessSignal.Kill, CancellationToken.None);
         }
     }
 

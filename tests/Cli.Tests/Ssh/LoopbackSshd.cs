@@ -83,10 +83,10 @@ public sealed class LoopbackSshd : IAsyncLifetime
             if (_pid is { } pid)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                await Runner.SignalAsync(pid, ProcessSignal.Terminate, asRoot: false, timeout.Token);
+                await Runner.SignalAsync(pid, ProcessSignal.Terminate, timeout.Token);
                 if (!await Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), timeout.Token))
                 {
-                    await Runner.SignalAsync(pid, ProcessSignal.Kill, asRoot: false, timeout.Token);
+                    await Runner.SignalAsync(pid, ProcessSignal.Kill, timeout.Token);
                     await Processes.WaitForExitAsync(pid, TimeSpan.FromSeconds(5), timeout.Token);
                 }
             }

@@ -120,6 +120,38 @@ public sealed class BaseCacheNamespaceTests : IDisposable
         Assert.DoesNotContain(host.Runner.Commands, c => c.RequiresRoot);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task An_ordinary_users_prune_moves_the_base_out_of_bases_as_guest_root_and_removes_it_there_never_through_sudo()
+    {
+        var me = FileStatus.Read(_temp.Path)!;
+        var (host, _) = Host(new IdMap(100000, me.Uid, 100000, me.Gid));
+        var spec = _distro.DescribeBase(DebianTestBase.DefaultSpec);
+        var cache = new BaseCache(host);
+        var key = cache.KeyFor(_distro, spec);
+        DataDirectory.EnsureCreated(host.Paths);
+        Directory.CreateDirectory(cache.PathFor(key));
+        host.Runner
+            .On("nsenter", _ => new CommandResult(0, "4096\tbase\n", "", TimeSpan.Zero), "du")
+            .On("nsenter", c =>
+            {
+                Directory.Delete(c.Arguments[^1], recursive: true);
+                return new CommandResult(0, "", "", TimeSpan.Zero);
+            }, "rm");
+
+        var freed = await new BasePruner(host).TryRemoveAsync(key, CancellationToken.None);
+
+        Assert.Equal(4096, freed);
+        Assert.False(Directory.Exists(cache.PathFor(key)));
+        var lines = Transcript(host, key).Where(l => l.Contains(" mv ", StringComparison.Ordinal) || l.Contains("rm ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [
+                "nsenter -t 4242 -U -m -S 0 -G 0 -- mv -T -- DATA/bases/KEY DATA/tmp/KEY.pruned-TEMP",
+                "nsenter -t 4242 -U -m -S 0 -G 0 -- rm -rf --one-file-system -- DATA/tmp/KEY.pruned-TEMP",
+            ],
+            lines.Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"pruned-[0-9a-f]{8}", "pruned-TEMP")));
+        Assert.DoesNotContain(host.Runner.Commands, c => c.RequiresRoot);
+    }
+
     private (FakeHostServices Host, FakeUserNamespace Namespace) Host(IdMap map)
     {
         var userNamespace = new FakeUserNamespace(map);

@@ -62,12 +62,12 @@ internal sealed class LockHoldingProcess : IAsyncDisposable
     /// <summary>Kills the holder outright (SIGKILL: no clean-up, its note stays) and waits until it is gone.</summary>
     public async Task KillAsync(CancellationToken cancellationToken)
     {
-        await _runner.SignalAsync(Pid, ProcessSignal.Kill, asRoot: false, cancellationToken);
+        await _runner.SignalAsync(Pid, ProcessSignal.Kill, cancellationToken);
         Assert.True(await Processes.WaitForExitAsync(Pid, Generously, cancellationToken), $"pid {Pid} outlived SIGKILL");
     }
 
     public async ValueTask DisposeAsync() =>
-        await _runner.SignalAsync(Pid, ProcessSignal.Kill, asRoot: false, CancellationToken.None);
+        await _runner.SignalAsync(Pid, ProcessSignal.Kill, CancellationToken.None);
 
     // /proc/locks lines read "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF": the pid is the fifth field.
     private static bool HoldsFlock(int pid) =>

@@ -78,4 +78,54 @@ public sealed class MachineLockTests
 
         Assert.False(MachineLock.IsStillLinked(opened));
     }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Shared_holders_share_the_lock_and_keep_an_exclusive_taker_out_until_the_last_lets_go()
+    {
+        using var temp = new TempFolder();
+        var folder = temp.Combine("base");
+
+        var first = await MachineLock.AcquireSharedAsync(folder, CancellationToken.None);
+        var second = await MachineLock.AcquireSharedAsync(folder, CancellationToken.None);
+        var whileBoth = await Assert.ThrowsAsync<DisklessException>(() => MachineLock.AcquireAsync(folder, "diskless prune", CancellationToken.None));
+        await first.DisposeAsync();
+        var whileOne = await Assert.ThrowsAsync<DisklessException>(() => MachineLock.AcquireAsync(folder, "diskless prune", CancellationToken.None));
+        Assert.True(File.Exists(Path.Combine(folder, MachineLock.LockFileName)), "a shared holder deleted the lock file another still holds");
+        await second.DisposeAsync();
+        await using var exclusive = await MachineLock.AcquireAsync(folder, "diskless prune", CancellationToken.None);
+
+        Assert.Equal((ExitCodes.Locked, ExitCodes.Locked), (whileBoth.ExitCode, whileOne.ExitCode));
+        Assert.Equal("diskless prune", (await JsonState.LoadAsync<LockHolder>(Path.Combine(folder, MachineLock.HolderFileName), CancellationToken.None))!.Command);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_shared_taker_is_refused_while_the_lock_is_held_exclusively_naming_the_holder()
+    {
+        using var temp = new TempFolder();
+        var folder = temp.Combine("base");
+        var exclusive = await MachineLock.AcquireAsync(folder, "diskless prune", CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<DisklessException>(() => MachineLock.AcquireSharedAsync(folder, CancellationToken.None));
+        await exclusive.DisposeAsync();
+        await using var shared = await MachineLock.AcquireSharedAsync(folder, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Locked, refused.ExitCode);
+        Assert.Contains("`diskless prune`", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_shared_taker_removes_the_note_of_a_dead_exclusive_holder()
+    {
+        using var temp = new TempFolder();
+        var folder = temp.Combine("base");
+        await using (var holder = await LockHoldingProcess.StartAsync(folder, "diskless build", CancellationToken.None))
+        {
+            await holder.KillAsync(CancellationToken.None);
+        }
+
+        Assert.True(File.Exists(Path.Combine(folder, MachineLock.HolderFileName)));
+        await using var shared = await MachineLock.AcquireSharedAsync(folder, CancellationToken.None);
+
+        Assert.False(File.Exists(Path.Combine(folder, MachineLock.HolderFileName)));
+    }
 }

@@ -35,7 +35,7 @@ public sealed class A_libvirt_machine(LibvirtMachine machine, ITestOutputHelper 
         Assert.Equal("running", status.GetProperty("state").GetString());
         Assert.Equal("127.0.0.1", status.GetProperty("ssh").GetProperty("host").GetString());
         Assert.Equal("running", (await VirshAsync("domstate", domain)).Trim());
-        var knownHosts = await File.ReadAllTextAsync(Path.Combine(machine.ProjectDirectory, ".diskless", "machines", machine.Name, "known_hosts"));
+        var knownHosts = await File.ReadAllTextAsync(Path.Combine(StateFolders.Machine(machine.ProjectDirectory, machine.Name), "known_hosts"));
         Assert.StartsWith($"[127.0.0.1]:{status.GetProperty("ssh").GetProperty("port").GetInt32()} ", knownHosts, StringComparison.Ordinal);
     }
 
@@ -95,7 +95,7 @@ public sealed class A_libvirt_machine(LibvirtMachine machine, ITestOutputHelper 
     {
         machine.EnsureUp(output);
 
-        var log = await File.ReadAllTextAsync(Path.Combine(machine.ProjectDirectory, ".diskless", "machines", machine.Name, "console.log"));
+        var log = await File.ReadAllTextAsync(Path.Combine(StateFolders.Machine(machine.ProjectDirectory, machine.Name), "console.log"));
 
         Assert.Contains("Linux version", log, StringComparison.Ordinal);
         Assert.Null(BootDiagnostics.Recognize(log.Split('\n')));
@@ -127,8 +127,7 @@ public sealed class A_libvirt_machine(LibvirtMachine machine, ITestOutputHelper 
         Assert.Equal("shut off", (await VirshAsync("domstate", domain)).Trim());
 
         // Up again, over the other transport: reload is halt (already done), configure, up.
-        var disklessfile = Path.Combine(machine.ProjectDirectory, "Disklessfile");
-        await File.WriteAllTextAsync(disklessfile, (await File.ReadAllTextAsync(disklessfile)).Replace("transport = \"virtiofs\"", "transport = \"9p\"", StringComparison.Ordinal));
+        await machine.ChangeDisklessfileAsync(text => text.Replace("transport = \"virtiofs\"", "transport = \"9p\"", StringComparison.Ordinal));
         await File.WriteAllTextAsync(Path.Combine(machine.SyncedFolder, "from-host.txt"), "written on the host again\n");
         var reload = await machine.RunAsync(TimeSpan.FromMinutes(8), "reload");
         output.WriteLine(reload.ToString());

@@ -43,6 +43,6 @@ public sealed class Libvirt_for_an_ordinary_user(ITestOutputHelper output) : IAs
             Assert.Contains("name = \"qemu\"", run.Stdout + run.Stderr, StringComparison.Ordinal);
         }
 
-        Assert.False(Directory.Exists(Path.Combine(_project, ".diskless", "machines")), "up made a machine it cannot run");
+        Assert.False(Directory.Exists(StateFolders.Project(_project, TestUserDiskless.DataDirectory)), "up made a machine it cannot run");
     }
 }

@@ -89,7 +89,7 @@ public sealed partial class A_machine_of_an_ordinary_user(RootlessMachine machin
     {
         machine.EnsureUp(output);
 
-        foreach (var folder in new[] { "machines", "bases" })
+        foreach (var folder in new[] { "machines", "bases", "projects" })
         {
             var path = Path.Combine(TestUserDiskless.DataDirectory, folder);
             var listing = await CliWrap.Cli.Wrap("runuser")
@@ -118,6 +118,18 @@ public sealed partial class A_machine_of_an_ordinary_user(RootlessMachine machin
         await SetuidDoor.AssertShutAsync(command => machine.RunAsync(TimeSpan.FromMinutes(6), "ssh", "-c", command), machine.SyncedFolder, rootPath, "nobody", output);
     }
 
+    [Fact, Order(10)]
+    public async Task A_guest_plants_links_and_a_forged_record_where_earlier_versions_kept_the_machines_state()
+    {
+        machine.EnsureUp(output);
+
+        var plant = await machine.SshAsync(PlantedState.Script("/workspace", "e2e-user", machine.Canary));
+
+        output.WriteLine(plant.ToString());
+        Assert.Equal(0, plant.ExitCode);
+        PlantedState.AssertSteeredNothing(machine.ProjectDirectory, "e2e-user", machine.Canary, MachineFixture.CanaryText);
+    }
+
     [Fact, Order(100)]
     public async Task Halt_stops_every_process_and_destroy_as_the_user_leaves_nothing()
     {
@@ -126,11 +138,16 @@ public sealed partial class A_machine_of_an_ordinary_user(RootlessMachine machin
         var id = status.GetProperty("id").GetString()!;
         var rootPath = status.GetProperty("rootPath").GetString()!;
 
+        var sshConfig = await machine.RunAsync(TimeSpan.FromSeconds(60), "ssh-config");
+        Assert.True(sshConfig.ExitCode == 0, sshConfig.ToString());
+        Assert.DoesNotContain("ProxyCommand", sshConfig.Stdout, StringComparison.Ordinal);
+
         var halt = await machine.RunAsync(TimeSpan.FromMinutes(3), "halt");
         output.WriteLine(halt.ToString());
         Assert.Equal(0, halt.ExitCode);
         Assert.Empty(LeftOverProcesses.Mentioning(id));
         Assert.Equal("stopped", (await StatusAsync()).GetProperty("state").GetString());
+        PlantedState.AssertSteeredNothing(machine.ProjectDirectory, "e2e-user", machine.Canary, MachineFixture.CanaryText);
 
         var destroy = await machine.RunAsync(TimeSpan.FromMinutes(3), "destroy", "--force");
         output.WriteLine(destroy.ToString());
@@ -140,6 +157,7 @@ public sealed partial class A_machine_of_an_ordinary_user(RootlessMachine machin
         Assert.Empty(LeftOverProcesses.Mentioning(id));
         Assert.Empty(LeftOverProcesses.Of(id));
         Assert.Equal("not created", (await StatusAsync()).GetProperty("state").GetString());
+        PlantedState.AssertSteeredNothing(machine.ProjectDirectory, "e2e-user", machine.Canary, MachineFixture.CanaryText);
         Assert.False(File.Exists(GuestTraps.HostMark), "a program of the guest's root ran on the host");
         Assert.False(File.Exists(Path.Combine(machine.ProjectDirectory, GuestTraps.MarkName)), "a program of the guest's root ran where the user's files are in reach");
 

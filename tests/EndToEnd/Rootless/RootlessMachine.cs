@@ -18,6 +18,9 @@ public sealed class RootlessMachine : IAsyncLifetime
     /// <summary>A synced folder that belongs to host root: the guest's user cannot own it, and up says so.</summary>
     public string RootsFolder => Path.Combine(ProjectDirectory, "roots");
 
+    /// <summary>A file of the test user's, outside the guest's reach, that the guest aims links at; no command may change it.</summary>
+    public string Canary { get; } = Path.Combine("/tmp", "diskless-e2e-user-canary-" + Guid.NewGuid().ToString("N")[..8]);
+
     public CliRun? FirstUp { get; private set; }
 
     public string? SetupFailure { get; private set; }
@@ -34,6 +37,8 @@ public sealed class RootlessMachine : IAsyncLifetime
         Directory.CreateDirectory(SyncedFolder);
         await File.WriteAllTextAsync(Path.Combine(SyncedFolder, "from-host.txt"), "written by the user\n");
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Disklessfile"), Disklessfile);
+        await File.WriteAllTextAsync(Canary, MachineFixture.CanaryText);
+        await TestUserDiskless.ChownAsync(Canary, recursive: false);
         await TestUserDiskless.ChownAsync(ProjectDirectory, recursive: true);
         File.SetUnixFileMode(ProjectDirectory, (UnixFileMode)0b111_101_101);
         Directory.CreateDirectory(RootsFolder);
@@ -51,6 +56,8 @@ public sealed class RootlessMachine : IAsyncLifetime
             await RunAsync(TimeSpan.FromMinutes(3), "destroy", "--force");
             Directory.Delete(ProjectDirectory, recursive: true);
         }
+
+        File.Delete(Canary);
     }
 
     public Task<CliRun> RunAsync(TimeSpan timeout, params string[] arguments) =>
@@ -84,5 +91,9 @@ public sealed class RootlessMachine : IAsyncLifetime
         [[synced_folders]]
         host = "roots"
         guest = "/roots"
+
+        [[synced_folders]]
+        host = "."
+        guest = "/workspace"
         """;
 }

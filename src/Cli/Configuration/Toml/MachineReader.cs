@@ -37,6 +37,8 @@ internal static class MachineReader
             BootTimeout(reader))
         {
             SizeBytes = RootSize(reader)?.Bytes,
+            CpusLocation = reader.Table.Get("cpus")?.Value.Location,
+            MemoryLocation = reader.Table.Get("memory")?.Value.Location,
         };
     }
 

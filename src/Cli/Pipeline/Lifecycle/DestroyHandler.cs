@@ -15,7 +15,7 @@ internal static class DestroyHandler
         {
             await using (await services.LockAsync(machine, "diskless destroy", cancellationToken).ConfigureAwait(false))
             {
-                // Refuses a record copied from another project before anything is stopped or deleted.
+                // A record is checked, its folders recomputed, before anything is stopped or deleted.
                 var record = await services.LoadRecordAsync(machine, cancellationToken).ConfigureAwait(false);
                 if (record is null)
                 {
@@ -52,18 +52,16 @@ internal static class DestroyHandler
         }
 
         RemoveRuntimeDirectory(services, record);
-        ClearStateDirectory(services, machine, record);
+        ClearStateDirectory(services, machine);
     }
 
-    // machine.json says where the machine's folders are, but a hand-edited record (or one written under another
-    // runtime base) may name folders this host did not compute for it: only the ones it computes are deleted. A copied
-    // project's record never gets here: LoadRecordAsync refused it before the provider was called.
+    // The folders are the ones this host computes for the machine (a record's own say was replaced when it was read,
+    // see RecordCheck), and each must still lie inside its parent with links resolved before it goes.
     private static void RemoveRuntimeDirectory(LifecycleServices services, MachineRecord record)
     {
-        var expected = services.State.RuntimeDirectory(record.Id);
-        if (FolderContainment.Expected(record.RuntimeDirectory, expected, services.State.RuntimeBaseDirectory) is not { } runtime)
+        if (FolderContainment.Inside(services.State.RuntimeDirectory(record.Id), services.State.RuntimeBaseDirectory) is not { } runtime)
         {
-            services.Host.Progress.Warn($"machine.json names {record.RuntimeDirectory} as the runtime folder, not {expected}: left as it is");
+            services.Host.Progress.Warn($"the runtime folder {services.State.RuntimeDirectory(record.Id)} leads out of {services.State.RuntimeBaseDirectory}: left as it is");
             return;
         }
 
@@ -78,17 +76,9 @@ internal static class DestroyHandler
         }
     }
 
-    private static void ClearStateDirectory(LifecycleServices services, MachineSpec machine, MachineRecord record)
-    {
-        var own = services.StateDirectory(machine);
-        if (FolderContainment.Expected(record.StateDirectory, own, services.State.MachinesStateDirectory) is null)
-        {
-            services.Host.Progress.Warn($"machine.json names {record.StateDirectory} as the state folder, not {own}: left as it is");
-        }
-
-        // This project's own folder holds the record just destroyed: it goes either way, the lock as the lock is released.
-        MachineStateFolder.RemoveAllButLock(own);
-    }
+    // The state folder holds the record just destroyed: it goes, the lock as the lock is released.
+    private static void ClearStateDirectory(LifecycleServices services, MachineSpec machine) =>
+        MachineStateFolder.RemoveAllButLock(services.StateDirectory(machine));
 
     private static bool Confirm(LifecycleServices services, MachineSpec machine, MachineRecord record, TextReader input, bool interactive)
     {

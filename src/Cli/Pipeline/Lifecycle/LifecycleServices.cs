@@ -10,7 +10,7 @@ namespace Diskless.Cli.Pipeline.Lifecycle;
 internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plugins, ProjectSpec Project, TextWriter Out)
 {
     /// <summary>The project's state folders; tests give one whose runtime folders are in their sandbox.</summary>
-    public ProjectState State { get; init; } = new(Project.ProjectDirectory);
+    public ProjectState State { get; init; } = new(Project.ProjectDirectory, Host.Paths);
 
     /// <summary>The clock that commands wait on (for a guest's SSH); tests give a fake one.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -33,6 +33,12 @@ internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plug
     /// </summary>
     public async Task<MachineNamespace?> OpenNamespaceAsync(MachineRecord record, CancellationToken cancellationToken) =>
         record.IdMap is { } map ? await Namespaces.OpenAsync(Host, map, cancellationToken).ConfigureAwait(false) : null;
+
+    /// <summary>
+    /// Where provisioning uploads must come from: the project's real folder, unless the Disklessfile reaches past it
+    /// and the user trusted that (the commands that provision pass <c>TrustGate</c> first).
+    /// </summary>
+    public string? UploadsConfinedTo => Project.Requests.Count > 0 ? null : Processes.RealPath.Resolve(Project.ProjectDirectory);
 
     /// <summary>The machines a command acts on: the one named, or all of them.</summary>
     public IReadOnlyList<MachineSpec> Select(string? machineName)
@@ -64,20 +70,24 @@ internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plug
 
     public string StateDirectory(MachineSpec machine) => State.MachineStateDirectory(machine.Name);
 
+    // The machines whose old state (in the project, from an earlier version) this command has already moved or tried to.
+    private readonly HashSet<string> _legacyTried = [];
+
     /// <summary>
-    /// The machine's record, or null when it is not created. A record copied from another project is refused here,
-    /// before any command hands it to a provider or removes a folder it names.
+    /// The machine's record, checked (<see cref="RecordCheck"/>), or null when it is not created. A machine an earlier
+    /// version kept in the project is moved into the data dir first, once, under its lock.
     /// </summary>
     public async Task<MachineRecord?> LoadRecordAsync(MachineSpec machine, CancellationToken cancellationToken)
     {
-        var own = StateDirectory(machine);
-        var record = await MachineRecordStore.LoadAsync(own, cancellationToken).ConfigureAwait(false);
-        if (record is not null)
+        var record = await MachineRecordStore.LoadAsync(StateDirectory(machine), cancellationToken).ConfigureAwait(false);
+        if (record is null && !_legacyTried.Contains(machine.Name) && Directory.Exists(State.LegacyMachineStateDirectory(machine.Name)))
         {
-            CopiedProjectGuard.RequireOwn(record, own);
+            // Commands that take no lock (status, ssh) take it for the move; those that do moved it in LockAsync.
+            await using var moving = await MachineLock.AcquireAsync(State.EnsureMachineStateDirectory(machine.Name), "diskless (moving the machine's state)", cancellationToken).ConfigureAwait(false);
+            record = await MoveLegacyAsync(machine, cancellationToken).ConfigureAwait(false);
         }
 
-        return record;
+        return record is null ? null : RecordCheck.Normalize(record, machine.Name, State, () => Isolation.CurrentMap(Project.ProjectDirectory));
     }
 
     /// <summary>The record of a machine that must exist (ssh, provision), or a clear error saying how to create it.</summary>
@@ -86,6 +96,29 @@ internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plug
             ? record
             : throw new DisklessException($"Machine '{machine.Name}' is not created.", "diskless up", ExitCodes.WrongMachineState);
 
-    public Task<MachineLock> LockAsync(MachineSpec machine, string command, CancellationToken cancellationToken) =>
-        MachineLock.AcquireAsync(State.EnsureMachineStateDirectory(machine.Name), command, cancellationToken);
+    /// <summary>Takes the machine's lock; a machine an earlier version kept in the project is moved into the data dir under it.</summary>
+    public async Task<MachineLock> LockAsync(MachineSpec machine, string command, CancellationToken cancellationToken)
+    {
+        var machineLock = await MachineLock.AcquireAsync(State.EnsureMachineStateDirectory(machine.Name), command, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!File.Exists(MachineRecordStore.PathIn(StateDirectory(machine))) && Directory.Exists(State.LegacyMachineStateDirectory(machine.Name)))
+            {
+                await MoveLegacyAsync(machine, cancellationToken).ConfigureAwait(false);
+            }
+
+            return machineLock;
+        }
+        catch
+        {
+            await machineLock.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<MachineRecord?> MoveLegacyAsync(MachineSpec machine, CancellationToken cancellationToken)
+    {
+        _legacyTried.Add(machine.Name);
+        return await LegacyMachineState.MoveAsync(State, machine.Name, () => Isolation.CurrentMap(Project.ProjectDirectory), Host.Progress, cancellationToken).ConfigureAwait(false);
+    }
 }

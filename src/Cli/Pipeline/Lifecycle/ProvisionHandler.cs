@@ -16,7 +16,7 @@ internal static class ProvisionHandler
             var record = await services.RequireRecordAsync(machine, cancellationToken).ConfigureAwait(false);
             var target = await SshTargets.RunningAsync(services, machine, record, cancellationToken).ConfigureAwait(false);
             using var session = await SshConnector.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
-            var result = await ProvisionerRunner.RunAsync(session, machine.Provisioners, services.Host.Progress, services.Out, cancellationToken).ConfigureAwait(false);
+            var result = await ProvisionerRunner.RunAsync(session, machine.Provisioners, services.Host.Progress, services.Out, cancellationToken, services.UploadsConfinedTo).ConfigureAwait(false);
             await MachineRecordStore.SaveAsync(services.StateDirectory(machine), record with { Provisioned = true, ProvisionedWith = result.Ran.Select(p => p.Describe()).ToList() }, cancellationToken).ConfigureAwait(false);
         }
 

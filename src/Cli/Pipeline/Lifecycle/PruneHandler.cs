@@ -9,12 +9,14 @@ namespace Diskless.Cli.Pipeline.Lifecycle;
 /// <summary>
 /// <c>diskless prune</c>: removes the bases of the data dir that no machine uses, whatever project the machines belong
 /// to (each machine's folder in the data dir names its base, see <see cref="BaseUsage"/>). A base being built or
-/// cloned holds its build lock and is left alone; nothing is removed while a machine's base is unknown.
+/// cloned holds its lock and is skipped, not waited for (<see cref="BasePruner"/>): the output says so, and the next
+/// prune takes it if no machine uses it then. Nothing is removed while a machine's base is unknown.
 /// </summary>
 internal static class PruneHandler
 {
     public static async Task<int> RunAsync(
-        IHostServices host, IMachineNamespaces namespaces, HostIdentity identity, string workingDirectory, TextWriter output, bool json, CancellationToken cancellationToken)
+        IHostServices host, IMachineNamespaces namespaces, HostIdentity identity, string workingDirectory, TextWriter output, bool json, CancellationToken cancellationToken,
+        Func<string, CancellationToken, Task>? beforeDelete = null)
     {
         var basesDirectory = host.Paths.BasesDirectory;
         var bases = Directory.Exists(basesDirectory)
@@ -34,7 +36,8 @@ internal static class PruneHandler
         else
         {
             await using var open = await DataDirectoryNamespace.OpenAsync(host, namespaces, identity, workingDirectory, cancellationToken).ConfigureAwait(false);
-            var acting = open?.Host ?? host;
+            var pruner = new BasePruner(open?.Host ?? host) { BeforeDelete = beforeDelete };
+            await pruner.RemoveLeftoversAsync(cancellationToken).ConfigureAwait(false);
             foreach (var key in bases)
             {
                 var users = uses.Where(u => u.Value == key).Select(u => u.Key).ToList();
@@ -44,13 +47,13 @@ internal static class PruneHandler
                     continue;
                 }
 
-                if (await TryRemoveAsync(acting, key, cancellationToken).ConfigureAwait(false) is { } pruned)
+                if (await pruner.TryRemoveAsync(key, cancellationToken).ConfigureAwait(false) is { } freed)
                 {
-                    removed.Add(pruned);
+                    removed.Add(new PrunedBase(key, freed));
                 }
                 else
                 {
-                    kept.Add(new KeptBase(key, "another diskless command is building or cloning it", []));
+                    kept.Add(new KeptBase(key, "another diskless command is building or cloning it (skipped; run prune again later)", []));
                 }
             }
         }
@@ -77,38 +80,6 @@ internal static class PruneHandler
         }
 
         return 0;
-    }
-
-    private static async Task<PrunedBase?> TryRemoveAsync(IHostServices host, string key, CancellationToken cancellationToken)
-    {
-        var lockDirectory = Directory.CreateDirectory(Path.Combine(host.Paths.BasesDirectory, ".locks", key)).FullName;
-        MachineLock held;
-        try
-        {
-            held = await MachineLock.AcquireAsync(lockDirectory, $"diskless prune: remove base {key}", cancellationToken).ConfigureAwait(false);
-        }
-        catch (DisklessException e) when (e.ExitCode == ExitCodes.Locked)
-        {
-            return null;
-        }
-
-        await using (held)
-        {
-            var folder = Path.Combine(host.Paths.BasesDirectory, key);
-            // A machine may have started using it since the listing: read the markers again under the lock.
-            if (BaseUsage.Read(host.Paths.MachinesDirectory).Values.Contains(key))
-            {
-                return null;
-            }
-
-            var usage = await DiskUsage.MeasureAsync(folder, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false);
-            using (host.Progress.BeginStage($"Removing base {key}"))
-            {
-                await FolderRemover.RemoveAsync(folder, host.Paths.BasesDirectory, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false);
-            }
-
-            return new PrunedBase(key, usage.Exclusive);
-        }
     }
 
     private sealed record PruneReport(IReadOnlyList<PrunedBase> Removed, IReadOnlyList<KeptBase> Kept);

@@ -1,5 +1,6 @@
 using Diskless.Abstractions;
 using Diskless.Cli.Commands;
+using Diskless.Cli.State;
 
 namespace Diskless.Cli.Pipeline.Lifecycle;
 
@@ -35,10 +36,20 @@ internal static class StatusHandler
     private static async Task<MachineReport> ReportAsync(LifecycleServices services, MachineSpec machine, CancellationToken cancellationToken)
     {
         var ports = machine.Ports.Select(p => new PortReport(p.Host, p.Guest, p.Protocol, p.HostAddress)).ToList();
-        var record = await services.LoadRecordAsync(machine, cancellationToken).ConfigureAwait(false);
+        MachineRecord? record;
+        try
+        {
+            record = await services.LoadRecordAsync(machine, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DisklessException refused) when (refused.ExitCode == ExitCodes.WrongMachineState)
+        {
+            // A copied project's old state, a record that fails its checks: status says so, it does not fail.
+            return NotCreated(machine, ports, refused.Message + (refused.Hint is { } hint ? " (" + hint + ")" : ""));
+        }
+
         if (record is not { SetupComplete: true })
         {
-            return new MachineReport(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, null, ports, null, null, null, null, null);
+            return NotCreated(machine, ports, services.State.MovedFrom(machine.Name) is [var origin, ..] ? MovedProject.Note(origin) : null);
         }
 
         var provider = services.Plugins.GetProvider(record.Provider);
@@ -61,6 +72,9 @@ internal static class StatusHandler
             Base(services, record.BaseKey),
             status.VmName);
     }
+
+    private static MachineReport NotCreated(MachineSpec machine, IReadOnlyList<PortReport> ports, string? detail) =>
+        new(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, null, ports, null, detail, null, null, null);
 
     /// <summary>
     /// The base the machine was cloned from and when it was built (the folder's birth in the cache): a rolling release's

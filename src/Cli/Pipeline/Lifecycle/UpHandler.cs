@@ -23,7 +23,7 @@ internal static class UpHandler
     /// <summary>Brings one machine up; the caller holds its lock, and keeps it until this returns.</summary>
     public static async Task UpAsync(LifecycleServices services, MachineSpec machine, UpOptions options, CancellationToken cancellationToken)
     {
-        var context = new UpContext(machine, services.Host, services.Plugins, services.State, options)
+        var context = new UpContext(machine, services.Host, services.Plugins, services.State, options with { UploadsConfinedTo = services.UploadsConfinedTo })
         {
             Time = services.Time,
             Isolation = services.Isolation,
@@ -35,6 +35,7 @@ internal static class UpHandler
         }
         finally
         {
+            await context.ReleaseBaseAsync().ConfigureAwait(false);
             // After recovery, which removes a failed first up's root through the namespace.
             if (context.Namespace is { } open)
             {

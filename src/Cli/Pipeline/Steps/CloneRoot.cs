@@ -16,7 +16,17 @@ internal sealed class CloneRoot : IStep<UpContext>
         Directory.CreateDirectory(context.MachineDataDirectory);
         // Before the clone: prune must see the base as used from the moment a root may depend on it.
         await BaseUsage.RecordAsync(context.MachineDataDirectory, Path.GetFileName(context.BaseDirectory!), cancellationToken).ConfigureAwait(false);
-        var method = await RootCloner.CloneAsync(context.BaseDirectory!, context.RootDirectory, context.Host.Commands, context.Host.Progress, context.Host.Namespace, cancellationToken).ConfigureAwait(false);
+        string method;
+        try
+        {
+            method = await RootCloner.CloneAsync(context.BaseDirectory!, context.RootDirectory, context.Host.Commands, context.Host.Progress, context.Host.Namespace, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The root no longer reads the base; its marker, written above, keeps prune away from it from now on.
+            await context.ReleaseBaseAsync().ConfigureAwait(false);
+        }
+
         context.Host.Progress.Verbose($"root cloned by {method}");
         if (context.Spec.SizeBytes is { } limit)
         {

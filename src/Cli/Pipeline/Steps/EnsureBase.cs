@@ -2,7 +2,10 @@ using Diskless.Cli.State;
 
 namespace Diskless.Cli.Pipeline.Steps;
 
-/// <summary>Finds the machine's base in the cache, building it when absent (never half-built: see <see cref="BaseCache"/>).</summary>
+/// <summary>
+/// Finds the machine's base in the cache, building it when absent (never half-built: see <see cref="BaseCache"/>), and
+/// holds its lock shared until <see cref="CloneRoot"/> is done with it, so <c>prune</c> cannot take it away meanwhile.
+/// </summary>
 internal sealed class EnsureBase : IStep<UpContext>
 {
     public string Name => "base";
@@ -20,10 +23,11 @@ internal sealed class EnsureBase : IStep<UpContext>
 
         var spec = context.Distro.DescribeBase(context.Spec.Distro);
         var cache = new BaseCache(context.Host);
-        context.BaseDirectory = await cache.EnsureAsync(context.Distro, spec, cancellationToken).ConfigureAwait(false);
-        context.Record = context.Record with { BaseKey = Path.GetFileName(context.BaseDirectory) };
+        context.Base = await cache.LeaseAsync(context.Distro, spec, cancellationToken).ConfigureAwait(false);
+        context.BaseDirectory = context.Base.Path;
+        context.Record = context.Record with { BaseKey = context.Base.Key };
     }
 
-    // BaseCache removes its own half-built folder; a complete base is shared and stays.
-    public Task RecoverAsync(UpContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+    // BaseCache removes its own half-built folder; a complete base is shared and stays. Its lock is let go.
+    public async Task RecoverAsync(UpContext context, CancellationToken cancellationToken) => await context.ReleaseBaseAsync().ConfigureAwait(false);
 }

@@ -14,14 +14,19 @@ internal sealed class LoadMachineRecord : IStep<UpContext>
     {
         context.Distro = context.Plugins.GetDistro(context.Spec.Distro.Name);
         context.Provider = context.Plugins.GetProvider(context.Spec.Provider.Name);
+        DataDirectoryReach.RequireOutOfReach(context.Host.Paths, context.Spec);
         context.Project.EnsureMachineStateDirectory(context.Spec.Name);
         // Every up closes the data dir's folders to other users, also for machines an older version made open.
         DataDirectory.EnsureCreated(context.Host.Paths);
-        var existing = await MachineRecordStore.LoadAsync(context.StateDirectory, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
+        // Before the provider sees it: a record is data, checked and its folders recomputed (the handler moved an
+        // earlier version's state out of the project under the machine's lock already).
+        var loaded = await MachineRecordStore.LoadAsync(context.StateDirectory, cancellationToken).ConfigureAwait(false);
+        var existing = loaded is null
+            ? null
+            : RecordCheck.Normalize(loaded, context.Spec.Name, context.Project, () => context.Isolation.CurrentMap(context.Project.ProjectDirectory));
+        if (existing is null && !context.Options.Fresh && context.Project.MovedFrom(context.Spec.Name) is [var origin, ..])
         {
-            // Before the provider sees it: a copied project's record would start (or, unfinished, rebuild) the original's machine.
-            CopiedProjectGuard.RequireOwn(existing, context.StateDirectory);
+            throw MovedProject.Refusal(context.Spec.Name, origin);
         }
 
         if (existing is { SetupComplete: true })
