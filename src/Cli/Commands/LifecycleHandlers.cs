@@ -69,7 +69,7 @@ internal static class LifecycleHandlers
             var terminal = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
             var host = new HostServices(new ConsoleProgressReporter(context.Error, terminal, request.Globals.Verbose), context.Templates);
             var identity = Isolation.HostIdentity.Current();
-            var namespaces = new Isolation.HolderNamespaces(identity, new State.ProjectState(request.Globals.WorkingDirectory, host.Paths).RuntimeBaseDirectory);
+            var namespaces = new Isolation.HolderNamespaces(identity, new State.ProjectState(request.Globals.WorkingDirectory, host.Paths).EnsureRuntimeBaseDirectory());
             return await PruneHandler.RunAsync(host, namespaces, identity, request.Globals.WorkingDirectory, context.Out, request.Json, cancellationToken).ConfigureAwait(false);
         }
     }

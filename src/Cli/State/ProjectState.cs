@@ -62,6 +62,9 @@ public sealed class ProjectState
     /// </summary>
     public string RuntimeBaseDirectory => _runtime.Base;
 
+    /// <summary>Makes (or checks) <see cref="RuntimeBaseDirectory"/>, the session folder it lies in too, and returns it (<see cref="RuntimeFolders.EnsureBase"/>).</summary>
+    public string EnsureRuntimeBaseDirectory() => _runtime.EnsureBase();
+
     /// <summary><c>projects/&lt;key&gt;/machines/&lt;name&gt;</c>: key pair, known_hosts, console log, pid files, machine.json, lock.</summary>
     public string MachineStateDirectory(string machineName) => Path.Combine(MachinesStateDirectory, CheckedName(machineName));
 

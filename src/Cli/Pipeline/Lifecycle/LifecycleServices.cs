@@ -21,7 +21,8 @@ internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plug
     /// <summary>Opens machine namespaces; tests give a fake that starts no process.</summary>
     public IMachineNamespaces Namespaces
     {
-        get => _namespaces ??= new HolderNamespaces(Isolation.Identity, State.RuntimeBaseDirectory);
+        // The base is checked (ours, private, no link; the session folder too) before a holder makes its folder there.
+        get => _namespaces ??= new HolderNamespaces(Isolation.Identity, State.EnsureRuntimeBaseDirectory());
         init => _namespaces = value;
     }
 
