@@ -5,9 +5,9 @@ using Diskless.Cli.Processes;
 namespace Diskless.Cli.Configuration;
 
 /// <summary>
-/// What of a machine's host-side settings reaches past its project: a synced folder, script or file source that
-/// resolves (links included) outside the project folder, a forwarded port open beyond loopback, a privileged host
-/// port. Each is a request (<see cref="SpecIssue.IsRequest"/>): valid, acted on only once the file is trusted.
+/// What of a machine's host-side settings reaches past its project: a synced folder, script, file source or file:
+/// mirror that resolves (links included) outside the project folder, a forwarded port open beyond loopback, a
+/// privileged host port. Each is a request (<see cref="SpecIssue.IsRequest"/>): valid, acted on only once the file is trusted.
 /// </summary>
 public static class ProjectReach
 {
@@ -41,6 +41,13 @@ public static class ProjectReach
             {
                 yield return SpecIssue.Request($"provisioning {what} {path}{Resolved(path, real)} is outside the project folder: it is copied into the guest", provisioner.Location);
             }
+        }
+
+        // A file: mirror is a host folder the base is built from: packages of the host's choosing in the guest.
+        if (machine.Distro.Mirror is { } mirror && Uri.TryCreate(mirror, UriKind.Absolute, out var uri) && uri.IsFile
+            && Outside(uri.LocalPath, project) is { } mirrorFolder)
+        {
+            yield return SpecIssue.Request($"mirror {mirror} builds the base from the host folder {mirrorFolder}, outside the project folder", machine.Distro.Location);
         }
 
         foreach (var port in machine.Ports)

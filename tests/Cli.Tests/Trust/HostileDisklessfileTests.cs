@@ -43,6 +43,7 @@ public sealed class HostileDisklessfileTests : IDisposable
         { "extra QEMU arguments", "[provider]\nname = \"qemu\"\nextra_args = [\"-monitor\", \"tcp:0.0.0.0:4444,server,nowait\"]", 3, "extra_args" },
         { "a port open to the network", "[[ports]]\nhost = 8080\nguest = 80\nhost_ip = \"0.0.0.0\"", 2, "to the network" },
         { "a privileged host port", "[[ports]]\nhost = 22\nguest = 22", 2, "privileged port" },
+        { "a mirror in a host folder", "[distro]\nname = \"debian\"\nmirror = \"file://HOME\"", 2, "builds the base from the host folder HOME" },
     };
 
     [Theory]
