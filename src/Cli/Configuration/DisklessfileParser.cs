@@ -26,6 +26,23 @@ public static class DisklessfileParser
         var fullPath = Path.GetFullPath(path);
         path = displayPath ?? path;
         var projectDirectory = Path.GetDirectoryName(fullPath)!;
+        var root = ReadToml(text, path);
+        var context = new ReadContext(projectDirectory, fullPath, []);
+        var machines = ProjectReader.Read(root, context);
+        ConfigurationException.ThrowIfAny(Sorted(context.Issues));
+        return new ProjectSpec(fullPath, projectDirectory, machines)
+        {
+            ContentSha256 = ContentSha256(text),
+        };
+    }
+
+    /// <summary>
+    /// The TOML tree of <paramref name="text"/>, every value with its place in <paramref name="path"/>; a syntax error
+    /// is a <see cref="ConfigurationException"/> at its line and column. The Disklessfile and the user's own
+    /// configuration are read alike.
+    /// </summary>
+    internal static TomlTable ReadToml(string text, string path)
+    {
         var document = SyntaxParser.Parse(text, path, validate: true);
         if (document.HasErrors)
         {
@@ -34,14 +51,7 @@ public static class DisklessfileParser
                 .Select(d => new SpecIssue(d.Message, new SourceLocation(path, d.Span.Start.Line + 1, d.Span.Start.Column + 1)))));
         }
 
-        var root = new TomlTreeBuilder(path).Build(document);
-        var context = new ReadContext(projectDirectory, fullPath, []);
-        var machines = ProjectReader.Read(root, context);
-        ConfigurationException.ThrowIfAny(Sorted(context.Issues));
-        return new ProjectSpec(fullPath, projectDirectory, machines)
-        {
-            ContentSha256 = ContentSha256(text),
-        };
+        return new TomlTreeBuilder(path).Build(document);
     }
 
     /// <summary>The SHA-256 of a Disklessfile's text, in hex: what a consent (<c>diskless trust</c>) names.</summary>

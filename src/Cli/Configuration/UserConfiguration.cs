@@ -1,8 +1,6 @@
 using Diskless.Abstractions;
 using Diskless.Cli.Configuration.Toml;
 using Diskless.Cli.Trust;
-using Tomlyn.Parsing;
-using Tomlyn.Syntax;
 
 namespace Diskless.Cli.Configuration;
 
@@ -29,15 +27,7 @@ public sealed record UserConfiguration(string Path, IReadOnlyDictionary<string, 
             return new UserConfiguration(path, new Dictionary<string, IReadOnlyDictionary<string, SpecValue>>());
         }
 
-        var document = SyntaxParser.Parse(File.ReadAllText(path), path, validate: true);
-        if (document.HasErrors)
-        {
-            throw new ConfigurationException([.. document.Diagnostics
-                .Where(d => d.Kind == DiagnosticMessageKind.Error)
-                .Select(d => new SpecIssue(d.Message, new SourceLocation(path, d.Span.Start.Line + 1, d.Span.Start.Column + 1)))]);
-        }
-
-        var root = new TomlTreeBuilder(path).Build(document);
+        var root = DisklessfileParser.ReadToml(File.ReadAllText(path), path);
         var issues = new List<SpecIssue>();
         var reader = new TableReader(root, issues);
         reader.RejectUnknown(["provider"]);

@@ -114,14 +114,7 @@ public sealed class RuntimeFolders(Func<string, string?> environment, bool isRoo
         }
 
         var status = FileStatus.Read(folder, followLinks: false);
-        var refusal = status switch
-        {
-            null => "it could not be created",
-            { IsDirectory: false } => "it is a link or a file, not a folder",
-            { Uid: var found } when found != owner => $"it belongs to uid {found}, not to uid {owner} that Diskless runs as",
-            { Mode: var mode } when (mode & OthersWrite) != 0 => $"others may write in it (mode {Octal(mode)})",
-            _ => null,
-        };
+        var refusal = status is null ? "it could not be created" : Refusal(status, owner);
         if (refusal is not null)
         {
             throw new DisklessException(
@@ -175,14 +168,7 @@ public sealed class RuntimeFolders(Func<string, string?> environment, bool isRoo
             return;
         }
 
-        var refusal = status switch
-        {
-            { IsDirectory: false } => "it is a link or a file, not a folder",
-            { Uid: var found } when found != uid => $"it belongs to uid {found}, not to uid {uid} that Diskless runs as",
-            { Mode: var mode } when (mode & OthersWrite) != 0 => $"others may write in it (mode {Octal(mode)})",
-            _ => null,
-        };
-        if (refusal is not null)
+        if (Refusal(status, uid) is { } refusal)
         {
             throw new DisklessException(
                 $"XDG_RUNTIME_DIR ({session}) is not a runtime folder of your own: {refusal}.",
@@ -190,6 +176,15 @@ public sealed class RuntimeFolders(Func<string, string?> environment, bool isRoo
                 ExitCodes.Failure);
         }
     }
+
+    // What makes a folder no runtime folder of ours: null when it is a real folder of ours that nobody else may write in.
+    private static string? Refusal(FileStatus status, long owner) => status switch
+    {
+        { IsDirectory: false } => "it is a link or a file, not a folder",
+        { Uid: var found } when found != owner => $"it belongs to uid {found}, not to uid {owner} that Diskless runs as",
+        { Mode: var mode } when (mode & OthersWrite) != 0 => $"others may write in it (mode {Octal(mode)})",
+        _ => null,
+    };
 
     private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
 }

@@ -61,7 +61,9 @@ internal static class AdoptHandler
             ? found
             : throw new DisklessException(
                 $"{services.Host.Paths.DataDirectory} keeps no machines for {full}.",
-                known.Count == 0 ? null : "projects with machines: " + string.Join(", ", known.Select(p => p.Entry.Path)),
+                known.Count == 0
+                    ? "there is nothing to adopt: `diskless up` makes a new machine here"
+                    : "name one of the project folders it keeps machines for: " + string.Join(", ", known.Select(p => p.Entry.Path)),
                 ExitCodes.WrongMachineState);
     }
 
