@@ -78,15 +78,28 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
-    public async Task A_writable_9p_synced_folder_is_warned_about_since_qemu_writes_it_as_host_root()
+    public async Task A_writable_9p_passthrough_synced_folder_is_refused_since_qemu_would_write_it_as_host_root()
     {
         var nineP = new Share("share1", "/home/me/project", "/project", ShareTransport.NineP);
         var mapped = new Share("share2", "/home/me/data", "/data", ShareTransport.NineP, NinePSecurityModel: "mapped-xattr");
 
-        await _virsh.RunAsync(() => _virsh.Provider().StartAsync(_virsh.Plan(extraShares: [nineP, mapped]), _virsh.Host, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DisklessException>(() => _virsh.RunAsync(() => _virsh.Provider().StartAsync(_virsh.Plan(extraShares: [nineP, mapped]), _virsh.Host, CancellationToken.None)));
 
-        var warnings = _virsh.Host.RecordedProgress.Lines.Where(l => l.Contains("setuid", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["warn: " + NinePSetuidWarning.For(nineP)], warnings);
+        Assert.Contains("'/project' (/home/me/project)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("/data", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_virsh.Host.Runner.Commands);
+    }
+
+    [Fact]
+    public async Task A_9p_synced_folder_that_keeps_the_guests_modes_in_xattrs_starts()
+    {
+        var mapped = new Share("share2", "/home/me/data", "/data", ShareTransport.NineP, NinePSecurityModel: "mapped-xattr");
+
+        await _virsh.RunAsync(() => _virsh.Provider().StartAsync(_virsh.Plan(extraShares: [mapped]), _virsh.Host, CancellationToken.None));
+
+        var domain = System.Xml.Linq.XElement.Parse(await File.ReadAllTextAsync(Path.Combine(_virsh.StateDirectory, "domain.xml")));
+        var data = domain.Element("devices")!.Elements("filesystem").Single(f => (string?)f.Element("target")!.Attribute("dir") == "share2");
+        Assert.Equal("mapped", (string?)data.Attribute("accessmode"));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class LifecycleTests : IDisposable
             extraShares:
             [
                 new Share("share1", Path.Combine(_tmp, "project"), "/project", ShareTransport.VirtioFs),
-                new Share("share2", Path.Combine(_tmp, "data"), "/data", ShareTransport.NineP),
+                new Share("share2", Path.Combine(_tmp, "data"), "/data", ShareTransport.NineP, NinePSecurityModel: "mapped-xattr"),
             ],
             ports: ports,
             sshPort: FreePort());
@@ -80,10 +80,6 @@ public sealed class LifecycleTests : IDisposable
         Assert.Equal("4001,4002", running.Handle.Data["virtiofsdPids"]);
         Assert.Equal(new SshEndpoint("127.0.0.1", plan.SshHostPort), running.Ssh);
         Assert.Equal("tcg", running.Handle.Data["accel"]);
-        // Only the writable 9p synced folder is warned about: over virtiofs the setuid filter holds.
-        Assert.Equal(
-            plan.Shares.Where(s => s.Transport == ShareTransport.NineP && !s.ReadOnly && !s.IsRoot).Select(s => "warn: " + NinePSetuidWarning.For(s)),
-            _host.RecordedProgress.Lines.Where(l => l.Contains("setuid", StringComparison.Ordinal)));
     }
 
     [Fact(Timeout = 10000)]
@@ -164,15 +160,16 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact(Timeout = 10000)]
-    public async Task A_writable_9p_synced_folder_is_warned_about_and_a_virtiofs_one_is_not()
+    public async Task A_writable_9p_passthrough_synced_folder_is_refused_before_anything_starts()
     {
         var nineP = new Share("share2", Path.Combine(_tmp, "extra"), "/extra", ShareTransport.NineP);
         var plan = TestPlans.Plan(ShareTransport.VirtioFs, stateDirectory: State, runtimeDirectory: Run, rootPath: Path.Combine(_tmp, "root"), extraShares: [nineP], sshPort: FreePort());
 
-        await _provider.StartAsync(plan, _host, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<DisklessException>(() => _provider.StartAsync(plan, _host, CancellationToken.None));
 
-        var warnings = _host.RecordedProgress.Lines.Where(l => l.Contains("setuid", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["warn: " + NinePSetuidWarning.For(nineP)], warnings);
+        Assert.Contains("'/extra'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_host.Runner.Commands);
+        Assert.Equal("", _host.Runner.Transcript);
     }
 
     [Fact(Timeout = 10000)]

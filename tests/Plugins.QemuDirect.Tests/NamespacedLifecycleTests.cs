@@ -44,7 +44,7 @@ public sealed class NamespacedLifecycleTests : IDisposable
             stateDirectory: State,
             runtimeDirectory: Run,
             rootPath: Path.Combine(_tmp, "root"),
-            extraShares: [new Share("share1", Path.Combine(_tmp, "project"), "/project", synced, ReadOnly: readOnly)],
+            extraShares: [new Share("share1", Path.Combine(_tmp, "project"), "/project", synced, ReadOnly: readOnly, NinePSecurityModel: synced == ShareTransport.NineP ? "mapped-xattr" : "passthrough")],
             sshPort: LifecycleTests.FreePort());
 
     private string Transcript() => _host.Runner.Transcript.Replace(_tmp, "$TMP", StringComparison.Ordinal);
@@ -234,7 +234,7 @@ public sealed class NamespacedLifecycleTests : IDisposable
     [Fact(Timeout = 10000)]
     public async Task A_share_in_run_is_refused_before_any_process_starts()
     {
-        var plan = Plan() with { Shares = [.. Plan().Shares, new Share("share2", "/run/media/stick", "/stick", ShareTransport.NineP)] };
+        var plan = Plan() with { Shares = [.. Plan().Shares, new Share("share2", "/run/media/stick", "/stick", ShareTransport.NineP, ReadOnly: true)] };
 
         var error = await Assert.ThrowsAsync<DisklessException>(() => _provider.StartAsync(plan, _host, CancellationToken.None));
 

@@ -187,7 +187,7 @@ public sealed class RealNamespacedQemuTests(ITestOutputHelper output, BaseKernel
         List<Share> shares =
         [
             new Share(Share.RootTag, root, "/", ShareTransport.VirtioFs),
-            new Share("share1", project, "/project", synced),
+            new Share("share1", project, "/project", synced, NinePSecurityModel: synced == ShareTransport.NineP ? "mapped-xattr" : "passthrough"),
         ];
         if (synced == ShareTransport.VirtioFs)
         {

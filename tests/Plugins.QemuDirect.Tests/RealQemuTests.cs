@@ -203,7 +203,7 @@ public sealed class RealQemuTests(ITestOutputHelper output, BaseKernelFixture ba
             Shares:
             [
                 new Share(Share.RootTag, root, "/", ShareTransport.NineP),
-                new Share("share1", shared, "/shared", virtiofs ? ShareTransport.VirtioFs : ShareTransport.NineP),
+                new Share("share1", shared, "/shared", virtiofs ? ShareTransport.VirtioFs : ShareTransport.NineP, NinePSecurityModel: virtiofs ? "passthrough" : "mapped-xattr"),
             ],
             Ports: [],
             SshHostPort: FreePort(),

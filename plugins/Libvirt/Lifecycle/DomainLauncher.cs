@@ -15,17 +15,14 @@ internal sealed class DomainLauncher(LibvirtHostProbe probe, LibvirtTimings timi
     public async Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken)
     {
         var settings = LibvirtSettings.Parse(plan.Provider);
+        // QEMU runs as host root here: a guest's setuid file over 9p passthrough would be host root's.
+        NinePSetuidRule.Require(plan.Shares);
         var features = await probe.ProbeAsync(plan.Provider, settings, host, cancellationToken).ConfigureAwait(false);
         var virsh = new Virsh(features.Virsh, settings.Uri, host.Commands);
         var filtered = DomainPlanner.HasVirtiofsSyncedFolder(plan) && features.Virtiofsd is { } virtiofsd
             ? await FilteredVirtiofsdFile.EnsureAsync(virtiofsd, host.Paths, cancellationToken).ConfigureAwait(false)
             : null;
         var model = DomainPlanner.Plan(plan, settings, features, filtered);
-        foreach (var warning in plan.Shares.Select(NinePSetuidWarning.For).OfType<string>())
-        {
-            // QEMU runs as host root here: a guest's setuid file over 9p passthrough would be host root's.
-            host.Progress.Warn(warning);
-        }
 
         var identity = DomainIdentity.For(plan.MachineName, plan.MachineId);
         var handle = new DomainHandle(identity, settings.Uri, settings.GracefulTimeout);

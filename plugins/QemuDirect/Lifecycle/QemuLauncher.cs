@@ -13,6 +13,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
     {
         var features = await probe.ProbeAsync(plan.Provider, host, cancellationToken).ConfigureAwait(false);
         RequireVirtiofsd(plan, features);
+        NinePSetuidRule.Require(plan.Shares);
         var userNamespace = host.Namespace;
         var files = MachineFiles.For(plan, userNamespace is not null);
 
@@ -26,11 +27,6 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         var machine = MachineProcesses.For(files, userNamespace);
         var helpers = PlanVirtiofsd(plan, features, files, userNamespace);
         RefuseIfRunning(plan, machine);
-        foreach (var warning in plan.Shares.Select(NinePSetuidWarning.For).OfType<string>())
-        {
-            host.Progress.Warn(warning);
-        }
-
         PortCheck.EnsureFree(plan);
         await KillStaleHelpersAsync(machine, host).ConfigureAwait(false);
         PrepareFolders(plan, files);

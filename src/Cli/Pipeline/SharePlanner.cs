@@ -9,7 +9,22 @@ namespace Diskless.Cli.Pipeline;
 /// </summary>
 internal static class SharePlanner
 {
-    public static IReadOnlyList<Share> Plan(MachineSpec machine, string rootDirectory, ShareTransport rootTransport)
+    /// <summary>The 9p security model of a writable synced folder that names none.</summary>
+    /// <remarks>
+    /// With passthrough (or none) a mode the guest sets lands on the host file, set-id bits included, and QEMU serves
+    /// 9p, where no setuid filter can be put: it also serves a 9p root, whose sudo the guest needs. mapped-xattr keeps
+    /// the guest's modes in an xattr and leaves the host's alone. A read-only folder takes no chmod.
+    /// </remarks>
+    public const string WritableNinePSecurityModel = "mapped-xattr";
+
+    /// <param name="machine">The machine's spec.</param>
+    /// <param name="rootDirectory">The machine's root folder.</param>
+    /// <param name="rootTransport">How the root reaches the guest.</param>
+    /// <param name="folderTransport">
+    /// How a synced folder that names no transport reaches the guest: the provider's default (virtiofs wherever
+    /// virtiofsd exists, whose setuid filter a 9p root cannot have), not the root's.
+    /// </param>
+    public static IReadOnlyList<Share> Plan(MachineSpec machine, string rootDirectory, ShareTransport rootTransport, ShareTransport folderTransport)
     {
         var shares = new List<Share>
         {
@@ -18,13 +33,15 @@ internal static class SharePlanner
         for (var i = 0; i < machine.SyncedFolders.Count; i++)
         {
             var folder = machine.SyncedFolders[i];
+            // A security model is a 9p setting: a folder that names one asks for 9p.
+            var transport = folder.Transport ?? (folder.NinePSecurityModel is null ? folderTransport : ShareTransport.NineP);
             shares.Add(new Share(
                 $"share{i}",
                 folder.HostPath,
                 folder.GuestPath,
-                folder.Transport ?? rootTransport,
+                transport,
                 folder.ReadOnly,
-                folder.NinePSecurityModel ?? "passthrough",
+                folder.NinePSecurityModel ?? (transport == ShareTransport.NineP && !folder.ReadOnly ? WritableNinePSecurityModel : "passthrough"),
                 machine.Share.NinePMsize));
         }
 

@@ -63,6 +63,16 @@ public sealed record MachineRecord
     /// <summary>How the root folder reaches the guest, chosen at creation (or changed by reload).</summary>
     public ShareTransport RootTransport { get; init; }
 
+    /// <summary>
+    /// How synced folders that name no transport reach the guest, the provider's default when configure wrote their
+    /// mounts; null in records written before it was kept apart from the root's (then <see cref="RootTransport"/>).
+    /// </summary>
+    public ShareTransport? FolderTransport { get; init; }
+
+    /// <summary>The transport of synced folders that name none.</summary>
+    [JsonIgnore]
+    public ShareTransport SyncedFolderTransport => FolderTransport ?? RootTransport;
+
     /// <summary>What to boot, as the distro plugin configured it; null until configured.</summary>
     public BootArtifacts? Artifacts { get; init; }
 

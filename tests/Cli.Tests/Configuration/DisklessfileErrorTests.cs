@@ -109,6 +109,28 @@ public sealed class DisklessfileErrorTests
             Only("[[synced_folders]]\nhost = \".\"\nguest = \"project\"\n"));
     }
 
+    [Theory]
+    [InlineData("passthrough")]
+    [InlineData("none")]
+    public void A_writable_synced_folder_whose_9p_model_passes_the_guests_modes_to_the_host_is_refused_at_the_model(string model)
+    {
+        Assert.Equal(
+            $"Disklessfile:5:18: security_model = \"{model}\" in [[synced_folders]] lets the guest leave setuid and setgid files in a writable host folder, which other host users who reach it could run "
+            + "(remove security_model (9p then keeps the guest's modes in xattrs: mapped-xattr), or set read_only = true, or transport = \"virtiofs\")",
+            Only($"[[synced_folders]]\nhost = \".\"\nguest = \"/project\"\ntransport = \"9p\"\nsecurity_model = \"{model}\"\n"));
+    }
+
+    [Fact]
+    public void A_read_only_or_mapped_9p_synced_folder_is_accepted()
+    {
+        var folders = DisklessfileParser.Parse(
+            "[[synced_folders]]\nhost = \".\"\nguest = \"/a\"\nread_only = true\nsecurity_model = \"passthrough\"\n\n"
+            + "[[synced_folders]]\nhost = \".\"\nguest = \"/b\"\nsecurity_model = \"mapped-xattr\"\n",
+            "Disklessfile").Machines[0].SyncedFolders;
+
+        Assert.Equal(["passthrough", "mapped-xattr"], folders.Select(f => f.NinePSecurityModel));
+    }
+
     [Fact]
     public void Two_synced_folders_at_one_guest_path_are_refused()
     {

@@ -99,7 +99,10 @@ internal sealed class FakeProvider : IProvider
 
     public Task<IReadOnlyList<SpecIssue>> ValidateAsync(MachineSpec machine, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<SpecIssue>>([]);
 
-    public Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken) => Task.FromResult(ShareTransport.NineP);
+    /// <summary>What the provider says a share that names no transport takes (virtiofs where virtiofsd exists).</summary>
+    public ShareTransport DefaultTransport { get; set; } = ShareTransport.NineP;
+
+    public Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken) => Task.FromResult(DefaultTransport);
 
     /// <summary>The network the provider describes to configure.</summary>
     public GuestNetwork Network { get; set; } = GuestNetwork.Dhcp();

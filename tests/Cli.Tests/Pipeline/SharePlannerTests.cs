@@ -20,6 +20,7 @@ public sealed class SharePlannerTests
                 new SyncedFolder("/p", "/project", false, null, null, null),
                 new SyncedFolder("/data", "/data", true, ShareTransport.NineP, "mapped-xattr", null)),
             "/var/lib/diskless/machines/abc/root",
+            ShareTransport.VirtioFs,
             ShareTransport.VirtioFs);
 
         Assert.Equal(
@@ -31,5 +32,38 @@ public sealed class SharePlannerTests
             shares);
         Assert.True(shares[0].IsRoot);
         Assert.All(shares, s => Assert.False(s.Tag.StartsWith("/dev", StringComparison.Ordinal) || s.Tag.Contains('=', StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Under_a_9p_root_a_synced_folder_that_names_no_transport_takes_the_providers_default_not_the_roots()
+    {
+        var shares = SharePlanner.Plan(Machine(new SyncedFolder("/p", "/project", false, null, null, null)), "/r", ShareTransport.NineP, ShareTransport.VirtioFs);
+
+        Assert.Equal(ShareTransport.NineP, shares[0].Transport);
+        Assert.Equal(ShareTransport.VirtioFs, shares[1].Transport);
+    }
+
+    [Fact]
+    public void A_writable_folder_that_ends_on_9p_keeps_the_guests_modes_in_xattrs_and_a_read_only_one_passes_them_through()
+    {
+        var shares = SharePlanner.Plan(
+            Machine(
+                new SyncedFolder("/p", "/project", false, null, null, null),
+                new SyncedFolder("/d", "/data", true, null, null, null),
+                new SyncedFolder("/e", "/explicit", false, ShareTransport.NineP, null, null)),
+            "/r",
+            ShareTransport.NineP,
+            ShareTransport.NineP);
+
+        Assert.Equal(["mapped-xattr", "passthrough", "mapped-xattr"], shares.Skip(1).Select(s => s.NinePSecurityModel));
+        Assert.All(shares.Skip(1), s => Assert.False(Abstractions.NinePSetuidRule.OpensTheDoor(s)));
+    }
+
+    [Fact]
+    public void A_folder_that_names_a_9p_security_model_but_no_transport_is_served_over_9p()
+    {
+        var shares = SharePlanner.Plan(Machine(new SyncedFolder("/d", "/data", true, null, "none", null)), "/r", ShareTransport.VirtioFs, ShareTransport.VirtioFs);
+
+        Assert.Equal((ShareTransport.NineP, "none"), (shares[1].Transport, shares[1].NinePSecurityModel));
     }
 }

@@ -45,7 +45,7 @@ public sealed partial class A_machine_of_an_ordinary_user
         var after = await machine.SshAsync("grep -o 'rootfstype=[a-z0-9]*' /proc/cmdline; cat /trap-extra/seen.txt; echo by the user > /trap-extra/back.txt; test -x /usr/bin/dash.real && echo trapped");
         output.WriteLine(after.ToString());
         Assert.Equal("rootfstype=9p\nseen after reload\ntrapped\n", after.Stdout);
-        // Over 9p passthrough too, the guest's user writes as the host user.
+        // The folder names no transport, so under the 9p root it is virtiofs, and the guest's user writes as the host user.
         Assert.Equal(TestUserDiskless.Ids(), Owner(Path.Combine(extra, "back.txt")));
         AssertNoHostAuthority(rootMark, projectMark, "the boot after reload");
     }

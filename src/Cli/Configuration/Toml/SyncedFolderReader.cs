@@ -34,6 +34,14 @@ internal static class SyncedFolderReader
             {
                 reader.Error($"'security_model'{table.Context} applies only to 9p, but this folder uses virtiofs", model.Location, "remove security_model, or set transport = \"9p\"");
             }
+            else if (securityModel is { Value: "passthrough" or "none" } hostModes && readOnly?.Value != true)
+            {
+                // QEMU serves 9p, where no setuid filter can be put: a mode the guest sets would land on the host file.
+                reader.Error(
+                    $"security_model = \"{hostModes.Value}\"{table.Context} lets the guest leave setuid and setgid files in a writable host folder, which other host users who reach it could run",
+                    hostModes.Location,
+                    "remove security_model (9p then keeps the guest's modes in xattrs: mapped-xattr), or set read_only = true, or transport = \"virtiofs\"");
+            }
 
             if (guest is { } g)
             {

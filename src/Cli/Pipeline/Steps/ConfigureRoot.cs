@@ -12,8 +12,15 @@ internal sealed class ConfigureRoot : IStep<UpContext>
     public async Task RunAsync(UpContext context, CancellationToken cancellationToken)
     {
         // On reload a Disklessfile that now names another transport takes effect here.
-        context.Record = context.Record with { RootTransport = context.Spec.Share.Transport ?? context.Record.RootTransport };
-        var shares = SharePlanner.Plan(context.Spec, context.RootDirectory, context.Record.RootTransport);
+        // Synced folders take the provider's default, not the root's: a 9p root must not make them 9p, which QEMU
+        // serves without the setuid filter virtiofsd has.
+        var folderTransport = await context.Provider.DefaultTransportAsync(context.Host, cancellationToken).ConfigureAwait(false);
+        context.Record = context.Record with
+        {
+            RootTransport = context.Spec.Share.Transport ?? context.Record.RootTransport,
+            FolderTransport = folderTransport,
+        };
+        var shares = SharePlanner.Plan(context.Spec, context.RootDirectory, context.Record.RootTransport, folderTransport);
         var network = await context.Provider.DescribeNetworkAsync(context.Spec, context.Host, cancellationToken).ConfigureAwait(false);
         var request = new ConfigureRequest(new MachineRoot(context.RootDirectory), context.Spec, shares, context.Keys.ToGuestIdentity(context.Spec.Distro.User),
             network, context.Record.GuestHasRun);

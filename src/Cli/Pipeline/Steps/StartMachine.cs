@@ -21,7 +21,7 @@ internal sealed class StartMachine : IStep<UpContext>
 
         // Before anything is written or started: the guest may have changed these files since they were recorded.
         BootArtifactsGuard.Require(record, artifacts);
-        context.Shares = SharePlanner.Plan(context.Spec, context.RootDirectory, record.RootTransport);
+        context.Shares = SharePlanner.Plan(context.Spec, context.RootDirectory, record.RootTransport, record.SyncedFolderTransport);
         var sshPort = FreePort.OnLoopback();
         context.Project.EnsureRuntimeDirectory(record.Id);
         var plan = new BootPlan(
