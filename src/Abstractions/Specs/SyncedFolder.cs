@@ -4,7 +4,7 @@ namespace Diskless.Abstractions;
 /// <param name="HostPath">Absolute host path (relative paths in the Disklessfile are resolved against its folder).</param>
 /// <param name="GuestPath">Absolute guest path.</param>
 /// <param name="ReadOnly">Mounted read-only in the guest.</param>
-/// <param name="Transport">The transport; null means the same as the root.</param>
+/// <param name="Transport">The transport; null means the provider's default (virtiofs wherever virtiofsd exists), whatever the root's.</param>
 /// <param name="NinePSecurityModel">For 9p: passthrough, mapped-xattr, mapped-file or none; null for passthrough.</param>
 /// <param name="Location">Where it is written.</param>
 public sealed record SyncedFolder(
