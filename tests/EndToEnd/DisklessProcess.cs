@@ -16,9 +16,9 @@ public static class DisklessProcess
     public static string RepoRoot { get; } = FindRepoRoot();
 
 #if DEBUG
-    private const string Configuration = "Debug";
+    public const string Configuration = "Debug";
 #else
-    private const string Configuration = "Release";
+    public const string Configuration = "Release";
 #endif
 
     public static string Program => Path.Combine(RepoRoot, "artifacts", "diskless", Configuration, "diskless");
