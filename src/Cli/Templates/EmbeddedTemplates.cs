@@ -5,7 +5,7 @@ using Scriban.Parsing;
 namespace Diskless.Cli.Templates;
 
 /// <summary>The Liquid templates an assembly embeds (<c>Templates/*.liquid</c>), found and parsed.</summary>
-public static class EmbeddedTemplates
+internal static class EmbeddedTemplates
 {
     private const string Folder = ".Templates.";
 

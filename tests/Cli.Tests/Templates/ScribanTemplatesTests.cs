@@ -89,25 +89,27 @@ public sealed class ScribanTemplatesTests
     [Fact]
     public async Task Concurrent_renders_of_one_template_each_get_their_own_model()
     {
-        // Every render starts at once and loops long enough to overlap the others: a context, a global scope or an
-        // output shared between renders would put one machine's shares into another's text.
-        const int renders = 16;
-        var start = new Barrier(renders);
-        var shares = Enumerable.Range(0, 200).ToList();
-        var tasks = Enumerable.Range(0, renders).Select(r => Task.Factory.StartNew(
+        // Every thread starts at once and renders long lists, again and again, so renders overlap: a context, a
+        // global scope or an output shared between renders would put one machine's shares into another's text.
+        const int threads = 8;
+        const int rounds = 20;
+        var start = new Barrier(threads);
+        var shares = Enumerable.Range(0, 500).ToList();
+        var tasks = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(
             () =>
             {
-                var model = new FstabView($"m{r}", shares.Select(s => new ShareView($"m{r}s{s}", $"/p{s}", ShareTransport.VirtioFs, false)).ToList());
+                var model = new FstabView($"m{t}", shares.Select(s => new ShareView($"m{t}s{s}", $"/p{s}", ShareTransport.VirtioFs, false)).ToList());
                 start.SignalAndWait();
-                return (r, Text: _templates.Render(Owner, "fstab-like.liquid", model));
+                return (t, Texts: Enumerable.Range(0, rounds).Select(_ => _templates.Render(Owner, "fstab-like.liquid", model)).ToList());
             },
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default)).ToList();
 
-        foreach (var (r, text) in await Task.WhenAll(tasks))
+        foreach (var (t, texts) in await Task.WhenAll(tasks))
         {
-            Assert.Equal($"# m{r}\n" + string.Concat(shares.Select(s => $"m{r}s{s} /p{s} VirtioFs\n")), text);
+            var expected = $"# m{t}\n" + string.Concat(shares.Select(s => $"m{t}s{s} /p{s} VirtioFs\n"));
+            Assert.All(texts, text => Assert.Equal(expected, text));
         }
     }
 }
