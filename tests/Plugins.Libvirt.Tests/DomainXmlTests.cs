@@ -12,7 +12,7 @@ public sealed class DomainXmlTests
     private const string Filtered = "/root/.local/share/diskless/libvirt/virtiofsd-nosetuid-0123456789abcdef";
 
     private static string Render(BootPlan plan, LibvirtHostFeatures? features = null) =>
-        DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), features ?? LibvirtPlans.Tcg, Filtered), new LiquidTemplates());
+        DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), features ?? LibvirtPlans.Tcg, Filtered), new ScribanTemplates());
 
     [Fact]
     public void A_virtiofs_root_boots_the_kernel_directly_from_a_shared_memory_domain_with_no_disk()

@@ -93,7 +93,7 @@ public sealed class FilteredVirtiofsdTests
         var id = Guid.NewGuid().ToString("n")[..6];
         var plan = LibvirtPlans.Plan(ShareTransport.VirtioFs, extraShares: [new Share("share1", folder.Path, "/project", ShareTransport.VirtioFs)]) with { MachineId = id };
         var xml = folder.Combine("domain.xml");
-        await File.WriteAllTextAsync(xml, DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), LibvirtPlans.Tcg, script), new Diskless.Cli.Templates.LiquidTemplates()));
+        await File.WriteAllTextAsync(xml, DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), LibvirtPlans.Tcg, script), new Diskless.Cli.Templates.ScribanTemplates()));
         var name = DomainIdentity.For(plan.MachineName, id).Name;
 
         await host.Commands.RunAsync(new CommandSpec("virsh", "-c", LibvirtSettings.SystemUri, "define", "--validate", xml), CancellationToken.None);

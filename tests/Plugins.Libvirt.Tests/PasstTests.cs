@@ -32,7 +32,7 @@ public sealed class PasstTests : IDisposable
     public void Where_passt_works_the_user_network_is_a_passt_interface_forwarding_ssh_and_the_ports_on_their_host_addresses_only()
     {
         var plan = LibvirtPlans.Plan(ShareTransport.VirtioFs, ports: LibvirtPlans.SomePorts) with { RootAsksDhcp = true };
-        var xml = DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), LibvirtPlans.Tcg with { Passt = true }), new LiquidTemplates());
+        var xml = DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), LibvirtPlans.Tcg with { Passt = true }), new ScribanTemplates());
 
         Golden.AssertText(xml, "passt-ports.xml");
         var domain = XElement.Parse(xml);
@@ -53,7 +53,7 @@ public sealed class PasstTests : IDisposable
     {
         // Configured while libvirt refused passt, started after an upgrade: passt's DHCP would leave the guest unreachable.
         var plan = LibvirtPlans.Plan(ShareTransport.VirtioFs, ports: LibvirtPlans.SomePorts) with { RootAsksDhcp = false };
-        var domain = XElement.Parse(DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), LibvirtPlans.Tcg with { Passt = true }), new LiquidTemplates()));
+        var domain = XElement.Parse(DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), LibvirtPlans.Tcg with { Passt = true }), new ScribanTemplates()));
 
         Assert.Empty(domain.Element("devices")!.Elements("interface"));
         var arguments = domain.Element(Qemu + "commandline")!.Elements(Qemu + "arg").Select(a => (string?)a.Attribute("value")).ToList();
@@ -64,7 +64,7 @@ public sealed class PasstTests : IDisposable
     public void On_a_libvirt_network_passt_is_not_used_even_where_it_works()
     {
         var plan = LibvirtPlans.Plan(ShareTransport.VirtioFs, provider: LibvirtPlans.Provider(("network", "default")));
-        var domain = XElement.Parse(DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), LibvirtPlans.Tcg with { Passt = true }), new LiquidTemplates()));
+        var domain = XElement.Parse(DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), LibvirtPlans.Tcg with { Passt = true }), new ScribanTemplates()));
 
         var nic = Assert.Single(domain.Element("devices")!.Elements("interface"));
         Assert.Equal("network", (string?)nic.Attribute("type"));

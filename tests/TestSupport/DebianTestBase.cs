@@ -84,7 +84,7 @@ internal sealed class BuildHost(ICommandRunner commands, IChroot chroot, IProgre
 
     public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
 
-    public ITemplates Templates { get; } = new LiquidTemplates();
+    public ITemplates Templates { get; } = new ScribanTemplates();
 
     public IProgressReporter Progress => progress;
 

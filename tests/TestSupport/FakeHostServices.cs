@@ -33,7 +33,7 @@ public sealed class FakeHostServices : IHostServices
 
     public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
 
-    public ITemplates Templates { get; } = new LiquidTemplates();
+    public ITemplates Templates { get; } = new ScribanTemplates();
 
     public IProgressReporter Progress => RecordedProgress;
 

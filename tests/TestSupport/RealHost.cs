@@ -31,7 +31,7 @@ public sealed class RealHost : IHostServices
 
     public IRootFiles RootFiles(string rootDirectory) => new HostOwnedRootFiles(rootDirectory);
 
-    public ITemplates Templates { get; } = new LiquidTemplates();
+    public ITemplates Templates { get; } = new ScribanTemplates();
 
     public IProgressReporter Progress => RecordedProgress;
 

@@ -9,7 +9,7 @@ namespace Diskless.Testing;
 /// </summary>
 public sealed class TestHost(FakeHostServices fake) : IHostServices
 {
-    private static readonly ITemplates SharedTemplates = new LiquidTemplates();
+    private static readonly ITemplates SharedTemplates = new ScribanTemplates();
 
     public TestHost(string dataDirectory)
         : this(new FakeHostServices(dataDirectory))

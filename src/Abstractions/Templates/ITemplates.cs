@@ -4,7 +4,9 @@ namespace Diskless.Abstractions;
 
 /// <summary>
 /// Renders Liquid templates that a plugin embeds in its own assembly (<c>Templates/*.liquid</c>).
-/// Variables are strict: a name the model does not have is an error, never an empty string.
+/// Variables are strict: a name the model does not have is an error, never an empty string. That error, like a
+/// syntax error in the template, names the assembly, the template, the line and the column.
+/// Templates ending in <c>.xml.liquid</c> get every value XML-escaped. Renders may run concurrently.
 /// </summary>
 public interface ITemplates
 {

@@ -24,7 +24,7 @@ public sealed class CliContext
         Error = error;
         WorkingDirectory = Path.GetFullPath(workingDirectory ?? Directory.GetCurrentDirectory());
         plugins = new Lazy<PluginHost>(pluginHostFactory ?? PluginHost.CreateDefault);
-        Templates = new DeferredTemplates(() => new LiquidTemplates());
+        Templates = new DeferredTemplates(() => new ScribanTemplates());
     }
 
     /// <summary>Standard output.</summary>

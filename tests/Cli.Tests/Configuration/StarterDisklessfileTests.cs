@@ -10,13 +10,13 @@ public sealed class StarterDisklessfileTests
     [Fact]
     public void The_starter_file_renders_as_the_golden_file()
     {
-        Golden.AssertText(StarterDisklessfile.Render(new LiquidTemplates(), "shop"), "Disklessfile.starter");
+        Golden.AssertText(StarterDisklessfile.Render(new ScribanTemplates(), "shop"), "Disklessfile.starter");
     }
 
     [Fact]
     public void The_starter_file_parses_into_a_machine_named_after_the_project()
     {
-        var text = StarterDisklessfile.Render(new LiquidTemplates(), "My Shop");
+        var text = StarterDisklessfile.Render(new ScribanTemplates(), "My Shop");
 
         var machine = Assert.Single(DisklessfileParser.Parse(text, "/srv/shop/Disklessfile").Machines);
 

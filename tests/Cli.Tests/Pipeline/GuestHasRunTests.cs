@@ -113,7 +113,7 @@ public sealed class GuestHasRunTests : IDisposable
     };
 
     private LifecycleServices Services() => new(
-        new HostServices(new RecordingProgress(), new LiquidTemplates(), _paths),
+        new HostServices(new RecordingProgress(), new ScribanTemplates(), _paths),
         new FakeCatalog(_distro, _provider),
         new ProjectSpec(Path.Combine(_project, "Disklessfile"), _project, [Machine()]),
         TextWriter.Null)

@@ -49,7 +49,7 @@ internal sealed class PipelineSandbox : IDisposable
     public ProjectState State => new(Project, Paths, name => name == "XDG_RUNTIME_DIR" ? Path.Combine(Root, "run") : null, isRoot: false);
 
     public LifecycleServices Services(TextWriter? output = null) => new(
-        new HostServices(Progress, new LiquidTemplates(), Paths),
+        new HostServices(Progress, new ScribanTemplates(), Paths),
         new FakeCatalog(Distro, Provider),
         new ProjectSpec(Path.Combine(Project, "Disklessfile"), Project, [Machine("dev")]),
         output ?? TextWriter.Null)

@@ -32,7 +32,7 @@ public sealed class UpFailureTests : IDisposable
     public void Dispose() => Directory.Delete(_sandbox, recursive: true);
 
     private LifecycleServices Services(string machineName = "dev") => new(
-        new HostServices(_progress, new LiquidTemplates(), _paths),
+        new HostServices(_progress, new ScribanTemplates(), _paths),
         new FakeCatalog(_distro, _provider),
         new ProjectSpec(Path.Combine(_project, "Disklessfile"), _project, [Machine(machineName)]),
         TextWriter.Null) { Time = _clock };
@@ -138,7 +138,7 @@ public sealed class UpFailureTests : IDisposable
     [RequiresFact("cp")]
     public async Task Two_machines_needing_one_base_build_it_once_even_at_the_same_time()
     {
-        var host = new HostServices(_progress, new LiquidTemplates(), _paths);
+        var host = new HostServices(_progress, new ScribanTemplates(), _paths);
         var spec = _distro.DescribeBase(Machine("dev").Distro);
 
         var paths = await Task.WhenAll(

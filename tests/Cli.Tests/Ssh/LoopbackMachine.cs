@@ -24,7 +24,7 @@ internal static class LoopbackMachine
             new ProviderSpec("fakevm", Accelerator.Tcg, new Dictionary<string, SpecValue>(), null),
             new ShareSpec(null), [], [], [], TimeSpan.FromMinutes(1));
         var services = new LifecycleServices(
-            new HostServices(new RecordingProgress(), new LiquidTemplates(), new HostPaths(Path.Combine(projectDirectory, "data"))),
+            new HostServices(new RecordingProgress(), new ScribanTemplates(), new HostPaths(Path.Combine(projectDirectory, "data"))),
             new FakeCatalog(new FakeDistro(), new FakeProvider { Running = true }),
             new ProjectSpec(disklessfile, projectDirectory, [machine]),
             output);

@@ -221,7 +221,7 @@ public sealed class LoopbackSshTests(LoopbackSshd sshd) : IClassFixture<Loopback
         var knownHosts = Path.Combine(sshd.StateDir, "known_hosts");
         await KnownHosts.WriteAsync(knownHosts, sshd.Endpoint, sshd.Keys.HostPublicKeys, deadline.Token);
         var config = Path.Combine(sshd.WorkDir, "ssh_config");
-        await File.WriteAllTextAsync(config, SshConfigRenderer.Render(new LiquidTemplates(), [new SshConfigEntry("loop", sshd.Target, knownHosts)]), deadline.Token);
+        await File.WriteAllTextAsync(config, SshConfigRenderer.Render(new ScribanTemplates(), [new SshConfigEntry("loop", sshd.Target, knownHosts)]), deadline.Token);
 
         var result = await sshd.Runner.RunAsync(new CommandSpec("ssh", "-F", config, "-o", "BatchMode=yes", "loop", "echo via-config"), deadline.Token);
 

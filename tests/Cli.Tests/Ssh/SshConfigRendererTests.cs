@@ -16,7 +16,7 @@ public class SshConfigRendererTests
             new("db", new SshTarget(new SshEndpoint("127.0.0.1", 2223), "dev", "/my project/.diskless/machines/db/id_ed25519", [TestKeys.HostB]), "/my project/.diskless/machines/db/known_hosts"),
         ];
 
-        var text = SshConfigRenderer.Render(new LiquidTemplates(), entries);
+        var text = SshConfigRenderer.Render(new ScribanTemplates(), entries);
 
         Golden.AssertText(text, "ssh-config.txt");
         var blocks = HostBlocks(text);
