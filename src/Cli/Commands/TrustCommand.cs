@@ -29,7 +29,7 @@ internal static class TrustCommand
                 return List(context, store, result.GetValue(json));
             }
 
-            var project = await ProjectLoader.LoadAsync(result.GetValue(globals.File), context.WorkingDirectory, context.Plugins, cancellationToken).ConfigureAwait(false);
+            var project = await context.ProjectAsync(result.GetValue(globals.File), validate: true, cancellationToken).ConfigureAwait(false);
             var path = TrustGate.RealDisklessfile(project);
             if (result.GetValue(revoke))
             {

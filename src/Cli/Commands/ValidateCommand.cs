@@ -14,8 +14,7 @@ internal static class ValidateCommand
         var command = new Command("validate", "Check the Disklessfile and show the machines it defines, with every default filled in") { json };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var project = await ProjectLoader.LoadAsync(result.GetValue(globals.File), context.WorkingDirectory, context.Plugins, cancellationToken)
-                .ConfigureAwait(false);
+            var project = await context.ProjectAsync(result.GetValue(globals.File), validate: true, cancellationToken).ConfigureAwait(false);
             var trusted = Trust.TrustGate.IsGranted(project, context.Trust);
             if (result.GetValue(json))
             {

@@ -29,6 +29,7 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     private Lazy<MachineIsolation> _isolation = new(MachineIsolation.ForThisHost);
     private Lazy<TrustStore> _trust = new(TrustStore.ForUser);
     private Lazy<HostPaths> _paths = new(() => DataDirectory.Resolve());
+    private Lazy<UserConfiguration> _user = new(UserConfiguration.ForUser);
 
     /// <summary>The folder the command runs in (absolute).</summary>
     public string WorkingDirectory { get; init; } = Path.GetFullPath(WorkingDirectory);
@@ -61,6 +62,9 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
 
     /// <summary>The Disklessfiles the user trusts (<c>diskless trust</c>).</summary>
     public TrustStore Trust { get => _trust.Value; init => _trust = new(value); }
+
+    /// <summary>The user's own configuration, which completes each machine's provider settings.</summary>
+    public UserConfiguration User { get => _user.Value; init => _user = new(value); }
 
     /// <summary>The data dir: bases, machines, plugins.</summary>
     internal HostPaths Paths { get => _paths.Value; init => _paths = new(value); }
@@ -100,12 +104,18 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
         return new LifecycleServices(host, plugins, project, Out, projectState, Time, Isolation, NamespacesFor(projectState));
     }
 
+    /// <summary>
+    /// Finds, parses and, when <paramref name="validate"/>, validates the project (<see cref="ProjectLoader"/>), with
+    /// the user's configuration; validation's warnings go to <see cref="Error"/>.
+    /// </summary>
+    internal Task<ProjectSpec> ProjectAsync(string? fileOption, bool validate, CancellationToken cancellationToken) => validate
+        ? ProjectLoader.LoadAsync(fileOption, WorkingDirectory, Plugins, cancellationToken, User, Error)
+        : ProjectLoader.ReadAsync(fileOption, WorkingDirectory, cancellationToken, User);
+
     /// <summary>Reads (and, for commands that change a machine, fully validates) the project, then builds its services.</summary>
     internal async Task<LifecycleServices> LifecycleAsync(Globals globals, bool validate, CancellationToken cancellationToken)
     {
-        var project = validate
-            ? await ProjectLoader.LoadAsync(globals.DisklessfileOption, globals.WorkingDirectory, Plugins, cancellationToken).ConfigureAwait(false)
-            : await ProjectLoader.ReadAsync(globals.DisklessfileOption, globals.WorkingDirectory, cancellationToken).ConfigureAwait(false);
+        var project = await ProjectAsync(globals.DisklessfileOption, validate, cancellationToken).ConfigureAwait(false);
         if (validate)
         {
             // The commands that build, boot or provision act on the file's requests: not without the user's consent.
@@ -114,4 +124,7 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
 
         return Lifecycle(Host(globals.Verbose), Plugins, project);
     }
+
+    // A record prints every member, which would make the services it has not made yet (and read the host for them).
+    public override string ToString() => $"{nameof(DisklessServices)} in {WorkingDirectory}";
 }
