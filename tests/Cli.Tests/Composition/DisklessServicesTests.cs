@@ -101,6 +101,31 @@ public sealed class DisklessServicesTests : IDisposable
         Assert.False(Directory.Exists(unused));
     }
 
+    [Fact]
+    public async Task The_files_warnings_go_to_the_error_stream_the_root_was_given()
+    {
+        File.WriteAllText(_sandbox.Sub("project", "Disklessfile"), """
+            name = "arch"
+
+            [distro]
+            name = "arch"
+            check_signatures = false
+
+            [provider]
+            name = "qemu"
+
+            """);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var services = CliRun.Services(output, error, _sandbox.Sub("project")) with { Isolation = new MachineIsolation(new FakeIsolationProbe(), Dltest) };
+
+        var validate = await CliRun.RunAsync(["validate"], services, output, error);
+
+        Assert.Equal(0, validate.ExitCode);
+        Assert.Contains("warning: [distro] check_signatures = false", validate.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning:", validate.Out, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs every command for real, and keeps it.</summary>
     private sealed class Recording(ICommandRunner inner, List<CommandSpec> ran) : ICommandRunner
     {
