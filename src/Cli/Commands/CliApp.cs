@@ -12,7 +12,7 @@ public static class CliApp
 {
     /// <summary>Runs one command line against <paramref name="context"/>.</summary>
     /// <param name="args">The arguments after the program name.</param>
-    /// <param name="context">Output, working folder, handlers and plugin host.</param>
+    /// <param name="context">The services every command uses (output, working folder, handlers, plugins…), built once.</param>
     /// <param name="cancellationToken">Cancels the command (the program passes none and lets Ctrl-C cancel).</param>
     /// <param name="processTerminationTimeout">
     /// When set, Ctrl-C and SIGTERM cancel the command and the process waits this long for its clean-up

@@ -14,9 +14,10 @@ namespace Diskless.Cli.Composition;
 
 /// <summary>
 /// The one place that builds what the commands use: output, the plugin host, templates, the command runner, the
-/// process table, the clock, isolation, the trust store, the data dir, the namespace opener and the command handlers.
-/// The program makes one (<see cref="ForConsole"/>); a test replaces a service with <c>with</c>, and every command
-/// sees the replacement, since no command builds a service of its own.
+/// process table, the clock, isolation, the trust store, the user's configuration, the data dir, the namespace opener
+/// and the command handlers; from them, each command's host services (<see cref="Host"/>) and a project's lifecycle
+/// services (<see cref="LifecycleAsync"/>). The program makes one (<see cref="ForConsole"/>); a test replaces a
+/// service with <c>with</c>, and every command sees the replacement, since no command builds a service of its own.
 /// </summary>
 /// <param name="Out">Standard output: results a script may read.</param>
 /// <param name="Error">Standard error: errors, hints, progress.</param>
