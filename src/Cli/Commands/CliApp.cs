@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Diskless.Abstractions;
+using Diskless.Cli.Composition;
 using Diskless.Cli.Errors;
 
 namespace Diskless.Cli.Commands;
@@ -11,13 +12,13 @@ public static class CliApp
 {
     /// <summary>Runs one command line against <paramref name="context"/>.</summary>
     /// <param name="args">The arguments after the program name.</param>
-    /// <param name="context">Output, working folder, handlers and plugin host.</param>
+    /// <param name="context">The services every command uses (output, working folder, handlers, plugins…), built once.</param>
     /// <param name="cancellationToken">Cancels the command (the program passes none and lets Ctrl-C cancel).</param>
     /// <param name="processTerminationTimeout">
     /// When set, Ctrl-C and SIGTERM cancel the command and the process waits this long for its clean-up
     /// (unmounts, qemu shutdown) before exiting; the program sets it, in-process callers leave it null.
     /// </param>
-    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken, TimeSpan? processTerminationTimeout = null)
+    public static async Task<int> RunAsync(string[] args, DisklessServices context, CancellationToken cancellationToken, TimeSpan? processTerminationTimeout = null)
     {
         var globals = new GlobalOptions();
         var root = BuildRoot(globals, context);
@@ -46,8 +47,8 @@ public static class CliApp
         }
     }
 
-    /// <summary>The command tree; the machine commands call <see cref="CliContext.Handlers"/>.</summary>
-    internal static RootCommand BuildRoot(GlobalOptions globals, CliContext context)
+    /// <summary>The command tree; the machine commands call <see cref="DisklessServices.Handlers"/>.</summary>
+    internal static RootCommand BuildRoot(GlobalOptions globals, DisklessServices context)
     {
         var root = new RootCommand("Vagrant-style virtual machines without virtual disks: the guest's root filesystem is a host folder.")
         {

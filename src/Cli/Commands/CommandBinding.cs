@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Diskless.Cli.Composition;
 
 namespace Diskless.Cli.Commands;
 
@@ -33,7 +34,7 @@ internal static class CommandBinding
     /// <summary>Makes <paramref name="command"/> run <paramref name="handler"/> with the request <paramref name="read"/> builds.</summary>
     public static Command Runs<TRequest>(
         this Command command,
-        CliContext context,
+        DisklessServices context,
         Func<ParseResult, TRequest> read,
         Func<CommandHandlers, ICommandHandler<TRequest>> handler)
     {

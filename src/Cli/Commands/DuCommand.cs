@@ -1,11 +1,12 @@
 using System.CommandLine;
+using Diskless.Cli.Composition;
 
 namespace Diskless.Cli.Commands;
 
 /// <summary><c>diskless du [machine] [--json]</c>: what machines, their snapshots and the bases hold on the host.</summary>
 internal static class DuCommand
 {
-    public static Command Create(GlobalOptions globals, CliContext context)
+    public static Command Create(GlobalOptions globals, DisklessServices context)
     {
         var machine = CommandBinding.MachineArgument("measure");
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };

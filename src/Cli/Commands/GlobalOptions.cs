@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Diskless.Cli.Composition;
 
 namespace Diskless.Cli.Commands;
 
@@ -21,7 +22,7 @@ public sealed class GlobalOptions
     };
 
     /// <summary>The global values of one command line.</summary>
-    public Globals Read(ParseResult parseResult, CliContext context) =>
+    public Globals Read(ParseResult parseResult, DisklessServices context) =>
         new(parseResult.GetValue(File), parseResult.GetValue(Verbose), context.WorkingDirectory);
 }
 

@@ -1,11 +1,12 @@
 using System.CommandLine;
+using Diskless.Cli.Composition;
 
 namespace Diskless.Cli.Commands;
 
 /// <summary><c>diskless halt</c>: shuts machines down.</summary>
 internal static class HaltCommand
 {
-    public static Command Create(GlobalOptions globals, CliContext context)
+    public static Command Create(GlobalOptions globals, DisklessServices context)
     {
         var machine = CommandBinding.MachineArgument("shut down");
         var force = new Option<bool>("--force") { Description = "Power off at once instead of asking the guest to shut down" };

@@ -1,3 +1,5 @@
+using Diskless.Cli.Composition;
+
 namespace Diskless.Cli.Commands;
 
 /// <summary>What a command does once its command line is parsed into <typeparamref name="TRequest"/>.</summary>
@@ -5,5 +7,5 @@ namespace Diskless.Cli.Commands;
 public interface ICommandHandler<in TRequest>
 {
     /// <summary>Runs the command; returns its exit code. Errors for people are thrown as DisklessException.</summary>
-    Task<int> RunAsync(TRequest request, CliContext context, CancellationToken cancellationToken);
+    Task<int> RunAsync(TRequest request, DisklessServices context, CancellationToken cancellationToken);
 }

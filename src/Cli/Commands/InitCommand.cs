@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Diskless.Abstractions;
+using Diskless.Cli.Composition;
 using Diskless.Cli.Configuration;
 
 namespace Diskless.Cli.Commands;
@@ -9,7 +10,7 @@ internal static class InitCommand
 {
     public const string DefaultFileName = "Disklessfile";
 
-    public static Command Create(GlobalOptions globals, CliContext context)
+    public static Command Create(GlobalOptions globals, DisklessServices context)
     {
         var name = new Argument<string?>("name")
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Diskless.Abstractions;
+using Diskless.Cli.Composition;
 using Diskless.Cli.Plugins;
 
 namespace Diskless.Cli.Commands;
@@ -7,7 +8,7 @@ namespace Diskless.Cli.Commands;
 /// <summary><c>diskless plugins</c>: every plugin found, loaded, with its state.</summary>
 internal static class PluginsCommand
 {
-    public static Command Create(CliContext context)
+    public static Command Create(DisklessServices context)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
         var command = new Command("plugins", "List the distro and provider plugins, where they are and whether they load") { json };

@@ -1,11 +1,12 @@
 using System.CommandLine;
+using Diskless.Cli.Composition;
 
 namespace Diskless.Cli.Commands;
 
 /// <summary><c>diskless provision</c>: runs the provisioners on running machines.</summary>
 internal static class ProvisionCommand
 {
-    public static Command Create(GlobalOptions globals, CliContext context)
+    public static Command Create(GlobalOptions globals, DisklessServices context)
     {
         var machine = CommandBinding.MachineArgument("provision");
         var command = new Command("provision", "Run the provisioners on the running machine") { machine };

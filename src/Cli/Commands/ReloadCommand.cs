@@ -1,11 +1,12 @@
 using System.CommandLine;
+using Diskless.Cli.Composition;
 
 namespace Diskless.Cli.Commands;
 
 /// <summary><c>diskless reload</c>: halts and starts machines again.</summary>
 internal static class ReloadCommand
 {
-    public static Command Create(GlobalOptions globals, CliContext context)
+    public static Command Create(GlobalOptions globals, DisklessServices context)
     {
         var machine = CommandBinding.MachineArgument("restart");
         var provision = new Option<bool>("--provision") { Description = "Run the provisioners after the restart" };

@@ -1,11 +1,12 @@
 using System.CommandLine;
+using Diskless.Cli.Composition;
 
 namespace Diskless.Cli.Commands;
 
 /// <summary><c>diskless snapshot save|list|restore|delete</c>: snapshots of a machine's root, taken from the host.</summary>
 internal static class SnapshotCommand
 {
-    public static Command Create(GlobalOptions globals, CliContext context)
+    public static Command Create(GlobalOptions globals, DisklessServices context)
     {
         var command = new Command("snapshot", "Save, list, restore and delete snapshots of a machine's root")
         {
@@ -17,7 +18,7 @@ internal static class SnapshotCommand
         return command;
     }
 
-    private static Command Action(string name, string description, SnapshotAction action, GlobalOptions globals, CliContext context)
+    private static Command Action(string name, string description, SnapshotAction action, GlobalOptions globals, DisklessServices context)
     {
         var snapshot = new Argument<string>("name") { Description = "The snapshot's name" };
         CommandBinding.RejectOptionLikeValues(snapshot);
@@ -37,7 +38,7 @@ internal static class SnapshotCommand
             h => h.Snapshot);
     }
 
-    private static Command List(GlobalOptions globals, CliContext context)
+    private static Command List(GlobalOptions globals, DisklessServices context)
     {
         var machine = CommandBinding.MachineArgument("list the snapshots of");
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };

@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Diskless.Abstractions;
+using Diskless.Cli.Composition;
 
 namespace Diskless.Cli.Commands;
 
 /// <summary><c>diskless ssh</c>: logs in to a machine, or runs one command there.</summary>
 internal static class SshCommand
 {
-    public static Command Create(GlobalOptions globals, CliContext context)
+    public static Command Create(GlobalOptions globals, DisklessServices context)
     {
         var machine = new Argument<string?>("machine")
         {
@@ -26,7 +27,7 @@ internal static class SshCommand
 
     // Everything after "--" belongs to ssh, so the machine name must come from before it: the parser alone would
     // hand the first ssh argument to the optional machine argument.
-    private static SshRequest Read(ParseResult result, GlobalOptions globals, CliContext context, Option<string?> run)
+    private static SshRequest Read(ParseResult result, GlobalOptions globals, DisklessServices context, Option<string?> run)
     {
         var tokens = result.CommandResult.Tokens;
         var dash = result.Tokens.Select((t, i) => (t, i)).FirstOrDefault(x => x.t.Type == TokenType.DoubleDash);

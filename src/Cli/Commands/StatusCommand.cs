@@ -1,11 +1,12 @@
 using System.CommandLine;
+using Diskless.Cli.Composition;
 
 namespace Diskless.Cli.Commands;
 
 /// <summary><c>diskless status</c>: the state of the project's machines.</summary>
 internal static class StatusCommand
 {
-    public static Command Create(GlobalOptions globals, CliContext context)
+    public static Command Create(GlobalOptions globals, DisklessServices context)
     {
         var machine = CommandBinding.MachineArgument("describe");
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };

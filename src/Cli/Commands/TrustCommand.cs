@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Diskless.Abstractions;
+using Diskless.Cli.Composition;
 using Diskless.Cli.Configuration;
 using Diskless.Cli.Trust;
 
@@ -11,7 +12,7 @@ namespace Diskless.Cli.Commands;
 /// </summary>
 internal static class TrustCommand
 {
-    public static Command Create(GlobalOptions globals, CliContext context)
+    public static Command Create(GlobalOptions globals, DisklessServices context)
     {
         var list = new Option<bool>("--list") { Description = "List the Disklessfiles you trust, and whether each is still as you trusted it" };
         var revoke = new Option<bool>("--revoke") { Description = "Take back your trust in this Disklessfile" };
@@ -22,13 +23,13 @@ internal static class TrustCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var store = context.Trust();
+            var store = context.Trust;
             if (result.GetValue(list))
             {
                 return List(context, store, result.GetValue(json));
             }
 
-            var project = await ProjectLoader.LoadAsync(result.GetValue(globals.File), context.WorkingDirectory, context.Plugins, cancellationToken).ConfigureAwait(false);
+            var project = await context.ProjectAsync(result.GetValue(globals.File), validate: true, cancellationToken).ConfigureAwait(false);
             var path = TrustGate.RealDisklessfile(project);
             if (result.GetValue(revoke))
             {
@@ -56,7 +57,7 @@ internal static class TrustCommand
         return command;
     }
 
-    private static int List(CliContext context, TrustStore store, bool json)
+    private static int List(DisklessServices context, TrustStore store, bool json)
     {
         var views = store.List().Select(f => new TrustedView(f.Path, f.Sha256, f.TrustedAt, Standing(f), f.Requests)).ToList();
         if (json)

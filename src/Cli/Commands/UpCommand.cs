@@ -1,11 +1,12 @@
 using System.CommandLine;
+using Diskless.Cli.Composition;
 
 namespace Diskless.Cli.Commands;
 
 /// <summary><c>diskless up</c>: builds, boots and provisions machines.</summary>
 internal static class UpCommand
 {
-    public static Command Create(GlobalOptions globals, CliContext context)
+    public static Command Create(GlobalOptions globals, DisklessServices context)
     {
         var machine = CommandBinding.MachineArgument("start");
         var provision = new Option<bool>("--provision") { Description = "Run the provisioners even if the machine was provisioned before" };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Diskless.Abstractions;
+using Diskless.Cli.Composition;
 using Diskless.Cli.Configuration;
 
 namespace Diskless.Cli.Commands;
@@ -7,15 +8,14 @@ namespace Diskless.Cli.Commands;
 /// <summary><c>diskless validate</c>: checks the Disklessfile (with the plugins it names) and prints the machines.</summary>
 internal static class ValidateCommand
 {
-    public static Command Create(GlobalOptions globals, CliContext context)
+    public static Command Create(GlobalOptions globals, DisklessServices context)
     {
         var json = new Option<bool>("--json") { Description = "Print the resolved machines as JSON for scripts" };
         var command = new Command("validate", "Check the Disklessfile and show the machines it defines, with every default filled in") { json };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var project = await ProjectLoader.LoadAsync(result.GetValue(globals.File), context.WorkingDirectory, context.Plugins, cancellationToken)
-                .ConfigureAwait(false);
-            var trusted = Trust.TrustGate.IsGranted(project, context.Trust());
+            var project = await context.ProjectAsync(result.GetValue(globals.File), validate: true, cancellationToken).ConfigureAwait(false);
+            var trusted = Trust.TrustGate.IsGranted(project, context.Trust);
             if (result.GetValue(json))
             {
                 var requests = project.Requests.Select(r => new RequestView(r.Location?.ToString(), r.Message)).ToList();
@@ -29,7 +29,7 @@ internal static class ValidateCommand
 
             // The file is fine; whether this host can run its machines is said too, with the fixes, before an up fails on it.
             var providers = project.Machines.Select(m => m.Provider.Name).Distinct(StringComparer.Ordinal).Select(context.Plugins.GetProvider);
-            var problems = context.Isolation().HostProblems(providers);
+            var problems = context.Isolation.HostProblems(providers);
             foreach (var problem in problems)
             {
                 context.Error.WriteLine($"error: this host cannot run these machines yet: {problem.Message}");

@@ -9,10 +9,10 @@ public static class ProjectLoader
     /// Finds (<see cref="DisklessfileLocator.Resolve"/>), parses and validates the project. Throws
     /// <see cref="Abstractions.DisklessException"/> when there is no Disklessfile, and <see cref="ConfigurationException"/>
     /// with every problem when it is invalid. Locations name the file relative to <paramref name="currentDirectory"/>
-    /// when it is inside it, else by its absolute path.
+    /// when it is inside it, else by its absolute path. Warnings go to <paramref name="warnings"/>, standard error when null.
     /// </summary>
     public static async Task<ProjectSpec> LoadAsync(
-        string? fileOption, string currentDirectory, IPluginCatalog catalog, CancellationToken cancellationToken, UserConfiguration? user = null)
+        string? fileOption, string currentDirectory, IPluginCatalog catalog, CancellationToken cancellationToken, UserConfiguration? user = null, TextWriter? warnings = null)
     {
         user ??= UserConfiguration.ForUser();
         var project = await ReadAsync(fileOption, currentDirectory, cancellationToken, user).ConfigureAwait(false);
@@ -21,7 +21,7 @@ public static class ProjectLoader
         foreach (var warning in issues.Where(i => i.IsWarning))
         {
             // stderr, like progress: --json output on stdout stays clean.
-            await Console.Error.WriteLineAsync(warning.ToString()).ConfigureAwait(false);
+            await (warnings ?? Console.Error).WriteLineAsync(warning.ToString()).ConfigureAwait(false);
         }
 
         // What the user's own configuration reaches is theirs to decide: only the Disklessfile's reach asks for trust.

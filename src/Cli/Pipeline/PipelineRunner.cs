@@ -12,9 +12,37 @@ internal sealed class PipelineRunner<TContext>(IReadOnlyList<IStep<TContext>> st
     /// <summary>How long one step's recovery may take (unmounts, stopping qemu).</summary>
     public TimeSpan RecoveryTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
-    public async Task RunAsync(TContext context, CancellationToken cancellationToken)
+    public Task RunAsync(TContext context, CancellationToken cancellationToken) =>
+        RunAsync(context, new Stack<(string, Func<CancellationToken, Task>)>(), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="opening"/>, which makes the context from <paramref name="start"/>, then the steps on it;
+    /// its recovery runs last, as the first step entered. A context that holds something (a lock, a namespace) is
+    /// disposed after the last step, or after the recovery. Returns the context the steps left.
+    /// </summary>
+    public async Task<TContext> RunAsync<TStart>(IOpeningStep<TStart, TContext> opening, TStart start, CancellationToken cancellationToken)
     {
-        var entered = new Stack<IStep<TContext>>();
+        cancellationToken.ThrowIfCancellationRequested();
+        progress.Verbose($"step: {opening.Name}");
+        var context = await opening.RunAsync(start, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var entered = new Stack<(string, Func<CancellationToken, Task>)>();
+            entered.Push((opening.Name, token => opening.RecoverAsync(context, token)));
+            await RunAsync(context, entered, cancellationToken).ConfigureAwait(false);
+            return context;
+        }
+        finally
+        {
+            if (context is IAsyncDisposable held)
+            {
+                await held.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunAsync(TContext context, Stack<(string Name, Func<CancellationToken, Task> Recover)> entered, CancellationToken cancellationToken)
+    {
         try
         {
             foreach (var step in steps)
@@ -27,25 +55,25 @@ internal sealed class PipelineRunner<TContext>(IReadOnlyList<IStep<TContext>> st
                 }
 
                 progress.Verbose($"step: {step.Name}");
-                entered.Push(step);
+                entered.Push((step.Name, token => step.RecoverAsync(context, token)));
                 await step.RunAsync(context, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception)
         {
-            await RecoverAsync(entered, context).ConfigureAwait(false);
+            await RecoverAsync(entered).ConfigureAwait(false);
             throw;
         }
     }
 
-    private async Task RecoverAsync(Stack<IStep<TContext>> entered, TContext context)
+    private async Task RecoverAsync(Stack<(string Name, Func<CancellationToken, Task> Recover)> entered)
     {
         while (entered.TryPop(out var step))
         {
             using var timeout = new CancellationTokenSource(RecoveryTimeout);
             try
             {
-                await step.RecoverAsync(context, timeout.Token).ConfigureAwait(false);
+                await step.Recover(timeout.Token).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // The original failure is what the user needs; a failed clean-up is reported beside it.
             catch (Exception e)

@@ -6,48 +6,72 @@ using Diskless.Cli.State;
 
 namespace Diskless.Cli.Pipeline;
 
-/// <summary>What the steps of up (and reload) read and produce, typed: no string-keyed bag.</summary>
-internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCatalog plugins, ProjectState project, UpOptions options)
+/// <summary>What up knows before its first step: the machine, the services, how it was asked to run.</summary>
+/// <param name="Spec">The machine as the Disklessfile describes it.</param>
+/// <param name="Host">The host's services.</param>
+/// <param name="Plugins">The distros and providers.</param>
+/// <param name="Project">The project's state folders.</param>
+/// <param name="Options">How up was asked to run.</param>
+/// <param name="Time">The clock the boot timeout runs on.</param>
+/// <param name="Isolation">Decides a new machine's id map.</param>
+/// <param name="Namespaces">Opens the machine's namespace.</param>
+internal sealed record UpStart(
+    MachineSpec Spec,
+    IHostServices Host,
+    IPluginCatalog Plugins,
+    ProjectState Project,
+    UpOptions Options,
+    TimeProvider Time,
+    MachineIsolation Isolation,
+    IMachineNamespaces Namespaces);
+
+/// <summary>
+/// What the steps of up (and reload) read and produce, typed: no string-keyed bag. Made by
+/// <see cref="Steps.LoadMachineRecord"/> with the machine's plugins and record, so every later step finds them there.
+/// </summary>
+/// <param name="start">What up knew before its first step.</param>
+/// <param name="distro">The machine's distro plugin.</param>
+/// <param name="provider">The machine's provider plugin.</param>
+/// <param name="record">The machine's record, loaded or new.</param>
+internal sealed class UpContext(UpStart start, IDistro distro, IProvider provider, MachineRecord record) : IAsyncDisposable
 {
-    public MachineSpec Spec { get; } = spec;
+    public MachineSpec Spec => start.Spec;
 
     /// <summary>The host's services; once the machine's namespace is open, the ones that act through it.</summary>
-    public IHostServices Host { get; set; } = host;
+    public IHostServices Host { get; set; } = start.Host;
 
     /// <summary>Decides a new machine's id map.</summary>
-    public MachineIsolation Isolation { get; init; } = null!;
+    public MachineIsolation Isolation => start.Isolation;
 
     /// <summary>Opens the machine's namespace.</summary>
-    public IMachineNamespaces Namespaces { get; init; } = null!;
+    public IMachineNamespaces Namespaces => start.Namespaces;
 
-    /// <summary>The machine's namespace while up works on it; the handler disposes it after the last step and any recovery.</summary>
+    /// <summary>The machine's namespace while up works on it; disposed after the last step and any recovery.</summary>
     public MachineNamespace? Namespace { get; set; }
 
-    public IPluginCatalog Plugins { get; } = plugins;
+    public IPluginCatalog Plugins => start.Plugins;
 
-    public ProjectState Project { get; } = project;
+    public ProjectState Project => start.Project;
 
-    public UpOptions Options { get; } = options;
+    public UpOptions Options => start.Options;
 
     /// <summary>The clock the boot timeout runs on.</summary>
-    public TimeProvider Time { get; init; } = TimeProvider.System;
+    public TimeProvider Time => start.Time;
 
-    public IDistro Distro { get; set; } = null!;
+    public IDistro Distro { get; } = distro;
 
-    public IProvider Provider { get; set; } = null!;
+    public IProvider Provider { get; } = provider;
 
     public string StateDirectory => Project.MachineStateDirectory(Spec.Name);
 
-    /// <summary>The machine's record; set by <see cref="Steps.LoadMachineRecord"/>.</summary>
-    public MachineRecord Record { get; set; } = null!;
+    /// <summary>The machine's record, as the steps have changed it so far.</summary>
+    public MachineRecord Record { get; set; } = record;
 
     /// <summary>True when this run created the machine (its first up): a failure before setup completes removes it.</summary>
-    public bool CreatedNow { get; set; }
+    public bool CreatedNow { get; init; }
 
     /// <summary>True when the machine was already running at the start: nothing to boot.</summary>
-    public bool AlreadyRunning { get; set; }
-
-    public MachineKeySet Keys { get; set; } = null!;
+    public bool AlreadyRunning { get; init; }
 
     public string? BaseDirectory { get; set; }
 
@@ -67,7 +91,10 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
     /// <summary>The machine's own folder in the data dir, which holds the root and nothing of another machine.</summary>
     public string MachineDataDirectory => Path.GetDirectoryName(RootDirectory)!;
 
-    /// <summary>Lets go of the base's lock, if held; the handler calls it whatever happened, a step when done with the base.</summary>
+    /// <summary>The machine's SSH keys, which <see cref="Steps.EnsureSshKeys"/> made (or found) in its state folder.</summary>
+    public Task<MachineKeySet> KeysAsync(CancellationToken cancellationToken) => MachineKeys.LoadAsync(StateDirectory, cancellationToken);
+
+    /// <summary>Lets go of the base's lock, if held; the runner calls it whatever happened, a step when done with the base.</summary>
     public async Task ReleaseBaseAsync()
     {
         if (Base is { } held)
@@ -79,6 +106,20 @@ internal sealed class UpContext(MachineSpec spec, IHostServices host, IPluginCat
 
     public Task SaveRecordAsync(CancellationToken cancellationToken) =>
         MachineRecordStore.SaveAsync(StateDirectory, Record, cancellationToken);
+
+    /// <summary>
+    /// Lets go of the base and closes the namespace: after the recovery, which removes a failed first up's root
+    /// through the namespace.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        await ReleaseBaseAsync().ConfigureAwait(false);
+        if (Namespace is { } open)
+        {
+            Namespace = null;
+            await open.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }
 
 /// <summary>How up was asked to run.</summary>

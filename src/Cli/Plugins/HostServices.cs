@@ -7,18 +7,20 @@ namespace Diskless.Cli.Plugins;
 /// <summary>What the host lends plugins: the one command runner, the process table, the one chroot helper, templates, progress, paths.</summary>
 internal sealed class HostServices : IHostServices
 {
-    public HostServices(IProgressReporter progress, ITemplates templates, HostPaths? paths = null)
+    // The program's come from Composition.DisklessServices; the defaults serve tests that build a host directly.
+    public HostServices(IProgressReporter progress, ITemplates templates, HostPaths? paths = null, ICommandRunner? commands = null, IProcessTable? processes = null)
     {
         Progress = progress;
         Templates = templates;
-        Commands = new CliWrapCommandRunner(progress);
+        Commands = commands ?? new CliWrapCommandRunner(progress);
         Chroot = new Chroot(Commands);
         Paths = paths ?? DataDirectory.Resolve();
+        Processes = processes ?? new ProcProcessTable();
     }
 
     public ICommandRunner Commands { get; }
 
-    public IProcessTable Processes { get; } = new ProcProcessTable();
+    public IProcessTable Processes { get; }
 
     public IChroot Chroot { get; }
 

@@ -1,4 +1,5 @@
 using Diskless.Cli.Commands;
+using Diskless.Cli.Composition;
 using Diskless.Cli.Plugins;
 using Diskless.Cli.Tests.Plugins;
 
@@ -21,16 +22,35 @@ internal sealed record CliRun(int ExitCode, string Out, string Err)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var context = new CliContext(output, error, workingDirectory ?? Path.GetTempPath(), () => new PluginHost([BuildOutput.PluginsDirectory]))
+        var services = Services(output, error, workingDirectory) with { Handlers = handlers ?? LifecycleHandlers.Create() };
+        if (isolation is not null)
         {
-            Handlers = handlers ?? LifecycleHandlers.Create(),
-            Isolation = isolation is null ? Diskless.Cli.Isolation.MachineIsolation.ForThisHost : () => isolation,
-            // Never the user's own consents: a test that trusts a file does it in a store of its own.
-            Trust = () => trust ?? new Diskless.Cli.Trust.TrustStore(Path.Combine(Path.GetTempPath(), "diskless-tests-no-trust-" + Environment.ProcessId)),
-        };
-        var exitCode = await CliApp.RunAsync(args, context, cancellationToken);
+            services = services with { Isolation = isolation };
+        }
+
+        if (trust is not null)
+        {
+            services = services with { Trust = trust };
+        }
+
+        return await RunAsync(args, services, output, error, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="args"/> against <paramref name="services"/>, whose output goes to <paramref name="output"/> and <paramref name="error"/>.</summary>
+    public static async Task<CliRun> RunAsync(string[] args, DisklessServices services, StringWriter output, StringWriter error, CancellationToken cancellationToken = default)
+    {
+        var exitCode = await CliApp.RunAsync(args, services, cancellationToken);
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
+
+    /// <summary>The program's services with the bundled and test plugins, and a trust store of the tests' own.</summary>
+    public static DisklessServices Services(StringWriter output, StringWriter error, string? workingDirectory = null) =>
+        new(output, error, workingDirectory ?? Path.GetTempPath())
+        {
+            Plugins = new PluginHost([BuildOutput.PluginsDirectory]),
+            // Never the user's own consents: a test that trusts a file does it in a store of its own.
+            Trust = new Diskless.Cli.Trust.TrustStore(Path.Combine(Path.GetTempPath(), "diskless-tests-no-trust-" + Environment.ProcessId)),
+        };
 }
 
 /// <summary>A handler that keeps the request it was given.</summary>
@@ -38,7 +58,7 @@ internal sealed class RecordingHandler<TRequest> : ICommandHandler<TRequest>
 {
     public TRequest? Request { get; private set; }
 
-    public Task<int> RunAsync(TRequest request, CliContext context, CancellationToken cancellationToken)
+    public Task<int> RunAsync(TRequest request, DisklessServices services, CancellationToken cancellationToken)
     {
         Request = request;
         return Task.FromResult(0);
@@ -48,5 +68,5 @@ internal sealed class RecordingHandler<TRequest> : ICommandHandler<TRequest>
 /// <summary>A handler that runs a delegate.</summary>
 internal sealed class DelegateHandler<TRequest>(Func<CancellationToken, Task<int>> run) : ICommandHandler<TRequest>
 {
-    public Task<int> RunAsync(TRequest request, CliContext context, CancellationToken cancellationToken) => run(cancellationToken);
+    public Task<int> RunAsync(TRequest request, DisklessServices services, CancellationToken cancellationToken) => run(cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.Cli.Composition;
 using Diskless.Cli.Configuration;
 using Diskless.Cli.Pipeline;
 using Diskless.Cli.Pipeline.Lifecycle;
@@ -112,15 +113,11 @@ public sealed class GuestHasRunTests : IDisposable
         ConsoleLogPath = Path.Combine(StateDirectory, "console.log"),
     };
 
-    private LifecycleServices Services() => new(
+    private LifecycleServices Services() => new DisklessServices(TextWriter.Null, TextWriter.Null, _project) { Time = _clock }.Lifecycle(
         new HostServices(new RecordingProgress(), new ScribanTemplates(), _paths),
         new FakeCatalog(_distro, _provider),
         new ProjectSpec(Path.Combine(_project, "Disklessfile"), _project, [Machine()]),
-        TextWriter.Null)
-    {
-        Time = _clock,
-        State = new ProjectState(_project, _paths, name => name == "XDG_RUNTIME_DIR" ? Path.Combine(_sandbox, "run") : null, isRoot: false),
-    };
+        new ProjectState(_project, _paths, name => name == "XDG_RUNTIME_DIR" ? Path.Combine(_sandbox, "run") : null, isRoot: false));
 
     private MachineSpec Machine() => new(
         "dev", _project, Path.Combine(_project, "Disklessfile"), 1, 512,

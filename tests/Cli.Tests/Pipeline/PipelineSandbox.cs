@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.Cli.Composition;
 using Diskless.Cli.Configuration;
 using Diskless.Cli.Pipeline.Lifecycle;
 using Diskless.Cli.Plugins;
@@ -48,14 +49,14 @@ internal sealed class PipelineSandbox : IDisposable
     /// <summary>The project's state; its runtime folders go into the sandbox, not /run/diskless, so that no test leaves folders there.</summary>
     public ProjectState State => new(Project, Paths, name => name == "XDG_RUNTIME_DIR" ? Path.Combine(Root, "run") : null, isRoot: false);
 
-    public LifecycleServices Services(TextWriter? output = null) => new(
+    /// <summary>The program's services writing to <paramref name="output"/>; the sandbox's lifecycle services come from them.</summary>
+    public DisklessServices Program(TextWriter? output = null) => new(output ?? TextWriter.Null, TextWriter.Null, Project);
+
+    public LifecycleServices Services(TextWriter? output = null) => Program(output).Lifecycle(
         new HostServices(Progress, new ScribanTemplates(), Paths),
         new FakeCatalog(Distro, Provider),
         new ProjectSpec(Path.Combine(Project, "Disklessfile"), Project, [Machine("dev")]),
-        output ?? TextWriter.Null)
-    {
-        State = State,
-    };
+        State);
 
     public MachineSpec Machine(string name) => new(
         name, Project, Path.Combine(Project, "Disklessfile"), 1, 512,

@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.Cli.Composition;
 using Diskless.Cli.Configuration;
 using Diskless.Cli.Pipeline;
 using Diskless.Cli.Pipeline.Lifecycle;
@@ -31,11 +32,10 @@ public sealed class UpFailureTests : IDisposable
 
     public void Dispose() => Directory.Delete(_sandbox, recursive: true);
 
-    private LifecycleServices Services(string machineName = "dev") => new(
+    private LifecycleServices Services(string machineName = "dev") => new DisklessServices(TextWriter.Null, TextWriter.Null, _project) { Time = _clock }.Lifecycle(
         new HostServices(_progress, new ScribanTemplates(), _paths),
         new FakeCatalog(_distro, _provider),
-        new ProjectSpec(Path.Combine(_project, "Disklessfile"), _project, [Machine(machineName)]),
-        TextWriter.Null) { Time = _clock };
+        new ProjectSpec(Path.Combine(_project, "Disklessfile"), _project, [Machine(machineName)]));
 
     private MachineSpec Machine(string name) => new(
         name, _project, Path.Combine(_project, "Disklessfile"), 1, 512,

@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.Cli.Composition;
 using Diskless.Cli.Configuration;
 using Diskless.Cli.Pipeline.Lifecycle;
 using Diskless.Cli.Plugins;
@@ -23,11 +24,10 @@ internal static class LoopbackMachine
             new DistroSpec("fake", "one", null, [], Environment.UserName, "C.UTF-8", "Etc/UTC", new Dictionary<string, SpecValue>(), null),
             new ProviderSpec("fakevm", Accelerator.Tcg, new Dictionary<string, SpecValue>(), null),
             new ShareSpec(null), [], [], [], TimeSpan.FromMinutes(1));
-        var services = new LifecycleServices(
+        var services = new DisklessServices(output, TextWriter.Null, projectDirectory).Lifecycle(
             new HostServices(new RecordingProgress(), new ScribanTemplates(), new HostPaths(Path.Combine(projectDirectory, "data"))),
             new FakeCatalog(new FakeDistro(), new FakeProvider { Running = true }),
-            new ProjectSpec(disklessfile, projectDirectory, [machine]),
-            output);
+            new ProjectSpec(disklessfile, projectDirectory, [machine]));
         var record = new MachineRecord
         {
             Id = MachineRecord.NewId(),

@@ -6,28 +6,28 @@ using Diskless.Cli.State;
 
 namespace Diskless.Cli.Pipeline.Lifecycle;
 
-/// <summary>What every lifecycle command works with: the host services, the plugins, the project and its output.</summary>
-internal sealed record LifecycleServices(IHostServices Host, IPluginCatalog Plugins, ProjectSpec Project, TextWriter Out)
+/// <summary>
+/// What every lifecycle command works with: the host services, the plugins, the project and its output, and the
+/// services of <see cref="Composition.DisklessServices"/>, which builds this (<see cref="Composition.DisklessServices.Lifecycle"/>).
+/// </summary>
+/// <param name="Host">The host's services for this command.</param>
+/// <param name="Plugins">The distros and providers.</param>
+/// <param name="Project">The Disklessfile's machines.</param>
+/// <param name="Out">Standard output.</param>
+/// <param name="State">The project's state folders; tests give one whose runtime folders are in their sandbox.</param>
+/// <param name="Time">The clock that commands wait on (for a guest's SSH); tests give a fake one.</param>
+/// <param name="Isolation">Who runs Diskless and what the host allows: decides a new machine's id map.</param>
+/// <param name="Namespaces">Opens machine namespaces; tests give a fake that starts no process.</param>
+internal sealed record LifecycleServices(
+    IHostServices Host,
+    IPluginCatalog Plugins,
+    ProjectSpec Project,
+    TextWriter Out,
+    ProjectState State,
+    TimeProvider Time,
+    MachineIsolation Isolation,
+    IMachineNamespaces Namespaces)
 {
-    /// <summary>The project's state folders; tests give one whose runtime folders are in their sandbox.</summary>
-    public ProjectState State { get; init; } = new(Project.ProjectDirectory, Host.Paths);
-
-    /// <summary>The clock that commands wait on (for a guest's SSH); tests give a fake one.</summary>
-    public TimeProvider Time { get; init; } = TimeProvider.System;
-
-    /// <summary>Who runs Diskless and what the host allows: decides a new machine's id map.</summary>
-    public MachineIsolation Isolation { get; init; } = MachineIsolation.ForThisHost();
-
-    /// <summary>Opens machine namespaces; tests give a fake that starts no process.</summary>
-    public IMachineNamespaces Namespaces
-    {
-        // The base is checked (ours, private, no link; the session folder too) before a holder makes its folder there.
-        get => _namespaces ??= new HolderNamespaces(Isolation.Identity, State.EnsureRuntimeBaseDirectory());
-        init => _namespaces = value;
-    }
-
-    private IMachineNamespaces? _namespaces;
-
     /// <summary>
     /// The host services for a machine with <paramref name="record"/>: through its namespace when it has an id map
     /// (dispose the result when done), the host's own otherwise.

@@ -23,25 +23,19 @@ internal static class UpHandler
     /// <summary>Brings one machine up; the caller holds its lock, and keeps it until this returns.</summary>
     public static async Task UpAsync(LifecycleServices services, MachineSpec machine, UpOptions options, CancellationToken cancellationToken)
     {
-        var context = new UpContext(machine, services.Host, services.Plugins, services.State, options with { UploadsConfinedTo = services.UploadsConfinedTo })
-        {
-            Time = services.Time,
-            Isolation = services.Isolation,
-            Namespaces = services.Namespaces,
-        };
-        try
-        {
-            await new PipelineRunner<UpContext>(Steps(services.Out), services.Host.Progress).RunAsync(context, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await context.ReleaseBaseAsync().ConfigureAwait(false);
-            // After recovery, which removes a failed first up's root through the namespace.
-            if (context.Namespace is { } open)
-            {
-                await open.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+        var start = new UpStart(
+            machine,
+            services.Host,
+            services.Plugins,
+            services.State,
+            options with { UploadsConfinedTo = services.UploadsConfinedTo },
+            services.Time,
+            services.Isolation,
+            services.Namespaces);
+        // The runner disposes the context (the base's lock, the machine's namespace) after the recovery, which
+        // removes a failed first up's root through the namespace.
+        var context = await new PipelineRunner<UpContext>(Steps(services.Out), services.Host.Progress)
+            .RunAsync(new LoadMachineRecord(), start, cancellationToken).ConfigureAwait(false);
 
         if (context.AlreadyRunning)
         {
@@ -49,9 +43,9 @@ internal static class UpHandler
         }
     }
 
+    // After LoadMachineRecord, which makes the context they work on.
     private static IReadOnlyList<IStep<UpContext>> Steps(TextWriter output) =>
     [
-        new LoadMachineRecord(),
         new OpenMachineNamespace(),
         new EnsureSshKeys(),
         new EnsureBase(),

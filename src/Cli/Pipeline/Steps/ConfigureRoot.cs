@@ -22,7 +22,8 @@ internal sealed class ConfigureRoot : IStep<UpContext>
         };
         var shares = SharePlanner.Plan(context.Spec, context.RootDirectory, context.Record.RootTransport, folderTransport);
         var network = await context.Provider.DescribeNetworkAsync(context.Spec, context.Host, cancellationToken).ConfigureAwait(false);
-        var request = new ConfigureRequest(new MachineRoot(context.RootDirectory), context.Spec, shares, context.Keys.ToGuestIdentity(context.Spec.Distro.User),
+        var keys = await context.KeysAsync(cancellationToken).ConfigureAwait(false);
+        var request = new ConfigureRequest(new MachineRoot(context.RootDirectory), context.Spec, shares, keys.ToGuestIdentity(context.Spec.Distro.User),
             network, context.Record.GuestHasRun);
         context.Host.Progress.Info($"Configuring {context.Spec.Name} for a {Describe(context.Record.RootTransport)} root");
         var artifacts = await context.Distro.ConfigureAsync(request, context.Host, cancellationToken).ConfigureAwait(false);

@@ -9,8 +9,9 @@ internal sealed class EnsureSshKeys : IStep<UpContext>
 
     public bool ShouldRun(UpContext context) => true;
 
-    public async Task RunAsync(UpContext context, CancellationToken cancellationToken) =>
-        context.Keys = await MachineKeys.EnsureAsync(context.StateDirectory, context.Host.Commands, cancellationToken).ConfigureAwait(false);
+    // The later steps read the keys from the state folder (UpContext.KeysAsync), where they live.
+    public Task RunAsync(UpContext context, CancellationToken cancellationToken) =>
+        MachineKeys.EnsureAsync(context.StateDirectory, context.Host.Commands, cancellationToken);
 
     public Task RecoverAsync(UpContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 }

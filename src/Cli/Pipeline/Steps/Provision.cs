@@ -13,7 +13,8 @@ internal sealed class Provision(TextWriter output) : IStep<UpContext>
 
     public async Task RunAsync(UpContext context, CancellationToken cancellationToken)
     {
-        var target = context.Keys.ToTarget(context.Record.Ssh!, context.Spec.Distro.User);
+        var keys = await context.KeysAsync(cancellationToken).ConfigureAwait(false);
+        var target = keys.ToTarget(context.Record.Ssh!, context.Spec.Distro.User);
         using var session = await SshConnector.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
         var result = await ProvisionerRunner.RunAsync(session, context.Spec.Provisioners, context.Host.Progress, output, cancellationToken, context.Options.UploadsConfinedTo).ConfigureAwait(false);
         context.Record = context.Record with { Provisioned = true, ProvisionedWith = result.Ran.Select(p => p.Describe()).ToList() };

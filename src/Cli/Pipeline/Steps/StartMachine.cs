@@ -45,7 +45,8 @@ internal sealed class StartMachine : IStep<UpContext>
         }
 
         // The key is ours whatever the endpoint, so checking stays strict: only the address it is pinned for comes from the provider.
-        await KnownHosts.WriteAsync(KnownHostsPath(context), context.Running.Ssh, context.Keys.HostPublicKeys, cancellationToken).ConfigureAwait(false);
+        var keys = await context.KeysAsync(cancellationToken).ConfigureAwait(false);
+        await KnownHosts.WriteAsync(KnownHostsPath(context), context.Running.Ssh, keys.HostPublicKeys, cancellationToken).ConfigureAwait(false);
         context.Record = record with { SshHost = context.Running.Ssh.Host, SshPort = context.Running.Ssh.Port, ProviderData = context.Running.Handle.Data };
         await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -13,7 +13,8 @@ internal sealed class WaitForSsh : IStep<UpContext>
     public async Task RunAsync(UpContext context, CancellationToken cancellationToken)
     {
         var running = context.Running!;
-        var target = context.Keys.ToTarget(running.Ssh, context.Spec.Distro.User);
+        var keys = await context.KeysAsync(cancellationToken).ConfigureAwait(false);
+        var target = keys.ToTarget(running.Ssh, context.Spec.Distro.User);
         var elapsed = await SshReadiness.WaitAsync(
             target,
             context.Spec.BootTimeout,
