@@ -30,7 +30,7 @@ public sealed class SshSession : ISshSession
     /// <inheritdoc />
     public async Task<int> ExecAsync(string command, Action<string>? stdout, Action<string>? stderr, CancellationToken cancellationToken)
     {
-        using var ssh = _client.CreateCommand(command, Encoding.UTF8);
+        using var ssh = _client.CreateCommand(SessionBoundCommand.Wrap(command), Encoding.UTF8);
         var run = ssh.ExecuteAsync(cancellationToken);
         var readOut = PumpLinesAsync(ssh.OutputStream, stdout);
         var readErr = PumpLinesAsync(ssh.ExtendedOutputStream, stderr);

@@ -241,25 +241,102 @@ public sealed class LoopbackSshTests(LoopbackSshd sshd) : IClassFixture<Loopback
     }
 
     [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
-    public async Task A_cancelled_command_stops_promptly()
+    public async Task A_cancelled_command_stops_promptly_and_ends_in_the_guest_with_everything_it_started()
     {
         using var deadline = Deadline();
         using var session = await SshConnector.ConnectAsync(sshd.Target, deadline.Token);
         using var cancel = new CancellationTokenSource();
-        var remotePid = 0;
+        var group = 0;
 
-        // Cancelled once it runs; stopping takes a round trip, the command itself ten minutes.
-        var exec = session.ExecAsync("echo $$; exec sleep 600", pid => { remotePid = int.Parse(pid, CultureInfo.InvariantCulture); _ = cancel.CancelAsync(); }, null, cancel.Token);
+        // Cancelled once it runs; stopping takes a round trip, the command itself ten minutes. It traps TERM and starts a
+        // child of its own: sshd refuses root's "signal" requests, so only the channel's end can stop them. This sshd's
+        // user is root, the hardest case.
+        var exec = session.ExecAsync(
+            "trap '' TERM; sleep 600 & echo $$; wait",
+            pid => { group = int.Parse(pid, CultureInfo.InvariantCulture); _ = cancel.CancelAsync(); },
+            null,
+            cancel.Token);
         try
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => exec.WaitAsync(TimeSpan.FromSeconds(20)));
             Assert.Equal(0, await session.ExecAsync("true", null, null, deadline.Token));
+
+            // The watcher's SIGINT, then its SIGKILL a grace period later: ten times that, and nothing of the group is left.
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(10 * (SessionBoundCommand.GraceSeconds + 1));
+            while (GroupMembers(group).Count > 0 && DateTime.UtcNow < until)
+            {
+                await Task.Delay(200, deadline.Token);
+            }
+
+            Assert.Empty(GroupMembers(group));
         }
         finally
         {
-            // The "guest" is this host: what the cancelled channel left running is ended here.
-            await sshd.Runner.SignalAsync(remotePid, ProcessSignal.Kill, CancellationToken.None);
+            // The "guest" is this host: whatever a failing run left of the group this test started is ended here, by pid.
+            foreach (var pid in GroupMembers(group))
+            {
+                await sshd.Runner.SignalAsync(pid, ProcessSignal.Kill, CancellationToken.None);
+            }
         }
+    }
+
+    [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
+    public async Task A_command_reads_no_input_and_what_it_starts_in_the_background_outlives_it_when_it_ends_normally()
+    {
+        using var deadline = Deadline();
+        using var session = await SshConnector.ConnectAsync(sshd.Target, deadline.Token);
+        var lines = new List<string>();
+
+        // cat ends at once: the command's stdin is /dev/null, not the channel that stays open.
+        var exit = await session.ExecAsync("cat; sleep 300 >/dev/null 2>&1 & echo $!; exit 4", lines.Add, null, deadline.Token);
+        var daemon = int.Parse(Assert.Single(lines), CultureInfo.InvariantCulture);
+        try
+        {
+            Assert.Equal(4, exit);
+            session.Dispose();
+            // Longer than the watcher's grace: had it fired on the channel's end, the daemon would be gone by now.
+            await Task.Delay(TimeSpan.FromSeconds(SessionBoundCommand.GraceSeconds + 2), deadline.Token);
+            Assert.True(Directory.Exists($"/proc/{daemon}"), "the command's own background process was killed when the session ended");
+        }
+        finally
+        {
+            await sshd.Runner.SignalAsync(daemon, ProcessSignal.Kill, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The pids whose process group is <paramref name="group"/> (the session's leader), from /proc.</summary>
+    private static List<int> GroupMembers(int group)
+    {
+        var members = new List<int>();
+        if (group <= 0)
+        {
+            return members;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                // Fields after the command's closing parenthesis: state, ppid, pgrp.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[2], CultureInfo.InvariantCulture) == group)
+                {
+                    members.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // Gone while read.
+            }
+        }
+
+        return members;
     }
 
     [RequiresFact("sshd", "ssh-keygen", Root = true, Timeout = Timeout)]
