@@ -103,31 +103,31 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
     public async Task Ctrl_c_on_ssh_c_ends_the_remote_command_and_what_it_started_and_exits_interrupted()
     {
         machine.EnsureUp(output);
-        using var interrupt = new CancellationTokenSource();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var stdout = new System.Text.StringBuilder();
-        var stderr = new System.Text.StringBuilder();
-        var group = "";
+        var start = new ProcessStartInfo(DisklessProcess.Program, ["ssh", "-c", "sh -c 'trap \"\" TERM; exec sleep 600' & ps -o pgid= $$; wait"])
+        {
+            WorkingDirectory = machine.ProjectDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["DISKLESS_HOME"] = DisklessProcess.DataDirectory;
+        start.Environment["XDG_CONFIG_HOME"] = DisklessProcess.ConfigDirectory;
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var ssh = Process.Start(start)!;
+        var stderr = ssh.StandardError.ReadToEndAsync(limit.Token);
 
         // The remote command prints its process group and waits on a child that ignores TERM; Ctrl-C is SIGINT to diskless.
-        var result = await CliWrap.Cli.Wrap(DisklessProcess.Program)
-            .WithArguments(["ssh", "-c", "sh -c 'trap \"\" TERM; exec sleep 600' & ps -o pgid= $$; wait"])
-            .WithWorkingDirectory(machine.ProjectDirectory)
-            .WithEnvironmentVariables(new Dictionary<string, string?> { ["DISKLESS_HOME"] = DisklessProcess.DataDirectory, ["XDG_CONFIG_HOME"] = DisklessProcess.ConfigDirectory })
-            .WithValidation(CliWrap.CommandResultValidation.None)
-            .WithStandardOutputPipe(CliWrap.PipeTarget.ToDelegate(line =>
-            {
-                stdout.AppendLine(line);
-                group = line.Trim();
-                interrupt.Cancel();
-            }))
-            .WithStandardErrorPipe(CliWrap.PipeTarget.ToStringBuilder(stderr))
-            .ExecuteAsync(deadline.Token, interrupt.Token);
-        output.WriteLine($"exit {result.ExitCode}\n--- stdout\n{stdout}--- stderr\n{stderr}");
+        var group = (await ssh.StandardOutput.ReadLineAsync(limit.Token))?.Trim();
+        using (var interrupt = Process.Start("kill", ["-INT", ssh.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync(limit.Token);
+        }
 
-        Assert.Equal(130, result.ExitCode);
-        Assert.Contains("cancelled", stderr.ToString(), StringComparison.Ordinal);
+        await ssh.WaitForExitAsync(limit.Token);
+        output.WriteLine($"group {group}, exit {ssh.ExitCode}\n--- stderr\n{await stderr}");
+
         Assert.Matches("^[0-9]+$", group);
+        Assert.Equal(130, ssh.ExitCode);
+        Assert.Contains("cancelled", await stderr, StringComparison.Ordinal);
         // Nothing of the interrupted command's process group is left in the guest (the watcher's grace, with a margin of ten).
         var left = await machine.SshAsync($"for i in $(seq 40); do pgrep -g {group} >/dev/null || exit 0; sleep 1; done; pgrep -a -g {group}; exit 1");
         Assert.True(left.ExitCode == 0, left.ToString());
