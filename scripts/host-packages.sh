@@ -4,7 +4,7 @@
 set -euo pipefail
 
 runtime=(qemu-system-x86 qemu-utils debootstrap openssh-client e2fsprogs coreutils util-linux uidmap bubblewrap mmdebstrap)
-tests=(openssh-server busybox btrfs-progs initramfs-tools-core xz-utils procps arch-install-scripts pacman-package-manager makepkg archlinux-keyring fakeroot libarchive-tools gnupg libvirt-daemon-system libvirt-clients)
+tests=(openssh-server busybox btrfs-progs initramfs-tools-core xz-utils procps arch-install-scripts pacman-package-manager makepkg archlinux-keyring fakeroot libarchive-tools gnupg libvirt-daemon-system libvirt-clients zsh fish)
 bench=(vagrant hyperfine python3 git)
 
 wanted=("${runtime[@]}")

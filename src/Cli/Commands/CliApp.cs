@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Diskless.Abstractions;
+using Diskless.Cli.Completion;
 using Diskless.Cli.Composition;
 using Diskless.Cli.Errors;
 
@@ -70,7 +71,9 @@ public static class CliApp
             DuCommand.Create(globals, context),
             PruneCommand.Create(globals, context),
             PluginsCommand.Create(context),
+            CompletionCommand.Create(context),
         };
+        ProjectCompletions.Attach(root, globals, context);
 
         // Help names the program "diskless" however it is started (dotnet diskless.dll, the apphost, a test host).
         root.HelpName = "diskless";
