@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 using Diskless.Testing;
 
 namespace Diskless.Plugins.QemuDirect.Tests;

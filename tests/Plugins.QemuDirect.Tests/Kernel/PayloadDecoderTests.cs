@@ -1,3 +1,5 @@
+using Diskless.ProviderSupport;
+
 namespace Diskless.Plugins.QemuDirect.Tests;
 
 public sealed class PayloadDecoderTests

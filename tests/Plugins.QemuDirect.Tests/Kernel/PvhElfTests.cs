@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.QemuDirect.Tests;
 
