@@ -102,5 +102,5 @@ public sealed class QemuDirectProvider : IProvider
         }
     }
 
-    private ProcessControl Processes(IHostServices host) => new(host.Processes, _timings, _system.IsRoot ? 0 : _system.Uid);
+    private ProcessControl Processes(IHostServices host) => new(host.Processes, _timings.PollInterval, _timings.KillTimeout, _system.IsRoot ? 0 : _system.Uid);
 }

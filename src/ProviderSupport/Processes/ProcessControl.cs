@@ -1,31 +1,34 @@
 using System.Globalization;
 using Diskless.Abstractions;
 
-namespace Diskless.Plugins.QemuDirect;
+namespace Diskless.ProviderSupport;
 
 /// <summary>
-/// QEMU's and virtiofsd's processes as the lifecycle handles them: signalled as Diskless itself, never through sudo,
-/// and only while they are still the machine's (<see cref="MachineProcesses"/>); waited on at the lifecycle's pace.
+/// A machine's processes (its VMM, its virtiofsd) as a provider's lifecycle handles them: signalled as Diskless itself,
+/// never through sudo, and only while they are still the machine's (<see cref="IMachineProcesses"/>); waited on at the
+/// lifecycle's pace.
 /// A process in the machine's user namespace runs as guest root, a subordinate id in a namespace Diskless owns, so it
 /// may be signalled without privilege; one running as host root (a host-owned root started through sudo) may not, and
 /// is reported with the command that stops it.
 /// </summary>
 /// <param name="table">The host's process table.</param>
-/// <param name="timings">How long to wait.</param>
+/// <param name="pollInterval">Between two looks at the process table.</param>
+/// <param name="killTimeout">For a process to vanish after SIGKILL.</param>
 /// <param name="invokerUid">The uid Diskless runs as.</param>
-internal sealed class ProcessControl(IProcessTable table, QemuTimings timings, long invokerUid)
+public sealed class ProcessControl(IProcessTable table, TimeSpan pollInterval, TimeSpan killTimeout, long invokerUid)
 {
+    /// <summary>The host's process table.</summary>
     public IProcessTable Table => table;
 
     /// <summary>
     /// Sends <paramref name="signal"/> to <paramref name="pid"/> while it is still one of <paramref name="machine"/>'s
-    /// processes: their owner, and an argv that names the machine's sockets (or none left, as it exits). One Diskless
+    /// processes: their owner, and an argv only the machine's hold (or none left, as it exits). One Diskless
     /// <paramref name="startedHere"/>, in this command, may also run as Diskless itself (a wrapper not yet in the
     /// namespace). False when there was nothing to signal: the process is gone, or its pid now belongs to someone
     /// else, who is left alone.
     /// </summary>
     /// <exception cref="DisklessException">The process is the machine's but runs as host root, which Diskless, not being root, does not signal.</exception>
-    public async Task<bool> SignalAsync(ICommandRunner runner, int pid, MachineProcesses machine, ProcessSignal signal, CancellationToken cancellationToken, bool startedHere = false)
+    public async Task<bool> SignalAsync(ICommandRunner runner, int pid, IMachineProcesses machine, ProcessSignal signal, CancellationToken cancellationToken, bool startedHere = false)
     {
         if (OwnerIfSignalled(pid, machine, startedHere) is not { } owner)
         {
@@ -34,7 +37,7 @@ internal sealed class ProcessControl(IProcessTable table, QemuTimings timings, l
 
         if (owner != invokerUid && owner == 0)
         {
-            var what = machine.IsQemuRunning(table, pid) ? "QEMU" : "virtiofsd";
+            var what = machine.NameOf(table, pid);
             var name = signal == ProcessSignal.Kill ? "KILL" : "TERM";
             throw new DisklessException(
                 $"{what} of this machine (pid {pid.ToString(CultureInfo.InvariantCulture)}) runs as host root, and Diskless never signals a process through sudo.",
@@ -47,13 +50,13 @@ internal sealed class ProcessControl(IProcessTable table, QemuTimings timings, l
 
     /// <summary>Waits until <paramref name="pid"/> has exited; false when it still runs after <paramref name="timeout"/>.</summary>
     public Task<bool> WaitForExitAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken) =>
-        table.WaitForExitAsync(pid, timeout, timings.PollInterval, cancellationToken);
+        table.WaitForExitAsync(pid, timeout, pollInterval, cancellationToken);
 
     /// <summary>
     /// SIGKILL and wait; used where nothing is worth waiting for (a failed start, an escalated stop). True when the
     /// process is gone, or no longer the machine's to kill.
     /// </summary>
-    public async Task<bool> KillAsync(ICommandRunner runner, int pid, MachineProcesses machine, CancellationToken cancellationToken, bool startedHere = false)
+    public async Task<bool> KillAsync(ICommandRunner runner, int pid, IMachineProcesses machine, CancellationToken cancellationToken, bool startedHere = false)
     {
         if (!table.IsAlive(pid) || OwnerIfSignalled(pid, machine, startedHere) is null)
         {
@@ -61,11 +64,11 @@ internal sealed class ProcessControl(IProcessTable table, QemuTimings timings, l
         }
 
         await SignalAsync(runner, pid, machine, ProcessSignal.Kill, cancellationToken, startedHere).ConfigureAwait(false);
-        return await WaitForExitAsync(pid, timings.KillTimeout, cancellationToken).ConfigureAwait(false);
+        return await WaitForExitAsync(pid, killTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     // Looked at again right before each signal: a QEMU may exit while Diskless waits, and its pid go to anyone.
-    private long? OwnerIfSignalled(int pid, MachineProcesses machine, bool startedHere)
+    private long? OwnerIfSignalled(int pid, IMachineProcesses machine, bool startedHere)
     {
         if (table.OwnerUid(pid) is not { } owner || (owner != machine.Owner && !(startedHere && owner == invokerUid)))
         {
@@ -73,6 +76,6 @@ internal sealed class ProcessControl(IProcessTable table, QemuTimings timings, l
         }
 
         var argv = table.Argv(pid);
-        return (argv is not null && (machine.IsQemu(argv) || machine.IsVirtiofsd(argv))) || (argv is null && table.IsExiting(pid)) ? owner : null;
+        return (argv is not null && machine.IsOwn(argv)) || (argv is null && table.IsExiting(pid)) ? owner : null;
     }
 }
