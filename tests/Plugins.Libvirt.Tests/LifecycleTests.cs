@@ -271,6 +271,22 @@ public sealed class LifecycleTests : IDisposable
         Assert.Equal(MachineState.Crashed, status.State);
         Assert.Contains("the virtiofs module is missing", status.Detail, StringComparison.Ordinal);
         Assert.Contains(status.ConsoleTail!, l => l.Contains("Kernel panic", StringComparison.Ordinal));
+        Assert.Contains("virtiofs module is missing", status.Failure?.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_running_domain_stuck_in_its_initramfs_carries_the_diagnosis_in_its_distros_words_for_up()
+    {
+        _virsh.DomainStates("running (booted)");
+        await File.WriteAllTextAsync(Path.Combine(_virsh.StateDirectory, "console.log"), "mount: /new_root: unknown filesystem type '9p'.\n[rootfs ]# \n");
+        var handle = _virsh.Handle() with { Initramfs = new InitramfsHints("/etc/initramfs-tools/modules", "sudo update-initramfs -u") };
+
+        var status = await _virsh.Provider().StatusAsync(handle, _virsh.Host, CancellationToken.None);
+
+        Assert.Equal(MachineState.Running, status.State);
+        Assert.Contains("9p modules are missing", status.Failure?.Problem, StringComparison.Ordinal);
+        Assert.Contains("run `sudo update-initramfs -u` in the guest", status.Failure!.Hint, StringComparison.Ordinal);
+        Assert.Null(status.ConsoleTail);
     }
 
     [Fact]
