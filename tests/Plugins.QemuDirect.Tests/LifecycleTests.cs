@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Diskless.Abstractions;
 using Diskless.ProviderSupport;
+using Diskless.ProviderSupport.Tests;
 using Diskless.Testing;
 
 namespace Diskless.Plugins.QemuDirect.Tests;

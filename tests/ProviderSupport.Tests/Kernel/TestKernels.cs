@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace Diskless.Plugins.QemuDirect.Tests;
+namespace Diskless.ProviderSupport.Tests;
 
 /// <summary>
 /// Small kernels built in the test: an x86-64 ELF with the notes a CONFIG_PVH kernel carries, and a bzImage around

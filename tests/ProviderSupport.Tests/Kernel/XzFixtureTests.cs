@@ -2,7 +2,7 @@ using Diskless.Abstractions;
 using Diskless.Cli.Processes;
 using Diskless.Testing;
 
-namespace Diskless.Plugins.QemuDirect.Tests;
+namespace Diskless.ProviderSupport.Tests;
 
 /// <summary>
 /// The committed xz fixture, checked with the real xz program: it must be the test ELF compressed as the kernel

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
-using Diskless.ProviderSupport;
 
-namespace Diskless.Plugins.QemuDirect.Tests;
+namespace Diskless.ProviderSupport.Tests;
 
 public sealed class BzImageHeaderTests
 {

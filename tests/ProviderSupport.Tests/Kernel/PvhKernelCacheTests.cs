@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using Diskless.Abstractions;
-using Diskless.ProviderSupport;
 using Diskless.Testing;
 
-namespace Diskless.Plugins.QemuDirect.Tests;
+namespace Diskless.ProviderSupport.Tests;
 
 /// <summary>Unpacking into the cache, reusing it, and every way of falling back to the kernel as given.</summary>
 public sealed class PvhKernelCacheTests : IDisposable

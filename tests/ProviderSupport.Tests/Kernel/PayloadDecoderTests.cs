@@ -1,6 +1,4 @@
-using Diskless.ProviderSupport;
-
-namespace Diskless.Plugins.QemuDirect.Tests;
+namespace Diskless.ProviderSupport.Tests;
 
 public sealed class PayloadDecoderTests
 {
