@@ -49,6 +49,29 @@ public sealed class ProcessControlTests : IDisposable
         Assert.True(_host.Processes.IsAlive(pid));
     }
 
+    [RequiresFact("sh", "sleep", Timeout = 30000)]
+    public async Task A_helper_that_ignores_sigterm_is_killed_after_its_grace()
+    {
+        var (pid, machine) = await StartAsync(ignoreTerm: true);
+        var control = new ProcessControl(_host.Processes, Poll, KillTimeout, machine.Owner!.Value);
+
+        await control.StopHelperAsync(_host.Commands, pid, machine, TimeSpan.FromMilliseconds(100), _host.Progress);
+
+        Assert.False(_host.Processes.IsAlive(pid));
+        Assert.DoesNotContain(_host.RecordedProgress.Lines, l => l.StartsWith("warn:", StringComparison.Ordinal));
+    }
+
+    [RequiresFact("sleep", Timeout = 30000)]
+    public async Task A_helper_that_is_not_the_machines_is_not_stopped()
+    {
+        var (pid, machine) = await StartAsync();
+        var control = new ProcessControl(_host.Processes, Poll, KillTimeout, machine.Owner!.Value);
+
+        await control.StopHelperAsync(_host.Commands, pid, machine with { Token = "not-this-one" }, TimeSpan.FromMilliseconds(100), _host.Progress);
+
+        Assert.True(_host.Processes.IsAlive(pid));
+    }
+
     [RequiresFact("sleep", Root = true, Timeout = 30000)]
     public async Task A_machines_process_running_as_host_root_is_not_signalled_by_anyone_else_and_the_fix_is_named()
     {
@@ -62,11 +85,13 @@ public sealed class ProcessControlTests : IDisposable
         Assert.True(_host.Processes.IsAlive(pid));
     }
 
-    private async Task<(int Pid, Machine Machine)> StartAsync()
+    private async Task<(int Pid, Machine Machine)> StartAsync(bool ignoreTerm = false)
     {
         // A duration no other process on the host is sleeping: the argv only this machine's process holds.
         var token = string.Create(CultureInfo.InvariantCulture, $"3600.{Random.Shared.Next(100_000, 999_999)}");
-        var pid = await _host.Commands.StartDetachedAsync(new CommandSpec("sleep", token), _folder.Combine("sleep.log"), CancellationToken.None);
+        // An ignored signal stays ignored across exec: the sleep itself shrugs SIGTERM off.
+        var command = ignoreTerm ? new CommandSpec("sh", "-c", $"trap '' TERM; exec sleep {token}") : new CommandSpec("sleep", token);
+        var pid = await _host.Commands.StartDetachedAsync(command, _folder.Combine("sleep.log"), CancellationToken.None);
         _started.Add(pid);
 
         // The pid is the runner's child until it has exec'd sleep: only then is its argv the machine's.

@@ -67,6 +67,28 @@ public sealed class ProcessControl(IProcessTable table, TimeSpan pollInterval, T
         return await WaitForExitAsync(pid, killTimeout, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stops a helper (a virtiofsd) of a machine whose VMM is gone: it exits by itself within <paramref name="grace"/> as
+    /// a rule; otherwise SIGTERM and the same grace again, then SIGKILL. Warns through <paramref name="progress"/> when it
+    /// outlives even that.
+    /// </summary>
+    public async Task StopHelperAsync(ICommandRunner runner, int pid, IMachineProcesses machine, TimeSpan grace, IProgressReporter progress)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(progress);
+        if (await WaitForExitAsync(pid, grace, CancellationToken.None).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await SignalAsync(runner, pid, machine, ProcessSignal.Terminate, CancellationToken.None).ConfigureAwait(false);
+        if (!await WaitForExitAsync(pid, grace, CancellationToken.None).ConfigureAwait(false)
+            && !await KillAsync(runner, pid, machine, CancellationToken.None).ConfigureAwait(false))
+        {
+            progress.Warn($"{machine.NameOf(table, pid)} (pid {pid.ToString(CultureInfo.InvariantCulture)}) is still running after SIGKILL.");
+        }
+    }
+
     // Looked at again right before each signal: a QEMU may exit while Diskless waits, and its pid go to anyone.
     private long? OwnerIfSignalled(int pid, IMachineProcesses machine, bool startedHere)
     {
