@@ -40,6 +40,12 @@ public sealed class ArchDistro : IDistro
     public BaseSpec DescribeBase(DistroSpec spec) => BasePlanner.Describe(spec, Name, _time.GetUtcNow());
 
     /// <inheritdoc />
+    public InitramfsHints DescribeInitramfs(DistroSpec spec) =>
+        ArchSettings.Initramfs(spec) == ArchDefaults.Booster
+            ? new("modules_force_load in /etc/booster.yaml", "sudo /usr/lib/booster/regenerate_images")
+            : new("MODULES in /etc/mkinitcpio.conf", "sudo mkinitcpio -P");
+
+    /// <inheritdoc />
     public Task BuildBaseAsync(BaseSpec spec, string targetDirectory, IHostServices host, CancellationToken cancellationToken) =>
         new BaseBuilder(host).BuildAsync(spec, targetDirectory, cancellationToken);
 

@@ -26,6 +26,9 @@ public sealed class DebianDistro : IDistro
     public BaseSpec DescribeBase(DistroSpec spec) => BasePlanner.Describe(spec, Name);
 
     /// <inheritdoc />
+    public InitramfsHints DescribeInitramfs(DistroSpec spec) => new("/etc/initramfs-tools/modules", "sudo update-initramfs -u");
+
+    /// <inheritdoc />
     public Task BuildBaseAsync(BaseSpec spec, string targetDirectory, IHostServices host, CancellationToken cancellationToken) =>
         new BaseBuilder(host).BuildAsync(spec, targetDirectory, cancellationToken);
 

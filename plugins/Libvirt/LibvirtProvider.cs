@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.Libvirt;
 
@@ -60,7 +61,7 @@ public sealed class LibvirtProvider : IProvider
             issues.AddRange(machine.Ports.Select(port => new SpecIssue(
                 $"forwarded ports need user-mode networking, but this machine is on the libvirt network '{settings.Network}'",
                 port.Location,
-                "reach the guest's port at its own address (diskless status shows it), or remove 'network' from [provider] to forward ports on 127.0.0.1")));
+                $"reach the guest's port at its own address (diskless status shows it), or remove 'network' from [provider] to forward ports on {Loopback.Address}")));
         }
         else
         {
@@ -90,14 +91,7 @@ public sealed class LibvirtProvider : IProvider
     public Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(host);
-        return Task.FromResult(host.FindExecutable(VirtiofsdLocations.Program, VirtiofsdLocations.Directories) is null ? ShareTransport.NineP : ShareTransport.VirtioFs);
-    }
-
-    /// <inheritdoc />
-    public GuestNetwork DescribeNetwork(MachineSpec machine)
-    {
-        ArgumentNullException.ThrowIfNull(machine);
-        return LibvirtSettings.Parse(machine.Provider).Network is null ? UserNetwork.Describe() : GuestNetwork.Dhcp();
+        return Task.FromResult(VirtiofsdLocator.FindPath(null, host) is null ? ShareTransport.NineP : ShareTransport.VirtioFs);
     }
 
     /// <inheritdoc />
@@ -106,11 +100,13 @@ public sealed class LibvirtProvider : IProvider
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(host);
 
-        // passt's DHCP hands out the host's address, gateway and DNS, and libvirt cannot set passt's gateway, so a
-        // passt guest asks DHCP; the probe is cached, so the start that follows plans the same interface.
-        return await _probe.UsesPasstAsync(LibvirtSettings.Parse(machine.Provider), host, cancellationToken).ConfigureAwait(false)
+        // On a libvirt network the guest leases its address. passt's DHCP hands out the host's address, gateway and
+        // DNS, and libvirt cannot set passt's gateway, so a passt guest asks DHCP too; the probe is cached, so the
+        // start that follows plans the same interface.
+        var settings = LibvirtSettings.Parse(machine.Provider);
+        return settings.Network is not null || await _probe.UsesPasstAsync(settings, host, cancellationToken).ConfigureAwait(false)
             ? GuestNetwork.Dhcp()
-            : DescribeNetwork(machine);
+            : UserNetwork.Describe();
     }
 
     /// <inheritdoc />

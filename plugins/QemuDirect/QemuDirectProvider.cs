@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.QemuDirect;
 
@@ -54,7 +55,8 @@ public sealed class QemuDirectProvider : IProvider
             : ShareTransport.VirtioFs;
 
     /// <inheritdoc />
-    public GuestNetwork DescribeNetwork(MachineSpec machine) => UserNetwork.Describe();
+    public Task<GuestNetwork> DescribeNetworkAsync(MachineSpec machine, IHostServices host, CancellationToken cancellationToken) =>
+        Task.FromResult(UserNetwork.Describe());
 
     /// <inheritdoc />
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken) =>
@@ -100,5 +102,5 @@ public sealed class QemuDirectProvider : IProvider
         }
     }
 
-    private ProcessControl Processes(IHostServices host) => new(host.Processes, _timings, _system.IsRoot ? 0 : _system.Uid);
+    private ProcessControl Processes(IHostServices host) => new(host.Processes, _timings.PollInterval, _timings.KillTimeout, _system.IsRoot ? 0 : _system.Uid);
 }

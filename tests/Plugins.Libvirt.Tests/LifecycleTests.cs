@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 using Diskless.Testing;
 
 namespace Diskless.Plugins.Libvirt.Tests;
@@ -20,6 +23,37 @@ public sealed class LifecycleTests : IDisposable
         Assert.Equal("qemu:///system", running.Handle.Data["uri"]);
         Assert.Contains("<name>diskless-dev-0b7e4c</name>", await File.ReadAllTextAsync(Path.Combine(_virsh.StateDirectory, "domain.xml")), StringComparison.Ordinal);
         Assert.Contains(_virsh.Host.RecordedProgress.Lines, l => l.StartsWith("warn: KVM is not usable here", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task A_host_port_in_use_stops_the_start_before_virsh_defines_anything()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var taken = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var error = await Assert.ThrowsAsync<DisklessException>(
+            () => _virsh.Provider().StartAsync(_virsh.Plan() with { Ports = [new PortForward(taken, 80)] }, _virsh.Host, CancellationToken.None));
+
+        Assert.Contains($"127.0.0.1:{taken}/tcp", error.Message, StringComparison.Ordinal);
+        Assert.Contains("guest port 80", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"sport = :{taken}", error.Hint, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_virsh.StateDirectory, DomainLauncher.DomainFileName)));
+        Assert.DoesNotContain(_virsh.Host.Runner.Commands, c => c.Arguments.Contains("start"));
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task The_ssh_port_in_use_is_named_as_the_ssh_port()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var taken = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var error = await Assert.ThrowsAsync<DisklessException>(
+            () => _virsh.Provider().StartAsync(_virsh.Plan() with { SshHostPort = taken }, _virsh.Host, CancellationToken.None));
+
+        Assert.Contains($"The SSH port 127.0.0.1:{taken}", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_virsh.StateDirectory, DomainLauncher.DomainFileName)));
     }
 
     [Fact]
@@ -155,7 +189,7 @@ public sealed class LifecycleTests : IDisposable
         Assert.Equal(ExitCodes.NotAvailable, error.ExitCode);
         Assert.Contains("the libvirt network 'nat' does not exist", error.Message, StringComparison.Ordinal);
         Assert.Contains("net-list --all", error.Hint, StringComparison.Ordinal);
-        Assert.DoesNotContain(_virsh.Host.Runner.Commands, c => c.Arguments.Contains("define"));
+        Assert.False(File.Exists(Path.Combine(_virsh.StateDirectory, DomainLauncher.DomainFileName)));
     }
 
     [Fact]
@@ -250,6 +284,22 @@ public sealed class LifecycleTests : IDisposable
         Assert.Equal(MachineState.Crashed, status.State);
         Assert.Contains("the virtiofs module is missing", status.Detail, StringComparison.Ordinal);
         Assert.Contains(status.ConsoleTail!, l => l.Contains("Kernel panic", StringComparison.Ordinal));
+        Assert.Contains("virtiofs module is missing", status.Failure?.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_running_domain_stuck_in_its_initramfs_carries_the_diagnosis_in_its_distros_words_for_up()
+    {
+        _virsh.DomainStates("running (booted)");
+        await File.WriteAllTextAsync(Path.Combine(_virsh.StateDirectory, "console.log"), "mount: /new_root: unknown filesystem type '9p'.\n[rootfs ]# \n");
+        var handle = _virsh.Handle() with { Initramfs = new InitramfsHints("/etc/initramfs-tools/modules", "sudo update-initramfs -u") };
+
+        var status = await _virsh.Provider().StatusAsync(handle, _virsh.Host, CancellationToken.None);
+
+        Assert.Equal(MachineState.Running, status.State);
+        Assert.Contains("9p modules are missing", status.Failure?.Problem, StringComparison.Ordinal);
+        Assert.Contains("run `sudo update-initramfs -u` in the guest", status.Failure!.Hint, StringComparison.Ordinal);
+        Assert.Null(status.ConsoleTail);
     }
 
     [Fact]

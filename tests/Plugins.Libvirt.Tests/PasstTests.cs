@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 using Diskless.Cli.Templates;
 using Diskless.Testing;
 
@@ -31,7 +32,7 @@ public sealed class PasstTests : IDisposable
     [Fact]
     public void Where_passt_works_the_user_network_is_a_passt_interface_forwarding_ssh_and_the_ports_on_their_host_addresses_only()
     {
-        var plan = LibvirtPlans.Plan(ShareTransport.VirtioFs, ports: LibvirtPlans.SomePorts) with { RootAsksDhcp = true };
+        var plan = LibvirtPlans.Plan(ShareTransport.VirtioFs, ports: LibvirtPlans.SomePorts) with { GuestAsksDhcp = true };
         var xml = DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), LibvirtPlans.Tcg with { Passt = true }), new ScribanTemplates());
 
         Golden.AssertText(xml, "passt-ports.xml");
@@ -52,7 +53,7 @@ public sealed class PasstTests : IDisposable
     public void A_root_configured_for_the_fixed_user_mode_address_keeps_that_network_even_where_passt_works()
     {
         // Configured while libvirt refused passt, started after an upgrade: passt's DHCP would leave the guest unreachable.
-        var plan = LibvirtPlans.Plan(ShareTransport.VirtioFs, ports: LibvirtPlans.SomePorts) with { RootAsksDhcp = false };
+        var plan = LibvirtPlans.Plan(ShareTransport.VirtioFs, ports: LibvirtPlans.SomePorts) with { GuestAsksDhcp = false };
         var domain = XElement.Parse(DomainPlanner.Render(DomainPlanner.Plan(plan, LibvirtSettings.Parse(plan.Provider), LibvirtPlans.Tcg with { Passt = true }), new ScribanTemplates()));
 
         Assert.Empty(domain.Element("devices")!.Elements("interface"));
@@ -99,7 +100,7 @@ public sealed class PasstTests : IDisposable
 
         var network = await provider.DescribeNetworkAsync(Specs(), _virsh.Host, CancellationToken.None);
         // As up does: the root is configured for the network described, and the plan says what it was configured for.
-        var plan = _virsh.Plan() with { RootAsksDhcp = network.Static is null };
+        var plan = _virsh.Plan() with { GuestAsksDhcp = network.Static is null };
         var running = await _virsh.RunAsync(() => provider.StartAsync(plan, _virsh.Host, CancellationToken.None));
 
         AssertNetwork(GuestNetwork.Dhcp(), network);

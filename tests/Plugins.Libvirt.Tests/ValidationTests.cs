@@ -60,15 +60,6 @@ public sealed class ValidationTests
     }
 
     [Fact]
-    public void A_named_network_makes_the_guest_ask_dhcp_and_user_mode_gives_it_the_fixed_address()
-    {
-        Assert.Null(Provider().DescribeNetwork(Machine(LibvirtPlans.Provider(("network", "default")))).Static);
-        var userMode = Provider().DescribeNetwork(Machine(LibvirtPlans.Provider()));
-        Assert.Equal(UserNetwork.Describe().Static, userMode.Static);
-        Assert.Equal(UserNetwork.Describe().Nameservers, userMode.Nameservers);
-    }
-
-    [Fact]
     public async Task A_read_only_folder_over_virtiofs_is_refused_at_its_line_and_one_over_9p_is_not()
     {
         SyncedFolder Folder(ShareTransport? transport, int line) => new("/project/docs", "/docs", ReadOnly: true, transport, null, new SourceLocation("Disklessfile", line, 1));

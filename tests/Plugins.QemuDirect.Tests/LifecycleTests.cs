@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
+using Diskless.ProviderSupport.Tests;
 using Diskless.Testing;
 
 namespace Diskless.Plugins.QemuDirect.Tests;
@@ -386,6 +388,24 @@ public sealed class LifecycleTests : IDisposable
         Assert.Equal(MachineState.Crashed, status.State);
         Assert.Contains("exited unexpectedly", status.Detail, StringComparison.Ordinal);
         Assert.Equal("Kernel panic - not syncing: VFS: Unable to mount root fs", status.ConsoleTail![^1]);
+        // As libvirt's status says it: the cause the console shows, after the crash.
+        Assert.Equal("the kernel could not mount the root filesystem", status.Failure?.Problem);
+        Assert.EndsWith($"exited unexpectedly; {status.Failure!.Problem}. {status.Failure.Hint}", status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task A_guest_stuck_in_its_initramfs_still_runs_and_its_status_names_why_in_its_distros_words()
+    {
+        var running = await _provider.StartAsync(Plan(), _host, CancellationToken.None);
+        await File.WriteAllLinesAsync(running.Handle.ConsoleLogPath, ["mount: /new_root: unknown filesystem type 'virtiofs'.", "[rootfs ]# "]);
+        var handle = running.Handle with { Initramfs = new InitramfsHints("MODULES in /etc/mkinitcpio.conf", "sudo mkinitcpio -P") };
+
+        var status = await _provider.StatusAsync(handle, _host, CancellationToken.None);
+
+        Assert.Equal(MachineState.Running, status.State);
+        Assert.Contains("virtiofs module is missing", status.Failure?.Problem, StringComparison.Ordinal);
+        Assert.Contains("run `sudo mkinitcpio -P` in the guest", status.Failure!.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("virtiofs", status.Detail, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 10000)]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 using Diskless.Cli.Isolation;
 using Diskless.Cli.Processes;
 using Diskless.Cli.State;

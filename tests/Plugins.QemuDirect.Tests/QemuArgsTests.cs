@@ -1,5 +1,6 @@
 using System.Globalization;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 using Diskless.Testing;
 
 namespace Diskless.Plugins.QemuDirect.Tests;

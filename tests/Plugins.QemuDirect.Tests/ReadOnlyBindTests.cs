@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 using Diskless.Testing;
 
 namespace Diskless.Plugins.QemuDirect.Tests;

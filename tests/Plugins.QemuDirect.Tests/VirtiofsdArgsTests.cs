@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 using Diskless.Testing;
 
 namespace Diskless.Plugins.QemuDirect.Tests;

@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.Libvirt;
 
@@ -24,6 +25,13 @@ internal sealed class DomainLauncher(LibvirtHostProbe probe, LibvirtTimings timi
             : null;
         var model = DomainPlanner.Plan(plan, settings, features, filtered);
 
+        if (settings.Network is null)
+        {
+            // QEMU (or passt) binds the forwards only when libvirt starts the domain, and a taken port then fails
+            // with a terse "Could not set up host forwarding rule", or is not forwarded at all: checked before virsh.
+            PortCheck.EnsureFree(plan);
+        }
+
         var identity = DomainIdentity.For(plan.MachineName, plan.MachineId);
         var handle = new DomainHandle(identity, settings.Uri, settings.GracefulTimeout);
         await DomainOwnership.RequireOursOrAbsentAsync(virsh, identity, cancellationToken).ConfigureAwait(false);
@@ -40,7 +48,7 @@ internal sealed class DomainLauncher(LibvirtHostProbe probe, LibvirtTimings timi
             await virsh.RunAsync("start the domain", cancellationToken, "start", identity.Name).ConfigureAwait(false);
             var ssh = settings.Network is { } leased
                 ? new SshEndpoint(await new LeaseLookup(virsh, timings, time).WaitAsync(identity.Name, leased, host.Progress, cancellationToken).ConfigureAwait(false), 22)
-                : new SshEndpoint("127.0.0.1", plan.SshHostPort);
+                : UserNetwork.SshEndpoint(plan.SshHostPort);
             var machine = new MachineHandle(plan.MachineName, plan.MachineId, plan.StateDirectory, plan.RuntimeDirectory, plan.ConsoleLogPath, handle.ToData());
             return new RunningMachine(machine, ssh);
         }

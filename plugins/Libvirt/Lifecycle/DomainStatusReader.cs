@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.Libvirt;
 
@@ -17,15 +18,15 @@ internal static class DomainStatusReader
 
         var said = result.StandardOutput.Trim();
         var state = DomainState.Parse(said);
-        var tail = state == MachineState.Crashed
-            ? await LogTail.ReadAsync(machine.ConsoleLogPath, BootDiagnostics.TailLines, cancellationToken).ConfigureAwait(false)
-            : null;
+        var failure = await BootDiagnostics.ReadAsync(machine, cancellationToken).ConfigureAwait(false);
         var detail = $"domain {name} on {virsh.Uri}: {said}";
-        if (tail is not null && BootDiagnostics.Recognize(tail) is { } failure)
-        {
-            detail += $"; {failure.Problem}. {failure.Hint}";
-        }
-
-        return new MachineStatus(state, detail, tail, name);
+        return state == MachineState.Crashed
+            ? new MachineStatus(
+                state,
+                BootDiagnostics.Describe(detail, failure),
+                await LogTail.ReadAsync(machine.ConsoleLogPath, BootDiagnostics.TailLines, cancellationToken).ConfigureAwait(false),
+                name,
+                failure)
+            : new MachineStatus(state, detail, null, name, failure);
     }
 }

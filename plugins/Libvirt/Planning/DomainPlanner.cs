@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.Libvirt;
 
@@ -41,7 +42,7 @@ public static class DomainPlanner
         var filesystems = plan.Shares.Select(share => Filesystem(share, features, syncedFolderVirtiofsd)).ToList();
         // passt only hands out DHCP: a root configured for the fixed user-mode address (before libvirt learnt passt,
         // say) keeps the user network it was configured for.
-        var passt = settings.Network is null && features.Passt && plan.RootAsksDhcp;
+        var passt = settings.Network is null && features.Passt && plan.GuestAsksDhcp;
         var qemuArguments = settings.Network is null && !passt
             ? ["-netdev", UserNetwork.Netdev(NetdevId, plan.SshHostPort, plan.Ports), "-device", $"virtio-net-pci,netdev={NetdevId},{NicAddress}"]
             : new List<string>();
@@ -88,7 +89,7 @@ public static class DomainPlanner
 
     /// <summary>SSH on 127.0.0.1, then each of the Disklessfile's ports from its host address, as passt forwards them.</summary>
     private static List<PortForwardModel> PortForwards(BootPlan plan) =>
-        [new PortForwardModel("tcp", "127.0.0.1", plan.SshHostPort, 22), .. plan.Ports.Select(p => new PortForwardModel(p.Protocol, p.HostAddress, p.Host, p.Guest))];
+        [new PortForwardModel("tcp", Loopback.Address, plan.SshHostPort, 22), .. plan.Ports.Select(p => new PortForwardModel(p.Protocol, p.HostAddress, p.Host, p.Guest))];
 
     /// <summary>True when <paramref name="plan"/> serves a synced folder over virtiofs, which needs <see cref="FilteredVirtiofsd"/>.</summary>
     public static bool HasVirtiofsSyncedFolder(BootPlan plan) =>
@@ -98,10 +99,7 @@ public static class DomainPlanner
     {
         if (share.Transport == ShareTransport.VirtioFs)
         {
-            var virtiofsd = features.Virtiofsd ?? throw new DisklessException(
-                $"The share '{share.Tag}' ({share.HostPath}) uses virtiofs, but no virtiofsd was found (PATH, {string.Join(", ", VirtiofsdLocations.Directories)}).",
-                "Install it (Debian: apt-get install -y qemu-system-common; it is /usr/lib/qemu/virtiofsd), set virtiofsd = \"/path\" in [provider], or use [share] transport = \"9p\".",
-                ExitCodes.NotAvailable);
+            var virtiofsd = features.Virtiofsd ?? throw VirtiofsdErrors.NotFound(share);
             if (!share.IsRoot)
             {
                 virtiofsd = syncedFolderVirtiofsd

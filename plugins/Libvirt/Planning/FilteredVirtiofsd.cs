@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.Libvirt;
 

@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.Libvirt;
 
@@ -37,7 +38,7 @@ internal sealed class LibvirtHostProbe(Func<KvmDevice> kvmDevice, Func<string?> 
         }
 
         var useKvm = KvmRule.Decide(spec.Accel, device, cpuInfo(), host.Progress);
-        var virtiofsd = settings.Virtiofsd ?? host.FindExecutable(VirtiofsdLocations.Program, VirtiofsdLocations.Directories);
+        var virtiofsd = VirtiofsdLocator.FindPath(settings.Virtiofsd, host);
         return new LibvirtHostFeatures(program, useKvm, virtiofsd, await UsesPasstAsync(settings, host, cancellationToken).ConfigureAwait(false));
     }
 }

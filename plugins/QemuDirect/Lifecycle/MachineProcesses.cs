@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.QemuDirect;
 
@@ -15,7 +16,7 @@ namespace Diskless.Plugins.QemuDirect;
 /// root, which they were started as. Null when it is not known (a namespaced machine whose map the host did not
 /// give), and then no process is the machine's.
 /// </param>
-internal sealed partial record MachineProcesses(MachineFiles Files, long? Owner)
+internal sealed partial record MachineProcesses(MachineFiles Files, long? Owner) : IMachineProcesses
 {
     /// <summary>The processes of the machine a later command finds through <paramref name="handle"/>.</summary>
     public static MachineProcesses For(MachineHandle handle)
@@ -36,6 +37,12 @@ internal sealed partial record MachineProcesses(MachineFiles Files, long? Owner)
     /// socket path, given as <c>--socket-path=PATH</c> or <c>--socket-path PATH</c>, is one of the machine's.
     /// </summary>
     public bool IsVirtiofsd(IReadOnlyList<string> argv) => Known && SocketPaths(argv).Any(IsOwnVirtiofsdSocket);
+
+    /// <inheritdoc />
+    public bool IsOwn(IReadOnlyList<string> argv) => IsQemu(argv) || IsVirtiofsd(argv);
+
+    /// <inheritdoc />
+    public string NameOf(IProcessTable table, int pid) => IsQemuRunning(table, pid) ? "QEMU" : "virtiofsd";
 
     /// <summary>The machine's QEMU runs as <paramref name="pid"/>.</summary>
     public bool IsQemuRunning(IProcessTable table, int pid) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.QemuDirect;
 
@@ -67,7 +68,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
             {
                 IdMap = userNamespace?.Map,
             };
-            return new RunningMachine(handle, new SshEndpoint("127.0.0.1", plan.SshHostPort));
+            return new RunningMachine(handle, UserNetwork.SshEndpoint(plan.SshHostPort));
         }
         catch
         {
@@ -82,10 +83,7 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         var share = plan.Shares.FirstOrDefault(s => s.Transport == ShareTransport.VirtioFs);
         if (share is not null && features.Virtiofsd is null)
         {
-            throw new DisklessException(
-                $"The share '{share.Tag}' ({share.HostPath}) uses virtiofs, but no virtiofsd was found (PATH, {string.Join(", ", QemuHostProbe.VirtiofsdDirectories)}).",
-                "Install it (apt-get install -y virtiofsd, or qemu-system-common on Debian 12), or set transport = \"9p\" under [share] in the Disklessfile.",
-                ExitCodes.NotAvailable);
+            throw VirtiofsdErrors.NotFound(share);
         }
     }
 
@@ -192,42 +190,17 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
         }
     }
 
-    private async Task StartVirtiofsdAsync(PlannedVirtiofsd helper, MachineFiles files, List<int> started, IHostServices host, CancellationToken cancellationToken)
-    {
-        var log = files.VirtiofsdLog(helper.Index);
-        var command = helper.Command with { Description = $"virtiofsd for {helper.Share.Tag}" };
-
-        // Every wrapper (nsenter, unshare, the shells) execs the next in place, so this pid is virtiofsd's once it runs.
-        var pid = await host.Commands.StartDetachedAsync(command, log, cancellationToken).ConfigureAwait(false);
-        started.Add(pid); // recorded before the wait, so a failed or cancelled wait still cleans it up
-        await WaitForSocketAsync(helper.Share, pid, files.VirtiofsdSocket(helper.Index), log, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task WaitForSocketAsync(Share share, int pid, string socket, string log, CancellationToken cancellationToken)
-    {
-        // QEMU fails at once when the vhost-user socket is not there yet, so wait for virtiofsd to bind it.
-        var deadline = DateTime.UtcNow + timings.SocketTimeout;
-        while (!File.Exists(socket))
-        {
-            if (!processes.Table.IsAlive(pid))
-            {
-                throw new DisklessException(
-                    $"virtiofsd for '{share.Tag}' ({share.HostPath}) exited before it opened its socket.{await HelperLogAsync(log, cancellationToken).ConfigureAwait(false)}",
-                    $"See its log: {log}",
-                    ExitCodes.ExternalToolFailed);
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new DisklessException(
-                    $"virtiofsd for '{share.Tag}' did not create {socket} within {timings.SocketTimeout.TotalSeconds:0} s.{await HelperLogAsync(log, cancellationToken).ConfigureAwait(false)}",
-                    $"See its log: {log}",
-                    ExitCodes.ExternalToolFailed);
-            }
-
-            await Task.Delay(timings.PollInterval, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private Task StartVirtiofsdAsync(PlannedVirtiofsd helper, MachineFiles files, List<int> started, IHostServices host, CancellationToken cancellationToken) =>
+        VirtiofsdStarter.StartAsync(
+            helper.Command,
+            helper.Share,
+            files.VirtiofsdSocket(helper.Index),
+            files.VirtiofsdLog(helper.Index),
+            host,
+            started,
+            timings.SocketTimeout,
+            timings.PollInterval,
+            cancellationToken);
 
     private static async Task RunQemuAsync(BootPlan plan, bool unpackedKernel, QemuHostFeatures features, IHostServices host, CancellationToken cancellationToken)
     {
@@ -307,12 +280,5 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
                 host.Progress.Warn($"Could not stop process {pid}: {e.Message}");
             }
         }
-    }
-
-    // The end of virtiofsd's log usually says why it failed.
-    private static async Task<string> HelperLogAsync(string log, CancellationToken cancellationToken)
-    {
-        var lines = await LogTail.ReadAsync(log, 10, cancellationToken).ConfigureAwait(false);
-        return lines.Count == 0 ? "" : "\n" + string.Join('\n', lines);
     }
 }

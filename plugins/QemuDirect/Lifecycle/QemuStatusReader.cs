@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.QemuDirect;
 
@@ -26,26 +27,31 @@ internal sealed class QemuStatusReader(IProcessTable table)
         }
 
         var machine = MachineProcesses.For(handle);
+        var failure = await BootDiagnostics.ReadAsync(handle, cancellationToken).ConfigureAwait(false);
         if (machine.IsQemuRunning(table, data.QemuPid))
         {
             // Still Running (the VM is there, and halt must stop it), but say so when a share's server died under it.
             var lostHelpers = data.VirtiofsdPids.Except(machine.LiveHelpers(table, data.VirtiofsdPids)).ToList();
             return lostHelpers.Count == 0
-                ? new MachineStatus(MachineState.Running, $"qemu pid {data.QemuPid} ({data.Accelerator})")
+                ? new MachineStatus(MachineState.Running, $"qemu pid {data.QemuPid} ({data.Accelerator})", Failure: failure)
                 : new MachineStatus(
                     MachineState.Running,
                     $"qemu pid {data.QemuPid} runs, but virtiofsd (pid {string.Join(", ", lostHelpers)}) exited: the guest lost its shared folders; halt and up again",
-                    await LogTail.ReadAsync(handle.ConsoleLogPath, ConsoleTailLines, cancellationToken).ConfigureAwait(false));
+                    await LogTail.ReadAsync(handle.ConsoleLogPath, ConsoleTailLines, cancellationToken).ConfigureAwait(false),
+                    Failure: failure);
         }
 
         if (File.Exists(files.StoppedMarker) || !File.Exists(files.PidFile))
         {
-            return new MachineStatus(MachineState.Stopped);
+            // A guest that panics with -no-reboot stops QEMU by itself: up's wait still learns why from its console.
+            return new MachineStatus(MachineState.Stopped, Failure: failure);
         }
 
+        // As libvirt's status says it: the crash, then what its console shows.
         return new MachineStatus(
             MachineState.Crashed,
-            $"qemu (pid {data.QemuPid}) exited unexpectedly",
-            await LogTail.ReadAsync(handle.ConsoleLogPath, ConsoleTailLines, cancellationToken).ConfigureAwait(false));
+            BootDiagnostics.Describe($"qemu (pid {data.QemuPid}) exited unexpectedly", failure),
+            await LogTail.ReadAsync(handle.ConsoleLogPath, ConsoleTailLines, cancellationToken).ConfigureAwait(false),
+            Failure: failure);
     }
 }

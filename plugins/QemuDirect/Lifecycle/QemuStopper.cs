@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.QemuDirect;
 
@@ -84,17 +85,7 @@ internal sealed class QemuStopper(ProcessControl processes, QemuTimings timings)
     {
         foreach (var pid in machine.LiveHelpers(processes.Table, data.VirtiofsdPids))
         {
-            if (await processes.WaitForExitAsync(pid, timings.HelperGrace, CancellationToken.None).ConfigureAwait(false))
-            {
-                continue;
-            }
-
-            await processes.SignalAsync(host.Commands, pid, machine, ProcessSignal.Terminate, CancellationToken.None).ConfigureAwait(false);
-            if (!await processes.WaitForExitAsync(pid, timings.HelperGrace, CancellationToken.None).ConfigureAwait(false)
-                && !await processes.KillAsync(host.Commands, pid, machine, CancellationToken.None).ConfigureAwait(false))
-            {
-                host.Progress.Warn($"virtiofsd (pid {pid}) is still running after SIGKILL.");
-            }
+            await processes.StopHelperAsync(host.Commands, pid, machine, timings.HelperGrace, host.Progress).ConfigureAwait(false);
         }
     }
 

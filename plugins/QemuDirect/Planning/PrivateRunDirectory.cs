@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.QemuDirect;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.QemuDirect;
 

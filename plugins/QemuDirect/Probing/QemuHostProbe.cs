@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 
 namespace Diskless.Plugins.QemuDirect;
 
@@ -11,9 +12,6 @@ public sealed partial class QemuHostProbe(IHostSystem system)
 {
     /// <summary>The QEMU program searched for on PATH.</summary>
     public const string QemuProgram = "qemu-system-x86_64";
-
-    /// <summary>Where distributions put virtiofsd when it is not on PATH.</summary>
-    public static readonly string[] VirtiofsdDirectories = VirtiofsdLocations.Directories;
 
     /// <summary>Where unshare and mount live when PATH is trimmed (sudo's secure_path, a service's environment).</summary>
     public static readonly string[] SystemDirectories = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
@@ -62,24 +60,9 @@ public sealed partial class QemuHostProbe(IHostSystem system)
         return KvmRule.Decide(requested, device, system.ReadCpuInfo(), progress);
     }
 
-    /// <summary>The virtiofsd to use and its flavour; null when none is installed.</summary>
-    public async Task<VirtiofsdInfo?> FindVirtiofsdAsync(QemuSettings settings, IHostServices host, CancellationToken cancellationToken)
-    {
-        var path = settings.Virtiofsd ?? host.FindExecutable("virtiofsd", VirtiofsdDirectories);
-        if (path is null)
-        {
-            return null;
-        }
-
-        var help = await host.Commands.RunAsync(
-            new CommandSpec(path, "--help") { Description = "virtiofsd --help", SuccessExitCodes = [0, 1, 2] },
-            cancellationToken).ConfigureAwait(false);
-        return new VirtiofsdInfo(path, FlavourFromHelp(help.StandardOutput + help.StandardError));
-    }
-
-    /// <summary>The Rust virtiofsd documents --shared-dir; the C one only knows "-o source=".</summary>
-    public static VirtiofsdFlavour FlavourFromHelp(string helpText) =>
-        helpText.Contains("--shared-dir", StringComparison.Ordinal) ? VirtiofsdFlavour.Rust : VirtiofsdFlavour.LegacyC;
+    /// <summary>The virtiofsd to use (the shared <see cref="VirtiofsdLocator"/>) and its flavour; null when none is installed.</summary>
+    public Task<VirtiofsdInfo?> FindVirtiofsdAsync(QemuSettings settings, IHostServices host, CancellationToken cancellationToken) =>
+        VirtiofsdLocator.FindAsync(settings.Virtiofsd, host, cancellationToken);
 
     /// <summary>"7.2.22" from "QEMU emulator version 7.2.22 (Debian …)"; null when the text has no version.</summary>
     public static string? ParseVersion(string versionOutput)

@@ -39,5 +39,5 @@ public sealed record BootPlan(
     /// address or a machine configured before this was recorded. A provider must not hand a root that expects a fixed
     /// address a network that only offers DHCP (or the reverse): the root is configured once, the host may change since.
     /// </summary>
-    public bool RootAsksDhcp { get; init; }
+    public bool GuestAsksDhcp { get; init; }
 }

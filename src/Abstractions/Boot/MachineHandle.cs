@@ -23,4 +23,11 @@ public sealed record MachineHandle(
     /// are told from anyone else's.
     /// </summary>
     public IdMap? IdMap { get; init; }
+
+    /// <summary>
+    /// The machine's distro's <see cref="InitramfsHints"/>, as the host asked the distro in this command, never read back
+    /// from <see cref="Data"/>: the words of the console diagnosis in <see cref="MachineStatus.Failure"/>. Null when the
+    /// host did not ask (a command that loads no distro); the hints then name no distro's files or commands.
+    /// </summary>
+    public InitramfsHints? Initramfs { get; init; }
 }

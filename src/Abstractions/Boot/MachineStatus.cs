@@ -21,4 +21,8 @@ public enum MachineState
 /// <param name="Detail">A short explanation, e.g. "qemu pid 1234" or "qemu exited unexpectedly".</param>
 /// <param name="ConsoleTail">The last lines of the console log when they help (crashed); empty otherwise.</param>
 /// <param name="VmName">What the provider's own tools call the machine (a libvirt domain name for virsh); null when they have no name for it.</param>
-public sealed record MachineStatus(MachineState State, string? Detail = null, IReadOnlyList<string>? ConsoleTail = null, string? VmName = null);
+/// <param name="Failure">
+/// Why the guest cannot boot, as its console shows (in any state: a guest stuck in its initramfs still runs); null when
+/// the console shows nothing known. The host ends its wait for SSH with it.
+/// </param>
+public sealed record MachineStatus(MachineState State, string? Detail = null, IReadOnlyList<string>? ConsoleTail = null, string? VmName = null, BootFailure? Failure = null);

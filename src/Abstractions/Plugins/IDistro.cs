@@ -10,6 +10,12 @@ public interface IDistro : IPlugin
     BaseSpec DescribeBase(DistroSpec spec);
 
     /// <summary>
+    /// Where a machine of <paramref name="spec"/> lists its initramfs modules and how it rebuilds its initramfs (pure),
+    /// for the hints of a provider's console diagnosis.
+    /// </summary>
+    InitramfsHints DescribeInitramfs(DistroSpec spec);
+
+    /// <summary>
     /// Builds the base into <paramref name="targetDirectory"/>, an empty folder in the data dir's temp area.
     /// The host renames it into the cache only when this returns; on failure or cancellation it deletes it.
     /// </summary>

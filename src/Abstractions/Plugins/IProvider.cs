@@ -12,15 +12,12 @@ public interface IProvider : IPlugin
     /// <summary>The transport to use when the Disklessfile names none (virtiofs where virtiofsd exists, else 9p).</summary>
     Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken);
 
-    /// <summary>How the guest's network interface is wired (pure): a fixed address the distro sets at boot, or DHCP.</summary>
-    GuestNetwork DescribeNetwork(MachineSpec machine);
-
     /// <summary>
-    /// How the guest's network is wired on this host, for a provider whose answer depends on what the host offers
-    /// (libvirt: passt's DHCP where libvirt accepts passt). The default is <see cref="DescribeNetwork"/>.
+    /// How the guest's network interface is wired on this host: a fixed address the distro sets at boot, or DHCP. The
+    /// answer may depend on what the host offers (libvirt: passt's DHCP where libvirt accepts passt); the start that
+    /// follows wires the interface the same way.
     /// </summary>
-    Task<GuestNetwork> DescribeNetworkAsync(MachineSpec machine, IHostServices host, CancellationToken cancellationToken) =>
-        Task.FromResult(DescribeNetwork(machine));
+    Task<GuestNetwork> DescribeNetworkAsync(MachineSpec machine, IHostServices host, CancellationToken cancellationToken);
 
     /// <summary>
     /// Starts the machine and returns once the VM runs (not once SSH answers). On failure, or when cancelled,

@@ -5,7 +5,7 @@ namespace Diskless.Abstractions;
 /// <summary>
 /// Reads the last lines of a log a program appends to — a guest's serial console
 /// (<see cref="MachineHandle.ConsoleLogPath"/>), a helper's own log — which may be growing, not exist yet, or be
-/// unreadable; what it returns is for a person and for <see cref="BootDiagnostics"/>.
+/// unreadable; what it returns is for a person and for a provider's console diagnosis.
 /// </summary>
 public static partial class LogTail
 {

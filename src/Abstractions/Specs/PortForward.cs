@@ -6,4 +6,4 @@ namespace Diskless.Abstractions;
 /// <param name="Protocol">"tcp" or "udp".</param>
 /// <param name="HostAddress">The host address to bind; 127.0.0.1 unless the user widens it on purpose.</param>
 /// <param name="Location">Where it is written.</param>
-public sealed record PortForward(int Host, int Guest, string Protocol = "tcp", string HostAddress = "127.0.0.1", SourceLocation? Location = null);
+public sealed record PortForward(int Host, int Guest, string Protocol = "tcp", string HostAddress = Loopback.Address, SourceLocation? Location = null);

@@ -87,7 +87,7 @@ public sealed record MachineRecord
 
     /// <summary>Where the guest's sshd answers, as the provider said at the last start; null before the first start.</summary>
     [JsonIgnore]
-    public SshEndpoint? Ssh => SshPort is { } port ? new SshEndpoint(SshHost ?? "127.0.0.1", port) : null;
+    public SshEndpoint? Ssh => SshPort is { } port ? new SshEndpoint(SshHost ?? Loopback.Address, port) : null;
 
     /// <summary>The provider's own notes (<see cref="MachineHandle.Data"/>): pids, socket paths, domain name.</summary>
     public IReadOnlyDictionary<string, string> ProviderData { get; init; } = new Dictionary<string, string>();

@@ -36,6 +36,8 @@ internal sealed class FakeDistro(string name, params SpecIssue[] issues) : IDist
 
     public BaseSpec DescribeBase(DistroSpec spec) => throw new NotSupportedException();
 
+    public InitramfsHints DescribeInitramfs(DistroSpec spec) => throw new NotSupportedException();
+
     public Task BuildBaseAsync(BaseSpec spec, string targetDirectory, IHostServices host, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<BootArtifacts> ConfigureAsync(ConfigureRequest request, IHostServices host, CancellationToken cancellationToken) => throw new NotSupportedException();
@@ -61,7 +63,7 @@ internal sealed class FakeProvider(string name, params SpecIssue[] issues) : IPr
 
     public Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public GuestNetwork DescribeNetwork(MachineSpec machine) => throw new NotSupportedException();
+    public Task<GuestNetwork> DescribeNetworkAsync(MachineSpec machine, IHostServices host, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -32,6 +32,11 @@ internal sealed class FakeDistro : IDistro
     public BaseSpec DescribeBase(DistroSpec spec) =>
         new("fake", spec.Release ?? "one", "http://mirror", "amd64", [.. spec.Packages], new Dictionary<string, string>());
 
+    public InitramfsHints DescribeInitramfs(DistroSpec spec) => Initramfs;
+
+    /// <summary>The hints the distro gives; the host hands them to the provider with the machine's handle.</summary>
+    public InitramfsHints Initramfs { get; set; } = new("/etc/fake-modules", "sudo fake-rebuild");
+
     public async Task BuildBaseAsync(BaseSpec spec, string targetDirectory, IHostServices host, CancellationToken cancellationToken)
     {
         Calls.Add("build " + spec.Release);
@@ -107,7 +112,7 @@ internal sealed class FakeProvider : IProvider
     /// <summary>The network the provider describes to configure.</summary>
     public GuestNetwork Network { get; set; } = GuestNetwork.Dhcp();
 
-    public GuestNetwork DescribeNetwork(MachineSpec machine) => Network;
+    public Task<GuestNetwork> DescribeNetworkAsync(MachineSpec machine, IHostServices host, CancellationToken cancellationToken) => Task.FromResult(Network);
 
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken)
     {
@@ -120,7 +125,10 @@ internal sealed class FakeProvider : IProvider
     }
 
     public Task<MachineStatus> StatusAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken) =>
-        Task.FromResult(new MachineStatus(Running ? RunningState : MachineState.Stopped, "fake", null, VmName));
+        Task.FromResult(new MachineStatus(Running ? RunningState : MachineState.Stopped, "fake", null, VmName, Diagnose?.Invoke(handle)));
+
+    /// <summary>What the provider's console diagnosis says for a handle (as ProviderSupport's would); none when null.</summary>
+    public Func<MachineHandle, BootFailure?>? Diagnose { get; set; }
 
     public Task StopAsync(MachineHandle handle, StopOptions options, IHostServices host, CancellationToken cancellationToken)
     {

@@ -27,7 +27,7 @@ public sealed class RootNetworkTests : IDisposable
         var plan = await FirstStartAsync();
 
         Assert.Null(Assert.Single(_sandbox.Distro.Requests).Network.Static);
-        Assert.True(plan.RootAsksDhcp);
+        Assert.True(plan.GuestAsksDhcp);
         Assert.True(_recordAtStart!.GuestAsksDhcp);
     }
 
@@ -39,7 +39,7 @@ public sealed class RootNetworkTests : IDisposable
         var plan = await FirstStartAsync();
 
         Assert.NotNull(Assert.Single(_sandbox.Distro.Requests).Network.Static);
-        Assert.False(plan.RootAsksDhcp);
+        Assert.False(plan.GuestAsksDhcp);
         Assert.False(_recordAtStart!.GuestAsksDhcp);
     }
 

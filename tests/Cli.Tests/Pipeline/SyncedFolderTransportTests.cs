@@ -41,7 +41,6 @@ public sealed class SyncedFolderTransportTests : IDisposable
 
         var folder = plan.Shares.Single(s => !s.IsRoot);
         Assert.Equal((ShareTransport.NineP, "mapped-xattr"), (folder.Transport, folder.NinePSecurityModel));
-        Assert.False(NinePSetuidRule.OpensTheDoor(folder));
         Assert.Equal(ShareTransport.NineP, _recordAtStart!.FolderTransport);
     }
 

@@ -107,6 +107,22 @@ public sealed class UpFailureTests : IDisposable
     }
 
     [RequiresFact("ssh-keygen", "cp")]
+    public async Task A_failed_boot_the_providers_status_recognises_ends_the_wait_with_the_hint_in_the_distros_words()
+    {
+        // The guest still runs (stuck in its initramfs); only the provider's console diagnosis knows, with the hints the
+        // host asked the distro for.
+        _distro.Initramfs = new InitramfsHints("/etc/fake-modules", "sudo fake-rebuild");
+        _provider.Diagnose = handle => new BootFailure("the initramfs cannot mount the root", $"run `{handle.Initramfs?.RebuildCommand}` in the guest", ["panic"]);
+
+        var error = await Assert.ThrowsAsync<DisklessException>(() => _clock.FastForwardAsync(UpHandler.RunAsync(Services(), null, new UpOptions(), CancellationToken.None)));
+
+        Assert.StartsWith("the initramfs cannot mount the root", error.Message, StringComparison.Ordinal);
+        Assert.Equal("run `sudo fake-rebuild` in the guest", error.Hint);
+        Assert.Equal(TimeSpan.Zero, _clock.Elapsed);
+        Assert.Equal(ExitCodes.BootFailed, error.ExitCode);
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
     public async Task The_guests_key_is_pinned_for_the_endpoint_the_provider_returned_not_for_loopback()
     {
         // A provider whose guest is reached at its own address (a libvirt network's lease), and a guest that dies: the

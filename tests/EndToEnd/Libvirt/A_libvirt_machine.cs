@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 using Diskless.Testing;
 using Xunit.Abstractions;
 
@@ -98,7 +99,7 @@ public sealed class A_libvirt_machine(LibvirtMachine machine, ITestOutputHelper 
         var log = await File.ReadAllTextAsync(Path.Combine(StateFolders.Machine(machine.ProjectDirectory, machine.Name), "console.log"));
 
         Assert.Contains("Linux version", log, StringComparison.Ordinal);
-        Assert.Null(BootDiagnostics.Recognize(log.Split('\n')));
+        Assert.Null(BootDiagnostics.Recognize(log.Split('\n'), hints: null));
     }
 
     [RequiresFact("runuser", OtherUser = true), Order(7)]

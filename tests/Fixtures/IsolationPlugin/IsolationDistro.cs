@@ -22,6 +22,8 @@ public sealed class IsolationDistro : IDistro
 
     public BaseSpec DescribeBase(DistroSpec spec) => throw new NotSupportedException();
 
+    public InitramfsHints DescribeInitramfs(DistroSpec spec) => throw new NotSupportedException();
+
     public Task BuildBaseAsync(BaseSpec spec, string targetDirectory, IHostServices host, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 

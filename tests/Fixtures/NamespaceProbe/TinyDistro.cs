@@ -18,6 +18,8 @@ internal sealed class TinyDistro(bool fail) : IDistro
 
     public BaseSpec DescribeBase(DistroSpec spec) => new("tiny", "one", "file:///nowhere", "amd64", [], new Dictionary<string, string>());
 
+    public InitramfsHints DescribeInitramfs(DistroSpec spec) => throw new NotSupportedException();
+
     public async Task BuildBaseAsync(BaseSpec spec, string targetDirectory, IHostServices host, CancellationToken cancellationToken)
     {
         var userNamespace = host.Namespace ?? throw new InvalidOperationException("the tiny distro builds only in a namespace");

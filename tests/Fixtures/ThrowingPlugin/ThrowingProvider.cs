@@ -19,7 +19,7 @@ public sealed class ThrowingProvider : IProvider
 
     public Task<ShareTransport> DefaultTransportAsync(IHostServices host, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public GuestNetwork DescribeNetwork(MachineSpec machine) => throw new NotSupportedException();
+    public Task<GuestNetwork> DescribeNetworkAsync(MachineSpec machine, IHostServices host, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<RunningMachine> StartAsync(BootPlan plan, IHostServices host, CancellationToken cancellationToken) => throw new NotSupportedException();
 

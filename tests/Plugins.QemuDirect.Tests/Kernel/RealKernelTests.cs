@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Diskless.Abstractions;
+using Diskless.ProviderSupport;
 using Diskless.Cli.Processes;
 using Diskless.Testing;
 using Xunit.Abstractions;

@@ -22,7 +22,7 @@ internal static class PortReader
             var hostIp = reader.String("host_ip");
             if (hostIp is { } ip && !IPAddress.TryParse(ip.Value, out _))
             {
-                reader.Error($"'{ip.Value}' for 'host_ip'{table.Context} is not an IP address", ip.Location, "use \"127.0.0.1\" (only this host) or \"0.0.0.0\" (every interface)");
+                reader.Error($"'{ip.Value}' for 'host_ip'{table.Context} is not an IP address", ip.Location, $"use \"{Loopback.Address}\" (only this host) or \"0.0.0.0\" (every interface)");
             }
 
             if (host is { } h)
@@ -39,7 +39,7 @@ internal static class PortReader
 
             if (host is { } hp && guest is { } gp)
             {
-                ports.Add(new PortForward((int)hp.Value, (int)gp.Value, protocol, hostIp?.Value ?? "127.0.0.1", hp.Location));
+                ports.Add(new PortForward((int)hp.Value, (int)gp.Value, protocol, hostIp?.Value ?? Loopback.Address, hp.Location));
             }
         }
 

@@ -28,7 +28,7 @@ internal sealed class StartMachine : IStep<UpContext>
             record.Name, record.Id, artifacts, context.Spec.Cpus, context.Spec.MemoryMiB, context.Spec.Provider,
             context.Shares, context.Spec.Ports, sshPort, record.StateDirectory, record.RuntimeDirectory, record.ConsoleLogPath)
         {
-            RootAsksDhcp = record.GuestAsksDhcp,
+            GuestAsksDhcp = record.GuestAsksDhcp,
         };
         if (!record.Booted)
         {

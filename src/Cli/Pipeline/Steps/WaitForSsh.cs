@@ -15,10 +15,13 @@ internal sealed class WaitForSsh : IStep<UpContext>
         var running = context.Running!;
         var keys = await context.KeysAsync(cancellationToken).ConfigureAwait(false);
         var target = keys.ToTarget(running.Ssh, context.Spec.Distro.User);
+
+        // The provider's status names a failed boot from the console, in the words of this machine's distro.
+        var handle = running.Handle with { Initramfs = context.Distro.DescribeInitramfs(context.Spec.Distro) };
         var elapsed = await SshReadiness.WaitAsync(
             target,
             context.Spec.BootTimeout,
-            ct => BootFailedAsync(context, running.Handle, ct),
+            ct => BootFailedAsync(context, handle, ct),
             context.Host.Progress,
             cancellationToken,
             ct => LogTail.ReadAsync(running.Handle.ConsoleLogPath, 30, ct),
@@ -33,15 +36,17 @@ internal sealed class WaitForSsh : IStep<UpContext>
 
     private static async Task<BootFailure?> BootFailedAsync(UpContext context, MachineHandle handle, CancellationToken cancellationToken)
     {
-        var tail = await LogTail.ReadAsync(handle.ConsoleLogPath, 40, cancellationToken).ConfigureAwait(false);
-        if (BootDiagnostics.Recognize(tail) is { } recognised)
+        var status = await context.Provider.StatusAsync(handle, context.Host, cancellationToken).ConfigureAwait(false);
+        if (status.Failure is { } recognised)
         {
             return recognised;
         }
 
-        var status = await context.Provider.StatusAsync(handle, context.Host, cancellationToken).ConfigureAwait(false);
         return status.State is MachineState.Running
             ? null
-            : new BootFailure($"the virtual machine stopped while booting ({status.Detail ?? status.State.ToString()})", "read the console lines below; `diskless up --verbose` shows every command", tail);
+            : new BootFailure(
+                $"the virtual machine stopped while booting ({status.Detail ?? status.State.ToString()})",
+                "read the console lines below; `diskless up --verbose` shows every command",
+                await LogTail.ReadAsync(handle.ConsoleLogPath, 40, cancellationToken).ConfigureAwait(false));
     }
 }
