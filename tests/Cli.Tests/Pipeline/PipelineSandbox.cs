@@ -93,5 +93,20 @@ internal sealed class PipelineSandbox : IDisposable
         return record;
     }
 
+    /// <summary>
+    /// A first up whose fake guest dies while booting: it fails (and removes the machine), but only after the provider
+    /// was given its plan; returns that plan and the record as it was when the provider started.
+    /// </summary>
+    public async Task<(BootPlan Plan, MachineRecord Record)> FirstStartAsync(LifecycleServices services, FakeClock clock)
+    {
+        (BootPlan, MachineRecord)? started = null;
+        Provider.RunningState = MachineState.Crashed;
+        Provider.OnStart = plan => started = (plan, MachineRecordStore.LoadAsync(StateDirectory, CancellationToken.None).GetAwaiter().GetResult()!);
+
+        await Assert.ThrowsAsync<DisklessException>(() => clock.FastForwardAsync(UpHandler.RunAsync(services with { Time = clock }, null, new Cli.Pipeline.UpOptions(), CancellationToken.None)));
+
+        return started ?? throw new InvalidOperationException("the provider was never asked to start");
+    }
+
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }

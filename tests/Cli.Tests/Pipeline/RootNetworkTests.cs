@@ -43,22 +43,9 @@ public sealed class RootNetworkTests : IDisposable
         Assert.False(_recordAtStart!.GuestAsksDhcp);
     }
 
-    /// <summary>
-    /// A first up whose fake guest dies while booting: it fails (and removes the machine), but only after the provider
-    /// was given its plan; the record is read as the provider starts.
-    /// </summary>
     private async Task<BootPlan> FirstStartAsync()
     {
-        BootPlan? started = null;
-        _sandbox.Provider.RunningState = MachineState.Crashed;
-        _sandbox.Provider.OnStart = plan =>
-        {
-            started = plan;
-            _recordAtStart = MachineRecordStore.LoadAsync(_sandbox.StateDirectory, CancellationToken.None).GetAwaiter().GetResult();
-        };
-
-        await Assert.ThrowsAsync<DisklessException>(() => _clock.FastForwardAsync(UpHandler.RunAsync(_sandbox.Services() with { Time = _clock }, null, new UpOptions(), CancellationToken.None)));
-
-        return started ?? throw new InvalidOperationException("the provider was never asked to start");
+        (var plan, _recordAtStart) = await _sandbox.FirstStartAsync(_sandbox.Services(), _clock);
+        return plan;
     }
 }

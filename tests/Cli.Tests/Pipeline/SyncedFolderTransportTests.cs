@@ -60,22 +60,13 @@ public sealed class SyncedFolderTransportTests : IDisposable
     /// <summary>A first up of a 9p-root machine syncing the project, whose fake guest dies while booting, after the provider got its plan.</summary>
     private async Task<BootPlan> FirstStartAsync()
     {
-        BootPlan? started = null;
-        _sandbox.Provider.RunningState = MachineState.Crashed;
-        _sandbox.Provider.OnStart = plan =>
-        {
-            started = plan;
-            _recordAtStart = MachineRecordStore.LoadAsync(_sandbox.StateDirectory, CancellationToken.None).GetAwaiter().GetResult();
-        };
         var machine = _sandbox.Machine("dev") with
         {
             Share = new ShareSpec(ShareTransport.NineP),
             SyncedFolders = [new SyncedFolder(_sandbox.Project, "/project", false, null, null, null)],
         };
-        var services = _sandbox.Services() with { Time = _clock, Project = new ProjectSpec(machine.DisklessfilePath, _sandbox.Project, [machine]) };
-
-        await Assert.ThrowsAsync<DisklessException>(() => _clock.FastForwardAsync(UpHandler.RunAsync(services, null, new UpOptions(), CancellationToken.None)));
-
-        return started ?? throw new InvalidOperationException("the provider was never asked to start");
+        var services = _sandbox.Services() with { Project = new ProjectSpec(machine.DisklessfilePath, _sandbox.Project, [machine]) };
+        (var plan, _recordAtStart) = await _sandbox.FirstStartAsync(services, _clock);
+        return plan;
     }
 }
