@@ -143,4 +143,16 @@ public class VirtiofsdCommandTests
         Assert.Equal(SetuidGuard.Shell, command.FileName);
         Assert.Equal(LegacyC.Path, command.Arguments[4]);
     }
+
+    [Fact]
+    public void In_the_machines_namespace_a_host_without_unshare_and_mount_gets_the_one_error_that_names_them_and_their_package()
+    {
+        var files = MachineFiles.For(TestPlans.Plan(ShareTransport.VirtioFs), inNamespace: true);
+
+        var error = Assert.Throws<DisklessException>(() => VirtiofsdCommand.Build(Folder(readOnly: false), Socket, LegacyC, tools: null, privateRunFor: files, filter: Filter));
+
+        Assert.Equal("virtiofsd runs in the machine's user namespace with a private /run, which needs unshare and mount, and they were not found.", error.Message);
+        Assert.Equal("Install them: apt-get install -y util-linux mount", error.Hint);
+        Assert.Equal(ExitCodes.NotAvailable, error.ExitCode);
+    }
 }

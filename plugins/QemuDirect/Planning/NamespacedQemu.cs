@@ -87,10 +87,8 @@ public static class NamespacedQemu
     /// <exception cref="DisklessException">One of them is missing.</exception>
     public static (MountNamespaceTools Tools, string? Setpriv) RequirePrograms(BootPlan plan, QemuHostFeatures features)
     {
-        var tools = features.MountNamespace ?? throw new DisklessException(
-            "QEMU and virtiofsd run in the machine's user namespace with a private /run, which needs unshare and mount, and they were not found.",
-            "Install them: apt-get install -y util-linux mount",
-            ExitCodes.NotAvailable);
+        var tools = features.MountNamespace
+            ?? throw MountNamespaceTools.Missing("QEMU and virtiofsd run in the machine's user namespace with a private /run");
         if (KeepsCapabilities(plan))
         {
             return (tools, null);

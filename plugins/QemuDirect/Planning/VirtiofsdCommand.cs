@@ -38,10 +38,8 @@ public static class VirtiofsdCommand
 
         if (privateRunFor is not null)
         {
-            plain = PrivateRunDirectory.Wrap(privateRunFor, plain, tools ?? throw new DisklessException(
-                "virtiofsd runs in the machine's user namespace with a private /run, which needs unshare and mount, and they were not found.",
-                "Install them: apt-get install -y util-linux mount",
-                ExitCodes.NotAvailable));
+            plain = PrivateRunDirectory.Wrap(
+                privateRunFor, plain, tools ?? throw MountNamespaceTools.Missing("virtiofsd runs in the machine's user namespace with a private /run"));
         }
 
         if (!share.ReadOnly)

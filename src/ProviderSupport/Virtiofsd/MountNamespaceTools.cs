@@ -1,3 +1,5 @@
+using Diskless.Abstractions;
+
 namespace Diskless.ProviderSupport;
 
 /// <summary>
@@ -6,4 +8,11 @@ namespace Diskless.ProviderSupport;
 /// </summary>
 /// <param name="Unshare">util-linux unshare(1).</param>
 /// <param name="Mount">mount(8).</param>
-public sealed record MountNamespaceTools(string Unshare, string Mount);
+public sealed record MountNamespaceTools(string Unshare, string Mount)
+{
+    /// <summary>The error for a host without them, naming what needed them ("virtiofsd runs … with a private /run").</summary>
+    public static DisklessException Missing(string neededFor) => new(
+        $"{neededFor}, which needs unshare and mount, and they were not found.",
+        "Install them: apt-get install -y util-linux mount",
+        ExitCodes.NotAvailable);
+}
