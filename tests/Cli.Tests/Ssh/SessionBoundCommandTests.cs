@@ -6,7 +6,7 @@ namespace Diskless.Cli.Tests.Ssh;
 /// <summary>The wrapper run by a real POSIX shell whose stdin stands for the SSH channel: a pipe this test holds open.</summary>
 public sealed class SessionBoundCommandTests
 {
-    [RequiresFact("sh", "cat", "sleep")]
+    [RequiresFact("sh", "cat", "sleep", "setsid", "env")]
     public async Task The_command_keeps_its_output_and_exit_status_and_its_own_exit()
     {
         var (exit, stdout) = await RunAsync("echo one; (echo two) ; exit 7; echo never", closeInputAfter: null);
@@ -14,7 +14,7 @@ public sealed class SessionBoundCommandTests
         Assert.Equal((7, "one\ntwo\n"), (exit, stdout));
     }
 
-    [RequiresFact("sh", "cat", "sleep")]
+    [RequiresFact("sh", "cat", "sleep", "setsid", "env")]
     public async Task Closing_the_channels_input_interrupts_a_running_command()
     {
         var started = DateTime.UtcNow;
@@ -26,7 +26,7 @@ public sealed class SessionBoundCommandTests
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10 * SessionBoundCommand.GraceSeconds), "the command was not interrupted");
     }
 
-    [RequiresFact("sh", "cat", "sleep")]
+    [RequiresFact("sh", "cat", "sleep", "setsid", "env")]
     public async Task A_command_that_ignores_sigint_is_killed_after_the_grace_period()
     {
         var (exit, _) = await RunAsync("trap '' INT TERM; sleep 600", closeInputAfter: TimeSpan.FromMilliseconds(300));
@@ -40,7 +40,8 @@ public sealed class SessionBoundCommandTests
     /// </summary>
     private static async Task<(int Exit, string Stdout)> RunAsync(string command, TimeSpan? closeInputAfter)
     {
-        var start = new System.Diagnostics.ProcessStartInfo("setsid", ["-w", "sh", "-c", SessionBoundCommand.Wrap(command)])
+        // SIGINT back to its default, as sshd gives a session: a test run in the background inherits it ignored.
+        var start = new System.Diagnostics.ProcessStartInfo("env", ["--default-signal=INT", "setsid", "-w", "sh", "-c", SessionBoundCommand.Wrap(command)])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
