@@ -21,7 +21,8 @@ public sealed class InterruptedUpTests(ITestOutputHelper output) : IDisposable
             [share]
             transport = "virtiofs"
             """);
-        var start = new ProcessStartInfo(DisklessProcess.Program, ["up"])
+        // SIGINT at its default for diskless, as a terminal gives it: a test run in the background inherits it ignored.
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", DisklessProcess.Program, "up"])
         {
             WorkingDirectory = _project,
             RedirectStandardError = true,
