@@ -10,7 +10,16 @@ public sealed class InterruptedUpTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _project = Directory.CreateTempSubdirectory("diskless-e2e-ctrlc-").FullName;
 
-    public void Dispose() => Directory.Delete(_project, recursive: true);
+    public void Dispose()
+    {
+        // A failed run (an interrupt that was not heeded) would leave the machine it brought up: destroyed here.
+        if (Directory.Exists(StateFolders.Machine(_project, "ctrlc")))
+        {
+            DisklessProcess.RunAsync(_project, TimeSpan.FromMinutes(3), "destroy", "--force").GetAwaiter().GetResult();
+        }
+
+        Directory.Delete(_project, recursive: true);
+    }
 
     [RequiresFact("qemu-system-x86_64", "mmdebstrap", "ssh", Root = true)]
     public async Task Ctrl_c_while_the_guest_boots_leaves_no_process_no_mount_and_no_machine()
