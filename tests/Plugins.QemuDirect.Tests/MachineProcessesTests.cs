@@ -9,14 +9,7 @@ namespace Diskless.Plugins.QemuDirect.Tests;
 /// </summary>
 public sealed class MachineProcessesTests : IDisposable
 {
-    private static readonly QemuTimings Fast = new(
-        SocketTimeout: TimeSpan.FromSeconds(3),
-        PidFileTimeout: TimeSpan.FromSeconds(1),
-        QmpTimeout: TimeSpan.FromSeconds(2),
-        QuitTimeout: TimeSpan.FromMilliseconds(300),
-        KillTimeout: TimeSpan.FromMilliseconds(300),
-        HelperGrace: TimeSpan.FromMilliseconds(200),
-        PollInterval: TimeSpan.FromMilliseconds(20));
+    private static readonly QemuTimings Fast = FastTimings.Value;
 
     private const int SomeoneElse = 1234;
 
