@@ -17,7 +17,8 @@ internal static class LibvirtPlans
         IReadOnlyList<Share>? extraShares = null,
         IReadOnlyList<PortForward>? ports = null,
         ProviderSpec? provider = null,
-        string stateDirectory = "/home/me/project/.diskless/machines/dev")
+        string stateDirectory = "/home/me/project/.diskless/machines/dev",
+        int sshPort = 2222)
     {
         var commandLine = root == ShareTransport.VirtioFs
             ? "root=rootfs rootfstype=virtiofs rw console=ttyS0"
@@ -31,7 +32,7 @@ internal static class LibvirtPlans
             Provider: provider ?? Provider(),
             Shares: [new Share(Share.RootTag, RootPath, "/", root), .. extraShares ?? []],
             Ports: ports ?? [],
-            SshHostPort: 2222,
+            SshHostPort: sshPort,
             StateDirectory: stateDirectory,
             RuntimeDirectory: "/run/diskless/0b7e4c",
             ConsoleLogPath: Path.Combine(stateDirectory, "console.log"));

@@ -18,7 +18,7 @@ public sealed class LifecycleTests : IDisposable
         var running = await _virsh.RunAsync(() => _virsh.Provider().StartAsync(_virsh.Plan(), _virsh.Host, CancellationToken.None));
 
         Golden.AssertText(_virsh.Transcript, "start.transcript");
-        Assert.Equal(new SshEndpoint("127.0.0.1", 2222), running.Ssh);
+        Assert.Equal(new SshEndpoint("127.0.0.1", _virsh.SshPort), running.Ssh);
         Assert.Equal("diskless-dev-0b7e4c", running.Handle.Data["domain"]);
         Assert.Equal("qemu:///system", running.Handle.Data["uri"]);
         Assert.Contains("<name>diskless-dev-0b7e4c</name>", await File.ReadAllTextAsync(Path.Combine(_virsh.StateDirectory, "domain.xml")), StringComparison.Ordinal);

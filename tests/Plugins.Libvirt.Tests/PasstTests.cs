@@ -104,7 +104,7 @@ public sealed class PasstTests : IDisposable
         var running = await _virsh.RunAsync(() => provider.StartAsync(plan, _virsh.Host, CancellationToken.None));
 
         AssertNetwork(GuestNetwork.Dhcp(), network);
-        Assert.Equal(new SshEndpoint("127.0.0.1", 2222), running.Ssh);
+        Assert.Equal(new SshEndpoint("127.0.0.1", _virsh.SshPort), running.Ssh);
         // Probed once for the process: the start plans what the description promised, without asking again.
         Assert.Single(_virsh.Host.Runner.Commands, c => c.Arguments.Contains("/dev/stdin"));
         Assert.Single(_virsh.Host.Runner.Commands, c => c.Arguments.Contains(VirshScript.ThrowawayName));

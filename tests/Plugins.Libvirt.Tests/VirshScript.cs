@@ -48,8 +48,21 @@ internal sealed class VirshScript : IDisposable
 
     public static readonly LibvirtTimings Timings = new(LeaseTimeout: TimeSpan.FromMinutes(5), DestroyTimeout: TimeSpan.FromSeconds(30), PollInterval: TimeSpan.FromSeconds(1));
 
+    /// <summary>
+    /// The SSH port of <see cref="Plan"/>: free on this host when the script was made, since a start checks that its
+    /// ports are free (a fixed one fails whenever anything else holds it).
+    /// </summary>
+    public int SshPort { get; } = FreeLoopbackPort();
+
     public BootPlan Plan(ProviderSpec? provider = null, IReadOnlyList<PortForward>? ports = null, IReadOnlyList<Share>? extraShares = null) =>
-        LibvirtPlans.Plan(ShareTransport.VirtioFs, provider: provider, ports: ports, stateDirectory: StateDirectory, extraShares: extraShares);
+        LibvirtPlans.Plan(ShareTransport.VirtioFs, provider: provider, ports: ports, stateDirectory: StateDirectory, extraShares: extraShares, sshPort: SshPort);
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     public MachineHandle Handle(string uri = LibvirtSettings.SystemUri, string? gracefulSeconds = null)
     {
