@@ -1,0 +1,13 @@
+using Diskless.Abstractions;
+using Diskless.Cli.Ssh;
+using Diskless.Cli.State;
+
+namespace Diskless.Cli.Agent;
+
+/// <summary>What a host agent job is given about the running machine it serves.</summary>
+/// <param name="State">The project's state (data dir, state and runtime folders).</param>
+/// <param name="Record">The machine's record as the agent started (its id, provider, ports, synced folders…).</param>
+/// <param name="Spec">The machine as the Disklessfile described it when the agent started.</param>
+/// <param name="Ssh">The agent's logged-in connection to the guest; jobs share it (SSH.NET runs commands side by side).</param>
+/// <param name="Log">The agent's log (in the machine's state folder); one line per event worth reading later.</param>
+public sealed record AgentMachine(ProjectState State, MachineRecord Record, MachineSpec Spec, ISshSession Ssh, TextWriter Log);
