@@ -27,14 +27,15 @@ public sealed class VirtiofsdStarterTests : IDisposable
         _folder.Dispose();
     }
 
-    [RequiresFact("sh", Timeout = 30000)]
+    [RequiresFact("sh", "sleep", Timeout = 30000)]
     public async Task The_start_returns_once_the_socket_exists_with_the_pid_recorded()
     {
+        // Like virtiofsd, it keeps serving after it made its socket: one that exited at once would race the poll.
         await VirtiofsdStarter.StartAsync(
-            new CommandSpec("sh", "-c", $"echo serving; : > '{Socket}'"), Root, Socket, Log, _host, _started, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20), CancellationToken.None);
+            new CommandSpec("sh", "-c", $"echo serving; : > '{Socket}'; exec sleep 60"), Root, Socket, Log, _host, _started, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20), CancellationToken.None);
 
         Assert.True(File.Exists(Socket));
-        Assert.Single(_started);
+        Assert.True(_host.Processes.IsAlive(Assert.Single(_started)));
     }
 
     [RequiresFact("sh", Timeout = 30000)]
