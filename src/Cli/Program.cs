@@ -1,5 +1,7 @@
 using Diskless.Cli.Commands;
 using Diskless.Cli.Composition;
+using Diskless.Cli.Processes;
 
-// Ctrl-C cancels the command's token; the 30 s leave time to unmount and stop qemu before the process ends.
-return await CliApp.RunAsync(args, DisklessServices.ForConsole(), CancellationToken.None, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+// Ctrl-C (or SIGTERM) cancels the command, which cleans up for as long as that takes; a second one ends the process.
+using var interrupts = Interrupts.Register(Console.Error);
+return await CliApp.RunAsync(args, DisklessServices.ForConsole(), interrupts.Token).ConfigureAwait(false);

@@ -14,12 +14,8 @@ public static class CliApp
     /// <summary>Runs one command line against <paramref name="context"/>.</summary>
     /// <param name="args">The arguments after the program name.</param>
     /// <param name="context">The services every command uses (output, working folder, handlers, plugins…), built once.</param>
-    /// <param name="cancellationToken">Cancels the command (the program passes none and lets Ctrl-C cancel).</param>
-    /// <param name="processTerminationTimeout">
-    /// When set, Ctrl-C and SIGTERM cancel the command and the process waits this long for its clean-up
-    /// (unmounts, qemu shutdown) before exiting; the program sets it, in-process callers leave it null.
-    /// </param>
-    public static async Task<int> RunAsync(string[] args, DisklessServices context, CancellationToken cancellationToken, TimeSpan? processTerminationTimeout = null)
+    /// <param name="cancellationToken">Cancels the command: the program's is cancelled by Ctrl-C or SIGTERM (<see cref="Processes.Interrupts"/>).</param>
+    public static async Task<int> RunAsync(string[] args, DisklessServices context, CancellationToken cancellationToken)
     {
         var globals = new GlobalOptions();
         var root = BuildRoot(globals, context);
@@ -34,7 +30,8 @@ public static class CliApp
         {
             // Our ErrorReporter prints errors for people; the default handler prints stack traces.
             EnableDefaultExceptionHandler = false,
-            ProcessTerminationTimeout = processTerminationTimeout,
+            // The program handles Ctrl-C itself (Interrupts): a fixed grace period would cut a clean-up short.
+            ProcessTerminationTimeout = null,
             Output = context.Out,
             Error = context.Error,
         };
