@@ -51,7 +51,7 @@ internal static class BaseChains
             }
             else
             {
-                kept.Add(new KeptBase(key, "another diskless command is building, deriving or cloning it (skipped; run prune again later)", []));
+                kept.Add(new KeptBase(key, "another diskless command is building or cloning it (skipped; run prune again later)", []));
                 keptKeys.Add(key);
             }
         }
