@@ -153,12 +153,15 @@ public sealed class DerivedBaseTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(folder, "link_1_all.deb"), outside);
 
         await cache.PrepareAsync("debian", null, new RecordingCommandRunner(), CancellationToken.None);
+        var newest = Path.GetFileName(cache.Files()[^1].Path);
         var trim = cache.Trim(limit: 1500);
 
         Assert.False(File.Exists(Path.Combine(folder, "link_1_all.deb")) || new FileInfo(Path.Combine(folder, "link_1_all.deb")).LinkTarget is not null);
         Assert.True(File.Exists(outside));
         Assert.Equal(2, trim.RemovedFiles);
-        Assert.Equal(["new_1_all.deb"], Directory.EnumerateFiles(folder).Select(Path.GetFileName));
+        Assert.Equal(3, Directory.EnumerateFiles(folder).Count() + trim.RemovedFiles);
+        Assert.Equal([newest], Directory.EnumerateFiles(folder).Select(Path.GetFileName));
+        Assert.Equal("new_1_all.deb", newest);
         Assert.Equal(1000, cache.Size());
     }
 
