@@ -7,7 +7,7 @@ using Diskless.PluginSupport.Configure;
 namespace Diskless.Plugins.Debian;
 
 /// <summary>Debian root filesystems built with debootstrap, booted with initramfs-tools from a virtiofs or 9p share.</summary>
-public sealed class DebianDistro : IDistro
+public sealed class DebianDistro : IDistro, IDerivesBases
 {
     /// <inheritdoc />
     public string Name => "debian";
@@ -31,6 +31,13 @@ public sealed class DebianDistro : IDistro
     /// <inheritdoc />
     public Task BuildBaseAsync(BaseSpec spec, string targetDirectory, IHostServices host, CancellationToken cancellationToken) =>
         new BaseBuilder(host).BuildAsync(spec, targetDirectory, cancellationToken);
+
+    /// <inheritdoc />
+    public bool CanDerive(IHostServices host) => new BaseBuilder(host).CanDerive;
+
+    /// <inheritdoc />
+    public Task DeriveBaseAsync(BaseSpec parent, BaseSpec spec, string targetDirectory, IHostServices host, CancellationToken cancellationToken) =>
+        new BaseBuilder(host).DeriveAsync(parent, spec, targetDirectory, cancellationToken);
 
     /// <inheritdoc />
     public async Task<BootArtifacts> ConfigureAsync(ConfigureRequest request, IHostServices host, CancellationToken cancellationToken)

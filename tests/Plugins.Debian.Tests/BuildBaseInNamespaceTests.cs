@@ -27,7 +27,7 @@ public sealed class BuildBaseInNamespaceTests : IDisposable
     {
         await _distro.BuildBaseAsync(_distro.DescribeBase(Specs.Distro(packages: ["git"])), _target, _host, CancellationToken.None);
 
-        Golden.AssertText(_host.Runner.Transcript.Replace(_target, "TARGET", StringComparison.Ordinal), "build-base/mmdebstrap-transcript.txt");
+        Golden.AssertText(Transcript(), "build-base/mmdebstrap-transcript.txt");
         var command = Assert.Single(_host.Runner.Commands);
         Assert.Equal("nsenter", command.FileName);
         Assert.False(command.RequiresRoot);
@@ -133,6 +133,67 @@ public sealed class BuildBaseInNamespaceTests : IDisposable
         Assert.Contains("mmdebstrap's output", error.Hint, StringComparison.Ordinal);
         Assert.Contains("E: Unable to locate package no-such-package", error.OutputTail);
     }
+
+    [Fact]
+    public async Task The_package_cache_is_linked_into_the_archive_before_the_download_and_what_is_new_linked_back_before_cleanup()
+    {
+        await _distro.BuildBaseAsync(_distro.DescribeBase(Specs.Distro()), _target, _host, CancellationToken.None);
+
+        var arguments = AfterSeparator(Assert.Single(_host.Runner.Commands));
+        var cache = ShellQuoting.Quote(_host.Paths.PackageCacheFor("debian"));
+        Assert.Contains("--skip=essential/unlink", arguments);
+        var setup = Assert.Single(arguments, a => a.StartsWith("--setup-hook=", StringComparison.Ordinal));
+        var customize = Assert.Single(arguments, a => a.StartsWith("--customize-hook=", StringComparison.Ordinal));
+        // Only regular package files at the top of the cache, so a link there never reaches the tree.
+        Assert.Contains($"find {cache} -maxdepth 1 -type f -name '*.deb'", setup, StringComparison.Ordinal);
+        Assert.Contains("\"$1/var/cache/apt/archives/\"", setup, StringComparison.Ordinal);
+        Assert.Contains("cp -aln", customize, StringComparison.Ordinal);
+        Assert.EndsWith($"{cache} {{}} +", customize, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_derived_base_downloads_with_the_hosts_apt_into_the_cache_and_installs_in_the_sandbox_without_network()
+    {
+        var parent = _distro.DescribeBase(Specs.Distro());
+        var spec = _distro.DescribeBase(Specs.Distro(packages: ["hello", "tree"]));
+        string? aptConfig = null;
+        _host.Runner.On("nsenter", c =>
+        {
+            if (c.Arguments.Contains("update"))
+            {
+                aptConfig = File.ReadAllText(c.Environment["APT_CONFIG"]!);
+            }
+
+            return new CommandResult(0, "", "", TimeSpan.Zero);
+        });
+
+        await _distro.DeriveBaseAsync(parent, spec, _target, _host, CancellationToken.None);
+
+        Golden.AssertText(Transcript(), "build-base/derive-transcript.txt");
+        Golden.AssertText(aptConfig!.Replace(_target, "TARGET", StringComparison.Ordinal).Replace(_data.Path, "DATA", StringComparison.Ordinal), "build-base/derive-apt.conf");
+        var install = _host.Runner.Commands[2];
+        var arguments = AfterSeparator(install);
+        Assert.Equal("bwrap", arguments[0]);
+        Assert.Contains("--unshare-net", arguments);
+        Assert.Equal(["--ro-bind", _host.Paths.PackageCacheFor("debian"), "/var/cache/apt/archives"], arguments.SkipWhile(a => a != "--ro-bind").Take(3));
+        Assert.Equal(["apt-get", "-q", "-y", "--no-download", "install", "hello", "tree"], arguments.SkipWhile(a => a != "--").Skip(1));
+        Assert.Empty(Directory.EnumerateFiles(_host.Paths.TempDirectory));
+    }
+
+    [Fact]
+    public async Task A_failed_derivation_names_the_extra_packages_and_leaves_no_apt_configuration()
+    {
+        _host.Runner.Fail("nsenter", 100, "E: Unable to locate package no-such-package\n");
+
+        var error = await Assert.ThrowsAsync<CommandFailedException>(() =>
+            _distro.DeriveBaseAsync(_distro.DescribeBase(Specs.Distro()), _distro.DescribeBase(Specs.Distro(packages: ["no-such-package"])), _target, _host, CancellationToken.None));
+
+        Assert.Contains("no-such-package", error.Hint, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(_host.Paths.TempDirectory));
+    }
+
+    private string Transcript() =>
+        _host.Runner.Transcript.Replace(_target, "TARGET", StringComparison.Ordinal).Replace(_data.Path, "DATA", StringComparison.Ordinal);
 
     private static List<string> AfterSeparator(CommandSpec command)
     {

@@ -62,7 +62,8 @@ internal sealed class BaseBuilder(IHostServices host)
     {
         using var stage = host.Progress.BeginStage($"Building the Debian {spec.Release} base with mmdebstrap");
         var progress = new StageDetail(stage, MmdebstrapProgress.Describe);
-        var mmdebstrap = BaseCommands.Mmdebstrap(spec, Path.GetFullPath(targetDirectory), progress.Observe);
+        // The user's package cache (prepared by the host): nothing it holds is downloaded again.
+        var mmdebstrap = BaseCommands.Mmdebstrap(spec, Path.GetFullPath(targetDirectory), progress.Observe, PackageCache(spec));
         try
         {
             await host.Commands.RunAsync(userNamespace.Enter(mmdebstrap), cancellationToken).ConfigureAwait(false);
@@ -78,6 +79,59 @@ internal sealed class BaseBuilder(IHostServices host)
             throw;
         }
     }
+
+    /// <summary>Whether a base can be derived here: only a root in a user namespace, whose build tools run as guest root.</summary>
+    public bool CanDerive => host.Namespace is not null;
+
+    /// <summary>
+    /// Installs the packages of <paramref name="spec"/> that <paramref name="parent"/> lacks into
+    /// <paramref name="targetDirectory"/>, a clone of the parent's base, in two steps. First the host's apt-get, as guest
+    /// root, reads the tree's own sources and keys, fetches the indexes into the tree and downloads what is missing
+    /// into the user's package cache (a file already there is not downloaded again); it runs no program of the tree.
+    /// Then the tree's own apt-get installs them in the sandbox, without network, the cache shown read-only as its
+    /// archive, so the tree never holds a copy. The fetched indexes are removed again, as mmdebstrap removes them.
+    /// </summary>
+    public async Task DeriveAsync(BaseSpec parent, BaseSpec spec, string targetDirectory, CancellationToken cancellationToken)
+    {
+        var userNamespace = host.Namespace ?? throw new InvalidOperationException("a base is derived only in a user namespace (CanDerive)");
+        var target = Path.GetFullPath(targetDirectory);
+        var cache = PackageCache(spec);
+        var extra = spec.Packages.Except(parent.Packages, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var aptConfig = Path.Combine(host.Paths.TempDirectory, Path.GetFileName(target) + ".apt.conf");
+        using var stage = host.Progress.BeginStage($"Deriving the Debian {spec.Release} base: adding {string.Join(", ", extra)}");
+        var progress = new StageDetail(stage, MmdebstrapProgress.Describe);
+        try
+        {
+            // Host-written, read by guest root: world-readable like any apt.conf.
+            File.WriteAllText(aptConfig, BaseCommands.AptConfiguration(spec, target, cache));
+            File.SetUnixFileMode(aptConfig, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            await host.Commands.RunAsync(userNamespace.Enter(BaseCommands.HostApt(aptConfig, ["update"], "reading the package lists", progress.Observe)), cancellationToken).ConfigureAwait(false);
+            await host.Commands.RunAsync(
+                userNamespace.Enter(BaseCommands.HostApt(aptConfig, ["-y", "--download-only", "install", .. extra], "downloading the extra packages", progress.Observe)),
+                cancellationToken).ConfigureAwait(false);
+            await host.Commands.RunAsync(
+                userNamespace.Enter(SandboxCommand.Build(target, BaseCommands.InstallFromArchive(extra, progress.Observe), [new SandboxBind(cache, BaseCommands.ArchivesInRoot)])),
+                cancellationToken).ConfigureAwait(false);
+            await host.Commands.RunAsync(userNamespace.Enter(SandboxCommand.Build(target, BaseCommands.RemoveIndexes())), cancellationToken).ConfigureAwait(false);
+        }
+        catch (CommandFailedException e)
+        {
+            stage.Fail();
+            var hint = e.Hint ?? $"Check that {spec.Mirror} is reachable and has every package named in [distro] packages ({string.Join(", ", extra)}); `diskless up --verbose` shows apt's output.";
+            throw new CommandFailedException(e.Command, e.CommandExitCode, e.OutputTail, hint);
+        }
+        catch
+        {
+            stage.Fail();
+            throw;
+        }
+        finally
+        {
+            File.Delete(aptConfig);
+        }
+    }
+
+    private string PackageCache(BaseSpec spec) => host.Paths.PackageCacheFor(spec.Distro);
 
     /// <summary>
     /// debootstrap's own log explains most failures (a package that would not configure) but lives in the target,

@@ -45,12 +45,13 @@ internal static class BaseCommands
     /// unshares mount and pid), so every file gets the machine's map. The same package set, variant, components,
     /// architecture, release and mirror as <see cref="Debootstrap"/>.
     /// </summary>
-    public static CommandSpec Mmdebstrap(BaseSpec spec, string targetDirectory, Action<string>? onOutputLine) =>
+    public static CommandSpec Mmdebstrap(BaseSpec spec, string targetDirectory, Action<string>? onOutputLine, string? packageCache = null) =>
         new("mmdebstrap",
         [
             // Always explicit: left to choose, mmdebstrap silently falls back to fakechroot where it cannot unshare
             // and builds a tree with the wrong owners.
             "--mode=unshare",
+            .. packageCache is null ? [] : CacheHooks(packageCache),
             $"--variant={MmdebstrapVariant(BasePlanner.Variant(spec))}",
             $"--include={string.Join(',', spec.Packages)}",
             $"--components={BasePlanner.Components(spec)}",
@@ -76,6 +77,82 @@ internal static class BaseCommands
                 ["DEBIAN_FRONTEND"] = "noninteractive",
                 ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             },
+        };
+
+    /// <summary>
+    /// Hands the user's package cache to mmdebstrap without the tree ever keeping it: before the download, the cache's
+    /// package files are hard-linked into the tree's apt archive (instant, no copy; only regular files, never a link),
+    /// so apt downloads only what the cache lacks; before mmdebstrap's cleanup empties the archive, what is new there is
+    /// linked back. Essential packages stay in the archive until then (essential/unlink skipped) so they reach the
+    /// cache too. Where links cannot cross (another filesystem) files are copied.
+    /// </summary>
+    public static IReadOnlyList<string> CacheHooks(string packageCache)
+    {
+        var cache = ShellQuoting.Quote(packageCache);
+        return
+        [
+            "--skip=essential/unlink",
+            "--setup-hook=mkdir -p \"$1/var/cache/apt/archives\" && find " + cache + " -maxdepth 1 -type f -name '*.deb' -exec sh -c 'cp -al -- \"$@\" \"$0\" 2>/dev/null || cp -a -- \"$@\" \"$0\"' \"$1/var/cache/apt/archives/\" {} +",
+            "--customize-hook=find \"$1/var/cache/apt/archives\" -maxdepth 1 -type f -name '*.deb' -exec sh -c 'cp -aln -- \"$@\" \"$0\" 2>/dev/null || cp -an -- \"$@\" \"$0\"' " + cache + " {} +",
+        ];
+    }
+
+    /// <summary>
+    /// The apt configuration under which the host's apt-get reads the indexes of the tree at <paramref name="targetDirectory"/>
+    /// and downloads into <paramref name="packageCache"/>: the tree's own sources, keys and settings (read first, in
+    /// place of the host's, through APT_CONFIG), as mmdebstrap runs apt. Downloads run as guest root, already an
+    /// unprivileged id, so apt's own drop to _apt is not needed.
+    /// </summary>
+    public static string AptConfiguration(BaseSpec spec, string targetDirectory, string packageCache) =>
+        $"""
+        Dir::Etc "{targetDirectory}/etc/apt";
+        Dir::State "{targetDirectory}/var/lib/apt";
+        Dir::State::status "{targetDirectory}/var/lib/dpkg/status";
+        Dir::Cache "{targetDirectory}/var/cache/apt";
+        Dir::Cache::archives "{packageCache}/";
+        APT::Architecture "{spec.Architecture}";
+        APT::Architectures "{spec.Architecture}";
+        APT::Sandbox::User "root";
+        Acquire::Languages "none";
+
+        """;
+
+    /// <summary>The host's apt-get under <paramref name="aptConfig"/> (<see cref="AptConfiguration"/>): update the tree's indexes, or download packages into the cache.</summary>
+    public static CommandSpec HostApt(string aptConfig, IReadOnlyList<string> arguments, string description, Action<string>? onOutputLine) =>
+        new("apt-get", ["-q", .. arguments])
+        {
+            Description = description,
+            OnOutputLine = onOutputLine,
+            Environment = new Dictionary<string, string?>
+            {
+                ["APT_CONFIG"] = aptConfig,
+                ["HOME"] = null,
+                ["LC_ALL"] = "C.UTF-8",
+                ["LANG"] = "C.UTF-8",
+                ["LANGUAGE"] = null,
+                ["DEBIAN_FRONTEND"] = "noninteractive",
+                ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            },
+        };
+
+    /// <summary>Where the sandbox shows the package cache to the tree's own apt: its archive, read-only.</summary>
+    public const string ArchivesInRoot = "/var/cache/apt/archives";
+
+    /// <summary>The tree's own apt-get installing <paramref name="packages"/> from its archive (the cache, every file already there): no download.</summary>
+    public static CommandSpec InstallFromArchive(IReadOnlyList<string> packages, Action<string>? onOutputLine) =>
+        new("apt-get", ["-q", "-y", "--no-download", "install", .. packages])
+        {
+            Description = "installing the extra packages",
+            OnOutputLine = onOutputLine,
+            Environment = InRootEnvironment,
+        };
+
+    /// <summary>Drops the package indexes the derivation fetched: mmdebstrap leaves none in a base either.</summary>
+    public static CommandSpec RemoveIndexes() =>
+        new("find", "/var/lib/apt/lists", "/var/cache/apt", "-mindepth", "1", "-maxdepth", "1", "-type", "f", "-delete")
+        {
+            Description = "removing the package indexes",
+            Environment = InRootEnvironment,
         };
 
     /// <summary>

@@ -29,6 +29,17 @@ public sealed record HostPaths(string DataDirectory)
     /// </summary>
     public string CacheDirectory => Path.Combine(DataDirectory, "cache");
 
+    /// <summary>
+    /// The user's one package cache: the package files every base build and derivation downloaded, one folder per distro,
+    /// handed to the build tools so nothing is downloaded twice. Never part of a root: tools read it from outside the
+    /// tree or see it through a mount that ends with the build. Its files are written by build tools, so they are input
+    /// to verify (the package manager checks each against its signed index), never links to follow.
+    /// </summary>
+    public string PackageCacheDirectory => Path.Combine(CacheDirectory, "packages");
+
+    /// <summary>The package cache of one distro plugin (<see cref="PackageCacheDirectory"/>).</summary>
+    public string PackageCacheFor(string distro) => Path.Combine(PackageCacheDirectory, distro);
+
     /// <summary>User-installed plugins, one folder per plugin.</summary>
     public string PluginsDirectory => Path.Combine(DataDirectory, "plugins");
 }

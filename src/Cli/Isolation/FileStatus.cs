@@ -29,6 +29,12 @@ public sealed record FileStatus(long Uid, long Gid, UnixFileMode Mode)
     /// <summary>The inode number: 256 at the top of every btrfs subvolume.</summary>
     public ulong Inode { get; init; }
 
+    /// <summary>
+    /// When the inode last changed (ctime, seconds since the epoch): a rename or a new hard link sets it, and nobody but
+    /// the kernel can, unlike the modification time a download tool copies from the server.
+    /// </summary>
+    public long ChangedAt { get; init; }
+
     /// <summary>The device the file lies on as major:minor; each btrfs subvolume has its own.</summary>
     public string Device { get; init; } = "";
 
@@ -37,7 +43,7 @@ public sealed record FileStatus(long Uid, long Gid, UnixFileMode Mode)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
 
-        // struct statx has one layout on every architecture: uid at 20, gid at 24, mode at 28, inode at 32, size at 40,
+        // struct statx has one layout on every architecture: uid at 20, gid at 24, mode at 28, inode at 32, size at 40, ctime at 96,
         // the device's major and minor at 136 and 140.
         var buffer = new byte[256];
         if (Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, buffer) != 0)
@@ -75,6 +81,7 @@ public sealed record FileStatus(long Uid, long Gid, UnixFileMode Mode)
             IsDirectory = (mode & FileTypeMask) == DirectoryType,
             Size = (long)BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(40)),
             Inode = BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(32)),
+            ChangedAt = BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(96)),
             Device = string.Create(
                 System.Globalization.CultureInfo.InvariantCulture,
                 $"{BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(136))}:{BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(140))}"),

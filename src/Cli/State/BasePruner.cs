@@ -41,6 +41,13 @@ internal sealed class BasePruner(IHostServices host)
                 return null;
             }
 
+            // Nor a base another was derived from since the listing (a derivation lets go of its parent's lock once
+            // cloned): a parent goes only after its children, with them.
+            if (BaseRecords.Parents(host.Paths).Any(p => p.Value == key && p.Key != key))
+            {
+                return null;
+            }
+
             var usage = await DiskUsage.MeasureAsync(folder, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false);
             DataDirectory.EnsureCreated(host.Paths);
             if (host.Namespace is { } userNamespace)
@@ -51,6 +58,8 @@ internal sealed class BasePruner(IHostServices host)
 
             var removing = Path.Combine(host.Paths.TempDirectory, $"{key}{Marker}{Guid.NewGuid().ToString("n")[..8]}");
             await MoveOutAsync(folder, removing, key, cancellationToken).ConfigureAwait(false);
+            // Out of bases/, the record goes too: a record never names a base that is not there.
+            BaseRecords.Delete(host.Paths, key);
             using (host.Progress.BeginStage($"Removing base {key}"))
             {
                 if (BeforeDelete is { } hook)

@@ -59,7 +59,9 @@ public sealed class UpFailureTests : IDisposable
         Assert.False(Directory.Exists(StateDirectory));
         Assert.Empty(Entries(_paths.MachinesDirectory));
         Assert.Empty(Entries(_paths.TempDirectory));
-        Assert.Single(Entries(_paths.BasesDirectory));
+        // The base and, next to it, its record.
+        var key = Assert.Single(Directory.EnumerateDirectories(_paths.BasesDirectory).Where(d => !Path.GetFileName(d).StartsWith('.')).Select(Path.GetFileName));
+        Assert.Equal([key!, key + ".json"], Entries(_paths.BasesDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Empty(_provider.Calls);
     }
 

@@ -55,6 +55,8 @@ public sealed class BaseCacheNamespaceTests : IDisposable
                 "chown --no-dereference 100000:100000 -- DATA/tmp",
                 "chown --no-dereference 100000:100000 -- DATA/bases",
                 "chown --no-dereference 100000:100000 -- DATA/machines",
+                // The user's package cache, which the build tools write as guest root.
+                "chown --no-dereference 100000:100000 -- DATA/cache/packages/fake",
                 "chown --no-dereference 100000:100000 -- DATA/tmp/KEY.TEMP",
                 "nsenter -t 4242 -U -m -S 0 -G 0 -- mv -T -- DATA/tmp/KEY.TEMP DATA/bases/KEY",
             ],

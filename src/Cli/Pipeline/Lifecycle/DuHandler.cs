@@ -34,7 +34,10 @@ internal static class DuHandler
         }
 
         var bases = await MeasureBasesAsync(services, cancellationToken).ConfigureAwait(false);
-        var report = new UsageReport(services.Host.Paths.DataDirectory, machines, bases);
+        var packageCache = new PackageCache(services.Host.Paths);
+        var report = new UsageReport(
+            services.Host.Paths.DataDirectory, machines, bases,
+            new PackageCacheUsage(services.Host.Paths.PackageCacheDirectory, packageCache.Size(), PackageCache.Limit(Environment.GetEnvironmentVariable)));
         if (json)
         {
             CliJson.Write(services.Out, report);
@@ -57,6 +60,10 @@ internal static class DuHandler
         }
 
         var uses = BaseUsage.Read(services.Host.Paths.MachinesDirectory);
+        var parents = BaseRecords.Parents(services.Host.Paths);
+        var keys = folders.Select(Path.GetFileName).OfType<string>().ToList();
+        // What prune keeps for the chains: every base a used base was derived from, up its chain.
+        var needed = BaseChains.NeededParents(keys, parents, uses.Values.OfType<string>());
         await using var open = await DataDirectoryNamespace.OpenAsync(services.Host, services.Namespaces, services.Isolation.Identity, services.Project.ProjectDirectory, cancellationToken).ConfigureAwait(false);
         var host = open?.Host ?? services.Host;
         var bases = new List<BaseUsageReport>();
@@ -64,7 +71,11 @@ internal static class DuHandler
         {
             var key = Path.GetFileName(folder);
             var usage = await DiskUsage.MeasureAsync(folder, host.Commands, host.Namespace, cancellationToken).ConfigureAwait(false);
-            bases.Add(new BaseUsageReport(key, new Figures(usage.Bytes, usage.Exclusive), [.. uses.Where(u => u.Value == key).Select(u => u.Key)]));
+            var derivedFrom = parents.TryGetValue(key, out var parent) ? parent : null;
+            bases.Add(new BaseUsageReport(
+                key, new Figures(usage.Bytes, usage.Exclusive), [.. uses.Where(u => u.Value == key).Select(u => u.Key)],
+                derivedFrom, [.. parents.Where(p => p.Value == key && p.Key != key).Select(p => p.Key).Order(StringComparer.Ordinal)],
+                needed.TryGetValue(key, out var neededBy) ? neededBy : null));
         }
 
         return bases;
@@ -91,14 +102,24 @@ internal static class DuHandler
 
         foreach (var b in report.Bases)
         {
-            var users = b.UsedBy.Count == 0 ? "used by no machine (diskless prune removes it)" : $"used by {b.UsedBy.Count} machine(s)";
-            await output.WriteLineAsync($"base {b.Key}: {Size(b.Size.Bytes)}, {users}").ConfigureAwait(false);
+            var users = b.UsedBy.Count > 0 ? $"used by {b.UsedBy.Count} machine(s)"
+                : b.KeptFor is { } child ? $"used by no machine, kept by prune: base {child} was derived from it"
+                : "used by no machine (diskless prune removes it)";
+            var chain = (b.DerivedFrom is { } parent ? $", derived from {parent}" : "") + (b.Children.Count > 0 ? $", parent of {string.Join(", ", b.Children)}" : "");
+            await output.WriteLineAsync($"base {b.Key}: {Size(b.Size.Bytes)}, {users}{chain}").ConfigureAwait(false);
+        }
+
+        if (report.PackageCache.Bytes > 0)
+        {
+            await output.WriteLineAsync($"package cache {report.PackageCache.Path}: {Size(report.PackageCache.Bytes)} (bound {Size(report.PackageCache.LimitBytes)}, {PackageCache.LimitVariable})").ConfigureAwait(false);
         }
     }
 
     private static string Size(long bytes) => new MemorySize(bytes).Approximate();
 
-    private sealed record UsageReport(string DataDirectory, IReadOnlyList<MachineUsage> Machines, IReadOnlyList<BaseUsageReport> Bases);
+    private sealed record UsageReport(string DataDirectory, IReadOnlyList<MachineUsage> Machines, IReadOnlyList<BaseUsageReport> Bases, PackageCacheUsage PackageCache);
+
+    private sealed record PackageCacheUsage(string Path, long Bytes, long LimitBytes);
 
     private sealed record MachineUsage(string Name, string? CloneMethod, string? BaseKey, Figures? Root, string? Method, IReadOnlyList<SnapshotUsage> Snapshots);
 
@@ -106,5 +127,5 @@ internal static class DuHandler
 
     private sealed record SnapshotUsage(string Name, long Bytes, long ExclusiveBytes);
 
-    private sealed record BaseUsageReport(string Key, Figures Size, IReadOnlyList<string> UsedBy);
+    private sealed record BaseUsageReport(string Key, Figures Size, IReadOnlyList<string> UsedBy, string? DerivedFrom, IReadOnlyList<string> Children, string? KeptFor);
 }

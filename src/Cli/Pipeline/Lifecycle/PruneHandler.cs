@@ -24,8 +24,9 @@ internal static class PruneHandler
             : [];
         var uses = BaseUsage.Read(host.Paths.MachinesDirectory);
         var unknown = uses.Where(u => u.Value is null).Select(u => u.Key).ToList();
-        var removed = new List<PrunedBase>();
+        var removed = new List<RemovedBase>();
         var kept = new List<KeptBase>();
+        CacheTrim trim;
         if (unknown.Count > 0)
         {
             host.Progress.Warn(
@@ -38,35 +39,30 @@ internal static class PruneHandler
             await using var open = await DataDirectoryNamespace.OpenAsync(host, namespaces, identity, workingDirectory, cancellationToken).ConfigureAwait(false);
             var pruner = new BasePruner(open?.Host ?? host) { BeforeDelete = beforeDelete };
             await pruner.RemoveLeftoversAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var key in bases)
-            {
-                var users = uses.Where(u => u.Value == key).Select(u => u.Key).ToList();
-                if (users.Count > 0)
-                {
-                    kept.Add(new KeptBase(key, "in use", users));
-                    continue;
-                }
-
-                if (await pruner.TryRemoveAsync(key, cancellationToken).ConfigureAwait(false) is { } freed)
-                {
-                    removed.Add(new PrunedBase(key, freed));
-                }
-                else
-                {
-                    kept.Add(new KeptBase(key, "another diskless command is building or cloning it (skipped; run prune again later)", []));
-                }
-            }
+            // A base a kept base was derived from is kept too (BaseChains); an unused chain goes, children first.
+            var users = bases.ToDictionary(k => k, k => (IReadOnlyList<string>)[.. uses.Where(u => u.Value == k).Select(u => u.Key)], StringComparer.Ordinal);
+            var outcome = await BaseChains.PruneAsync(bases, BaseRecords.Parents(host.Paths), users, pruner.TryRemoveAsync, cancellationToken).ConfigureAwait(false);
+            removed.AddRange(outcome.Removed);
+            kept.AddRange(outcome.Kept);
         }
+
+        // The package cache is kept within its bound here too (a bound lowered since the last build takes effect now).
+        trim = new PackageCache(host.Paths).Trim(PackageCache.Limit(Environment.GetEnvironmentVariable));
 
         if (json)
         {
-            CliJson.Write(output, new PruneReport(removed, kept));
+            CliJson.Write(output, new PruneReport(removed, kept, new PackageCacheTrim(trim.RemovedFiles, trim.FreedBytes, trim.RemainingBytes)));
             return 0;
         }
 
         foreach (var r in removed)
         {
             await output.WriteLineAsync($"removed base {r.Key} ({new MemorySize(r.FreedBytes).Approximate()} freed)").ConfigureAwait(false);
+        }
+
+        if (trim.RemovedFiles > 0)
+        {
+            await output.WriteLineAsync($"removed {trim.RemovedFiles} package file(s) from the package cache ({new MemorySize(trim.FreedBytes).Approximate()} freed, {new MemorySize(trim.RemainingBytes).Approximate()} kept)").ConfigureAwait(false);
         }
 
         foreach (var k in kept)
@@ -82,9 +78,7 @@ internal static class PruneHandler
         return 0;
     }
 
-    private sealed record PruneReport(IReadOnlyList<PrunedBase> Removed, IReadOnlyList<KeptBase> Kept);
+    private sealed record PruneReport(IReadOnlyList<RemovedBase> Removed, IReadOnlyList<KeptBase> Kept, PackageCacheTrim PackageCache);
 
-    private sealed record PrunedBase(string Key, long FreedBytes);
-
-    private sealed record KeptBase(string Key, string Reason, IReadOnlyList<string> UsedBy);
+    private sealed record PackageCacheTrim(int RemovedFiles, long FreedBytes, long RemainingBytes);
 }

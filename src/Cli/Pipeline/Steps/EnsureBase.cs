@@ -23,7 +23,10 @@ internal sealed class EnsureBase : IStep<UpContext>
 
         var spec = context.Distro.DescribeBase(context.Spec.Distro);
         var cache = new BaseCache(context.Host);
-        context.Base = await cache.LeaseAsync(context.Distro, spec, cancellationToken).ConfigureAwait(false);
+        // The plain base of the same [distro] table may be cached without a record (made before records existed): name
+        // it, so a base with more packages can still be derived from it.
+        var plain = context.Distro.DescribeBase(context.Spec.Distro with { Packages = [] });
+        context.Base = await cache.LeaseAsync(context.Distro, spec, [plain], cancellationToken).ConfigureAwait(false);
         context.BaseDirectory = context.Base.Path;
         context.Record = context.Record with { BaseKey = context.Base.Key };
     }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Derived-base benchmark (not a test): a new user's first `diskless up` (an empty data dir: the base is built from
+# nothing) against a second project's first `up` whose Disklessfile adds one package (the base is derived from the
+# first: cloned, the package installed in the sandbox). Prints each figure, the ratio (goal: at most 0.35), the
+# package files the second up fetched (goal: only the added package's) and the package cache's size.
+# Both machines run at once (the first project's machine keeps its base in use), as two projects would.
+# Usage: bench/derived-base.sh [PACKAGE]   (PACKAGE defaults to tree; DISKLESS=path picks the binary)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+diskless=${DISKLESS:-$repo/artifacts/diskless/Debug/diskless}
+package=${1:-tree}
+work=$(mktemp -d /var/tmp/diskless-bench-derived.XXXXXX); chmod 755 "$work"
+export DISKLESS_HOME="$work/data"
+cleanup() {
+  for p in "$work"/first "$work"/second; do [ -d "$p" ] && (cd "$p" && "$diskless" destroy --force >/dev/null 2>&1) || true; done
+  (cd "$work" && "$diskless" prune >/dev/null 2>&1) || true
+  rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", b - a}'; }
+project() {
+  mkdir -p "$work/$1"
+  printf 'name = "%s"\nmemory = "1GiB"\n\n[distro]\nname = "debian"\nrelease = "bookworm"\npackages = [%s]\n' "$1" "$2" > "$work/$1/Disklessfile"
+}
+stage() { grep -A200000 "^==> $2" "$1" | grep -m1 -E '^\s+done in' | grep -Eo '[0-9.]+s' || echo "-"; }
+
+project first ""
+project second "\"$package\""
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
+start=$(now); (cd "$work/first" && "$diskless" up --verbose) > "$work/first.log" 2>&1; first=$(elapsed "$start" "$(now)")
+start=$(now); (cd "$work/second" && "$diskless" up --verbose) > "$work/second.log" 2>&1; second=$(elapsed "$start" "$(now)")
+fetched=$(grep -cE '^Get:[0-9]+ \S+ \S+/\S+ \S+ \S+ \S+ \S+ \[' "$work/second.log" || true)
+printf '%-44s %8s s  (base build %s)\n' "first project's first up (base from nothing)" "$first" "$(stage "$work/first.log" 'Building the Debian')"
+printf '%-44s %8s s  (parent clone %s, derivation %s)\n' "second project's first up (+ $package, derived)" "$second" \
+  "$(stage "$work/second.log" 'Cloning root filesystem')" "$(stage "$work/second.log" 'Deriving the Debian')"
+printf '%-44s %8s\n' "ratio second/first (goal <= 0.35)" "$(awk -v a="$first" -v b="$second" 'BEGIN {printf "%.2f", b / a}')"
+printf '%-44s %8s\n' "package files the second up downloaded" "$fetched"
+printf '%-44s %8s\n' "package cache" "$(du -sh "$DISKLESS_HOME/cache/packages" | cut -f1)"
+grep -q "deriving it from base" "$work/second.log" || { echo "error: the second base was not derived" >&2; exit 1; }
