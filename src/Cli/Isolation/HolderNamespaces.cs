@@ -41,7 +41,7 @@ internal sealed class HolderNamespaces(HostIdentity identity, Func<string> holde
                 IdmappedMount.Mount(holderPid, folder, userNamespace);
                 opened.Host.Progress.Verbose($"synced folder {folder.HostPath}: idmapped, {folder.Map}");
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 failed.Add((folder, e.Message));
             }
