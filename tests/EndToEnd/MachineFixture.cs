@@ -13,10 +13,11 @@ public abstract class MachineFixture : IAsyncLifetime
 {
     private static readonly TimeSpan FirstUpTimeout = TimeSpan.FromMinutes(20);
 
-    protected MachineFixture(string transport, string provider = "qemu")
+    protected MachineFixture(string transport, string provider = "qemu", bool rootOwnedFolder = false)
     {
         Transport = transport;
         Provider = provider;
+        HasRootOwnedFolder = rootOwnedFolder;
         Name = provider == "qemu" ? $"e2e-{transport}" : $"e2e-{provider}-{transport}";
         ProjectDirectory = Directory.CreateTempSubdirectory($"diskless-{Name}-").FullName;
         HttpPort = FreePort();
@@ -47,6 +48,15 @@ public abstract class MachineFixture : IAsyncLifetime
 
     public string SyncedFolder => Path.Combine(ProjectDirectory, "shared");
 
+    /// <summary>Whether the machine also syncs <see cref="RootOwnedFolder"/>.</summary>
+    public bool HasRootOwnedFolder { get; }
+
+    /// <summary>
+    /// A folder of host root's in the project, synced at /rootowned: the quick start's case (root runs Diskless on a
+    /// root-owned checkout), where host uid 0 is nobody in the guest unless Diskless idmaps the folder.
+    /// </summary>
+    public string RootOwnedFolder => Path.Combine(ProjectDirectory, "rootowned");
+
     /// <summary>Where the whole project is synced in the guest, as the quick start syncs it: the guest writes the project's every file.</summary>
     public const string ProjectInGuest = "/workspace";
 
@@ -73,6 +83,13 @@ public abstract class MachineFixture : IAsyncLifetime
         // As on a developer's machine, the project belongs to uid 1000, as does the guest's first user.
         File.SetUnixFileMode(SyncedFolder, (UnixFileMode)0b111_101_101);
         await CliWrap.Cli.Wrap("chown").WithArguments(["-R", "1000:1000", SyncedFolder]).RunWithTimeoutAsync();
+        if (HasRootOwnedFolder)
+        {
+            Directory.CreateDirectory(RootOwnedFolder);
+            File.SetUnixFileMode(RootOwnedFolder, (UnixFileMode)0b111_101_101);
+            await File.WriteAllTextAsync(Path.Combine(RootOwnedFolder, "from-root.txt"), "root's own file\n");
+        }
+
         await File.WriteAllTextAsync(Canary, CanaryText);
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Disklessfile"), Disklessfile());
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "index.html"), $"hello over {Transport}\n");
@@ -182,6 +199,7 @@ public abstract class MachineFixture : IAsyncLifetime
         host = "{Outside}"
         guest = "/outside"
 
+        {(HasRootOwnedFolder ? "[[synced_folders]]\nhost = \"rootowned\"\nguest = \"/rootowned\"\n" : "")}
         [[ports]]
         host = {HttpPort}
         guest = 80
@@ -220,7 +238,8 @@ public abstract class MachineFixture : IAsyncLifetime
     }
 }
 
-public sealed class VirtioFsMachine() : MachineFixture("virtiofs");
+/// <summary>The virtiofs machine also syncs a root-owned folder (<see cref="MachineFixture.RootOwnedFolder"/>).</summary>
+public sealed class VirtioFsMachine() : MachineFixture("virtiofs", rootOwnedFolder: true);
 
 public sealed class NinePMachine() : MachineFixture("9p");
 

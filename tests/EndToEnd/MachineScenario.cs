@@ -1,3 +1,4 @@
+using CliWrap.Buffered;
 using System.Diagnostics;
 using System.Text.Json;
 using Diskless.Testing;
@@ -298,6 +299,66 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
 public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelper output)
     : MachineScenario<VirtioFsMachine>(machine, output), IClassFixture<VirtioFsMachine>
 {
+    /// <summary>
+    /// The quick start's case, root running Diskless on a root-owned folder: Diskless serves it through an idmapped
+    /// bind, so the guest's user owns it and writes there, and so does guest root with sudo. What they write is the
+    /// host owner's to use; no setuid or setgid bit they try reaches the host; a setuid file host root left there loses
+    /// its bit when guest root rewrites it (the folder's virtiofsd has no CAP_FSETID); and up warned of nothing.
+    /// </summary>
+    [Fact, Order(11)]
+    public async Task A_root_owned_folder_is_the_guest_users_and_what_the_guest_writes_there_grants_nothing_on_the_host()
+    {
+        Machine.EnsureUp(Output);
+        var folder = Machine.RootOwnedFolder;
+        var hostSetuid = Path.Combine(folder, "host-setuid");
+        File.Copy("/usr/bin/id", hostSetuid);
+        File.SetUnixFileMode(hostSetuid, (UnixFileMode)0b100_111_101_101);
+
+        var run = await Machine.SshAsync(
+            "stat -c %u:%g /rootowned /rootowned/from-root.txt; cat /rootowned/from-root.txt; "
+            + "echo user > /rootowned/by-user && mkdir /rootowned/user-dir && echo user-wrote; "
+            + "echo appended >> /rootowned/from-root.txt && echo user-appended; "
+            + "chmod u+s /rootowned/by-user 2>&1 | grep -q 'Operation not permitted' && echo user-suid-refused; "
+            + "sudo -n sh -c 'echo root > /rootowned/by-root && echo root-wrote; "
+            + "chmod u+s /rootowned/by-root 2>&1 | grep -q \"Operation not permitted\" && echo root-suid-refused; "
+            + "chmod g+s /rootowned/by-root 2>&1 | grep -q \"Operation not permitted\" && echo root-sgid-refused; "
+            + "chmod 4755 /rootowned/by-user 2>&1 | grep -q \"Operation not permitted\" && echo root-suid-of-user-file-refused; "
+            + "echo rewritten >> /rootowned/host-setuid && echo root-rewrote'");
+        Output.WriteLine(run.ToString());
+
+        Assert.Equal(
+            "1000:1000\n1000:1000\nroot's own file\nuser-wrote\nuser-appended\nuser-suid-refused\n"
+            + "root-wrote\nroot-suid-refused\nroot-sgid-refused\nroot-suid-of-user-file-refused\nroot-rewrote\n",
+            run.Stdout);
+        Assert.DoesNotContain("nobody in the guest", Machine.FirstUp!.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be idmapped", Machine.FirstUp!.ToString(), StringComparison.Ordinal);
+
+        // On the host: the guest user's files are the folder owner's, guest root's its subordinate id's, nothing has a
+        // set-id bit (the host's setuid file lost its bit when rewritten), and the owner reads, changes and deletes them.
+        Assert.Equal((0, 0), Owner(Path.Combine(folder, "by-user")));
+        Assert.Equal((0, 0), Owner(Path.Combine(folder, "user-dir")));
+        Assert.NotEqual(0, Owner(Path.Combine(folder, "by-root")).Uid);
+        var found = await CliWrap.Cli.Wrap("find").WithArguments([folder, "-perm", "/6000", "-print"]).ExecuteBufferedAsync();
+        Assert.Equal("", found.StandardOutput);
+        Assert.Equal("root's own file\nappended\n", await File.ReadAllTextAsync(Path.Combine(folder, "from-root.txt")));
+        foreach (var written in new[] { "by-user", "by-root" })
+        {
+            var path = Path.Combine(folder, written);
+            await File.AppendAllTextAsync(path, "host\n");
+            Assert.EndsWith("host\n", await File.ReadAllTextAsync(path), StringComparison.Ordinal);
+            File.Delete(path);
+        }
+
+        Directory.Delete(Path.Combine(folder, "user-dir"));
+        File.Delete(hostSetuid);
+    }
+
+    private static (long Uid, long Gid) Owner(string path)
+    {
+        var status = Diskless.Cli.Isolation.FileStatus.Read(path, followLinks: false)!;
+        return (status.Uid, status.Gid);
+    }
+
     [Fact, Order(50)]
     public async Task Reload_applies_a_changed_disklessfile_without_provisioning_again()
     {

@@ -80,6 +80,18 @@ public class VirtiofsdArgsTests
     }
 
     [Fact]
+    public void A_synced_folders_virtiofsd_gives_up_fsetid_so_its_writes_clear_set_id_bits_and_the_roots_keeps_it()
+    {
+        var synced = new Share("sync0", "/home/dev/project", "/project", ShareTransport.VirtioFs);
+
+        Assert.Contains("modcaps=-fsetid", VirtiofsdArgs.Build(synced, "/run/s.sock", VirtiofsdFlavour.LegacyC));
+        Assert.Contains("--modcaps=-fsetid", VirtiofsdArgs.Build(synced, "/run/s.sock", VirtiofsdFlavour.Rust));
+        Assert.All(
+            new[] { VirtiofsdFlavour.LegacyC, VirtiofsdFlavour.Rust },
+            flavour => Assert.DoesNotContain(VirtiofsdArgs.Build(Root, "/run/s.sock", flavour), a => a.Contains("modcaps", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void A_comma_in_the_folder_is_escaped_for_the_C_virtiofsd()
     {
         var args = VirtiofsdArgs.Build(Root with { HostPath = "/srv/a,b" }, "/run/s.sock", VirtiofsdFlavour.LegacyC);

@@ -65,14 +65,20 @@ public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identit
     /// user maps to. The guest sees such a folder owned by nobody, and writes there fail unless its mode lets anybody
     /// write.
     /// </summary>
-    public IReadOnlyList<string> UnmappedSyncedFolders(MachineSpec machine, IdMap map)
+    /// <param name="machine">The machine.</param>
+    /// <param name="map">Its id map.</param>
+    /// <param name="ownerMapped">The folders served through an idmapped mount (<see cref="OwnerMappedFolders"/>): theirs is the guest user's.</param>
+    /// <param name="notMapped">The folders Diskless tried to idmap and could not, with why: the warning says so.</param>
+    public IReadOnlyList<string> UnmappedSyncedFolders(
+        MachineSpec machine, IdMap map, IReadOnlyList<OwnerMappedFolder>? ownerMapped = null, IReadOnlyList<(OwnerMappedFolder Folder, string Reason)>? notMapped = null)
     {
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(map);
         var warnings = new List<string>();
         foreach (var folder in machine.SyncedFolders.Where(f => !f.ReadOnly))
         {
-            if (probe.Status(folder.HostPath) is not { } status || status.Uid == map.LoginUid)
+            if (probe.Status(folder.HostPath) is not { } status || status.Uid == map.LoginUid
+                || (ownerMapped ?? []).Any(m => IsIn(folder.HostPath, m.HostPath)))
             {
                 continue;
             }
@@ -80,14 +86,56 @@ public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identit
             var owner = map.ToGuest(status.Uid) is { } guest
                 ? $"guest uid {guest}, not the guest's user (uid {IdMap.GuestLoginId})"
                 : "nobody in the guest";
+            var why = (notMapped ?? []).FirstOrDefault(f => f.Folder.HostPath == folder.HostPath) is { Reason: { } reason }
+                ? $" Diskless could not idmap it to the guest's user: {reason}."
+                : "";
             warnings.Add(
-                $"the synced folder {folder.HostPath} belongs to host uid {status.Uid}, which is {owner}: the guest's user cannot write to {folder.GuestPath}. "
+                $"the synced folder {folder.HostPath} belongs to host uid {status.Uid}, which is {owner}: the guest's user cannot write to {folder.GuestPath}.{why} "
                 + (identity.IsRoot
                     ? $"Give it to the project's owner (chown -R {map.LoginUid}:{map.LoginGid} {folder.HostPath}) to make it writable."
                     : $"Give it to yourself (chown -R {identity.Uid}:{identity.Gid} {folder.HostPath}) to make it writable."));
         }
 
         return warnings;
+    }
+
+    /// <summary>
+    /// The synced folders root serves through an idmapped bind of themselves (<see cref="OwnerIdMap"/>): for root only
+    /// (only host root may idmap a host filesystem), each folder over virtiofs whose owner the machine leaves unmapped,
+    /// a root-owned checkout above all. Not over 9p: QEMU serves it keeping guest root's capabilities, which would let
+    /// the guest rewrite a setuid file of the owner's there without losing the bit; nor a folder a 9p folder overlaps,
+    /// which QEMU would then reach through the mapping. A folder inside another mapped one is seen through the outer's
+    /// mapping (an idmapped mount cannot be idmapped again).
+    /// </summary>
+    /// <param name="machine">The machine.</param>
+    /// <param name="map">Its id map.</param>
+    /// <param name="folderTransport">How a synced folder that names no transport reaches the guest (the provider's default).</param>
+    public IReadOnlyList<OwnerMappedFolder> OwnerMappedFolders(MachineSpec machine, IdMap map, ShareTransport folderTransport)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(map);
+        if (!identity.IsRoot)
+        {
+            return [];
+        }
+
+        var ninePFolders = machine.SyncedFolders.Where(f => TransportOf(f, folderTransport) == ShareTransport.NineP).Select(f => f.HostPath).ToList();
+        var mapped = new List<OwnerMappedFolder>();
+        foreach (var folder in machine.SyncedFolders.OrderBy(f => f.HostPath.Length))
+        {
+            if (TransportOf(folder, folderTransport) != ShareTransport.VirtioFs
+                || mapped.Any(m => IsIn(folder.HostPath, m.HostPath))
+                || ninePFolders.Any(p => IsIn(p, folder.HostPath) || IsIn(folder.HostPath, p))
+                || probe.Status(folder.HostPath) is not { } status
+                || OwnerIdMap.For(map, status.Uid, status.Gid) is not { } ownerMap)
+            {
+                continue;
+            }
+
+            mapped.Add(new OwnerMappedFolder(folder.HostPath, status.Uid, status.Gid, ownerMap));
+        }
+
+        return mapped;
     }
 
     /// <summary>
@@ -120,6 +168,14 @@ public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identit
         }
 
         return null;
+    }
+
+    private static ShareTransport TransportOf(SyncedFolder folder, ShareTransport folderTransport) => Pipeline.SharePlanner.TransportOf(folder, folderTransport);
+
+    private static bool IsIn(string path, string folder)
+    {
+        var (p, f) = (Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
+        return p == f || p.StartsWith(f + "/", StringComparison.Ordinal) || f == "/";
     }
 
     private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');

@@ -63,6 +63,41 @@ public sealed class NamespaceHolder : IUserNamespace, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(processes);
+        return await StartCoreAsync(map, pid => WriteMapsAsync(map, identity, pid, runner, cancellationToken), runner, processes, runtimeDirectory, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// As host root, a user namespace with the maps <paramref name="uidMapText"/> and <paramref name="gidMapText"/> (the
+    /// id map of an idmapped mount, <see cref="OwnerIdMap"/>), open as /proc/PID/ns/user; the holder that made it has
+    /// ended, the handle keeps it. <paramref name="machineMap"/> is only the holder's nominal map.
+    /// </summary>
+    public static async Task<SafeFileHandle> OpenMappedUserNamespaceAsync(
+        string uidMapText, string gidMapText, IdMap machineMap, ICommandRunner runner, IProcessTable processes, string runtimeDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(processes);
+        var holder = await StartCoreAsync(
+            machineMap,
+            pid =>
+            {
+                var target = pid.ToString(CultureInfo.InvariantCulture);
+                WriteProcFile($"/proc/{target}/uid_map", uidMapText);
+                WriteProcFile($"/proc/{target}/gid_map", gidMapText);
+                return Task.CompletedTask;
+            },
+            runner,
+            processes,
+            runtimeDirectory,
+            cancellationToken).ConfigureAwait(false);
+        await using (holder.ConfigureAwait(false))
+        {
+            return File.OpenHandle($"/proc/{holder.Pid.ToString(CultureInfo.InvariantCulture)}/ns/user", FileMode.Open, FileAccess.Read);
+        }
+    }
+
+    private static async Task<NamespaceHolder> StartCoreAsync(
+        IdMap map, Func<int, Task> writeMaps, ICommandRunner runner, IProcessTable processes, string runtimeDirectory, CancellationToken cancellationToken)
+    {
         // This process makes the folders, so they must be its own (whoever the identity says the machine's user is).
         var self = HostIdentity.Current().Uid;
         State.RuntimeFolders.EnsurePrivate(Path.GetFullPath(runtimeDirectory), self);
@@ -86,7 +121,7 @@ public sealed class NamespaceHolder : IUserNamespace, IAsyncDisposable
             };
             pid = await runner.StartDetachedAsync(command, log, cancellationToken).ConfigureAwait(false);
             await WaitUntilUnsharedAsync(pid, processes, log, cancellationToken).ConfigureAwait(false);
-            await WriteMapsAsync(map, identity, pid, runner, cancellationToken).ConfigureAwait(false);
+            await writeMaps(pid).ConfigureAwait(false);
             var holder = new NamespaceHolder(map, runner, processes, folder, lifeline, pid);
             lifeline = null;
             return holder;

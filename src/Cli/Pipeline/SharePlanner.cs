@@ -33,8 +33,7 @@ internal static class SharePlanner
         for (var i = 0; i < machine.SyncedFolders.Count; i++)
         {
             var folder = machine.SyncedFolders[i];
-            // A security model is a 9p setting: a folder that names one asks for 9p.
-            var transport = folder.Transport ?? (folder.NinePSecurityModel is null ? folderTransport : ShareTransport.NineP);
+            var transport = TransportOf(folder, folderTransport);
             shares.Add(new Share(
                 $"share{i}",
                 folder.HostPath,
@@ -47,4 +46,9 @@ internal static class SharePlanner
 
         return shares;
     }
+
+    /// <summary>How <paramref name="folder"/> reaches the guest when synced folders default to <paramref name="folderTransport"/>.</summary>
+    // A security model is a 9p setting: a folder that names one asks for 9p.
+    public static ShareTransport TransportOf(SyncedFolder folder, ShareTransport folderTransport) =>
+        folder.Transport ?? (folder.NinePSecurityModel is null ? folderTransport : ShareTransport.NineP);
 }

@@ -7,7 +7,21 @@ public static class VirtiofsdArgs
 {
     /// <summary>The arguments (without the program) that serve <paramref name="share"/> on <paramref name="socketPath"/>.</summary>
     public static IReadOnlyList<string> Build(Share share, string socketPath, VirtiofsdFlavour flavour) =>
-        share.IsRoot ? Common(share, socketPath, flavour) : [.. Common(share, socketPath, flavour), .. SyncedFolderXattrMap(flavour)];
+        share.IsRoot
+            ? Common(share, socketPath, flavour)
+            : [.. Common(share, socketPath, flavour), .. SyncedFolderCapabilities(flavour), .. SyncedFolderXattrMap(flavour)];
+
+    /// <summary>
+    /// A synced folder's virtiofsd gives up CAP_FSETID, so every write it makes on the guest's behalf clears a file's
+    /// setuid and setgid bits (the kernel's rule for a writer without it). The setuid filter keeps the guest from setting
+    /// those bits; this keeps it from rewriting a host file that already has them and keeping them — which matters where
+    /// the guest's user owns the owner's files (a root-run, root-owned folder, idmapped to the guest's user).
+    /// </summary>
+    public static IReadOnlyList<string> SyncedFolderCapabilities(VirtiofsdFlavour flavour) => flavour switch
+    {
+        VirtiofsdFlavour.Rust => ["--modcaps=-fsetid"],
+        _ => ["-o", "modcaps=-fsetid"],
+    };
 
     /// <summary>
     /// A synced folder's file capabilities stay the guest's (<see cref="SetuidGuard.XattrMap"/>); the root keeps real

@@ -21,6 +21,19 @@ internal sealed class FakeMachineNamespaces(List<string>? events = null) : IMach
         return Task.FromResult(new MachineNamespace(new NamespacedHostServices(host, opened), new Closing(() => Events.Add("close"))));
     }
 
+    /// <summary>The folders up asked to idmap, in order.</summary>
+    public List<OwnerMappedFolder> Mapped { get; } = [];
+
+    /// <summary>When set, every folder fails to map with this reason.</summary>
+    public string? MapFailure { get; set; }
+
+    public Task<IReadOnlyList<(OwnerMappedFolder Folder, string Reason)>> MapFolderOwnersAsync(
+        MachineNamespace opened, IReadOnlyList<OwnerMappedFolder> folders, CancellationToken cancellationToken)
+    {
+        Mapped.AddRange(folders);
+        return Task.FromResult<IReadOnlyList<(OwnerMappedFolder, string)>>(MapFailure is { } reason ? [.. folders.Select(f => (f, reason))] : []);
+    }
+
     private sealed class Closing(Action onClose) : IAsyncDisposable
     {
         public ValueTask DisposeAsync()

@@ -180,6 +180,38 @@ public sealed class MachineNamespaceTests : IDisposable
     }
 
     [RequiresFact("ssh-keygen", "cp")]
+    public async Task As_root_a_root_owned_folder_over_virtiofs_is_idmapped_in_the_namespace_before_start_and_up_warns_of_nothing()
+    {
+        _sandbox.Provider.DefaultTransport = ShareTransport.VirtioFs;
+        _probe.Statuses[_sandbox.Project] = new FileStatus(0, 0, (UnixFileMode)0b111_101_101);
+        var machine = _sandbox.Machine("dev") with { SyncedFolders = [new SyncedFolder(_sandbox.Project, "/project", false, null, null, null)] };
+        var services = Services(new HostIdentity("root", 0, 0)) with { Project = new ProjectSpec(Path.Combine(_sandbox.Project, "Disklessfile"), _sandbox.Project, [machine]) };
+
+        var record = await UpUntilStartAsync(services);
+
+        var mapped = Assert.Single(_namespaces.Mapped);
+        Assert.Equal(_sandbox.Project, mapped.HostPath);
+        Assert.Equal(OwnerIdMap.For(record.IdMap!, 0, 0), mapped.Map);
+        Assert.DoesNotContain(_sandbox.Progress.Lines, l => l.StartsWith("warn: ", StringComparison.Ordinal) && l.Contains("synced folder", StringComparison.Ordinal));
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
+    public async Task As_root_a_folder_that_could_not_be_idmapped_is_warned_about_with_the_reason()
+    {
+        _sandbox.Provider.DefaultTransport = ShareTransport.VirtioFs;
+        _namespaces.MapFailure = "idmap a bind of it (mount_setattr): Invalid argument";
+        _probe.Statuses[_sandbox.Project] = new FileStatus(0, 0, (UnixFileMode)0b111_101_101);
+        var machine = _sandbox.Machine("dev") with { SyncedFolders = [new SyncedFolder(_sandbox.Project, "/project", false, null, null, null)] };
+        var services = Services(new HostIdentity("root", 0, 0)) with { Project = new ProjectSpec(Path.Combine(_sandbox.Project, "Disklessfile"), _sandbox.Project, [machine]) };
+
+        await UpUntilStartAsync(services);
+
+        var warning = Assert.Single(_sandbox.Progress.Lines, l => l.StartsWith("warn: ", StringComparison.Ordinal) && l.Contains("synced folder", StringComparison.Ordinal));
+        Assert.Contains("nobody in the guest", warning, StringComparison.Ordinal);
+        Assert.Contains("Diskless could not idmap it to the guest's user: idmap a bind of it (mount_setattr): Invalid argument.", warning, StringComparison.Ordinal);
+    }
+
+    [RequiresFact("ssh-keygen", "cp")]
     public async Task Up_refuses_a_synced_folder_behind_a_folder_guest_root_cannot_pass_and_names_it_before_building()
     {
         var closed = Directory.CreateDirectory(Path.Combine(_sandbox.Project, "closed")).FullName;

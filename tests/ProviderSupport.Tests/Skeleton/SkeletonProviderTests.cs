@@ -106,7 +106,7 @@ public sealed class SkeletonProviderTests : IDisposable
         Assert.Equal(
             [
                 "/usr/libexec/virtiofsd --shared-dir /var/lib/diskless/machines/dev/root --socket-path /run/diskless/0b7e4c/virtiofsd-0.sock --cache always --xattr --announce-submounts --inode-file-handles=prefer",
-                "/usr/libexec/virtiofsd --shared-dir /home/me/project --socket-path /run/diskless/0b7e4c/virtiofsd-1.sock --cache auto --xattr --announce-submounts --inode-file-handles=prefer --xattrmap :prefix:all:security.capability:user.virtiofs.::ok:all:::",
+                "/usr/libexec/virtiofsd --shared-dir /home/me/project --socket-path /run/diskless/0b7e4c/virtiofsd-1.sock --cache auto --xattr --announce-submounts --inode-file-handles=prefer --modcaps=-fsetid --xattrmap :prefix:all:security.capability:user.virtiofs.::ok:all:::",
             ],
             provider.PlannedVirtiofsd.Select(c => string.Join(' ', [c.FileName, .. c.Arguments])));
         Assert.Equal(ShareTransport.VirtioFs, await provider.DefaultTransportAsync(_host, CancellationToken.None));

@@ -19,13 +19,19 @@ internal sealed class OpenMachineNamespace : IStep<UpContext>
             throw unreachable;
         }
 
-        foreach (var warning in context.Isolation.UnmappedSyncedFolders(context.Spec, map))
+        var folderTransport = await context.Provider.DefaultTransportAsync(context.Host, cancellationToken).ConfigureAwait(false);
+        var ownerMapped = context.Isolation.OwnerMappedFolders(context.Spec, map, folderTransport);
+        context.Namespace = await context.Namespaces.OpenAsync(context.Host, map, cancellationToken).ConfigureAwait(false);
+        context.Host = context.Namespace.Host;
+
+        // Made before anything starts in the namespace: QEMU's and virtiofsd's own mount namespaces copy it.
+        var failed = await context.Namespaces.MapFolderOwnersAsync(context.Namespace, ownerMapped, cancellationToken).ConfigureAwait(false);
+        var mapped = ownerMapped.Except(failed.Select(f => f.Folder)).ToList();
+        foreach (var warning in context.Isolation.UnmappedSyncedFolders(context.Spec, map, mapped, failed))
         {
             context.Host.Progress.Warn(warning);
         }
 
-        context.Namespace = await context.Namespaces.OpenAsync(context.Host, map, cancellationToken).ConfigureAwait(false);
-        context.Host = context.Namespace.Host;
         context.Host.Progress.Verbose($"machine namespace: guest root is host uid {map.SubordinateUidStart}, guest user {Abstractions.IdMap.GuestLoginId} is host uid {map.LoginUid}");
     }
 
