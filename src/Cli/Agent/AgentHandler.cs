@@ -37,7 +37,7 @@ internal static class AgentHandler
         await log.WriteLineAsync($"agent of machine '{machine.Name}' ({record.Id}) logged in as {ssh.User}").ConfigureAwait(false);
         await log.FlushAsync(cancellationToken).ConfigureAwait(false);
         await new AgentRunner(jobs, services.Time)
-            .RunAsync(new AgentMachine(services.State, record, machine, ssh, log), MachineRuns, cancellationToken)
+            .RunAsync(new AgentMachine(services.State, record, machine, ssh, log) { Provider = provider, Host = services.Host }, MachineRuns, cancellationToken)
             .ConfigureAwait(false);
         return 0;
     }
