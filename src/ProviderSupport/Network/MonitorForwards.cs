@@ -39,9 +39,9 @@ public static class MonitorForwards
     /// <summary>What a reply to <see cref="RemoveCommand"/> says.</summary>
     public static ForwardReply ReadRemoveReply(string reply) => Read(reply) switch
     {
-        "" => ForwardReply.Done,
-        // "host forwarding rule for tcp:127.0.0.1:8080 not found" (QEMU 7.2 and later).
-        var text when text.Contains("not found", StringComparison.OrdinalIgnoreCase) => ForwardReply.NotFound,
+        // QEMU answers "host forwarding rule for tcp:127.0.0.1:8080 removed", or "… not found" (net/slirp.c).
+        var text when text.EndsWith("removed", StringComparison.Ordinal) => ForwardReply.Done,
+        var text when text.EndsWith("not found", StringComparison.Ordinal) => ForwardReply.NotFound,
         _ => ForwardReply.Refused,
     };
 
