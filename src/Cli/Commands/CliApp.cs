@@ -69,6 +69,7 @@ public static class CliApp
             DestroyCommand.Create(globals, context),
             SnapshotCommand.Create(globals, context),
             DuCommand.Create(globals, context),
+            PortCommand.Create(globals, context),
             PruneCommand.Create(globals, context),
             PluginsCommand.Create(context),
             CompletionCommand.Create(context),

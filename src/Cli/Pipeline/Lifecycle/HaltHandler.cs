@@ -44,6 +44,8 @@ internal static class HaltHandler
             await provider.StopAsync(handle, new StopOptions(force, GracefulTimeout), services.Host, cancellationToken).ConfigureAwait(false);
         }
 
+        Agent.Ports.ForwardsState.Clear(record.StateDirectory);
+
         return true;
     }
 }
