@@ -12,9 +12,9 @@ namespace Diskless.Cli.Agent.Ports;
 public sealed record GuestListener(string Protocol, int Port, bool Reachable);
 
 /// <summary>
-/// How the agent learns the guest's listeners: one long-running command over its SSH connection that reads
-/// /proc/net/{tcp,tcp6[,udp,udp6]} once a second with one awk, and prints the listening ones only when they changed,
-/// each set ended by a line ".". Nothing is installed in the guest; the command ends with the channel.
+/// How the agent learns the guest's listeners: one long-running bash over its SSH connection that reads
+/// /proc/net/{tcp,tcp6[,udp,udp6]} once a second and prints the listening sockets only when they changed, each set
+/// ended by a line ".". Nothing is installed in the guest; the command ends with the channel.
 /// </summary>
 public static class GuestListeners
 {
@@ -24,14 +24,38 @@ public static class GuestListeners
     /// <summary>Seconds between two reads in the guest: half the two-second bound on noticing a new listener.</summary>
     public const int IntervalSeconds = 1;
 
-    /// <summary>The guest command: prints "tcp 00000000:1F90" lines (protocol, local address in /proc's hex), then ".".</summary>
+    /// <summary>The word the watch's command line starts with, by which the bench finds it in the guest.</summary>
+    public const string Marker = "diskless-listener-watch";
+
+    /// <summary>
+    /// The guest command: prints "tcp 00000000:1F90" lines (protocol, local address in /proc's hex), then ".". Bash
+    /// builtins only, no process per round (mapfile reads the tables, a read with a timeout on a pipe nobody writes is
+    /// the sleep): under TCG a fork and exec a second (awk, sort, sleep) cost about half a CPU, this costs
+    /// bench/ports-watch-cpu.sh's figure.
+    /// </summary>
     public static string Script(bool udp)
     {
         var files = udp ? "/proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6" : "/proc/net/tcp /proc/net/tcp6";
         // State 0A is TCP_LISTEN; 07 is TCP_CLOSE, which an unconnected UDP socket (a server's) has.
-        const string Awk = "FNR>1{p=FILENAME; sub(/^.*\\//,\"\",p); sub(/6$/,\"\",p); if((p==\"tcp\"&&$4==\"0A\")||(p==\"udp\"&&$4==\"07\")) print p, $2}";
-        return $"prev=; while :; do cur=$(awk '{Awk}' {files} 2>/dev/null | sort -u); " +
-            $"if [ \"$cur\" != \"$prev\" ]; then printf '%s\\n{EndOfSet}\\n' \"$cur\"; prev=$cur; fi; sleep {IntervalSeconds}; done";
+        var script = string.Join('\n',
+            $": {Marker}",
+            "exec 9<> <(:)",
+            "prev=",
+            "while :; do",
+            "  cur=()",
+            $"  for f in {files}; do",
+            "    p=${f##*/}; p=${p%6}",
+            "    mapfile -t -s 1 rows < $f",
+            "    for row in \"${rows[@]}\"; do",
+            "      set -- $row",
+            "      if [[ ( $p == tcp && $4 == 0A ) || ( $p == udp && $4 == 07 ) ]]; then cur+=(\"$p $2\"); fi",
+            "    done",
+            "  done",
+            "  now=\"${cur[*]}\"",
+            $"  if [[ $now != \"$prev\" ]]; then printf \"%s\\n\" \"${{cur[@]}}\" {EndOfSet}; prev=$now; fi",
+            $"  read -t {IntervalSeconds} -u 9 _ || :",
+            "done");
+        return "exec bash -c '" + script + "'";
     }
 
     /// <summary>Reads one line ("tcp 0F02000A:1F90"); null for a blank or malformed one.</summary>

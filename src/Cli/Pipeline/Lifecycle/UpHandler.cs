@@ -46,6 +46,7 @@ internal static class UpHandler
         {
             // A new QEMU has the Disklessfile's forwards only: those of an earlier run went with it.
             Agent.Ports.ForwardsState.Clear(context.Record.StateDirectory);
+            await PortsOnlyReload.RememberAsync(context.Record, machine, cancellationToken).ConfigureAwait(false);
         }
 
         // Last, once the machine runs: the agent logs in over SSH, and its failure is a warning, never a failed up.
