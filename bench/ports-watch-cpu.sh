@@ -1,8 +1,8 @@
 #!/bin/sh
 # The guest CPU the host agent's listener watch costs (the "ports" job's one long-running command, which reads
-# /proc/net/tcp{,6} once a second). Run in a project whose machine is up, idle, with its agent:
+# /proc/net/tcp{,6} every 1.5 s). Run in a project whose machine is up, idle, with its agent:
 #   bench/ports-watch-cpu.sh [seconds] [machine]
-# It sums, over the interval, the CPU time (user + system, with the children it waited for: awk, sort, sleep) of the
+# It sums, over the interval, the CPU time (user + system, with any children it waited for) of the
 # watch's shells in the guest, and prints it as a share of one CPU. Under TCG (no KVM) the figure is an upper bound.
 set -eu
 seconds=${1:-60}
