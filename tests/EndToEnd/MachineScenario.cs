@@ -243,6 +243,76 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
     private void AssertPlantedFilesSteeredNothing() =>
         PlantedState.AssertSteeredNothing(machine.ProjectDirectory, machine.Name, machine.Canary, MachineFixture.CanaryText);
 
+    /// <remarks>
+    /// The bound is the feature's two seconds with a margin of ten; the agent watches the guest over the SSH
+    /// connection it holds, and changes QEMU's forwards through its monitor.
+    /// </remarks>
+    [Fact, Order(20)]
+    public async Task A_port_the_guest_starts_listening_on_is_forwarded_within_the_bound_moves_on_when_taken_and_goes_with_the_listener()
+    {
+        machine.EnsureUp(output);
+        var bound = TimeSpan.FromSeconds(20);
+        var status = await StatusAsync();
+        Assert.True(status.TryGetProperty("agent", out var agent) && agent.ValueKind == System.Text.Json.JsonValueKind.Object, status.ToString());
+        var port = MachineFixture.FreePort();
+
+        var listen = await machine.SshAsync(PortsInGuest.Listen("e2e-follow", port, "followed"));
+        Assert.True(listen.ExitCode == 0, listen.ToString());
+        var reached = await PortsInGuest.WithinAsync(bound, async () => await PortsInGuest.ReadAsync(port) == "followed");
+        output.WriteLine($"127.0.0.1:{port} answered after {reached?.TotalSeconds:F1} s");
+        Assert.True(reached is not null, $"the guest's listener on {port} was not forwarded within {bound.TotalSeconds} s");
+
+        // A host port something else holds: the next free one, said by status.
+        var (holder, taken) = PortsInGuest.HoldPortWithFreeNext();
+        try
+        {
+            var listenTaken = await machine.SshAsync(PortsInGuest.Listen("e2e-taken", taken, "moved"));
+            Assert.True(listenTaken.ExitCode == 0, listenTaken.ToString());
+            Assert.NotNull(await PortsInGuest.WithinAsync(bound, async () => await PortsInGuest.ReadAsync(taken + 1) == "moved"));
+            var ports = (await StatusAsync()).GetProperty("ports").EnumerateArray().ToList();
+            Assert.Contains(ports, p => p.GetProperty("host").GetInt32() == taken + 1 && p.GetProperty("guest").GetInt32() == taken
+                && p.GetProperty("origin").GetString() == "auto" && p.GetProperty("note").GetString() == $"host port {taken} was taken");
+        }
+        finally
+        {
+            holder.Stop();
+            await machine.SshAsync(PortsInGuest.StopListening("e2e-taken"));
+        }
+
+        var stop = await machine.SshAsync(PortsInGuest.StopListening("e2e-follow"));
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.NotNull(await PortsInGuest.WithinAsync(bound, () => PortsInGuest.RefusedAsync(port)));
+        Assert.DoesNotContain((await StatusAsync()).GetProperty("ports").EnumerateArray(), p => p.GetProperty("host").GetInt32() == port);
+    }
+
+    [Fact, Order(21)]
+    public async Task Port_add_and_remove_change_the_running_machines_forwards()
+    {
+        machine.EnsureUp(output);
+        var port = MachineFixture.FreePort();
+
+        // The provisioned web server listens on guest port 80: below 1024, so only a forward asked for reaches it.
+        var add = await machine.RunAsync(TimeSpan.FromMinutes(1), "port", "add", $"{port}:80");
+        output.WriteLine(add.ToString());
+        Assert.Equal(0, add.ExitCode);
+        Assert.Equal($"Forwarded 127.0.0.1:{port} -> {machine.Name}:80/tcp\n", add.Stdout);
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) })
+        {
+            Assert.Equal($"hello over {machine.Transport}\n", await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/")));
+        }
+
+        Assert.Contains((await StatusAsync()).GetProperty("ports").EnumerateArray(), p => p.GetProperty("host").GetInt32() == port && p.GetProperty("origin").GetString() == "added");
+        var again = await machine.RunAsync(TimeSpan.FromMinutes(1), "port", "add", $"{port}:80");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("already forwarded", again.Stderr, StringComparison.Ordinal);
+
+        var remove = await machine.RunAsync(TimeSpan.FromMinutes(1), "port", "remove", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        output.WriteLine(remove.ToString());
+        Assert.Equal(0, remove.ExitCode);
+        Assert.True(await PortsInGuest.RefusedAsync(port));
+        Assert.DoesNotContain((await StatusAsync()).GetProperty("ports").EnumerateArray(), p => p.GetProperty("host").GetInt32() == port);
+    }
+
     [Fact, Order(100)]
     public async Task Halt_leaves_no_process_up_again_reuses_the_machine_and_destroy_removes_it()
     {
@@ -251,10 +321,14 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         var id = status.GetProperty("id").GetString()!;
         var rootPath = status.GetProperty("rootPath").GetString()!;
 
+        var agentPid = status.GetProperty("agent").GetProperty("pid").GetInt32();
+
         var halt = await machine.RunAsync(TimeSpan.FromMinutes(3), "halt");
         output.WriteLine(halt.ToString());
         Assert.Equal(0, halt.ExitCode);
         Assert.Empty(LeftOverProcesses.Mentioning(id));
+        // The host agent went with the machine (its argv names the machine's id).
+        Assert.DoesNotContain(agentPid, LeftOverProcesses.Of(id));
         Assert.Equal("stopped", (await StatusAsync()).GetProperty("state").GetString());
         AssertPlantedFilesSteeredNothing();
 

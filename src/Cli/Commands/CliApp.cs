@@ -66,9 +66,11 @@ public static class CliApp
             DestroyCommand.Create(globals, context),
             SnapshotCommand.Create(globals, context),
             DuCommand.Create(globals, context),
+            PortCommand.Create(globals, context),
             PruneCommand.Create(globals, context),
             PluginsCommand.Create(context),
             CompletionCommand.Create(context),
+            AgentCommand.Create(globals, context),
         };
         ProjectCompletions.Attach(root, globals, context);
 

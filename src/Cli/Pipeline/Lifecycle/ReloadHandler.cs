@@ -9,6 +9,11 @@ internal static class ReloadHandler
         {
             // One lock from halt to up: released in between, another command could start or destroy the machine.
             await using var machineLock = await services.LockAsync(machine, "diskless reload", cancellationToken).ConfigureAwait(false);
+            if (!provision && await PortsOnlyReload.TryAsync(services, machine, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
             await HaltHandler.HaltAsync(services, machine, force: false, cancellationToken).ConfigureAwait(false);
             await UpHandler.UpAsync(services, machine, new UpOptions(Provision: provision, Reconfigure: true), cancellationToken).ConfigureAwait(false);
         }

@@ -41,6 +41,16 @@ internal static class UpHandler
         {
             services.Host.Progress.Info($"Machine '{machine.Name}' is already running.");
         }
+
+        if (!context.AlreadyRunning)
+        {
+            // A new QEMU has the Disklessfile's forwards only: those of an earlier run went with it.
+            Agent.Ports.ForwardsState.Clear(context.Record.StateDirectory);
+            await PortsOnlyReload.RememberAsync(context.Record, machine, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Last, once the machine runs: the agent logs in over SSH, and its failure is a warning, never a failed up.
+        await services.Agents.EnsureStartedAsync(services.Host, machine, context.Record, cancellationToken).ConfigureAwait(false);
     }
 
     // After LoadMachineRecord, which makes the context they work on.
