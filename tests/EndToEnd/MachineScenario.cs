@@ -112,6 +112,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         };
         start.Environment["DISKLESS_HOME"] = DisklessProcess.DataDirectory;
         start.Environment["XDG_CONFIG_HOME"] = DisklessProcess.ConfigDirectory;
+        start.Environment["XDG_STATE_HOME"] = DisklessProcess.StateHome;
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         using var ssh = Process.Start(start)!;
         var stderr = ssh.StandardError.ReadToEndAsync(limit.Token);

@@ -31,6 +31,7 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     private Lazy<TrustStore> _trust = new(TrustStore.ForUser);
     private Lazy<HostPaths> _paths = new(() => DataDirectory.Resolve());
     private Lazy<UserConfiguration> _user = new(UserConfiguration.ForUser);
+    private Lazy<DataDirectoryRegistry?> _dataDirectories = new(DataDirectoryRegistry.ForThisUser);
 
     /// <summary>The folder the command runs in (absolute).</summary>
     public string WorkingDirectory { get; init; } = Path.GetFullPath(WorkingDirectory);
@@ -70,6 +71,9 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     /// <summary>The data dir: bases, machines, plugins.</summary>
     internal HostPaths Paths { get => _paths.Value; init => _paths = new(value); }
 
+    /// <summary>The data dirs this user has used (<c>global-status</c> lists their machines); null when there is no home to keep the list in.</summary>
+    internal DataDirectoryRegistry? DataDirectories { get => _dataDirectories.Value; init => _dataDirectories = new(value); }
+
     /// <summary>The template renderer; the engine starts on the first render.</summary>
     public ITemplates Templates { get; init; } = new DeferredTemplates(() => new ScribanTemplates());
 
@@ -101,7 +105,7 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     /// <summary>What a lifecycle command works with, for <paramref name="project"/>.</summary>
     internal LifecycleServices Lifecycle(IHostServices host, IPluginCatalog plugins, ProjectSpec project, ProjectState? state = null)
     {
-        var projectState = state ?? new ProjectState(project.ProjectDirectory, host.Paths);
+        var projectState = state ?? new ProjectState(project.ProjectDirectory, host.Paths) { Registry = DataDirectories };
         return new LifecycleServices(host, plugins, project, Out, projectState, Time, Isolation, NamespacesFor(projectState));
     }
 
