@@ -110,6 +110,47 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     }
 
     /// <summary>
+    /// What <c>global-status</c> works with: this command's data dir, the default one of whoever runs it, and those of
+    /// <see cref="DataDirectories"/>; the plugin host, which loads a provider only when a machine of it is found.
+    /// </summary>
+    internal GlobalStatusServices GlobalStatus(bool verbose)
+    {
+        var host = Host(verbose);
+        var registered = Array.Empty<string>() as IReadOnlyList<string>;
+        try
+        {
+            registered = DataDirectories?.Read() ?? [];
+        }
+        catch (IOException e)
+        {
+            host.Progress.Warn($"the list of data dirs {DataDirectories!.File} is not read: {e.Message}");
+        }
+
+        var defaultDirectory = DataDirectory.Resolve(name => name == "DISKLESS_HOME" ? null : Environment.GetEnvironmentVariable(name), Environment.IsPrivilegedProcess).DataDirectory;
+        return new GlobalStatusServices(
+            GlobalStatusHandler.DataDirectoriesToSearch(Paths.DataDirectory, defaultDirectory, registered),
+            Paths.DataDirectory,
+            Isolation.Identity.Uid,
+            paths => new HostServices(host.Progress, Templates, paths, host.Commands, Processes),
+            Plugins,
+            Isolation,
+            state => NamespacesFor(state),
+            async (project, cancellationToken) =>
+            {
+                try
+                {
+                    return await ProjectLoader.ReadAsync(null, project, cancellationToken, User).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is DisklessException or IOException or UnauthorizedAccessException)
+                {
+                    return null;
+                }
+            },
+            host.Progress,
+            Out);
+    }
+
+    /// <summary>
     /// Finds, parses and, when <paramref name="validate"/>, validates the project (<see cref="ProjectLoader"/>), with
     /// the user's configuration; validation's warnings go to <see cref="Error"/>.
     /// </summary>
