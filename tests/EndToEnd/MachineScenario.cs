@@ -329,6 +329,14 @@ public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelpe
         Assert.Equal("added by reload\nprovisioned\nmounted-ro\nremounted-rw\nroot-refused\n", run.Stdout);
         Assert.False(File.Exists(Path.Combine(extra, "nope")), "guest root wrote into the read-only folder");
     }
+
+    [Fact, Order(60)]
+    public async Task Global_status_from_a_third_folder_shows_both_projects_live_a_killed_qemu_as_crashed_and_an_orphan_with_the_command_that_removes_it()
+    {
+        Machine.EnsureUp(Output);
+
+        await new GlobalStatusScenario(Machine, Output).RunAsync();
+    }
 }
 
 [TestCaseOrderer(ByOrderAttribute.TypeName, ByOrderAttribute.AssemblyName)]

@@ -71,10 +71,10 @@ public sealed class GlobalStatusTests : IDisposable
 
         Assert.Equal(2, rows.Count);
         var row = Assert.Single(rows, r => r.Orphan);
-        Assert.Equal((orphaned.Id, other.Project, "stopped", $"diskless destroy --orphan {orphaned.Id}"), (row.Id, row.Project, row.State, row.Remove));
+        Assert.Equal((orphaned.Id, other.Project, "stopped", $"diskless destroy --force --orphan {orphaned.Id}"), (row.Id, row.Project, row.State, row.Remove));
         Assert.False(Assert.Single(rows, r => r.Id == kept.Id).Orphan);
         Assert.Equal(
-            $"DISKLESS_HOME={ShellQuoting.Quote(_sandbox.Paths.DataDirectory)} diskless destroy --orphan {orphaned.Id}",
+            $"DISKLESS_HOME={ShellQuoting.Quote(_sandbox.Paths.DataDirectory)} diskless destroy --force --orphan {orphaned.Id}",
             Assert.Single(elsewhere, r => r.Orphan).Remove);
     }
 
@@ -174,7 +174,7 @@ public sealed class GlobalStatusTests : IDisposable
         Assert.Matches(@"^NAME\s+ID\s+STATE\s+PROVIDER\s+SSH\s+PORTS\s+SIZE\s+PROJECT$", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("dev ", StringComparison.Ordinal) && l.Contains(" running ", StringComparison.Ordinal)
             && l.Contains("diskless@127.0.0.1:2222", StringComparison.Ordinal) && l.Contains("8080->80", StringComparison.Ordinal));
-        Assert.Contains($"orphan dev ({orphaned.Id}): its project folder {other.Project} is gone; remove it: diskless destroy --orphan {orphaned.Id}", lines);
+        Assert.Contains($"orphan dev ({orphaned.Id}): its project folder {other.Project} is gone; remove it: diskless destroy --force --orphan {orphaned.Id}", lines);
         using var document = JsonDocument.Parse(json.ToString());
         Assert.Equal([_sandbox.Paths.DataDirectory], document.RootElement.GetProperty("dataDirectories").EnumerateArray().Select(d => d.GetString()));
         var machine = document.RootElement.GetProperty("machines").EnumerateArray().Single(m => !m.GetProperty("orphan").GetBoolean());

@@ -209,7 +209,7 @@ internal static class GlobalStatusHandler
     /// <summary>The command that removes the orphan <paramref name="id"/>: naming its data dir when it is not the one diskless finds by default.</summary>
     internal static string RemoveCommand(string id, string dataDirectory, string currentDataDirectory) =>
         (dataDirectory == Path.TrimEndingDirectorySeparator(currentDataDirectory) ? "" : "DISKLESS_HOME=" + ShellQuoting.Quote(dataDirectory) + " ")
-        + "diskless destroy --orphan " + id;
+        + "diskless destroy --force --orphan " + id;
 
     private static string StateName(MachineState state) => state switch
     {
