@@ -27,7 +27,7 @@ internal static class LifecycleHandlers
         SshConfig = Project<SshConfigRequest>(r => r.Globals, validate: false, (s, _, r, ct) => SshConfigHandler.RunAsync(s, r.Machine, ct)),
         Status = Project<StatusRequest>(r => r.Globals, validate: false, (s, _, r, ct) => StatusHandler.RunAsync(s, r.Machine, r.Json, ct)),
         // Global status reads the data dirs alone: it needs no Disklessfile, and loads no plugin it does not need.
-        GlobalStatus = new Handler<GlobalStatusRequest>((root, r, ct) => GlobalStatusHandler.RunAsync(root.GlobalStatus(r.Globals.Verbose), r.Json, ct)),
+        GlobalStatus = new Handler<GlobalStatusRequest>((root, r, ct) => GlobalStatusHandler.RunAsync(root.GlobalStatus(r.Globals.Verbose) with { MeasureSize = !r.NoSize }, r.Json, ct)),
         Snapshot = Project<SnapshotRequest>(r => r.Globals, validate: false, (s, _, r, ct) => r.Action switch
         {
             SnapshotAction.Save => SnapshotHandler.SaveAsync(s, r.Machine, r.Name!, ct),

@@ -92,7 +92,8 @@ public sealed record DuRequest(Globals Globals, string? Machine, bool Json);
 /// <param name="Json">Print JSON for scripts.</param>
 public sealed record PruneRequest(Globals Globals, bool Json);
 
-/// <summary><c>diskless global-status [--json]</c>.</summary>
+/// <summary><c>diskless global-status [--json] [--no-size]</c>.</summary>
 /// <param name="Globals">Global options (no Disklessfile is needed).</param>
 /// <param name="Json">Print JSON for scripts.</param>
-public sealed record GlobalStatusRequest(Globals Globals, bool Json);
+/// <param name="NoSize">Do not measure the roots (a walk of every file of each): the fastest listing.</param>
+public sealed record GlobalStatusRequest(Globals Globals, bool Json, bool NoSize = false);
