@@ -100,7 +100,7 @@ internal sealed class GlobalStatusScenario(MachineFixture machine, ITestOutputHe
         finally
         {
             // Whatever failed, the second machine goes: from its project, or as the orphan it became.
-            if (Directory.Exists(Path.Combine(second, "Disklessfile")))
+            if (File.Exists(Path.Combine(second, "Disklessfile")))
             {
                 await DisklessProcess.RunAsync(second, TimeSpan.FromMinutes(3), "destroy", "--force");
             }
