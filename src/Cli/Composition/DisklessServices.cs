@@ -31,7 +31,8 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     private Lazy<TrustStore> _trust = new(TrustStore.ForUser);
     private Lazy<HostPaths> _paths = new(() => DataDirectory.Resolve());
     private Lazy<UserConfiguration> _user = new(UserConfiguration.ForUser);
-    private Lazy<DataDirectoryRegistry?> _dataDirectories = new(DataDirectoryRegistry.ForThisUser);
+    // Only the program records the data dirs it uses (ForConsole): services a test makes list none of the user's.
+    private Lazy<DataDirectoryRegistry?> _dataDirectories = new(() => null);
 
     /// <summary>The folder the command runs in (absolute).</summary>
     public string WorkingDirectory { get; init; } = Path.GetFullPath(WorkingDirectory);
@@ -39,6 +40,7 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     /// <summary>The program's services: the console's streams, the process's folder, the real handlers.</summary>
     public static DisklessServices ForConsole() => new(Console.Out, Console.Error, Directory.GetCurrentDirectory())
     {
+        _dataDirectories = new(DataDirectoryRegistry.ForThisUser),
         ErrorIsTerminal = !Console.IsErrorRedirected,
         Input = Console.In,
         Interactive = !Console.IsInputRedirected,
@@ -71,7 +73,10 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     /// <summary>The data dir: bases, machines, plugins.</summary>
     internal HostPaths Paths { get => _paths.Value; init => _paths = new(value); }
 
-    /// <summary>The data dirs this user has used (<c>global-status</c> lists their machines); null when there is no home to keep the list in.</summary>
+    /// <summary>
+    /// The data dirs this user has used (<c>global-status</c> lists their machines): the user's list for the program
+    /// (<see cref="ForConsole"/>), none otherwise; null also when there is no home to keep the list in.
+    /// </summary>
     internal DataDirectoryRegistry? DataDirectories { get => _dataDirectories.Value; init => _dataDirectories = new(value); }
 
     /// <summary>The template renderer; the engine starts on the first render.</summary>
