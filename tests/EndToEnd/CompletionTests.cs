@@ -38,6 +38,8 @@ public sealed class Shell_completion(ITestOutputHelper output) : IDisposable
         Assert.Equal(["before-upgrade"], await CompleteAsync("diskless snapshot restore bef"));
         Assert.Equal(["restore"], await CompleteAsync("diskless snapshot res"));
         Assert.Equal(["fish"], await CompleteAsync("diskless completion f"));
+        Assert.Equal(["global-status"], await CompleteAsync("diskless glo"));
+        Assert.Equal(["--orphan"], await CompleteAsync("diskless destroy --orp"));
     }
 
     [RequiresFact("bash")]

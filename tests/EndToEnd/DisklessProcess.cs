@@ -33,8 +33,18 @@ public static class DisklessProcess
     /// </summary>
     public static string ConfigDirectory => Path.Combine(Path.GetDirectoryName(DataDirectory)!, "e2e-config");
 
+    /// <summary>
+    /// Where the end-to-end runs keep their list of data dirs (<c>global-status</c> reads it): beside the data dir, never the
+    /// list of the user who runs the tests (root's is in /var/lib/diskless).
+    /// </summary>
+    public static string StateHome => Path.Combine(Path.GetDirectoryName(DataDirectory)!, "e2e-state");
+
+    /// <summary>The environment every run of the program gets: the shared data dir, configuration and list of data dirs.</summary>
+    public static Dictionary<string, string?> ProgramEnvironment() =>
+        new() { ["DISKLESS_HOME"] = DataDirectory, ["XDG_CONFIG_HOME"] = ConfigDirectory, ["XDG_STATE_HOME"] = StateHome };
+
     public static Task<CliRun> RunAsync(string projectDirectory, TimeSpan timeout, params string[] arguments) =>
-        RunProgramAsync(Program, arguments, projectDirectory, timeout, new Dictionary<string, string?> { ["DISKLESS_HOME"] = DataDirectory, ["XDG_CONFIG_HOME"] = ConfigDirectory });
+        RunProgramAsync(Program, arguments, projectDirectory, timeout, ProgramEnvironment());
 
     /// <summary>Runs <paramref name="program"/> (diskless, or a wrapper that runs it as someone else) and keeps what it printed.</summary>
     public static async Task<CliRun> RunProgramAsync(

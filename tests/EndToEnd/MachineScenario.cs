@@ -113,6 +113,7 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         };
         start.Environment["DISKLESS_HOME"] = DisklessProcess.DataDirectory;
         start.Environment["XDG_CONFIG_HOME"] = DisklessProcess.ConfigDirectory;
+        start.Environment["XDG_STATE_HOME"] = DisklessProcess.StateHome;
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         using var ssh = Process.Start(start)!;
         var stderr = ssh.StandardError.ReadToEndAsync(limit.Token);
@@ -462,6 +463,14 @@ public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelpe
         Output.WriteLine(run.ToString());
         Assert.Equal("added by reload\nprovisioned\nmounted-ro\nremounted-rw\nroot-refused\n", run.Stdout);
         Assert.False(File.Exists(Path.Combine(extra, "nope")), "guest root wrote into the read-only folder");
+    }
+
+    [Fact, Order(60)]
+    public async Task Global_status_from_a_third_folder_shows_both_projects_live_a_killed_qemu_as_crashed_and_an_orphan_with_the_command_that_removes_it()
+    {
+        Machine.EnsureUp(Output);
+
+        await new GlobalStatusScenario(Machine, Output).RunAsync();
     }
 }
 

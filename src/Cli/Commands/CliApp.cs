@@ -57,6 +57,7 @@ public static class CliApp
             TrustCommand.Create(globals, context),
             UpCommand.Create(globals, context),
             StatusCommand.Create(globals, context),
+            GlobalStatusCommand.Create(globals, context),
             SshCommand.Create(globals, context),
             SshConfigCommand.Create(globals, context),
             ProvisionCommand.Create(globals, context),

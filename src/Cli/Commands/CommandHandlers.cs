@@ -24,6 +24,8 @@ public sealed record CommandHandlers
 
     public required ICommandHandler<StatusRequest> Status { get; init; }
 
+    public required ICommandHandler<GlobalStatusRequest> GlobalStatus { get; init; }
+
     public required ICommandHandler<SnapshotRequest> Snapshot { get; init; }
 
     public required ICommandHandler<DuRequest> Du { get; init; }

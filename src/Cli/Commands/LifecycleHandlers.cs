@@ -15,14 +15,19 @@ internal static class LifecycleHandlers
         Up = Project<UpRequest>(r => r.Globals, validate: true, (s, _, r, ct) => UpHandler.RunAsync(s, r.Machine, new UpOptions(Provision: r.Provision, Fresh: r.Fresh), ct)),
         Adopt = Project<AdoptRequest>(r => r.Globals, validate: false, (s, _, r, ct) => AdoptHandler.RunAsync(s, r.From, r.Machine, ct)),
         Halt = Project<HaltRequest>(r => r.Globals, validate: false, (s, _, r, ct) => HaltHandler.RunAsync(s, r.Machine, r.Force, ct)),
-        Destroy = Project<DestroyRequest>(r => r.Globals, validate: false, (s, root, r, ct) =>
-            DestroyHandler.RunAsync(s, r.Machine, r.Force, root.Input, interactive: root.Interactive, ct)),
+        Destroy = new Handler<DestroyRequest>((root, r, ct) => r.Orphan is { } orphan
+            // An orphan has no Disklessfile: it is found by its id in the data dir.
+            ? OrphanDestroyHandler.RunAsync(root, root.Host(r.Globals.Verbose), root.Plugins, orphan, r.Force, ct)
+            : Project<DestroyRequest>(d => d.Globals, validate: false, (s, _, d, c) =>
+                DestroyHandler.RunAsync(s, d.Machine, d.Force, root.Input, interactive: root.Interactive, c)).RunAsync(r, root, ct)),
         Reload = Project<ReloadRequest>(r => r.Globals, validate: true, (s, _, r, ct) => ReloadHandler.RunAsync(s, r.Machine, r.Provision, ct)),
         Provision = Project<ProvisionRequest>(r => r.Globals, validate: true, (s, _, r, ct) => ProvisionHandler.RunAsync(s, r.Machine, ct)),
         Ssh = Project<SshRequest>(r => r.Globals, validate: false, (s, root, r, ct) =>
             SshHandler.RunAsync(s, r.Machine, r.Command, r.ExtraArguments, root.Error, ct)),
         SshConfig = Project<SshConfigRequest>(r => r.Globals, validate: false, (s, _, r, ct) => SshConfigHandler.RunAsync(s, r.Machine, ct)),
         Status = Project<StatusRequest>(r => r.Globals, validate: false, (s, _, r, ct) => StatusHandler.RunAsync(s, r.Machine, r.Json, ct)),
+        // Global status reads the data dirs alone: it needs no Disklessfile, and loads no plugin it does not need.
+        GlobalStatus = new Handler<GlobalStatusRequest>((root, r, ct) => GlobalStatusHandler.RunAsync(root.GlobalStatus(r.Globals.Verbose) with { MeasureSize = !r.NoSize }, r.Json, ct)),
         Snapshot = Project<SnapshotRequest>(r => r.Globals, validate: false, (s, _, r, ct) => r.Action switch
         {
             SnapshotAction.Save => SnapshotHandler.SaveAsync(s, r.Machine, r.Name!, ct),

@@ -19,11 +19,12 @@ public sealed record AdoptRequest(Globals Globals, string From, string? Machine)
 /// <param name="Force">Power off at once instead of asking the guest to shut down.</param>
 public sealed record HaltRequest(Globals Globals, string? Machine, bool Force);
 
-/// <summary><c>diskless destroy [machine] [--force]</c>.</summary>
+/// <summary><c>diskless destroy [machine] [--force] [--orphan ID]</c>.</summary>
 /// <param name="Globals">Global options.</param>
 /// <param name="Machine">The machine; null for all.</param>
 /// <param name="Force">Do not ask for confirmation.</param>
-public sealed record DestroyRequest(Globals Globals, string? Machine, bool Force);
+/// <param name="Orphan">The id of a machine whose project folder is gone, to destroy instead of the project's (no Disklessfile is read).</param>
+public sealed record DestroyRequest(Globals Globals, string? Machine, bool Force, string? Orphan = null);
 
 /// <summary><c>diskless reload [machine] [--provision]</c>.</summary>
 /// <param name="Globals">Global options.</param>
@@ -90,3 +91,9 @@ public sealed record DuRequest(Globals Globals, string? Machine, bool Json);
 /// <param name="Globals">Global options (no Disklessfile is needed).</param>
 /// <param name="Json">Print JSON for scripts.</param>
 public sealed record PruneRequest(Globals Globals, bool Json);
+
+/// <summary><c>diskless global-status [--json] [--no-size]</c>.</summary>
+/// <param name="Globals">Global options (no Disklessfile is needed).</param>
+/// <param name="Json">Print JSON for scripts.</param>
+/// <param name="NoSize">Do not measure the roots (a walk of every file of each): the fastest listing.</param>
+public sealed record GlobalStatusRequest(Globals Globals, bool Json, bool NoSize = false);

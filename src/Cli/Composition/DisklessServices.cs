@@ -32,6 +32,8 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     private Lazy<TrustStore> _trust = new(TrustStore.ForUser);
     private Lazy<HostPaths> _paths = new(() => DataDirectory.Resolve());
     private Lazy<UserConfiguration> _user = new(UserConfiguration.ForUser);
+    // Only the program records the data dirs it uses (ForConsole): services a test makes list none of the user's.
+    private Lazy<DataDirectoryRegistry?> _dataDirectories = new(() => null);
 
     /// <summary>The folder the command runs in (absolute).</summary>
     public string WorkingDirectory { get; init; } = Path.GetFullPath(WorkingDirectory);
@@ -39,6 +41,7 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     /// <summary>The program's services: the console's streams, the process's folder, the real handlers.</summary>
     public static DisklessServices ForConsole() => new(Console.Out, Console.Error, Directory.GetCurrentDirectory())
     {
+        _dataDirectories = new(DataDirectoryRegistry.ForThisUser),
         ErrorIsTerminal = !Console.IsErrorRedirected,
         Input = Console.In,
         Interactive = !Console.IsInputRedirected,
@@ -80,6 +83,12 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     /// <summary>Starts and stops the machines' host agents; in-process (a test host) it starts none.</summary>
     public MachineAgents Agents { get; init; } = MachineAgents.ForThisProgram();
 
+    /// <summary>
+    /// The data dirs this user has used (<c>global-status</c> lists their machines): the user's list for the program
+    /// (<see cref="ForConsole"/>), none otherwise; null also when there is no home to keep the list in.
+    /// </summary>
+    internal DataDirectoryRegistry? DataDirectories { get => _dataDirectories.Value; init => _dataDirectories = new(value); }
+
     /// <summary>The template renderer; the engine starts on the first render.</summary>
     public ITemplates Templates { get; init; } = new DeferredTemplates(() => new ScribanTemplates());
 
@@ -111,8 +120,49 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     /// <summary>What a lifecycle command works with, for <paramref name="project"/>.</summary>
     internal LifecycleServices Lifecycle(IHostServices host, IPluginCatalog plugins, ProjectSpec project, ProjectState? state = null)
     {
-        var projectState = state ?? new ProjectState(project.ProjectDirectory, host.Paths);
+        var projectState = state ?? new ProjectState(project.ProjectDirectory, host.Paths) { Registry = DataDirectories };
         return new LifecycleServices(host, plugins, project, Out, projectState, Time, Isolation, NamespacesFor(projectState)) { Agents = Agents };
+    }
+
+    /// <summary>
+    /// What <c>global-status</c> works with: this command's data dir, the default one of whoever runs it, and those of
+    /// <see cref="DataDirectories"/>; the plugin host, which loads a provider only when a machine of it is found.
+    /// </summary>
+    internal GlobalStatusServices GlobalStatus(bool verbose)
+    {
+        var host = Host(verbose);
+        var registered = Array.Empty<string>() as IReadOnlyList<string>;
+        try
+        {
+            registered = DataDirectories?.Read() ?? [];
+        }
+        catch (IOException e)
+        {
+            host.Progress.Warn($"the list of data dirs {DataDirectories!.File} is not read: {e.Message}");
+        }
+
+        var defaultDirectory = DataDirectory.Resolve(name => name == "DISKLESS_HOME" ? null : Environment.GetEnvironmentVariable(name), Environment.IsPrivilegedProcess).DataDirectory;
+        return new GlobalStatusServices(
+            GlobalStatusHandler.DataDirectoriesToSearch(Paths.DataDirectory, defaultDirectory, registered),
+            Paths.DataDirectory,
+            Isolation.Identity.Uid,
+            paths => new HostServices(host.Progress, Templates, paths, host.Commands, Processes),
+            Plugins,
+            Isolation,
+            state => NamespacesFor(state),
+            async (project, cancellationToken) =>
+            {
+                try
+                {
+                    return await ProjectLoader.ReadAsync(null, project, cancellationToken, User).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is DisklessException or IOException or UnauthorizedAccessException)
+                {
+                    return null;
+                }
+            },
+            host.Progress,
+            Out);
     }
 
     /// <summary>

@@ -44,6 +44,14 @@ public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identit
     }
 
     /// <summary>
+    /// This isolation for a machine whose project folder <paramref name="projectDirectory"/> is gone (an orphan): root's
+    /// maps take the project folder's owner as the guest user's host id, and <paramref name="formerOwner"/> (the login ids
+    /// its record kept) stands in for it; the rest of the map is derived afresh, as always.
+    /// </summary>
+    public MachineIsolation ForGoneProject(string projectDirectory, long formerOwnerUid, long formerOwnerGid) =>
+        new(new GoneFolderProbe(probe, projectDirectory, new FileStatus(formerOwnerUid, formerOwnerGid, (UnixFileMode)0b111_101_101)), identity);
+
+    /// <summary>
     /// The map this host gives a machine of <paramref name="projectDirectory"/> now, derived afresh from /etc/subuid and
     /// /etc/subgid (and, for root, the project folder's owner): what a recorded map must equal before anything acts
     /// on it, since a record is data, not authority. Null when the host gives none (no range, no project folder).

@@ -41,6 +41,31 @@ public static class DataDirectory
     }
 
     /// <summary>
+    /// Where this user's list of the data dirs they used is kept (<see cref="DataDirectoryRegistry"/>), outside every
+    /// data dir since <c>$DISKLESS_HOME</c> picks one per command: <c>$XDG_STATE_HOME/diskless/data-dirs.json</c>; else
+    /// <c>/var/lib/diskless/data-dirs.json</c> for root; else <c>~/.local/state/diskless/data-dirs.json</c>. Null when no
+    /// home is known. Touches nothing on disk.
+    /// </summary>
+    public static string? RegistryFile(Func<string, string?> environment, bool isRoot)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        const string name = "data-dirs.json";
+        if (NonEmpty(environment("XDG_STATE_HOME")) is { } stateHome && Path.IsPathRooted(stateHome))
+        {
+            return Path.Combine(stateHome, "diskless", name);
+        }
+
+        if (isRoot)
+        {
+            return Path.Combine("/var/lib/diskless", name);
+        }
+
+        return NonEmpty(environment("HOME")) is { } home && Path.IsPathRooted(home)
+            ? Path.Combine(home, ".local", "state", "diskless", name)
+            : null;
+    }
+
+    /// <summary>
     /// Creates the data dir (0755) and its bases, machines, tmp and projects folders when missing, and closes those to
     /// other host users (0700), also where an older diskless left them open: a guest can create setuid files and
     /// device nodes in its tree, a base is the tree every new machine starts from, and projects/ holds the state the

@@ -37,6 +37,12 @@ public sealed class ProjectState
     /// <summary>The data dir the state lives in.</summary>
     public HostPaths Paths { get; }
 
+    /// <summary>
+    /// Where the data dir is recorded when state is made in it, for <c>diskless global-status</c>; null records nowhere
+    /// (tests, and readers such as completion).
+    /// </summary>
+    public DataDirectoryRegistry? Registry { get; init; }
+
     /// <summary><c>projects/&lt;key&gt;</c> in the data dir.</summary>
     public string StateDirectory => Path.Combine(Paths.ProjectsDirectory, KeyOf(RealProjectDirectory));
 
@@ -86,6 +92,15 @@ public sealed class ProjectState
         DataDirectory.EnsureCreated(Paths);
         Directory.CreateDirectory(StateDirectory, PrivateFolder);
         ProjectEntry.EnsureWritten(StateDirectory, RealProjectDirectory);
+        try
+        {
+            Registry?.Record(Paths.DataDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only global-status reads the list, and it lists the data dir of the command that runs it all the same.
+        }
+
         return StateDirectory;
     }
 

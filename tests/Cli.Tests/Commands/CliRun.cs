@@ -50,6 +50,8 @@ internal sealed record CliRun(int ExitCode, string Out, string Err)
             Plugins = new PluginHost([BuildOutput.PluginsDirectory]),
             // Never the user's own consents: a test that trusts a file does it in a store of its own.
             Trust = new Diskless.Cli.Trust.TrustStore(Path.Combine(Path.GetTempPath(), "diskless-tests-no-trust-" + Environment.ProcessId)),
+            // Never the user's own list of data dirs: a test that needs one gives its own.
+            DataDirectories = null,
         };
 }
 

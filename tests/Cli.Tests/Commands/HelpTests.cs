@@ -2,7 +2,7 @@ namespace Diskless.Cli.Tests.Commands;
 
 public sealed class HelpTests
 {
-    private static readonly string[] CommandNames = ["init", "validate", "up", "status", "ssh", "ssh-config", "provision", "reload", "halt", "destroy", "adopt", "trust", "snapshot", "du", "prune", "plugins"];
+    private static readonly string[] CommandNames = ["init", "validate", "up", "status", "global-status", "ssh", "ssh-config", "provision", "reload", "halt", "destroy", "adopt", "trust", "snapshot", "du", "prune", "plugins"];
 
     public static TheoryData<string> Commands => new(CommandNames);
 

@@ -88,6 +88,27 @@ public sealed class MachineCommandTests
     }
 
     [Fact]
+    public async Task Global_status_takes_json_and_no_size_and_destroy_takes_an_orphans_id_but_not_with_a_machine_name()
+    {
+        var globalStatus = new RecordingHandler<GlobalStatusRequest>();
+        var destroy = new RecordingHandler<DestroyRequest>();
+        var handlers = ProgramHandlers with { GlobalStatus = globalStatus, Destroy = destroy };
+
+        await CliRun.RunAsync(["global-status", "--json"], "/tmp", handlers);
+        var json = globalStatus.Request;
+        await CliRun.RunAsync(["global-status", "--no-size"], "/tmp", handlers);
+        await CliRun.RunAsync(["destroy", "--orphan", "0123456789ab", "-f"], "/tmp", handlers);
+        var orphan = destroy.Request;
+        var both = await CliRun.RunAsync(["destroy", "web", "--orphan", "0123456789ab"], "/tmp", handlers);
+
+        Assert.Equal(new GlobalStatusRequest(new Globals(null, false, "/tmp"), true), json);
+        Assert.Equal(new GlobalStatusRequest(new Globals(null, false, "/tmp"), false, NoSize: true), globalStatus.Request);
+        Assert.Equal(new DestroyRequest(new Globals(null, false, "/tmp"), null, true, "0123456789ab"), orphan);
+        Assert.Equal(ExitCodes.Usage, both.ExitCode);
+        Assert.Contains("--orphan names the machine by its id", both.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Global_options_work_before_and_after_the_command()
     {
         var halt = new RecordingHandler<HaltRequest>();

@@ -33,6 +33,15 @@ internal static class HaltHandler
         var provider = services.Plugins.GetProvider(record.Provider);
         var handle = record.ToHandle();
         var status = await provider.StatusAsync(handle, services.Host, cancellationToken).ConfigureAwait(false);
+        if (status.State == MachineState.Crashed)
+        {
+            // What a crash leaves (QEMU's pid file, a helper, libvirt's crashed domain) is cleared as a forced stop clears
+            // it, as destroy does: the machine then reads stopped, not crashed until its next up.
+            await provider.StopAsync(handle, new StopOptions(Force: true, GracefulTimeout), services.Host, cancellationToken).ConfigureAwait(false);
+            services.Host.Progress.Info($"Machine '{machine.Name}' had crashed; what it left is cleared, and it is stopped.");
+            return false;
+        }
+
         if (status.State != MachineState.Running)
         {
             services.Host.Progress.Info($"Machine '{machine.Name}' is not running.");
