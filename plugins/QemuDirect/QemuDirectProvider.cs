@@ -4,7 +4,7 @@ using Diskless.ProviderSupport;
 namespace Diskless.Plugins.QemuDirect;
 
 /// <summary>Boots the root folder with qemu-system directly, virtiofsd for virtiofs; no daemon.</summary>
-public sealed class QemuDirectProvider : IProvider
+public sealed class QemuDirectProvider : IProvider, IRuntimePortForwarding
 {
     private readonly IHostSystem _system;
     private readonly QemuHostProbe _probe;
@@ -69,6 +69,14 @@ public sealed class QemuDirectProvider : IProvider
     /// <inheritdoc />
     public Task StopAsync(MachineHandle handle, StopOptions options, IHostServices host, CancellationToken cancellationToken) =>
         new QemuStopper(Processes(host), _timings).StopAsync(handle, options, host, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> AddForwardAsync(MachineHandle handle, PortForward port, IHostServices host, CancellationToken cancellationToken) =>
+        new QemuForwards(_timings).AddAsync(handle, port, host, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> RemoveForwardAsync(MachineHandle handle, PortForward port, IHostServices host, CancellationToken cancellationToken) =>
+        new QemuForwards(_timings).RemoveAsync(handle, port, host, cancellationToken);
 
     /// <inheritdoc />
     public async Task DestroyAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken)

@@ -80,7 +80,7 @@ public static class QemuArgs
         }
 
         // The NIC first, so it keeps its PCI slot (and the guest its interface name) whatever the shares are.
-        Add("-netdev", Netdev(plan), "-device", "virtio-net-pci,netdev=net0");
+        Add("-netdev", Netdev(plan), "-device", "virtio-net-pci,netdev=" + MonitorForwards.NetdevId);
         Add("-device", "virtio-rng-pci");
         for (var i = 0; i < plan.Shares.Count; i++)
         {
@@ -123,5 +123,5 @@ public static class QemuArgs
         args.AddRange(["-fsdev", fsdev, "-device", $"virtio-9p-pci,fsdev=fs{index},mount_tag={tag}"]);
     }
 
-    private static string Netdev(BootPlan plan) => UserNetwork.Netdev("net0", plan.SshHostPort, plan.Ports);
+    private static string Netdev(BootPlan plan) => UserNetwork.Netdev(MonitorForwards.NetdevId, plan.SshHostPort, plan.Ports);
 }

@@ -38,4 +38,23 @@ public sealed record MachineSpec(
 
     /// <summary>Where <c>memory</c> is written; null when defaulted.</summary>
     public SourceLocation? MemoryLocation { get; init; }
+
+    /// <summary>Which ports the guest starts listening on are forwarded while it runs (<see cref="AutoForwardSpec"/>).</summary>
+    public AutoForwardSpec AutoForward { get; init; } = AutoForwardSpec.Default;
+}
+
+/// <summary>
+/// Which ports the guest starts listening on are forwarded from the same port on 127.0.0.1 while the machine runs
+/// (the host agent's "ports" job): <c>auto_forward</c>, <c>auto_forward_udp</c>, <c>auto_forward_privileged</c>.
+/// </summary>
+/// <param name="Tcp">TCP listeners (<c>auto_forward</c>, on by default).</param>
+/// <param name="Udp">UDP sockets too (<c>auto_forward_udp</c>, off by default); only while <paramref name="Tcp"/> is on.</param>
+/// <param name="Privileged">Guest ports below 1024 too (<c>auto_forward_privileged</c>, off by default).</param>
+public sealed record AutoForwardSpec(bool Tcp = true, bool Udp = false, bool Privileged = false)
+{
+    /// <summary>The default: TCP listeners from port 1024 up.</summary>
+    public static AutoForwardSpec Default { get; } = new();
+
+    /// <summary>Whether anything is forwarded automatically.</summary>
+    public bool Enabled => Tcp;
 }

@@ -10,4 +10,11 @@ namespace Diskless.Cli.Agent;
 /// <param name="Spec">The machine as the Disklessfile described it when the agent started.</param>
 /// <param name="Ssh">The agent's logged-in connection to the guest; jobs share it (SSH.NET runs commands side by side).</param>
 /// <param name="Log">The agent's log (in the machine's state folder); one line per event worth reading later.</param>
-public sealed record AgentMachine(ProjectState State, MachineRecord Record, MachineSpec Spec, ISshSession Ssh, TextWriter Log);
+public sealed record AgentMachine(ProjectState State, MachineRecord Record, MachineSpec Spec, ISshSession Ssh, TextWriter Log)
+{
+    /// <summary>The machine's provider (its plugin), for jobs that change the running machine (forwards); null when not given.</summary>
+    public IProvider? Provider { get; init; }
+
+    /// <summary>The host's services (command runner, processes, progress into the agent's log); null when not given.</summary>
+    public IHostServices? Host { get; init; }
+}

@@ -72,6 +72,7 @@ public static class CliApp
             PruneCommand.Create(globals, context),
             PluginsCommand.Create(context),
             CompletionCommand.Create(context),
+            AgentCommand.Create(globals, context),
         };
         ProjectCompletions.Attach(root, globals, context);
 

@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.Cli.Agent;
 using Diskless.Cli.Commands;
 using Diskless.Cli.Configuration;
 using Diskless.Cli.Isolation;
@@ -70,6 +71,15 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     /// <summary>The data dir: bases, machines, plugins.</summary>
     internal HostPaths Paths { get => _paths.Value; init => _paths = new(value); }
 
+    /// <summary>
+    /// The duties of a running machine's host agent (<c>diskless agent</c>): every job the program knows; each machine's
+    /// agent runs those that apply to it (<see cref="IMachineAgentJob.AppliesTo"/>). Register a new job here.
+    /// </summary>
+    public IReadOnlyList<IMachineAgentJob> AgentJobs { get; init; } = [new Agent.Ports.PortsAgentJob()];
+
+    /// <summary>Starts and stops the machines' host agents; in-process (a test host) it starts none.</summary>
+    public MachineAgents Agents { get; init; } = MachineAgents.ForThisProgram();
+
     /// <summary>The template renderer; the engine starts on the first render.</summary>
     public ITemplates Templates { get; init; } = new DeferredTemplates(() => new ScribanTemplates());
 
@@ -102,7 +112,7 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     internal LifecycleServices Lifecycle(IHostServices host, IPluginCatalog plugins, ProjectSpec project, ProjectState? state = null)
     {
         var projectState = state ?? new ProjectState(project.ProjectDirectory, host.Paths);
-        return new LifecycleServices(host, plugins, project, Out, projectState, Time, Isolation, NamespacesFor(projectState));
+        return new LifecycleServices(host, plugins, project, Out, projectState, Time, Isolation, NamespacesFor(projectState)) { Agents = Agents };
     }
 
     /// <summary>

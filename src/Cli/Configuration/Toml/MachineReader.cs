@@ -11,7 +11,7 @@ internal static class MachineReader
     public static readonly TimeSpan DefaultBootTimeout = TimeSpan.FromSeconds(300);
 
     /// <summary>The keys a machine table may hold.</summary>
-    public static readonly string[] MachineKeys = ["cpus", "memory", "size", "boot_timeout", "distro", "provider", "share", "synced_folders", "ports", "provision"];
+    public static readonly string[] MachineKeys = ["cpus", "memory", "size", "boot_timeout", "distro", "provider", "share", "synced_folders", "ports", "provision", "auto_forward", "auto_forward_udp", "auto_forward_privileged"];
 
     /// <summary>The keys the top level may hold: a machine's, plus its name and the other machines.</summary>
     public static readonly string[] TopLevelKeys = ["name", .. MachineKeys, "machines"];
@@ -39,6 +39,10 @@ internal static class MachineReader
             SizeBytes = RootSize(reader)?.Bytes,
             CpusLocation = reader.Table.Get("cpus")?.Value.Location,
             MemoryLocation = reader.Table.Get("memory")?.Value.Location,
+            AutoForward = new AutoForwardSpec(
+                reader.Boolean("auto_forward")?.Value ?? true,
+                reader.Boolean("auto_forward_udp")?.Value ?? false,
+                reader.Boolean("auto_forward_privileged")?.Value ?? false),
         };
     }
 

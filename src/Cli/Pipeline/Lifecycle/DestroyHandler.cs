@@ -39,6 +39,7 @@ internal static class DestroyHandler
     private static async Task DestroyAsync(LifecycleServices services, MachineSpec machine, MachineRecord record, CancellationToken cancellationToken)
     {
         using var stage = services.Host.Progress.BeginStage($"Destroying {record.Name}");
+        await Agent.MachineAgents.StopAsync(services.Host, record, cancellationToken).ConfigureAwait(false);
         var provider = services.Plugins.GetProvider(record.Provider);
         await provider.DestroyAsync(record.ToHandle(), services.Host, cancellationToken).ConfigureAwait(false);
         var machineData = Path.Combine(services.Host.Paths.MachinesDirectory, record.Id);

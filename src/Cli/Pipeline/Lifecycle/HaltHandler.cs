@@ -28,6 +28,8 @@ internal static class HaltHandler
             return false;
         }
 
+        // First: an agent left by a machine that crashed goes too, and one of a running machine must not see it go.
+        await Agent.MachineAgents.StopAsync(services.Host, record, cancellationToken).ConfigureAwait(false);
         var provider = services.Plugins.GetProvider(record.Provider);
         var handle = record.ToHandle();
         var status = await provider.StatusAsync(handle, services.Host, cancellationToken).ConfigureAwait(false);

@@ -28,6 +28,9 @@ internal sealed record LifecycleServices(
     MachineIsolation Isolation,
     IMachineNamespaces Namespaces)
 {
+    /// <summary>Starts and stops the machines' host agents (<see cref="Agent.MachineAgents"/>).</summary>
+    public Agent.MachineAgents Agents { get; init; } = Agent.MachineAgents.ForThisProgram();
+
     /// <summary>
     /// The host services for a machine with <paramref name="record"/>: through its namespace when it has an id map
     /// (dispose the result when done), the host's own otherwise.

@@ -55,6 +55,7 @@ internal static class StatusHandler
         var provider = services.Plugins.GetProvider(record.Provider);
         var status = await provider.StatusAsync(record.ToHandle(), services.Host, cancellationToken).ConfigureAwait(false);
         var running = status.State == MachineState.Running;
+        var agent = running ? await Agent.MachineAgents.PidAsync(services.Host, record, cancellationToken).ConfigureAwait(false) : null;
         return new MachineReport(
             machine.Name,
             StateName(status.State),
@@ -70,7 +71,10 @@ internal static class StatusHandler
             status.Detail,
             status.State == MachineState.Crashed ? status.ConsoleTail : null,
             Base(services, record.BaseKey),
-            status.VmName);
+            status.VmName)
+        {
+            Agent = agent is { } pid ? new AgentReport(pid) : null,
+        };
     }
 
     private static MachineReport NotCreated(MachineSpec machine, IReadOnlyList<PortReport> ports, string? detail) =>
@@ -129,6 +133,11 @@ internal static class StatusHandler
             line += $"\n{"",-16} ports " + string.Join(", ", r.Ports.Select(p => $"{p.HostAddress}:{p.Host} -> {p.Guest}/{p.Protocol}"));
         }
 
+        if (r.Agent is not null)
+        {
+            line += $"\n{"",-16} agent running (pid {r.Agent.Pid})";
+        }
+
         if (r.Detail is not null && r.State != "running")
         {
             line += $"\n{"",-16} {r.Detail}";
@@ -154,7 +163,13 @@ internal static class StatusHandler
         string? Detail,
         IReadOnlyList<string>? ConsoleTail,
         BaseReport? Base,
-        string? VmName);
+        string? VmName)
+    {
+        /// <summary>The machine's host agent, when it runs.</summary>
+        public AgentReport? Agent { get; init; }
+    }
+
+    private sealed record AgentReport(int Pid);
 
     private sealed record BaseReport(string Key, DateTimeOffset BuiltAt, int AgeDays);
 

@@ -41,6 +41,9 @@ internal static class UpHandler
         {
             services.Host.Progress.Info($"Machine '{machine.Name}' is already running.");
         }
+
+        // Last, once the machine runs: the agent logs in over SSH, and its failure is a warning, never a failed up.
+        await services.Agents.EnsureStartedAsync(services.Host, machine, context.Record, cancellationToken).ConfigureAwait(false);
     }
 
     // After LoadMachineRecord, which makes the context they work on.
