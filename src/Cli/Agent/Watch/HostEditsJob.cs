@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Diskless.Abstractions;
 
@@ -31,15 +32,24 @@ internal sealed class HostEditsJob(TimeProvider time) : IMachineAgentJob
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var changes = Channel.CreateUnbounded<HostChange>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var log = TextWriter.Synchronized(machine.Log);
+        void Log(string line)
+        {
+            // The agent's other jobs write the same log; it locks on the writer as the agent does.
+            lock (machine.Log)
+            {
+                machine.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} watch: {line}"));
+                machine.Log.Flush();
+            }
+        }
 
-        using var watcher = new HostTreeWatcher(c => changes.Writer.TryWrite(c), log);
+
+        using var watcher = new HostTreeWatcher(c => changes.Writer.TryWrite(c), Log);
         foreach (var folder in folders)
         {
             watcher.Add(folder);
         }
 
-        log.WriteLine($"watch: {folders.Count} synced folder(s), {watcher.Watches} host folder(s) watched");
+        Log($"{folders.Count} synced folder(s), {watcher.Watches} host folder(s) watched");
         var host = Task.Factory.StartNew(() => watcher.Run(stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var pump = new ChangePump(new ChangeCoalescer(Quiet, Longest), new GuestMessages((folder, path) => HostFileStat.Read(folder.HostRoot, path)), time);
         var pumping = pump.RunAsync(changes.Reader, lines.Writer, stop.Token);
@@ -47,7 +57,7 @@ internal sealed class HostEditsJob(TimeProvider time) : IMachineAgentJob
         var guest = machine.Ssh.StreamAsync(
             GuestWatchScript.Command(folders),
             lines.Reader,
-            line => log.WriteLine("watch: guest says " + line),
+            line => Log("guest says " + line),
             line =>
             {
                 lock (errors)
@@ -55,7 +65,7 @@ internal sealed class HostEditsJob(TimeProvider time) : IMachineAgentJob
                     errors.Add(line);
                 }
 
-                log.WriteLine("watch: guest says " + line);
+                Log("guest says " + line);
             },
             stop.Token);
         try
@@ -87,7 +97,7 @@ internal sealed class HostEditsJob(TimeProvider time) : IMachineAgentJob
             await stop.CancelAsync().ConfigureAwait(false);
             lines.Writer.TryComplete();
             await Task.WhenAll(host, pumping, guest).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            log.WriteLine($"watch: stopped after {pump.Sent} message(s) to the guest");
+            Log($"stopped after {pump.Sent} message(s) to the guest");
         }
     }
 

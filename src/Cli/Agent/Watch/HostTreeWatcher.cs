@@ -20,10 +20,10 @@ internal sealed class HostTreeWatcher : IDisposable
     private readonly int _fd;
     private readonly Dictionary<int, (WatchedFolder Folder, string Path)> _folders = [];
     private readonly Action<HostChange> _changed;
-    private readonly TextWriter _log;
+    private readonly Action<string> _log;
     private bool _limitSaid;
 
-    public HostTreeWatcher(Action<HostChange> changed, TextWriter log)
+    public HostTreeWatcher(Action<HostChange> changed, Action<string> log)
     {
         _changed = changed;
         _log = log;
@@ -82,7 +82,7 @@ internal sealed class HostTreeWatcher : IDisposable
             if ((mask & Inotify.QueueOverflow) != 0)
             {
                 // Events were lost: every folder's root gets an event, so watchers that rescan do.
-                _log.WriteLine("watch: the host's inotify queue overflowed; the synced folders' roots get an event");
+                _log("the host's inotify queue overflowed; the synced folders' roots get an event");
                 foreach (var folder in _folders.Values.Select(f => f.Folder).Distinct())
                 {
                     _changed(new HostChange(folder, folder.HostRoot, EntryChanged: true));
@@ -124,8 +124,8 @@ internal sealed class HostTreeWatcher : IDisposable
                 if (errno == Inotify.ENOSPC && !_limitSaid)
                 {
                     _limitSaid = true;
-                    _log.WriteLine(
-                        $"watch: the host's inotify watch limit is reached at {_folders.Count} folders ({path} and what follows are not watched: "
+                    _log(
+                        $"the host's inotify watch limit is reached at {_folders.Count} folders ({path} and what follows are not watched: "
                         + "their host edits do not reach the guest); raise it with `sudo sysctl fs.inotify.max_user_watches=1048576`");
                 }
 
