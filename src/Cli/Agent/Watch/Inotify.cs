@@ -34,7 +34,7 @@ internal static class Inotify
 
     public static int Init() => inotify_init1(InNonBlock | InCloExec);
 
-    public static int AddWatch(int fd, string path) => inotify_add_watch(fd, path, Mask);
+    public static int AddWatch(int fd, string path, uint mask = Mask) => inotify_add_watch(fd, path, mask);
 
     /// <summary>Waits up to <paramref name="timeoutMs"/> for events; true when some are there to read.</summary>
     public static bool Wait(int fd, int timeoutMs)
