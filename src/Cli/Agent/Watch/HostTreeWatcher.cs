@@ -18,7 +18,9 @@ internal sealed class HostTreeWatcher : IDisposable
     };
 
     private readonly int _fd;
-    private readonly Dictionary<int, (WatchedFolder Folder, string Path)> _folders = [];
+    // One host folder can be in two synced folders (the project, and a folder of it mounted on its own): inotify
+    // gives it one watch, whose events go to the guest path of each.
+    private readonly Dictionary<int, List<(WatchedFolder Folder, string Path)>> _folders = [];
     private readonly Action<HostChange> _changed;
     private readonly Action<string> _log;
     private bool _limitSaid;
@@ -37,7 +39,7 @@ internal sealed class HostTreeWatcher : IDisposable
         }
     }
 
-    /// <summary>The folders watched so far (one inotify watch each).</summary>
+    /// <summary>The host folders watched so far (one inotify watch each).</summary>
     public int Watches => _folders.Count;
 
     /// <summary>Watches <paramref name="folder"/>'s whole tree.</summary>
@@ -83,7 +85,7 @@ internal sealed class HostTreeWatcher : IDisposable
             {
                 // Events were lost: every folder's root gets an event, so watchers that rescan do.
                 _log("the host's inotify queue overflowed; the synced folders' roots get an event");
-                foreach (var folder in _folders.Values.Select(f => f.Folder).Distinct())
+                foreach (var folder in _folders.Values.SelectMany(f => f).Select(f => f.Folder).Distinct())
                 {
                     _changed(new HostChange(folder, folder.HostRoot, EntryChanged: true));
                 }
@@ -97,17 +99,20 @@ internal sealed class HostTreeWatcher : IDisposable
                 continue;
             }
 
-            if (!_folders.TryGetValue(wd, out var watched) || name.Length == 0 || name.StartsWith(WatchedFolder.TempPrefix, StringComparison.Ordinal))
+            if (!_folders.TryGetValue(wd, out var watchedAs) || name.Length == 0 || name.StartsWith(WatchedFolder.TempPrefix, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var path = Path.Combine(watched.Path, name);
-            var entry = (mask & (Inotify.Create | Inotify.Delete | Inotify.MovedFrom | Inotify.MovedTo)) != 0;
-            _changed(new HostChange(watched.Folder, path, entry));
-            if ((mask & Inotify.IsDir) != 0 && (mask & (Inotify.Create | Inotify.MovedTo)) != 0)
+            foreach (var watched in watchedAs.ToList())
             {
-                AddTree(watched.Folder, path, reportContents: true);
+                var path = Path.Combine(watched.Path, name);
+                var entry = (mask & (Inotify.Create | Inotify.Delete | Inotify.MovedFrom | Inotify.MovedTo)) != 0;
+                _changed(new HostChange(watched.Folder, path, entry));
+                if ((mask & Inotify.IsDir) != 0 && (mask & (Inotify.Create | Inotify.MovedTo)) != 0)
+                {
+                    AddTree(watched.Folder, path, reportContents: true);
+                }
             }
         }
     }
@@ -132,7 +137,17 @@ internal sealed class HostTreeWatcher : IDisposable
                 continue;
             }
 
-            _folders[wd] = (folder, path);
+            if (!_folders.TryGetValue(wd, out var watchedAs))
+            {
+                _folders[wd] = watchedAs = [];
+            }
+
+            if (watchedAs.Contains((folder, path)))
+            {
+                continue;
+            }
+
+            watchedAs.Add((folder, path));
             IEnumerable<FileSystemInfo> entries;
             try
             {

@@ -84,6 +84,21 @@ public sealed class HostTreeWatcherTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_in_two_synced_folders_reports_its_changes_for_both()
+    {
+        var inner = new WatchedFolder(Path.Combine(_temp.Path, "src"), "/src");
+        _watcher = new HostTreeWatcher(_changes.Add, _log.Add);
+        _watcher.Add(inner);
+        _watcher.Add(_folder);
+        _running = Task.Factory.StartNew(() => _watcher.Run(_stop.Token), TaskCreationOptions.LongRunning);
+
+        File.AppendAllText(Path.Combine(_temp.Path, "src/deep/a.txt"), "two");
+
+        Assert.Equal(3, _watcher.Watches);
+        Assert.Equal(["/src/deep/a.txt", "/project/src/deep/a.txt"], Take(2).Select(c => c.Folder.ToGuest(c.HostPath)));
+    }
+
+    [Fact]
     public void Its_state_reader_refuses_a_path_through_a_link()
     {
         Assert.Null(HostFileStat.Read(_temp.Path, Path.Combine(_temp.Path, "link/secret")));
