@@ -20,7 +20,7 @@ public sealed partial class A_machine_of_an_ordinary_user
         var start = await machine.SshAsync(
             $"rm -f {Events} /tmp/e2e-entr; "
             + $"setsid nohup inotifywait -m -r -e modify,attrib,close_write,create,delete,moved_from,moved_to --format '%e %w%f' /project/watched /unwatched >{Events} 2>&1 </dev/null & "
-            + "cd /project/watched && (echo /project/watched/a.txt | setsid nohup entr -n -p sh -c 'cat a.txt >> /tmp/e2e-entr' >/dev/null 2>&1 </dev/null &) ; "
+            + "cd /project/watched && (echo /project/watched/a.txt | setsid entr -n -p sh -c 'cat a.txt >> /tmp/e2e-entr' >/tmp/e2e-entr.out 2>&1 &) ; "
             + $"timeout 60 sh -c 'until grep -q \"Watches established\" {Events}; do sleep 0.1; done'; sleep 1");
         Assert.True(start.ExitCode == 0, start.ToString());
 
@@ -29,7 +29,7 @@ public sealed partial class A_machine_of_an_ordinary_user
         Assert.EndsWith("two\n", modified, StringComparison.Ordinal);
 
         // The watcher reran on that edit, and read the new content.
-        var entr = await machine.SshAsync($"timeout {Bound.TotalSeconds} sh -c 'until grep -q two /tmp/e2e-entr; do sleep 0.05; done'; cat /tmp/e2e-entr");
+        var entr = await machine.SshAsync($"timeout {Bound.TotalSeconds} sh -c 'until grep -qs two /tmp/e2e-entr; do sleep 0.05; done'; cat /tmp/e2e-entr /tmp/e2e-entr.out");
         Assert.True(entr.ExitCode == 0 && entr.Stdout.Contains("two", StringComparison.Ordinal), entr.ToString());
 
         // Created: the new file's own event.
