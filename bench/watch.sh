@@ -26,7 +26,7 @@ cpus = 2
 memory = "1GiB"
 [distro]
 name = "debian"
-packages = ["inotify-tools"]
+packages = ["inotify-tools", "entr"]
 [[synced_folders]]
 host = "shared"
 guest = "/project"

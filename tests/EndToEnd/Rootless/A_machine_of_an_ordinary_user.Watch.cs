@@ -42,7 +42,7 @@ public sealed partial class A_machine_of_an_ordinary_user
         await HostThenGuestAsync("mv shared/watched/old.txt shared/watched/renamed.txt", "/project/watched/renamed.txt", "test ! -e /project/watched/old.txt && cat /project/watched/renamed.txt");
 
         // watch = false: an edit there makes no event, while one made with it in a watched folder is heard.
-        await HostThenGuestAsync("echo changed > unwatched/u.txt && echo three > shared/watched/a.txt", "CLOSE_WRITE /project/watched/a.txt", "true");
+        await HostThenGuestAsync("echo changed > unwatched/u.txt && echo three > shared/watched/a.txt", "CLOSE_WRITE,CLOSE /project/watched/a.txt", "true");
         var log = await GuestEventsAsync();
         Assert.DoesNotContain(log, l => l.Contains("/unwatched", StringComparison.Ordinal));
 
@@ -50,13 +50,13 @@ public sealed partial class A_machine_of_an_ordinary_user
         var write = await machine.SshAsync("echo guest > /project/watched/guest.txt");
         Assert.Equal(0, write.ExitCode);
         var quietFrom = (await GuestEventsAsync()).Count;
-        await HostThenGuestAsync("echo sentinel > shared/watched/sentinel.txt", "CLOSE_WRITE /project/watched/sentinel.txt", "true");
+        await HostThenGuestAsync("echo sentinel > shared/watched/sentinel.txt", "CLOSE_WRITE,CLOSE /project/watched/sentinel.txt", "true");
         log = await GuestEventsAsync();
-        Assert.Equal(["CREATE", "MODIFY", "CLOSE_WRITE"], log.Where(l => l.EndsWith(" /project/watched/guest.txt", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]));
+        Assert.Equal(["CREATE", "MODIFY", "CLOSE_WRITE,CLOSE"], log.Where(l => l.EndsWith(" /project/watched/guest.txt", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]));
 
         // No storm on a quiet folder: after the sentinel, nothing else comes, as a second sentinel shows.
         var afterSentinel = log.Count;
-        await HostThenGuestAsync("echo again > shared/watched/sentinel2.txt", "CLOSE_WRITE /project/watched/sentinel2.txt", "true");
+        await HostThenGuestAsync("echo again > shared/watched/sentinel2.txt", "CLOSE_WRITE,CLOSE /project/watched/sentinel2.txt", "true");
         log = await GuestEventsAsync();
         output.WriteLine(string.Join("\n", log));
         // One folder event (a hidden name made and removed, the folder's own MODIFY) is the most the new file adds beside its own.
