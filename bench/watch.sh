@@ -41,9 +41,14 @@ runs = int(os.environ["RUNS"])
 guest = subprocess.Popen(
     [os.environ["DISKLESS_BIN"], "ssh", "-c",
      "inotifywait -m -e modify,close_write --format '%e %w%f' /project 2>&1"],
-    stdout=subprocess.PIPE, text=True, bufsize=1)
-while "Watches established" not in guest.stdout.readline():
-    pass
+    # stdin stays open: diskless ssh ends the guest command when its input closes.
+    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+while True:
+    line = guest.stdout.readline()
+    if not line:
+        raise SystemExit("inotifywait in the guest ended before its watches were set up")
+    if "Watches established" in line:
+        break
 time.sleep(2)
 latencies = []
 for i in range(runs):
@@ -52,6 +57,8 @@ for i in range(runs):
         f.write(f"{i}\n")
     while True:
         line = guest.stdout.readline()
+        if not line:
+            raise SystemExit("inotifywait in the guest ended")
         if line.startswith("MODIFY /project/file.txt"):
             break
     latencies.append((time.monotonic() - start) * 1000)
