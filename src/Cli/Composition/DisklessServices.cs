@@ -78,7 +78,7 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     /// The duties of a running machine's host agent (<c>diskless agent</c>): every job the program knows; each machine's
     /// agent runs those that apply to it (<see cref="IMachineAgentJob.AppliesTo"/>). Register a new job here.
     /// </summary>
-    public IReadOnlyList<IMachineAgentJob> AgentJobs { get; init; } = [new Agent.Ports.PortsAgentJob()];
+    public IReadOnlyList<IMachineAgentJob> AgentJobs { get; init; } = [new Agent.Ports.PortsAgentJob(), new Agent.Watch.HostEditsJob(TimeProvider.System)];
 
     /// <summary>Starts and stops the machines' host agents; in-process (a test host) it starts none.</summary>
     public MachineAgents Agents { get; init; } = MachineAgents.ForThisProgram();

@@ -14,6 +14,14 @@ public interface ISshSession : IDisposable
     Task<int> ExecAsync(string command, Action<string>? stdout, Action<string>? stderr, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Runs <paramref name="command"/> with <paramref name="input"/>'s lines written to its standard input as they come
+    /// (for a long-running guest-side loop fed a small protocol); stdin closes when <paramref name="input"/> completes or
+    /// the channel ends, which is how such a loop knows to end. Returns the exit code as <see cref="ExecAsync"/> does.
+    /// </summary>
+    Task<int> StreamAsync(string command, System.Threading.Channels.ChannelReader<string> input, Action<string>? stdout, Action<string>? stderr, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this SSH session cannot feed a command's input");
+
+    /// <summary>
     /// Uploads <paramref name="content"/> to <paramref name="remotePath"/> over SFTP and sets its mode. Throws
     /// <see cref="UnauthorizedAccessException"/> when the login user may not write there and
     /// <see cref="DirectoryNotFoundException"/> when the folder does not exist.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Threading.Channels;
 using Diskless.Abstractions;
 using Renci.SshNet;
 using Renci.SshNet.Common;
@@ -52,6 +53,46 @@ public sealed class SshSession : ISshSession
 
         // No exit status means the remote process was killed by a signal (or the server did not say): report it
         // the way a shell does, 128 + signal number, so callers see a failure and can name the signal.
+        return ssh.ExitStatus ?? SignalExitCodes.For(ssh.ExitSignal);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> StreamAsync(string command, ChannelReader<string> input, Action<string>? stdout, Action<string>? stderr, CancellationToken cancellationToken)
+    {
+        // Not wrapped in SessionBoundCommand, whose watcher owns stdin: here stdin is the command's, and its end (the
+        // input completes, the channel closes, the connection drops) is what ends the command.
+        using var ssh = _client.CreateCommand(command, Encoding.UTF8);
+        var run = ssh.ExecuteAsync(cancellationToken);
+        var readOut = PumpLinesAsync(ssh.OutputStream, stdout);
+        var readErr = PumpLinesAsync(ssh.ExtendedOutputStream, stderr);
+        var feed = Task.Run(async () =>
+        {
+            using var stdin = ssh.CreateInputStream();
+            try
+            {
+                await foreach (var line in input.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var bytes = Encoding.UTF8.GetBytes(line + "\n");
+                    await stdin.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                    await stdin.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or SshException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The channel ended first: the command's exit says why.
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await run.ConfigureAwait(false);
+        }
+        finally
+        {
+            await Task.WhenAll(readOut, readErr, feed).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        LastExitSignal = ssh.ExitSignal;
         return ssh.ExitStatus ?? SignalExitCodes.For(ssh.ExitSignal);
     }
 

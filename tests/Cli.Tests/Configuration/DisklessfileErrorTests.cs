@@ -132,6 +132,32 @@ public sealed class DisklessfileErrorTests
     }
 
     [Fact]
+    public void Watch_is_on_for_a_writable_folder_off_for_a_read_only_one_and_watch_false_turns_it_off()
+    {
+        var folders = DisklessfileParser.Parse(
+            "[[synced_folders]]\nhost = \".\"\nguest = \"/a\"\n\n"
+            + "[[synced_folders]]\nhost = \".\"\nguest = \"/b\"\nwatch = false\n\n"
+            + "[[synced_folders]]\nhost = \".\"\nguest = \"/c\"\nread_only = true\n",
+            "Disklessfile").Machines[0].SyncedFolders;
+
+        Assert.Equal([true, false, false], folders.Select(f => f.Watch));
+    }
+
+    [Fact]
+    public void Watch_on_a_read_only_folder_is_refused_at_the_key()
+    {
+        Assert.Equal(
+            "Disklessfile:5:9: 'watch = true' in [[synced_folders]] needs a writable folder, but this one is read_only (remove watch, or read_only)",
+            Only("[[synced_folders]]\nhost = \".\"\nguest = \"/project\"\nread_only = true\nwatch = true\n"));
+    }
+
+    [Fact]
+    public void Watch_that_is_not_a_boolean_is_refused_at_the_value()
+    {
+        Assert.StartsWith("Disklessfile:4:9: ", Only("[[synced_folders]]\nhost = \".\"\nguest = \"/project\"\nwatch = \"no\"\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Two_synced_folders_at_one_guest_path_are_refused()
     {
         Assert.Equal(

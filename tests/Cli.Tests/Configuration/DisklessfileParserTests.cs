@@ -102,7 +102,7 @@ public sealed class DisklessfileParserTests
         Assert.Equal(
             [
                 new SyncedFolder("/srv/shop", "/project", false, null, null, new SourceLocation(Path, 26, 8)),
-                new SyncedFolder("/srv/data", "/data", true, ShareTransport.NineP, "mapped-xattr", new SourceLocation(Path, 30, 8)),
+                new SyncedFolder("/srv/data", "/data", true, ShareTransport.NineP, "mapped-xattr", new SourceLocation(Path, 30, 8), Watch: false),
             ],
             machine.SyncedFolders);
 

@@ -15,6 +15,9 @@ public sealed class RootlessMachine : IAsyncLifetime
 
     public string SyncedFolder => Path.Combine(ProjectDirectory, "shared");
 
+    /// <summary>A synced folder with <c>watch = false</c>: host edits in it make no event in the guest.</summary>
+    public string UnwatchedFolder => Path.Combine(ProjectDirectory, "unwatched");
+
     /// <summary>A synced folder that belongs to host root: the guest's user cannot own it, and up says so.</summary>
     public string RootsFolder => Path.Combine(ProjectDirectory, "roots");
 
@@ -35,6 +38,7 @@ public sealed class RootlessMachine : IAsyncLifetime
 
         await TestUserDiskless.PrepareDataDirectoryAsync();
         Directory.CreateDirectory(SyncedFolder);
+        Directory.CreateDirectory(UnwatchedFolder);
         await File.WriteAllTextAsync(Path.Combine(SyncedFolder, "from-host.txt"), "written by the user\n");
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Disklessfile"), Disklessfile);
         await File.WriteAllTextAsync(Canary, MachineFixture.CanaryText);
@@ -83,6 +87,8 @@ public sealed class RootlessMachine : IAsyncLifetime
         [distro]
         name = "debian"
         release = "bookworm"
+        # A watcher and inotifywait, to hear host edits as the guest's programs do.
+        packages = ["inotify-tools", "entr"]
 
         [[synced_folders]]
         host = "shared"
@@ -95,5 +101,10 @@ public sealed class RootlessMachine : IAsyncLifetime
         [[synced_folders]]
         host = "."
         guest = "/workspace"
+
+        [[synced_folders]]
+        host = "unwatched"
+        guest = "/unwatched"
+        watch = false
         """;
 }

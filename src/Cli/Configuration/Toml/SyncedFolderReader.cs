@@ -5,7 +5,7 @@ namespace Diskless.Cli.Configuration.Toml;
 /// <summary>Reads <c>[[synced_folders]]</c>. Whether a host folder exists is the validator's question, not the parser's.</summary>
 internal static class SyncedFolderReader
 {
-    private static readonly string[] Keys = ["host", "guest", "read_only", "transport", "security_model"];
+    private static readonly string[] Keys = ["host", "guest", "read_only", "transport", "security_model", "watch"];
 
     public static IReadOnlyList<SyncedFolder> Read(TableReader machine, ReadContext context)
     {
@@ -28,6 +28,13 @@ internal static class SyncedFolderReader
             }
 
             var readOnly = reader.Boolean("read_only");
+            var watch = reader.Boolean("watch");
+            if (watch is { Value: true } on && readOnly?.Value == true)
+            {
+                // The guest hears a host edit only through an operation of its own on the file, which a read-only mount refuses.
+                reader.Error($"'watch = true'{table.Context} needs a writable folder, but this one is read_only", on.Location, "remove watch, or read_only");
+            }
+
             var transport = ProviderReader.Transport(reader);
             var securityModel = reader.Choice("security_model", "passthrough", "mapped-xattr", "mapped-file", "none");
             if (securityModel is { } model && transport == ShareTransport.VirtioFs)
@@ -57,7 +64,7 @@ internal static class SyncedFolderReader
 
             if (host is { } h && guest is { } gp)
             {
-                folders.Add(new SyncedFolder(context.HostPath(h.Value), gp.Value, readOnly?.Value ?? false, transport, securityModel?.Value, h.Location));
+                folders.Add(new SyncedFolder(context.HostPath(h.Value), gp.Value, readOnly?.Value ?? false, transport, securityModel?.Value, h.Location, watch?.Value ?? readOnly?.Value != true));
             }
         }
 
