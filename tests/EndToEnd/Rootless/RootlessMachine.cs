@@ -21,6 +21,18 @@ public sealed class RootlessMachine : IAsyncLifetime
     /// <summary>A file of the test user's, outside the guest's reach, that the guest aims links at; no command may change it.</summary>
     public string Canary { get; } = Path.Combine("/tmp", "diskless-e2e-user-canary-" + Guid.NewGuid().ToString("N")[..8]);
 
+    /// <summary>
+    /// The open-file limit the first up runs under (soft and hard): far below the trees the tests walk, whatever the
+    /// limit of the machine the tests run on.
+    /// </summary>
+    public const int DescriptorLimit = 2000;
+
+    /// <summary>Files in each generated tree (the synced folder's, made on the host; the guest root's, made by the guest).</summary>
+    public const int TreeFiles = 5000;
+
+    /// <summary>The generated tree in the synced folder: <see cref="TreeFiles"/> files of "x\n", 250 to a folder.</summary>
+    public string BigTree => Path.Combine(SyncedFolder, "bigtree");
+
     public CliRun? FirstUp { get; private set; }
 
     public string? SetupFailure { get; private set; }
@@ -36,13 +48,19 @@ public sealed class RootlessMachine : IAsyncLifetime
         await TestUserDiskless.PrepareDataDirectoryAsync();
         Directory.CreateDirectory(SyncedFolder);
         await File.WriteAllTextAsync(Path.Combine(SyncedFolder, "from-host.txt"), "written by the user\n");
+        for (var i = 0; i < TreeFiles; i++)
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(BigTree, "d" + (i / 250).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "f" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)), "x\n");
+        }
+
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Disklessfile"), Disklessfile);
         await File.WriteAllTextAsync(Canary, MachineFixture.CanaryText);
         await TestUserDiskless.ChownAsync(Canary, recursive: false);
         await TestUserDiskless.ChownAsync(ProjectDirectory, recursive: true);
         File.SetUnixFileMode(ProjectDirectory, (UnixFileMode)0b111_101_101);
         Directory.CreateDirectory(RootsFolder);
-        FirstUp = await RunAsync(FirstUpTimeout, "up");
+        FirstUp = await TestUserDiskless.RunAsync(ProjectDirectory, FirstUpTimeout, DescriptorLimit, "up");
         if (FirstUp.ExitCode != 0)
         {
             SetupFailure = "diskless up as " + TestUser.Name + " failed: " + FirstUp;

@@ -70,11 +70,18 @@ internal static class StatusHandler
             status.Detail,
             status.State == MachineState.Crashed ? status.ConsoleTail : null,
             Base(services, record.BaseKey),
-            status.VmName);
+            status.VmName,
+            running ? Descriptors(status.Descriptors) : null);
     }
 
     private static MachineReport NotCreated(MachineSpec machine, IReadOnlyList<PortReport> ports, string? detail) =>
-        new(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, null, ports, null, detail, null, null, null);
+        new(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, null, ports, null, detail, null, null, null, null);
+
+    private static List<DescriptorReport>? Descriptors(IReadOnlyList<DescriptorUse>? uses)
+    {
+        var isRoot = Environment.IsPrivilegedProcess;
+        return uses?.Select(u => new DescriptorReport(u.Process, u.Pid, u.Open, u.Limit, u.HardLimit, DescriptorAdvice.Figure(u), DescriptorAdvice.NearLimit(u, isRoot, Environment.UserName))).ToList();
+    }
 
     /// <summary>
     /// The base the machine was cloned from and when it was built (the folder's birth in the cache): a rolling release's
@@ -129,6 +136,15 @@ internal static class StatusHandler
             line += $"\n{"",-16} ports " + string.Join(", ", r.Ports.Select(p => $"{p.HostAddress}:{p.Host} -> {p.Guest}/{p.Protocol}"));
         }
 
+        foreach (var use in r.Descriptors ?? [])
+        {
+            line += $"\n{"",-16} {use.Figure}";
+            if (use.Warning is not null)
+            {
+                line += $"\n{"",-16} warning: {use.Warning}";
+            }
+        }
+
         if (r.Detail is not null && r.State != "running")
         {
             line += $"\n{"",-16} {r.Detail}";
@@ -154,7 +170,11 @@ internal static class StatusHandler
         string? Detail,
         IReadOnlyList<string>? ConsoleTail,
         BaseReport? Base,
-        string? VmName);
+        string? VmName,
+        IReadOnlyList<DescriptorReport>? Descriptors);
+
+    /// <summary>One helper's descriptors, as the host read them from /proc; <see cref="Warning"/> past 80 % of the limit.</summary>
+    private sealed record DescriptorReport(string Process, int Pid, int Open, long Limit, long HardLimit, string Figure, string? Warning);
 
     private sealed record BaseReport(string Key, DateTimeOffset BuiltAt, int AgeDays);
 

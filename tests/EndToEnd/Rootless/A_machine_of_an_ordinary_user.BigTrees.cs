@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace Diskless.EndToEnd.Rootless;
+
+/// <summary>Trees far past the host's open-file limit, in a synced folder and in the guest's own root.</summary>
+public sealed partial class A_machine_of_an_ordinary_user
+{
+    [Fact, Order(7)]
+    public async Task Trees_past_the_open_file_limit_are_walked_twice_and_the_guest_stays_healthy()
+    {
+        machine.EnsureUp(output);
+        const int Files = RootlessMachine.TreeFiles;
+        // up said the limit is low for big trees, with the command that raises it.
+        Assert.Contains($"may hold only {RootlessMachine.DescriptorLimit} open files", machine.FirstUp!.Stdout + machine.FirstUp.Stderr, StringComparison.Ordinal);
+        Assert.Contains("/etc/security/limits.d/", machine.FirstUp.Stdout + machine.FirstUp.Stderr, StringComparison.Ordinal);
+
+        // The guest's own tree, made by the guest (bash builtins: no process per file), 250 to a folder.
+        var make = await machine.RunAsync(
+            TimeSpan.FromMinutes(30),
+            "ssh",
+            "-c",
+            $"set -e; for i in $(seq 0 {Files - 1}); do d=~/bigtree/d$((i / 250)); [ -d $d ] || mkdir -p $d; echo x > $d/f$i; done; echo made");
+        output.WriteLine(make.ToString());
+        Assert.True(make.ExitCode == 0 && make.Stdout.EndsWith("made\n", StringComparison.Ordinal), make.ToString());
+
+        // Every file found, stat'ed and read, twice, in both trees.
+        var walk = await machine.RunAsync(
+            TimeSpan.FromMinutes(30),
+            "ssh",
+            "-c",
+            "for pass in 1 2; do for d in ~/bigtree /project/bigtree; do " +
+            "echo \"$pass $(find $d -type f -exec stat -c %s {} + | grep -c '^2$') $(find $d -type f -exec cat {} + | wc -c)\"; done; done");
+        output.WriteLine(walk.ToString());
+        Assert.Equal(0, walk.ExitCode);
+        var expected = string.Concat(Enumerable.Range(1, 2).SelectMany(pass => Enumerable.Repeat($"{pass} {Files} {2 * Files}\n", 2)));
+        Assert.Equal(expected, walk.Stdout);
+
+        // The guest is healthy: lookups in its root, sudo, and its service said it reclaimed.
+        var health = await machine.SshAsync("ls /usr/bin | wc -l; sudo -n true && echo sudo works; sudo -n journalctl -b -o cat -u diskless-fuse-reclaim --no-pager");
+        output.WriteLine(health.ToString());
+        Assert.Equal(0, health.ExitCode);
+        Assert.True(int.Parse(health.Stdout.Split('\n')[0], CultureInfo.InvariantCulture) > 100, health.Stdout);
+        Assert.Contains("sudo works\n", health.Stdout, StringComparison.Ordinal);
+        Assert.Contains("dropped unused dentries and inodes", health.Stdout, StringComparison.Ordinal);
+
+        // status shows each virtiofsd's descriptors, read by the host, below the limit it runs with.
+        var status = await StatusAsync();
+        var descriptors = status.GetProperty("descriptors").EnumerateArray().ToList();
+        Assert.NotEmpty(descriptors);
+        foreach (var use in descriptors)
+        {
+            output.WriteLine(use.GetProperty("figure").GetString());
+            Assert.Equal(RootlessMachine.DescriptorLimit, use.GetProperty("limit").GetInt64());
+            Assert.InRange(use.GetProperty("open").GetInt32(), 1, RootlessMachine.DescriptorLimit - 1);
+        }
+
+        var human = await machine.RunAsync(TimeSpan.FromSeconds(60), "status");
+        Assert.Matches($@"virtiofsd pid \d+: \d+ of {RootlessMachine.DescriptorLimit} descriptors", human.Stdout);
+    }
+}
