@@ -74,13 +74,13 @@ public sealed class VirtiofsdDescriptorsTests
         using var proc = new TempDirectory();
         Plant(proc.Path, 100, open: 3, soft: 2000, children: [101]);
         Plant(proc.Path, 101, open: 5, soft: 2000, children: [102]);
-        Plant(proc.Path, 102, open: 1500, soft: 1900, children: []);
+        Plant(proc.Path, 102, open: 1600, soft: 1900, children: []);
         File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(proc.Path, "sys", "fs")).FullName, "nr_open"), "1048576\n");
         var reader = new ProcDescriptors(proc.Path);
 
         var use = HelperDescriptors.Read(reader, 100, "virtiofsd");
 
-        Assert.Equal(new DescriptorUse("virtiofsd", 102, 1500, 1900, 20000), use);
+        Assert.Equal(new DescriptorUse("virtiofsd", 102, 1600, 1900, 20000), use);
         Assert.True(use!.NearLimit);
         Assert.Equal(1_048_576, reader.NrOpen());
         Assert.Null(HelperDescriptors.Read(reader, 999, "virtiofsd"));

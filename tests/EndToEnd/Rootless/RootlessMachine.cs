@@ -60,7 +60,7 @@ public sealed class RootlessMachine : IAsyncLifetime
         await TestUserDiskless.ChownAsync(ProjectDirectory, recursive: true);
         File.SetUnixFileMode(ProjectDirectory, (UnixFileMode)0b111_101_101);
         Directory.CreateDirectory(RootsFolder);
-        FirstUp = await TestUserDiskless.RunAsync(ProjectDirectory, FirstUpTimeout, DescriptorLimit, "up");
+        FirstUp = await RunAsync(FirstUpTimeout, "up");
         if (FirstUp.ExitCode != 0)
         {
             SetupFailure = "diskless up as " + TestUser.Name + " failed: " + FirstUp;
@@ -78,8 +78,9 @@ public sealed class RootlessMachine : IAsyncLifetime
         File.Delete(Canary);
     }
 
+    /// <summary>Runs diskless as the user, under <see cref="DescriptorLimit"/> as every command of this machine: a reload starts virtiofsd again.</summary>
     public Task<CliRun> RunAsync(TimeSpan timeout, params string[] arguments) =>
-        TestUserDiskless.RunAsync(ProjectDirectory, timeout, arguments);
+        TestUserDiskless.RunAsync(ProjectDirectory, timeout, DescriptorLimit, arguments);
 
     public Task<CliRun> SshAsync(string command) => RunAsync(TimeSpan.FromMinutes(2), "ssh", "-c", command);
 

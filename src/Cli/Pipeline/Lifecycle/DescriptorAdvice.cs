@@ -22,7 +22,9 @@ internal static class DescriptorAdvice
     public static string Figure(DescriptorUse use)
     {
         ArgumentNullException.ThrowIfNull(use);
-        return string.Create(CultureInfo.InvariantCulture, $"{use.Process} pid {use.Pid}: {use.Open} of {Limit(use.Limit)} descriptors ({Percent(use)} %)");
+        return use.Open is { } open
+            ? string.Create(CultureInfo.InvariantCulture, $"{use.Process} pid {use.Pid}: {open} of {Limit(use.Limit)} descriptors ({Percent(use)} %)")
+            : $"{use.Process} pid {use.Pid}: limit {Limit(use.Limit)} descriptors (how many it holds only root may read: it runs as a subordinate id)";
     }
 
     /// <summary>The warning for a helper past the warn line; null below it.</summary>
@@ -54,5 +56,5 @@ internal static class DescriptorAdvice
 
     private static string Limit(long limit) => limit == long.MaxValue ? "unlimited" : limit.ToString(CultureInfo.InvariantCulture);
 
-    private static int Percent(DescriptorUse use) => use.Limit <= 0 || use.Limit == long.MaxValue ? 0 : (int)(100.0 * use.Open / use.Limit);
+    private static int Percent(DescriptorUse use) => use.Open is not { } open || use.Limit <= 0 || use.Limit == long.MaxValue ? 0 : (int)(100.0 * open / use.Limit);
 }

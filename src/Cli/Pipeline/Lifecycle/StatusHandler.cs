@@ -174,7 +174,7 @@ internal static class StatusHandler
         IReadOnlyList<DescriptorReport>? Descriptors);
 
     /// <summary>One helper's descriptors, as the host read them from /proc; <see cref="Warning"/> past 80 % of the limit.</summary>
-    private sealed record DescriptorReport(string Process, int Pid, int Open, long Limit, long HardLimit, string Figure, string? Warning);
+    private sealed record DescriptorReport(string Process, int Pid, int? Open, long Limit, long HardLimit, string Figure, string? Warning);
 
     private sealed record BaseReport(string Key, DateTimeOffset BuiltAt, int AgeDays);
 
