@@ -46,11 +46,11 @@ public sealed class VirtiofsdDescriptorsTests
     }
 
     [Theory]
-    [InlineData(2000, 968)]
-    [InlineData(20000, 9968)]
-    [InlineData(1_048_576, 524_256)]
+    [InlineData(2000, 484)]
+    [InlineData(20000, 4984)]
+    [InlineData(1_048_576, 262_128)]
     [InlineData(64, 1)]
-    public void The_guest_may_cache_half_of_what_a_virtiofsd_may_hold_past_its_own_descriptors(long limit, long bound) =>
+    public void The_guest_may_cache_a_quarter_of_what_a_virtiofsd_may_hold_past_its_own_descriptors(long limit, long bound) =>
         Assert.Equal(bound, VirtiofsdDescriptors.FuseInodeBound(limit));
 
     [Fact]
@@ -62,8 +62,8 @@ public sealed class VirtiofsdDescriptorsTests
             new Share(Share.RootTag, "/m/root", "/", ShareTransport.NineP),
             new Share("share1", "/home/me/p", "/project", ShareTransport.VirtioFs));
 
-        Assert.Equal("root=rootfs rw console=ttyS0 diskless.fuse_inodes=968", VirtiofsdDescriptors.KernelCommandLine(virtiofs, 2000));
-        Assert.Equal("root=rootfs rw console=ttyS0 diskless.fuse_inodes=968", VirtiofsdDescriptors.KernelCommandLine(nineProotVirtiofsFolder, 2000));
+        Assert.Equal("root=rootfs rw console=ttyS0 diskless.fuse_inodes=484", VirtiofsdDescriptors.KernelCommandLine(virtiofs, 2000));
+        Assert.Equal("root=rootfs rw console=ttyS0 diskless.fuse_inodes=484", VirtiofsdDescriptors.KernelCommandLine(nineProotVirtiofsFolder, 2000));
         Assert.Equal("root=rootfs rw console=ttyS0", VirtiofsdDescriptors.KernelCommandLine(ninePOnly, 2000));
         Assert.Equal("root=rootfs rw console=ttyS0", VirtiofsdDescriptors.KernelCommandLine(virtiofs, null));
     }

@@ -7,7 +7,7 @@ public sealed partial class A_machine_of_an_ordinary_user
 {
     // Measured 2026-12-07 under TCG on a loaded host: 19,994 of 20,000 stats passed, 6 in one folder of the second pass
     // got EMFILE (the synced folder's virtiofsd touched 2,000): polling at 10 Hz with a bound of half the limit loses the
-    // race to a walk's readdirplus bursts. Skipped until the bound is a quarter of the limit (or the poll tighter) and
+    // race to a walk's readdirplus bursts. The bound is now a quarter of the limit; skipped until a run proves that and
     // this passes; it fails on a guest without the reclaim at once.
     [Fact(Skip = "the guest's reclaim loses the race to a walk 6 times in 20,000 under TCG: see the comment"), Order(7)]
     public async Task Trees_past_the_open_file_limit_are_walked_twice_and_the_guest_stays_healthy()
