@@ -596,6 +596,11 @@ public sealed class LifecycleTests : IDisposable
 
         /// <summary>The uid Diskless poses as: root's, or the login uid of <see cref="FakeUserNamespace"/>'s map.</summary>
         public long Uid => IsRoot ? 0 : 1500;
+
+        /// <summary>A fixed limit, whatever the machine running the tests has.</summary>
+        public DescriptorLimit? OwnDescriptorLimit => new(1024, 20000);
+
+        public long? NrOpen => 1_048_576;
     }
 
     private sealed class WithoutVirtiofsd(SimulatedHost inner) : IHostServices

@@ -54,6 +54,7 @@ internal sealed class ArchConfigurePlanner(ITemplates templates)
         steps.AddRange(Network(request.Network));
         steps.AddRange(AlwaysEnabled.Select(l => new SymlinkEdit(l.Link, l.Target)));
         steps.AddRange(SharedFiles.MachineId());
+        steps.AddRange(_shared.FuseReclaim());
         steps.Add(_shared.SshdConfig(request.Identity));
         steps.AddRange(SharedFiles.HostKeys(request.Identity, facts.SshHostKeyFiles));
         steps.AddRange(_shared.LoginUser(request.Identity, facts.Accounts, facts.Skeleton, ArchDefaults.AdminGroup));

@@ -65,6 +65,7 @@ internal sealed class ConfigurePlanner(ITemplates templates)
         steps.AddRange(MaskedGenerators());
         steps.Add(Write("/etc/modprobe.d/diskless.conf", "modprobe-blacklist.liquid", new NoModel()));
         steps.AddRange(SharedFiles.MachineId());
+        steps.AddRange(_shared.FuseReclaim());
         steps.AddRange(Ssh(request.Identity, facts));
         steps.AddRange(_shared.LoginUser(request.Identity, facts.Accounts, facts.Skeleton, SudoGroup));
         steps.AddRange(Initramfs(facts, request.GuestHasRun, warnings));

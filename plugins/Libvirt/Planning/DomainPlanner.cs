@@ -58,7 +58,8 @@ public static class DomainPlanner
             SharedMemory: plan.Shares.Any(s => s.Transport == ShareTransport.VirtioFs),
             plan.Artifacts.KernelPath,
             plan.Artifacts.InitrdPath,
-            plan.Artifacts.KernelCommandLine,
+            // libvirtd starts virtiofsd as host root, which raises its own limit.
+            VirtiofsdDescriptors.KernelCommandLine(plan, VirtiofsdDescriptors.SelfRaisedAsRoot),
             HostCpu: features.UseKvm,
             settings.Cpu ?? DefaultTcgCpu,
             // Without SVM the guest loads no kvm_amd and kvm for a nested virtualisation nobody runs under emulation.

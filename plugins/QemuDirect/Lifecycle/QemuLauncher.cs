@@ -94,20 +94,26 @@ internal sealed class QemuLauncher(QemuHostProbe probe, ProcessControl processes
             .Select(s => new PlannedVirtiofsd(
                 s.Share,
                 s.Index,
-                AsHelper(
-                    VirtiofsdCommand.Build(
-                        s.Share,
-                        files.VirtiofsdSocket(s.Index),
-                        features.Virtiofsd!,
-                        features.MountNamespace,
-                        userNamespace is null ? null : files),
-                    userNamespace)))
+                WithLimit(
+                    AsHelper(
+                        VirtiofsdCommand.Build(
+                            s.Share,
+                            files.VirtiofsdSocket(s.Index),
+                            features.Virtiofsd!,
+                            features.MountNamespace,
+                            userNamespace is null ? null : files),
+                        userNamespace),
+                    features)))
             .ToList();
 
     // The guest's chown and root-owned files need a root virtiofsd, a read-only share's mount namespace too; in the
     // machine's user namespace that root is guest root, a subordinate id on the host, and no sudo is involved.
     private static CommandSpec AsHelper(CommandSpec command, IUserNamespace? userNamespace) =>
         userNamespace is null ? command with { RequiresRoot = true } : userNamespace.Enter(command);
+
+    // Outermost: in the machine's user namespace no process may raise its hard limit any more.
+    private static CommandSpec WithLimit(CommandSpec command, QemuHostFeatures features) =>
+        features is { Prlimit: { } prlimit, VirtiofsdLimit: { } limit } ? VirtiofsdDescriptors.WithLimit(command, limit, prlimit) : command;
 
     private static void RefuseHiddenPaths(BootPlan plan, MachineFiles files)
     {

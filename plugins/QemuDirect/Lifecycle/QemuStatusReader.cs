@@ -7,7 +7,7 @@ namespace Diskless.Plugins.QemuDirect;
 /// Reads a machine's state from the process table and its files. QEMU removes its pid file when it exits by
 /// itself (guest power-off, QMP quit) and StopAsync leaves a marker, so a dead QEMU with neither is a crash.
 /// </summary>
-internal sealed class QemuStatusReader(IProcessTable table)
+internal sealed class QemuStatusReader(IProcessTable table, ProcDescriptors? proc = null)
 {
     /// <summary>Console lines shown for a crashed machine.</summary>
     public const int ConsoleTailLines = 30;
@@ -31,9 +31,10 @@ internal sealed class QemuStatusReader(IProcessTable table)
         if (machine.IsQemuRunning(table, data.QemuPid))
         {
             // Still Running (the VM is there, and halt must stop it), but say so when a share's server died under it.
-            var lostHelpers = data.VirtiofsdPids.Except(machine.LiveHelpers(table, data.VirtiofsdPids)).ToList();
+            var liveHelpers = machine.LiveHelpers(table, data.VirtiofsdPids);
+            var lostHelpers = data.VirtiofsdPids.Except(liveHelpers).ToList();
             return lostHelpers.Count == 0
-                ? new MachineStatus(MachineState.Running, $"qemu pid {data.QemuPid} ({data.Accelerator})", Failure: failure)
+                ? new MachineStatus(MachineState.Running, $"qemu pid {data.QemuPid} ({data.Accelerator})", Failure: failure, Descriptors: Descriptors(liveHelpers))
                 : new MachineStatus(
                     MachineState.Running,
                     $"qemu pid {data.QemuPid} runs, but virtiofsd (pid {string.Join(", ", lostHelpers)}) exited: the guest lost its shared folders; halt and up again",
@@ -53,5 +54,12 @@ internal sealed class QemuStatusReader(IProcessTable table)
             BootDiagnostics.Describe($"qemu (pid {data.QemuPid}) exited unexpectedly", failure),
             await LogTail.ReadAsync(handle.ConsoleLogPath, ConsoleTailLines, cancellationToken).ConfigureAwait(false),
             Failure: failure);
+    }
+
+    // Only the pids this host recorded and matched as the machine's virtiofsd: never one the guest could name.
+    private List<DescriptorUse> Descriptors(IEnumerable<int> helpers)
+    {
+        var reader = proc ?? new ProcDescriptors();
+        return helpers.Select(pid => HelperDescriptors.Read(reader, pid, "virtiofsd")).OfType<DescriptorUse>().ToList();
     }
 }

@@ -57,7 +57,7 @@ public static class QemuArgs
         Add(
             "-kernel", inNamespace ? NamespacedQemu.Inherited(NamespacedQemu.KernelFd) : plan.Artifacts.KernelPath,
             "-initrd", inNamespace ? NamespacedQemu.Inherited(NamespacedQemu.InitrdFd) : plan.Artifacts.InitrdPath,
-            "-append", plan.Artifacts.KernelCommandLine);
+            "-append", VirtiofsdDescriptors.KernelCommandLine(plan, features.VirtiofsdLimit?.Soft));
 
         // No default devices (floppy, CD-ROM, VGA, default NIC): only what is listed below.
         Add("-nodefaults", "-no-user-config", "-display", "none");

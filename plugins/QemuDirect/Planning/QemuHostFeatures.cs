@@ -13,6 +13,8 @@ namespace Diskless.Plugins.QemuDirect;
 /// <param name="MountNamespace">unshare and mount, which keep a read-only virtiofs share read-only on the host; null
 /// when either is missing (a read-only virtiofs share is then refused).</param>
 /// <param name="Setpriv">util-linux setpriv, which starts QEMU without capabilities in a user namespace; null when missing.</param>
+/// <param name="VirtiofsdLimit">The open-file limit each virtiofsd runs with (<see cref="VirtiofsdDescriptors.Planned"/>); null when unknown.</param>
+/// <param name="Prlimit">util-linux prlimit, which sets <paramref name="VirtiofsdLimit"/> around virtiofsd; null when missing (virtiofsd then inherits Diskless's own).</param>
 public sealed record QemuHostFeatures(
     string QemuBinary,
     string? QemuVersion,
@@ -21,4 +23,6 @@ public sealed record QemuHostFeatures(
     VirtiofsdInfo? Virtiofsd,
     IReadOnlySet<string> MachineProperties,
     MountNamespaceTools? MountNamespace = null,
-    string? Setpriv = null);
+    string? Setpriv = null,
+    DescriptorLimit? VirtiofsdLimit = null,
+    string? Prlimit = null);

@@ -24,6 +24,12 @@ public interface IHostSystem
     /// </summary>
     long Uid => new ProcProcessTable().OwnerUid(Environment.ProcessId) ?? -1;
 
+    /// <summary>Diskless's own open-file limit, which the processes it starts inherit; null when unreadable.</summary>
+    DescriptorLimit? OwnDescriptorLimit => new ProcDescriptors().Own();
+
+    /// <summary>fs.nr_open, the ceiling host root may raise a hard open-file limit to; null when unreadable.</summary>
+    long? NrOpen => new ProcDescriptors().NrOpen();
+
     /// <summary>
     /// Whether /dev/kvm is readable and writable by every user (systemd's default, 0666), as QEMU in a user namespace
     /// needs: it runs as a subordinate id without the user's groups (kvm among them).

@@ -30,8 +30,14 @@ public sealed partial class QemuHostProbe(IHostSystem system)
         var useKvm = DecideKvm(spec.Accel, host.Progress, inNamespace: host.Namespace is not null);
         var virtiofsd = await FindVirtiofsdAsync(settings, host, cancellationToken).ConfigureAwait(false);
         var machineProperties = await MachinePropertiesAsync(binary, host, cancellationToken).ConfigureAwait(false);
+        var prlimit = host.FindExecutable("prlimit", SystemDirectories);
+        var own = system.OwnDescriptorLimit;
+        // Without prlimit virtiofsd inherits Diskless's own limit (.NET raises its soft limit to the hard one at start).
+        var virtiofsdLimit = own is null ? null
+            : prlimit is null ? new DescriptorLimit(own.Hard, own.Hard)
+            : VirtiofsdDescriptors.Planned(own, system.IsRoot, system.NrOpen);
         return new QemuHostFeatures(
-            binary, version, useKvm, sandbox, virtiofsd, machineProperties, FindMountNamespaceTools(host), host.FindExecutable("setpriv", SystemDirectories));
+            binary, version, useKvm, sandbox, virtiofsd, machineProperties, FindMountNamespaceTools(host), host.FindExecutable("setpriv", SystemDirectories), virtiofsdLimit, prlimit);
     }
 
     /// <summary>unshare and mount of the host; null when either is missing.</summary>

@@ -25,4 +25,11 @@ public enum MachineState
 /// Why the guest cannot boot, as its console shows (in any state: a guest stuck in its initramfs still runs); null when
 /// the console shows nothing known. The host ends its wait for SSH with it.
 /// </param>
-public sealed record MachineStatus(MachineState State, string? Detail = null, IReadOnlyList<string>? ConsoleTail = null, string? VmName = null, BootFailure? Failure = null);
+/// <param name="Descriptors">Each running helper's open descriptors against its limit; null when the provider does not read them.</param>
+public sealed record MachineStatus(
+    MachineState State,
+    string? Detail = null,
+    IReadOnlyList<string>? ConsoleTail = null,
+    string? VmName = null,
+    BootFailure? Failure = null,
+    IReadOnlyList<DescriptorUse>? Descriptors = null);

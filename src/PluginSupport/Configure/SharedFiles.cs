@@ -147,6 +147,25 @@ public sealed class SharedFiles(ITemplates templates)
         yield return Write($"{ssh}/authorized_keys", "authorized_keys.liquid", new AuthorizedKeysModel(identity.AuthorizedPublicKey.Trim()), Mode0600, owner);
     }
 
+    /// <summary>The guest's service that keeps its cached FUSE inodes within the host's bound (fuse-reclaim.liquid).</summary>
+    public const string FuseReclaimUnit = "diskless-fuse-reclaim.service";
+
+    /// <summary>The script <see cref="FuseReclaimUnit"/> runs.</summary>
+    public const string FuseReclaimScript = "/usr/local/sbin/diskless-fuse-reclaim";
+
+    /// <summary>
+    /// The script and unit that drop the guest's unused dentries and inodes whenever it caches more FUSE inodes than the
+    /// bound the provider puts on the kernel command line (<see cref="GuestKernelArguments.FuseInodes"/>), enabled
+    /// early in sysinit: a virtiofsd holds one host descriptor per inode the guest caches.
+    /// </summary>
+    public IEnumerable<RootEdit> FuseReclaim()
+    {
+        yield return Write(FuseReclaimScript, "fuse-reclaim.liquid", new FuseReclaimModel(GuestKernelArguments.FuseInodes, "/run/diskless-fuse-reclaim.tick"), Mode0755);
+        var unit = $"{SystemdLinks.AdminUnits}/{FuseReclaimUnit}";
+        yield return Write(unit, "fuse-reclaim.service.liquid", new FuseReclaimUnitModel(FuseReclaimScript));
+        yield return new SymlinkEdit($"{SystemdLinks.AdminUnits}/sysinit.target.wants/{FuseReclaimUnit}", unit);
+    }
+
     /// <summary>An empty machine-id makes systemd generate a new one on first boot: every clone of a base gets its own.</summary>
     public static IEnumerable<RootEdit> MachineId()
     {

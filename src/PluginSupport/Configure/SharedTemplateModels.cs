@@ -39,5 +39,11 @@ public sealed record LocaleModel(string Lang);
 /// <summary>locale.gen.liquid.</summary>
 public sealed record LocaleGenModel(string Locale, string Charset);
 
+/// <summary>fuse-reclaim.liquid: the kernel argument that carries the bound, and the fifo the script sleeps on.</summary>
+public sealed record FuseReclaimModel(string KernelArgument, string Tick);
+
+/// <summary>fuse-reclaim.service.liquid: the script the unit runs.</summary>
+public sealed record FuseReclaimUnitModel(string Script);
+
 /// <summary>Templates that are plain files.</summary>
 public sealed record NoModel;

@@ -125,7 +125,10 @@ internal sealed class FakeProvider : IProvider
     }
 
     public Task<MachineStatus> StatusAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken) =>
-        Task.FromResult(new MachineStatus(Running ? RunningState : MachineState.Stopped, "fake", null, VmName, Diagnose?.Invoke(handle)));
+        Task.FromResult(new MachineStatus(Running ? RunningState : MachineState.Stopped, "fake", null, VmName, Diagnose?.Invoke(handle), Running ? Descriptors : null));
+
+    /// <summary>The helpers' descriptor use a running machine reports.</summary>
+    public IReadOnlyList<DescriptorUse>? Descriptors { get; set; }
 
     /// <summary>What the provider's console diagnosis says for a handle (as ProviderSupport's would); none when null.</summary>
     public Func<MachineHandle, BootFailure?>? Diagnose { get; set; }

@@ -24,6 +24,18 @@ public sealed class RootlessMachine : IAsyncLifetime
     /// <summary>A file of the test user's, outside the guest's reach, that the guest aims links at; no command may change it.</summary>
     public string Canary { get; } = Path.Combine("/tmp", "diskless-e2e-user-canary-" + Guid.NewGuid().ToString("N")[..8]);
 
+    /// <summary>
+    /// The open-file limit the first up runs under (soft and hard): far below the trees the tests walk, whatever the
+    /// limit of the machine the tests run on.
+    /// </summary>
+    public const int DescriptorLimit = 2000;
+
+    /// <summary>Files in each generated tree (the synced folder's, made on the host; the guest root's, made by the guest).</summary>
+    public const int TreeFiles = 5000;
+
+    /// <summary>The generated tree in the synced folder: <see cref="TreeFiles"/> files of "x\n", 250 to a folder.</summary>
+    public string BigTree => Path.Combine(SyncedFolder, "bigtree");
+
     public CliRun? FirstUp { get; private set; }
 
     public string? SetupFailure { get; private set; }
@@ -40,6 +52,12 @@ public sealed class RootlessMachine : IAsyncLifetime
         Directory.CreateDirectory(SyncedFolder);
         Directory.CreateDirectory(UnwatchedFolder);
         await File.WriteAllTextAsync(Path.Combine(SyncedFolder, "from-host.txt"), "written by the user\n");
+        for (var i = 0; i < TreeFiles; i++)
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(BigTree, "d" + (i / 250).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "f" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)), "x\n");
+        }
+
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Disklessfile"), Disklessfile);
         await File.WriteAllTextAsync(Canary, MachineFixture.CanaryText);
         await TestUserDiskless.ChownAsync(Canary, recursive: false);
@@ -64,8 +82,9 @@ public sealed class RootlessMachine : IAsyncLifetime
         File.Delete(Canary);
     }
 
+    /// <summary>Runs diskless as the user, under <see cref="DescriptorLimit"/> as every command of this machine: a reload starts virtiofsd again.</summary>
     public Task<CliRun> RunAsync(TimeSpan timeout, params string[] arguments) =>
-        TestUserDiskless.RunAsync(ProjectDirectory, timeout, arguments);
+        TestUserDiskless.RunAsync(ProjectDirectory, timeout, DescriptorLimit, arguments);
 
     public Task<CliRun> SshAsync(string command) => RunAsync(TimeSpan.FromMinutes(2), "ssh", "-c", command);
 

@@ -45,7 +45,14 @@ public static class TestUserDiskless
         await CliWrap.Cli.Wrap("chown").WithArguments(recursive ? ["-R", $"{uid}:{gid}", path] : [$"{uid}:{gid}", path]).RunWithTimeoutAsync();
     }
 
-    public static Task<CliRun> RunAsync(string projectDirectory, TimeSpan timeout, params string[] arguments)
+    public static Task<CliRun> RunAsync(string projectDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunAsync(projectDirectory, timeout, null, arguments);
+
+    /// <summary>
+    /// Runs diskless as the user; with <paramref name="descriptorLimit"/> under that open-file limit (soft and hard, set by
+    /// prlimit as the user, who may lower it), as a host with that limit would: what diskless starts inherits it.
+    /// </summary>
+    public static Task<CliRun> RunAsync(string projectDirectory, TimeSpan timeout, int? descriptorLimit, params string[] arguments)
     {
         var home = File.ReadLines("/etc/passwd").Select(l => l.Split(':')).First(f => f[0] == TestUser.Name)[5];
         string[] environment =
@@ -57,7 +64,17 @@ public static class TestUserDiskless
             "DISKLESS_HOME=" + DataDirectory,
         ];
         return DisklessProcess.RunProgramAsync(
-            "runuser", ["-u", TestUser.Name, "--", "env", "-i", .. environment, CopiedProgram.Value, .. arguments], projectDirectory, timeout, new Dictionary<string, string?>());
+            "runuser",
+            ["-u", TestUser.Name, "--", .. Limited(descriptorLimit), "env", "-i", .. environment, CopiedProgram.Value, .. arguments],
+            projectDirectory,
+            timeout,
+            new Dictionary<string, string?>());
+    }
+
+    private static string[] Limited(int? descriptorLimit)
+    {
+        var limit = descriptorLimit?.ToString(CultureInfo.InvariantCulture);
+        return limit is null ? [] : ["prlimit", $"--nofile={limit}:{limit}", "--"];
     }
 
     private static string CopyProgram()

@@ -35,7 +35,7 @@ internal static class StatusHandler
 
     private static async Task<MachineReport> ReportAsync(LifecycleServices services, MachineSpec machine, CancellationToken cancellationToken)
     {
-        IReadOnlyList<PortReport> ports = machine.Ports.Select(p => new PortReport(p.Host, p.Guest, p.Protocol, p.HostAddress)).ToList();
+        var ports = machine.Ports.Select(p => new PortReport(p.Host, p.Guest, p.Protocol, p.HostAddress)).ToList();
         MachineRecord? record;
         try
         {
@@ -55,14 +55,6 @@ internal static class StatusHandler
         var provider = services.Plugins.GetProvider(record.Provider);
         var status = await provider.StatusAsync(record.ToHandle(), services.Host, cancellationToken).ConfigureAwait(false);
         var running = status.State == MachineState.Running;
-        var agent = running ? await Agent.MachineAgents.PidAsync(services.Host, record, cancellationToken).ConfigureAwait(false) : null;
-        if (running)
-        {
-            // What `port add` and the agent forwarded beyond the Disklessfile, while the machine runs.
-            ports = [.. ports, .. await ActiveAsync(record, Agent.Ports.ForwardsState.AddedFileName, "added", cancellationToken).ConfigureAwait(false),
-                .. await ActiveAsync(record, Agent.Ports.ForwardsState.AutoFileName, "auto", cancellationToken).ConfigureAwait(false)];
-        }
-
         return new MachineReport(
             machine.Name,
             StateName(status.State),
@@ -78,19 +70,18 @@ internal static class StatusHandler
             status.Detail,
             status.State == MachineState.Crashed ? status.ConsoleTail : null,
             Base(services, record.BaseKey),
-            status.VmName)
-        {
-            Agent = agent is { } pid ? new AgentReport(pid) : null,
-        };
+            status.VmName,
+            running ? Descriptors(status.Descriptors) : null);
     }
 
-    private static async Task<IReadOnlyList<PortReport>> ActiveAsync(MachineRecord record, string fileName, string origin, CancellationToken cancellationToken) =>
-        (await Agent.Ports.ForwardsState.LoadAsync(record.StateDirectory, fileName, record.Id, cancellationToken).ConfigureAwait(false))
-            .Select(f => new PortReport(f.Host, f.Guest, f.Protocol, Loopback.Address, origin, f.Note))
-            .ToList();
-
     private static MachineReport NotCreated(MachineSpec machine, IReadOnlyList<PortReport> ports, string? detail) =>
-        new(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, null, ports, null, detail, null, null, null);
+        new(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, null, ports, null, detail, null, null, null, null);
+
+    private static List<DescriptorReport>? Descriptors(IReadOnlyList<DescriptorUse>? uses)
+    {
+        var isRoot = Environment.IsPrivilegedProcess;
+        return uses?.Select(u => new DescriptorReport(u.Process, u.Pid, u.Open, u.Limit, u.HardLimit, DescriptorAdvice.Figure(u), DescriptorAdvice.NearLimit(u, isRoot, Environment.UserName))).ToList();
+    }
 
     /// <summary>
     /// The base the machine was cloned from and when it was built (the folder's birth in the cache): a rolling release's
@@ -142,13 +133,16 @@ internal static class StatusHandler
 
         if (r.State == "running" && r.Ports.Count > 0)
         {
-            line += $"\n{"",-16} ports " + string.Join(", ", r.Ports.Select(p =>
-                $"{p.HostAddress}:{p.Host} -> {p.Guest}/{p.Protocol}" + (p.Origin == "disklessfile" ? "" : $" ({p.Origin}{(p.Note is null ? "" : "; " + p.Note)})")));
+            line += $"\n{"",-16} ports " + string.Join(", ", r.Ports.Select(p => $"{p.HostAddress}:{p.Host} -> {p.Guest}/{p.Protocol}"));
         }
 
-        if (r.Agent is not null)
+        foreach (var use in r.Descriptors ?? [])
         {
-            line += $"\n{"",-16} agent running (pid {r.Agent.Pid})";
+            line += $"\n{"",-16} {use.Figure}";
+            if (use.Warning is not null)
+            {
+                line += $"\n{"",-16} warning: {use.Warning}";
+            }
         }
 
         if (r.Detail is not null && r.State != "running")
@@ -176,19 +170,15 @@ internal static class StatusHandler
         string? Detail,
         IReadOnlyList<string>? ConsoleTail,
         BaseReport? Base,
-        string? VmName)
-    {
-        /// <summary>The machine's host agent, when it runs.</summary>
-        public AgentReport? Agent { get; init; }
-    }
+        string? VmName,
+        IReadOnlyList<DescriptorReport>? Descriptors);
 
-    private sealed record AgentReport(int Pid);
+    /// <summary>One helper's descriptors, as the host read them from /proc; <see cref="Warning"/> past 80 % of the limit.</summary>
+    private sealed record DescriptorReport(string Process, int Pid, int? Open, long Limit, long HardLimit, string Figure, string? Warning);
 
     private sealed record BaseReport(string Key, DateTimeOffset BuiltAt, int AgeDays);
 
     private sealed record SshReport(string Host, int Port, string User);
 
-    /// <param name="Origin">"disklessfile" ([[ports]]), "added" (<c>diskless port add</c>) or "auto" (a guest listener the agent forwards).</param>
-    /// <param name="Note">Why the host port differs from the guest's, when it does.</param>
-    private sealed record PortReport(int Host, int Guest, string Protocol, string HostAddress, string Origin = "disklessfile", string? Note = null);
+    private sealed record PortReport(int Host, int Guest, string Protocol, string HostAddress);
 }

@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.Cli.Pipeline.Lifecycle;
 using Diskless.Cli.Ssh;
 
 namespace Diskless.Cli.Pipeline.Steps;
@@ -30,6 +31,22 @@ internal sealed class WaitForSsh : IStep<UpContext>
         context.Record = context.Record with { SetupComplete = true, LastBootSeconds = Math.Round(elapsed.TotalSeconds, 1) };
         await context.SaveRecordAsync(cancellationToken).ConfigureAwait(false);
         context.Host.Progress.Info($"Machine '{context.Spec.Name}' is up: SSH answered {elapsed.TotalSeconds:F1} s after start ({running.Ssh.Host}:{running.Ssh.Port}).");
+        await WarnOfDescriptorLimitsAsync(context, handle, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Said once SSH answers, when the guest's own boot is done: a limit too low for big trees, or one nearly reached.
+    private static async Task WarnOfDescriptorLimitsAsync(UpContext context, MachineHandle handle, CancellationToken cancellationToken)
+    {
+        var status = await context.Provider.StatusAsync(handle, context.Host, cancellationToken).ConfigureAwait(false);
+        var isRoot = Environment.IsPrivilegedProcess;
+        foreach (var use in status.Descriptors ?? [])
+        {
+            context.Host.Progress.Verbose(DescriptorAdvice.Figure(use));
+            if ((DescriptorAdvice.NearLimit(use, isRoot, Environment.UserName) ?? DescriptorAdvice.LowForBigTrees(use, isRoot, Environment.UserName)) is { } warning)
+            {
+                context.Host.Progress.Warn(warning);
+            }
+        }
     }
 
     public Task RecoverAsync(UpContext context, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Diskless.Abstractions;
+
+namespace Diskless.Cli.Pipeline.Lifecycle;
+
+/// <summary>
+/// What status and up say about a helper's open descriptors: the figure, and past <see cref="DescriptorUse.WarnFraction"/>
+/// of its limit, or when the host's limit is too low for a big tree, which limit binds and the command that raises it.
+/// </summary>
+internal static class DescriptorAdvice
+{
+    /// <summary>
+    /// Below this soft limit a virtiofsd runs out of descriptors early in a big tree (a node_modules, a kernel tree):
+    /// the guest then reclaims its inodes every few thousand lookups (524,288 is a common desktop limit).
+    /// </summary>
+    public const long LowLimit = 65_536;
+
+    /// <summary>What a raised limit should be: the kernel's default fs.nr_open.</summary>
+    public const long SuggestedLimit = 1_048_576;
+
+    /// <summary>"virtiofsd pid 812: 951 of 20000 descriptors (5 %)".</summary>
+    public static string Figure(DescriptorUse use)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        return use.Open is { } open
+            ? string.Create(CultureInfo.InvariantCulture, $"{use.Process} pid {use.Pid}: {open} of {Limit(use.Limit)} descriptors ({Percent(use)} %)")
+            : $"{use.Process} pid {use.Pid}: limit {Limit(use.Limit)} descriptors (how many it holds only root may read: it runs as a subordinate id)";
+    }
+
+    /// <summary>The warning for a helper past the warn line; null below it.</summary>
+    public static string? NearLimit(DescriptorUse use, bool isRoot, string user)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        return use.NearLimit
+            ? $"{use.Process} (pid {use.Pid}) holds {use.Open} of its {Limit(use.Limit)} open files ({Percent(use)} %): it holds one per inode the guest caches, " +
+              $"and past its limit the guest's file lookups fail. {Raise(isRoot, user)}"
+            : null;
+    }
+
+    /// <summary>The warning for a helper whose limit is low for big trees; null when it is not.</summary>
+    public static string? LowForBigTrees(DescriptorUse use, bool isRoot, string user)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        return use.Limit < LowLimit
+            ? $"{use.Process} (pid {use.Pid}) may hold only {Limit(use.Limit)} open files (the host's {(isRoot ? "fs.nr_open" : "hard nofile limit of " + user)}): " +
+              $"the guest drops its cached inodes whenever it nears a quarter of that, which slows walks of big trees. {Raise(isRoot, user)}"
+            : null;
+    }
+
+    /// <summary>The exact commands that raise the limit that binds for this user.</summary>
+    public static string Raise(bool isRoot, string user) => isRoot
+        ? string.Create(CultureInfo.InvariantCulture, $"Raise it with: sysctl -w fs.nr_open={SuggestedLimit * 2} (keep it in /etc/sysctl.d/), then: diskless halt && diskless up")
+        : string.Create(
+            CultureInfo.InvariantCulture,
+            $"Raise it with: echo '{user} hard nofile {SuggestedLimit}' | sudo tee /etc/security/limits.d/diskless-{user}.conf, log in again (check: ulimit -Hn), then: diskless halt && diskless up");
+
+    private static string Limit(long limit) => limit == long.MaxValue ? "unlimited" : limit.ToString(CultureInfo.InvariantCulture);
+
+    private static int Percent(DescriptorUse use) => use.Open is not { } open || use.Limit <= 0 || use.Limit == long.MaxValue ? 0 : (int)(100.0 * open / use.Limit);
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace Diskless.ProviderSupport;
+
+/// <summary>
+/// Reads descriptor figures of host processes from /proc (or a planted copy of it in tests): how many a process holds
+/// and its limit. Only ever for pids the host itself recorded, never one a guest could name.
+/// </summary>
+/// <param name="procRoot">/proc, or a folder laid out like it.</param>
+public sealed class ProcDescriptors(string procRoot = "/proc")
+{
+    /// <summary>The process's RLIMIT_NOFILE; null when it is gone or unreadable.</summary>
+    public DescriptorLimit? Limit(int pid) =>
+        Read(Path.Combine(procRoot, Pid(pid), "limits")) is { } text ? DescriptorLimit.ParseProcLimits(text) : null;
+
+    /// <summary>How many descriptors the process holds open; null when it is gone or its fd folder unreadable.</summary>
+    public int? Open(int pid)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries(Path.Combine(procRoot, Pid(pid), "fd")).Count();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The children of <paramref name="pid"/> (its main thread's), as the kernel lists them.</summary>
+    public IReadOnlyList<int> Children(int pid) =>
+        (Read(Path.Combine(procRoot, Pid(pid), "task", Pid(pid), "children")) ?? "")
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(field => int.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out var child) ? child : -1)
+            .Where(child => child > 0)
+            .ToList();
+
+    /// <summary>fs.nr_open, the ceiling of any process's hard limit; null when unreadable.</summary>
+    public long? NrOpen() =>
+        long.TryParse(Read(Path.Combine(procRoot, "sys", "fs", "nr_open"))?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>This process's own limit, which what it starts inherits.</summary>
+    public DescriptorLimit? Own() => Limit(Environment.ProcessId);
+
+    private static string Pid(int pid) => pid.ToString(CultureInfo.InvariantCulture);
+
+    private static string? Read(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
