@@ -86,6 +86,18 @@ public sealed class VirtiofsdDescriptorsTests
         Assert.Null(HelperDescriptors.Read(reader, 999, "virtiofsd"));
     }
 
+    [Theory]
+    [InlineData("000001ffffffffff", 1_048_576L)]
+    [InlineData("000001fffeffffff", null)]
+    public void Only_a_process_with_cap_sys_resource_may_raise_a_hard_limit_up_to_nr_open(string effective, long? ceiling)
+    {
+        using var proc = new TempDirectory();
+        File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(proc.Path, "sys", "fs")).FullName, "nr_open"), "1048576\n");
+        File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(proc.Path, "self")).FullName, "status"), $"Name:\tdiskless\nCapPrm:\t000001ffffffffff\nCapEff:\t{effective}\n");
+
+        Assert.Equal(ceiling, new ProcDescriptors(proc.Path).RaiseCeiling());
+    }
+
     private static void Plant(string proc, int pid, int open, long soft, int[] children)
     {
         var folder = Directory.CreateDirectory(Path.Combine(proc, pid.ToString(System.Globalization.CultureInfo.InvariantCulture))).FullName;

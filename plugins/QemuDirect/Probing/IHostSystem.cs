@@ -27,8 +27,8 @@ public interface IHostSystem
     /// <summary>Diskless's own open-file limit, which the processes it starts inherit; null when unreadable.</summary>
     DescriptorLimit? OwnDescriptorLimit => new ProcDescriptors().Own();
 
-    /// <summary>fs.nr_open, the ceiling host root may raise a hard open-file limit to; null when unreadable.</summary>
-    long? NrOpen => new ProcDescriptors().NrOpen();
+    /// <summary>fs.nr_open, the ceiling Diskless may raise a hard open-file limit to; null when it may not (no CAP_SYS_RESOURCE) or it is unreadable.</summary>
+    long? NrOpen => new ProcDescriptors().RaiseCeiling();
 
     /// <summary>
     /// Whether /dev/kvm is readable and writable by every user (systemd's default, 0666), as QEMU in a user namespace

@@ -30,7 +30,7 @@ public sealed record FileStatus(long Uid, long Gid, UnixFileMode Mode)
     public ulong Inode { get; init; }
 
     /// <summary>
-    /// When the inode last changed (ctime, seconds since the epoch): a rename or a new hard link sets it, and nobody but
+    /// When the inode last changed (ctime, nanoseconds since the epoch: files made within one second keep their order): a rename or a new hard link sets it, and nobody but
     /// the kernel can, unlike the modification time a download tool copies from the server.
     /// </summary>
     public long ChangedAt { get; init; }
@@ -81,7 +81,8 @@ public sealed record FileStatus(long Uid, long Gid, UnixFileMode Mode)
             IsDirectory = (mode & FileTypeMask) == DirectoryType,
             Size = (long)BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(40)),
             Inode = BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(32)),
-            ChangedAt = BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(96)),
+            // statx_timestamp: tv_sec (s64) then tv_nsec (u32).
+            ChangedAt = (BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(96)) * 1_000_000_000) + BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(104)),
             Device = string.Create(
                 System.Globalization.CultureInfo.InvariantCulture,
                 $"{BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(136))}:{BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(140))}"),

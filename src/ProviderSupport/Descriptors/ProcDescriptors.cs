@@ -38,8 +38,25 @@ public sealed class ProcDescriptors(string procRoot = "/proc")
     public long? NrOpen() =>
         long.TryParse(Read(Path.Combine(procRoot, "sys", "fs", "nr_open"))?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 
+    /// <summary>
+    /// How far this process may raise a hard limit: fs.nr_open when it holds CAP_SYS_RESOURCE, else null. Host root
+    /// in a container often lacks it (these machines: prlimit's EPERM stopped every virtiofsd from starting).
+    /// </summary>
+    public long? RaiseCeiling() =>
+        HasCapability(Read(Path.Combine(procRoot, "self", "status")), CapSysResource) ? NrOpen() : null;
+
     /// <summary>This process's own limit, which what it starts inherits.</summary>
     public DescriptorLimit? Own() => Limit(Environment.ProcessId);
+
+    private const int CapSysResource = 24;
+
+    private static bool HasCapability(string? status, int capability)
+    {
+        var line = status?.Split('\n').FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
+        return line is not null
+            && ulong.TryParse(line["CapEff:".Length..].Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var effective)
+            && (effective & (1UL << capability)) != 0;
+    }
 
     private static string Pid(int pid) => pid.ToString(CultureInfo.InvariantCulture);
 

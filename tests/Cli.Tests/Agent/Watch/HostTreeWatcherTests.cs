@@ -38,9 +38,10 @@ public sealed class HostTreeWatcherTests : IDisposable
         File.AppendAllText(file, "two");
         File.Move(file, Path.Combine(_temp.Path, "src/b.txt"));
 
+        // The sentinel's write may still be reported once more (its close after the write), whatever the timing.
         Assert.Equal(
             [(file, false), (file, true), (Path.Combine(_temp.Path, "src/b.txt"), true)],
-            Take(3).Select(c => (c.HostPath, c.EntryChanged)));
+            Take(3, except: Path.Combine(_temp.Path, "sentinel")).Select(c => (c.HostPath, c.EntryChanged)));
     }
 
     [Fact]
@@ -126,13 +127,13 @@ public sealed class HostTreeWatcherTests : IDisposable
     }
 
     /// <summary>The next <paramref name="count"/> distinct-in-a-row changes (a write is several IN_MODIFY).</summary>
-    private List<HostChange> Take(int count)
+    private List<HostChange> Take(int count, string? except = null)
     {
         var taken = new List<HostChange>();
         while (taken.Count < count)
         {
             Assert.True(_changes.TryTake(out var change, TimeSpan.FromSeconds(10)), $"only {taken.Count} of {count} changes came");
-            if (taken.Count == 0 || taken[^1] != change)
+            if (change.HostPath != except && (taken.Count == 0 || taken[^1] != change))
             {
                 taken.Add(change);
             }
