@@ -48,8 +48,9 @@ internal sealed class ChangePump(ChangeCoalescer coalescer, GuestMessages messag
 
             foreach (var line in messages.For(batch))
             {
-                await lines.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+                // Counted before it is handed on: whoever reads the line then sees it counted.
                 Sent++;
+                await lines.WriteAsync(line, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -35,7 +35,7 @@ internal static class StatusHandler
 
     private static async Task<MachineReport> ReportAsync(LifecycleServices services, MachineSpec machine, CancellationToken cancellationToken)
     {
-        var ports = machine.Ports.Select(p => new PortReport(p.Host, p.Guest, p.Protocol, p.HostAddress)).ToList();
+        IReadOnlyList<PortReport> ports = machine.Ports.Select(p => new PortReport(p.Host, p.Guest, p.Protocol, p.HostAddress)).ToList();
         MachineRecord? record;
         try
         {
@@ -55,6 +55,14 @@ internal static class StatusHandler
         var provider = services.Plugins.GetProvider(record.Provider);
         var status = await provider.StatusAsync(record.ToHandle(), services.Host, cancellationToken).ConfigureAwait(false);
         var running = status.State == MachineState.Running;
+        var agent = running ? await Agent.MachineAgents.PidAsync(services.Host, record, cancellationToken).ConfigureAwait(false) : null;
+        if (running)
+        {
+            // What `port add` and the agent forwarded beyond the Disklessfile, while the machine runs.
+            ports = [.. ports, .. await ActiveAsync(record, Agent.Ports.ForwardsState.AddedFileName, "added", cancellationToken).ConfigureAwait(false),
+                .. await ActiveAsync(record, Agent.Ports.ForwardsState.AutoFileName, "auto", cancellationToken).ConfigureAwait(false)];
+        }
+
         return new MachineReport(
             machine.Name,
             StateName(status.State),
@@ -71,8 +79,16 @@ internal static class StatusHandler
             status.State == MachineState.Crashed ? status.ConsoleTail : null,
             Base(services, record.BaseKey),
             status.VmName,
-            running ? Descriptors(status.Descriptors) : null);
+            running ? Descriptors(status.Descriptors) : null)
+        {
+            Agent = agent is { } pid ? new AgentReport(pid) : null,
+        };
     }
+
+    private static async Task<IReadOnlyList<PortReport>> ActiveAsync(MachineRecord record, string fileName, string origin, CancellationToken cancellationToken) =>
+        (await Agent.Ports.ForwardsState.LoadAsync(record.StateDirectory, fileName, record.Id, cancellationToken).ConfigureAwait(false))
+            .Select(f => new PortReport(f.Host, f.Guest, f.Protocol, Loopback.Address, origin, f.Note))
+            .ToList();
 
     private static MachineReport NotCreated(MachineSpec machine, IReadOnlyList<PortReport> ports, string? detail) =>
         new(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, null, ports, null, detail, null, null, null, null);
@@ -133,7 +149,13 @@ internal static class StatusHandler
 
         if (r.State == "running" && r.Ports.Count > 0)
         {
-            line += $"\n{"",-16} ports " + string.Join(", ", r.Ports.Select(p => $"{p.HostAddress}:{p.Host} -> {p.Guest}/{p.Protocol}"));
+            line += $"\n{"",-16} ports " + string.Join(", ", r.Ports.Select(p =>
+                $"{p.HostAddress}:{p.Host} -> {p.Guest}/{p.Protocol}" + (p.Origin == "disklessfile" ? "" : $" ({p.Origin}{(p.Note is null ? "" : "; " + p.Note)})")));
+        }
+
+        if (r.Agent is not null)
+        {
+            line += $"\n{"",-16} agent running (pid {r.Agent.Pid})";
         }
 
         foreach (var use in r.Descriptors ?? [])
@@ -171,7 +193,13 @@ internal static class StatusHandler
         IReadOnlyList<string>? ConsoleTail,
         BaseReport? Base,
         string? VmName,
-        IReadOnlyList<DescriptorReport>? Descriptors);
+        IReadOnlyList<DescriptorReport>? Descriptors)
+    {
+        /// <summary>The machine's host agent, when it runs.</summary>
+        public AgentReport? Agent { get; init; }
+    }
+
+    private sealed record AgentReport(int Pid);
 
     /// <summary>One helper's descriptors, as the host read them from /proc; <see cref="Warning"/> past 80 % of the limit.</summary>
     private sealed record DescriptorReport(string Process, int Pid, int? Open, long Limit, long HardLimit, string Figure, string? Warning);
@@ -180,5 +208,7 @@ internal static class StatusHandler
 
     private sealed record SshReport(string Host, int Port, string User);
 
-    private sealed record PortReport(int Host, int Guest, string Protocol, string HostAddress);
+    /// <param name="Origin">"disklessfile" ([[ports]]), "added" (<c>diskless port add</c>) or "auto" (a guest listener the agent forwards).</param>
+    /// <param name="Note">Why the host port differs from the guest's, when it does.</param>
+    private sealed record PortReport(int Host, int Guest, string Protocol, string HostAddress, string Origin = "disklessfile", string? Note = null);
 }
