@@ -161,6 +161,13 @@ public sealed class ConfigureTests : IDisposable
         var script = _root.Resolve("/etc/initramfs-tools/scripts/init-premount/diskless-network");
         Assert.Contains("configure_networking", File.ReadAllText(script), StringComparison.Ordinal);
         Assert.True(File.GetUnixFileMode(script).HasFlag(UnixFileMode.OtherExecute), "initramfs-tools skips scripts that are not executable");
+        // The initramfs starts no udev: the hook (run after the udev package's) takes its start-up script out and keeps
+        // the move of /dev to the real root.
+        var hook = _root.Resolve("/etc/initramfs-tools/hooks/diskless-no-udev");
+        Assert.True(File.GetUnixFileMode(hook).HasFlag(UnixFileMode.OtherExecute), "mkinitramfs skips hooks that are not executable");
+        var hookText = File.ReadAllText(hook);
+        Assert.Contains("rm -f \"${DESTDIR}/scripts/init-top/udev\"", hookText, StringComparison.Ordinal);
+        Assert.Contains("mount -n -o move /dev \"${rootmnt:?}/dev\"", hookText, StringComparison.Ordinal);
         Assert.False(_root.Exists("/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"));
         Assert.False(_root.Exists("/etc/systemd/system/sockets.target.wants/systemd-networkd.socket"));
         Assert.False(_root.Exists("/etc/systemd/network/20-diskless-wired.network"));

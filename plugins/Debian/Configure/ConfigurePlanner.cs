@@ -35,6 +35,8 @@ internal sealed class ConfigurePlanner(ITemplates templates)
 
     private const string InitramfsNetworkScript = "/etc/initramfs-tools/scripts/init-premount/diskless-network";
 
+    private const string InitramfsNoUdevHook = "/etc/initramfs-tools/hooks/diskless-no-udev";
+
     private const string LocaleGenUnit = "diskless-locale-gen.service";
 
     /// <summary>Present while the guest has locales to generate: the unit runs locale-gen then removes it.</summary>
@@ -180,6 +182,7 @@ internal sealed class ConfigurePlanner(ITemplates templates)
         yield return Write("/etc/initramfs-tools/modules", "initramfs-modules.liquid", new InitramfsModulesModel(BootTransports.InitramfsModules));
         yield return Write("/etc/initramfs-tools/conf.d/diskless.conf", "initramfs-conf.liquid", new InitramfsConfModel("list"));
         yield return Write(InitramfsNetworkScript, "initramfs-network.liquid", new NoModel(), Mode0755);
+        yield return Write(InitramfsNoUdevHook, "initramfs-no-udev.liquid", new NoModel(), Mode0755);
         // A resume device the clone does not have would make the initramfs wait for it (seed: gotchas of a virtiofs root).
         yield return new DeleteFileEdit("/etc/initramfs-tools/conf.d/resume");
         if (!guestHasRun)

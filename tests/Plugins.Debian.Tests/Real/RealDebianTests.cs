@@ -161,6 +161,11 @@ public sealed class RealDebianTests(ITestOutputHelper output)
         // The fixed address is set by the initramfs: its script is inside, and no network daemon is enabled.
         Assert.Contains("scripts/init-premount/diskless-network", listing, StringComparison.Ordinal);
         Assert.Contains("ipconfig", listing, StringComparison.Ordinal);
+        // No udev in the initramfs (diskless-no-udev): its start-up script is gone, its last one only moves /dev.
+        var paths = listing.Split('\n').ToHashSet(StringComparer.Ordinal);
+        Assert.DoesNotContain("scripts/init-top/udev", paths);
+        Assert.Contains("scripts/init-bottom/udev", paths);
+        Assert.Equal("/dev/null", new FileInfo(root.ResolveParent("/etc/systemd/system/systemd-sysusers.service")).LinkTarget);
         Assert.False(root.Exists("/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"));
         Assert.Equal("/dev/null", new FileInfo(root.ResolveParent("/etc/systemd/system-generators/systemd-gpt-auto-generator")).LinkTarget);
         Assert.Equal("/dev/null", new FileInfo(root.ResolveParent("/etc/systemd/system/systemd-networkd-wait-online.service")).LinkTarget);
