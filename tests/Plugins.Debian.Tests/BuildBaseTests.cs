@@ -32,6 +32,7 @@ public sealed class BuildBaseTests : IDisposable
         var commands = _host.Runner.Commands;
         Assert.Equal("debootstrap", commands[0].FileName);
         Assert.Single(commands[0].Arguments, a => a == _target);
+        Assert.Equal("No", commands[0].Environment["INITRD"]);
         Assert.Equal("/usr/bin/apt-get", commands[^1].FileName);
         Assert.Equal(["clean"], commands[^1].Arguments);
         var lines = _host.Runner.Transcript.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -126,6 +126,26 @@ public sealed class ConfigureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_base_built_without_an_initramfs_boots_the_one_configure_creates_beside_the_kernel()
+    {
+        // As INITRD=No leaves a base: the kernel and its /vmlinuz link, no initramfs and no /initrd.img link.
+        FakeBaseTree.Create(_root.Path);
+        File.Delete(Path.Combine(_root.Path, "initrd.img"));
+        File.Delete(Path.Combine(_root.Path, "boot", $"initrd.img-{FakeBaseTree.KernelVersion}"));
+        _host.Runner.On("update-initramfs", _ =>
+        {
+            File.WriteAllText(Path.Combine(_root.Path, "boot", $"initrd.img-{FakeBaseTree.KernelVersion}"), "initramfs image\n");
+            return new CommandResult(0, "", "", TimeSpan.Zero);
+        });
+
+        var artifacts = await ConfigureAsync(ShareTransport.VirtioFs);
+
+        // -c: -u would find no initramfs to update and make none.
+        Assert.Contains(_host.Runner.Commands, c => c.FileName.EndsWith("update-initramfs", StringComparison.Ordinal) && c.Arguments.SequenceEqual(["-c", "-k", "all"]));
+        Assert.Equal(Path.Combine(_root.Path, "boot", $"initrd.img-{FakeBaseTree.KernelVersion}"), artifacts.InitrdPath);
+    }
+
+    [Fact]
     public async Task Configure_resolves_an_absolute_kernel_link_inside_the_root_not_on_the_host()
     {
         FakeBaseTree.Create(_root.Path);

@@ -187,7 +187,8 @@ internal sealed class ConfigurePlanner(ITemplates templates)
         yield return new DeleteFileEdit("/etc/initramfs-tools/conf.d/resume");
         if (!guestHasRun)
         {
-            yield return InRoot("building the initramfs", "/usr/sbin/update-initramfs", "-u", "-k", "all");
+            // -c: a base has no initramfs to update (BaseCommands.InRootEnvironment); this is the one the machine boots.
+            yield return InRoot("building the initramfs", "/usr/sbin/update-initramfs", "-c", "-k", "all");
             yield break;
         }
 
