@@ -55,6 +55,7 @@ internal static class PortsOnlyReload
             return false;
         }
 
+        int? agent = null;
         using (services.Host.Progress.BeginStage($"Changing the forwards of {machine.Name} (only [[ports]] changed: no reboot)"))
         {
             // The agent stops first: a port it forwards because the guest listens on it (given back as it stops) may be
@@ -86,11 +87,12 @@ internal static class PortsOnlyReload
             {
                 // What the machine has now, even after a failure: `reload` again then changes only what is left to change.
                 await RememberAsync(record, now.WithPorts(applied), CancellationToken.None).ConfigureAwait(false);
-                await services.Agents.EnsureStartedAsync(services.Host, machine, record, CancellationToken.None).ConfigureAwait(false);
+                agent = await services.Agents.EnsureStartedAsync(services.Host, machine, record, CancellationToken.None).ConfigureAwait(false);
             }
         }
 
         services.Host.Progress.Info($"Machine '{machine.Name}' runs with the new [[ports]]; it was not rebooted.");
+        await MovedForwards.ReportAsync(services, machine, record, agent, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
