@@ -1,10 +1,7 @@
 using Diskless.Abstractions;
 using Diskless.Cli.Agent.Ports;
-using Diskless.Cli.Configuration;
 using Diskless.Cli.Pipeline.Lifecycle;
-using Diskless.Cli.Plugins;
 using Diskless.Cli.State;
-using Diskless.Cli.Templates;
 using Diskless.Testing;
 
 namespace Diskless.Cli.Tests.Pipeline;
@@ -17,11 +14,7 @@ public sealed class MovedForwardsTests : IDisposable
 
     public void Dispose() => _sandbox.Dispose();
 
-    private LifecycleServices Services(IProvider provider) => _sandbox.Program().Lifecycle(
-        new HostServices(_sandbox.Progress, new ScribanTemplates(), _sandbox.Paths),
-        new FakeCatalog(_sandbox.Distro, provider),
-        new ProjectSpec(Path.Combine(_sandbox.Project, "Disklessfile"), _sandbox.Project, [_sandbox.Machine("dev")]),
-        _sandbox.State) with { Time = _clock };
+    private LifecycleServices Services(IProvider provider) => _sandbox.Services(provider, _sandbox.Machine("dev")) with { Time = _clock };
 
     private async Task<int> ReportAsync(IProvider provider, MachineRecord record, int? agent)
     {

@@ -1,9 +1,6 @@
 using Diskless.Abstractions;
 using Diskless.Cli.Agent.Ports;
-using Diskless.Cli.Configuration;
 using Diskless.Cli.Pipeline.Lifecycle;
-using Diskless.Cli.Plugins;
-using Diskless.Cli.Templates;
 
 namespace Diskless.Cli.Tests.Pipeline;
 
@@ -17,11 +14,7 @@ public sealed class PortHandlerTests : IDisposable
 
     public void Dispose() => _sandbox.Dispose();
 
-    private LifecycleServices Services(TextWriter output) => _sandbox.Program(output).Lifecycle(
-        new HostServices(_sandbox.Progress, new ScribanTemplates(), _sandbox.Paths),
-        new FakeCatalog(_sandbox.Distro, _provider),
-        new ProjectSpec(Path.Combine(_sandbox.Project, "Disklessfile"), _sandbox.Project, [_sandbox.Machine("dev")]),
-        _sandbox.State);
+    private LifecycleServices Services(TextWriter output) => _sandbox.Services(_provider, _sandbox.Machine("dev"), output);
 
     [Fact(Timeout = 30_000)]
     public async Task A_taken_host_port_is_refused_with_what_holds_it_and_nothing_is_recorded_and_a_free_one_is_said_on_stdout()

@@ -1,9 +1,6 @@
 using Diskless.Abstractions;
-using Diskless.Cli.Configuration;
 using Diskless.Cli.Pipeline.Lifecycle;
-using Diskless.Cli.Plugins;
 using Diskless.Cli.State;
-using Diskless.Cli.Templates;
 using Diskless.Testing;
 
 namespace Diskless.Cli.Tests.Pipeline;
@@ -29,11 +26,7 @@ public sealed class PortsOnlyReloadTests : IDisposable
 
     private MachineSpec Dev(params PortForward[] ports) => _sandbox.Machine("dev") with { Ports = ports };
 
-    private LifecycleServices Services(MachineSpec machine, IProvider provider) => _sandbox.Program().Lifecycle(
-        new HostServices(_sandbox.Progress, new ScribanTemplates(), _sandbox.Paths),
-        new FakeCatalog(_sandbox.Distro, provider),
-        new ProjectSpec(machine.DisklessfilePath, _sandbox.Project, [machine]),
-        _sandbox.State);
+    private LifecycleServices Services(MachineSpec machine, IProvider provider) => _sandbox.Services(provider, machine);
 
     /// <summary>A running machine started with <paramref name="startedWith"/>, as up leaves it.</summary>
     private async Task<MachineRecord> RunningAsync(MachineSpec startedWith)
