@@ -347,8 +347,13 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
             }
 
             Assert.Equal("listed", await PortsInGuest.ReadAsync(listened));
-            var ports = (await StatusAsync()).GetProperty("ports").EnumerateArray().ToList();
+            var status = await StatusAsync();
+            var ports = status.GetProperty("ports").EnumerateArray().ToList();
             Assert.Contains(ports, p => p.GetProperty("host").GetInt32() == added && p.GetProperty("origin").GetString() == "disklessfile");
+            // The agent the reload started again, from a process whose stderr is a pipe (as every run here): not given it.
+            var agentArgv = await File.ReadAllTextAsync($"/proc/{status.GetProperty("agent").GetProperty("pid").GetInt32()}/cmdline");
+            Assert.Contains("\0agent\0", agentArgv, StringComparison.Ordinal);
+            Assert.DoesNotContain(Cli.Agent.AgentCommandLine.TerminalOption, agentArgv, StringComparison.Ordinal);
             Assert.Single(ports, p => p.GetProperty("host").GetInt32() == listened);
         }
         finally

@@ -3,12 +3,16 @@ namespace Diskless.Cli.Agent;
 /// <summary>
 /// Where an agent tells the person who ran <c>up</c> what it did (a port forwarded, moved to the next free host port,
 /// removed): the terminal <see cref="AgentTerminal"/> gave it, one plain line each, for as long as that terminal takes
-/// them. A write that fails (the terminal closed) ends the notices; the log keeps every line regardless.
+/// them. The terminal is opened for each line and closed after it, never held: a program that waits for the end of
+/// a terminal's output (<c>script</c>, <c>expect</c>) is not kept waiting by the agent. A line that cannot be written
+/// (the terminal closed, or its device now belongs to someone else) ends the notices; the log keeps every line.
 /// </summary>
-public sealed class AgentNotices(TextWriter? terminal, string machineName) : IDisposable
+/// <param name="open">Opens the terminal for one line; null when it is gone (<see cref="AgentTerminal.Opener"/>).</param>
+/// <param name="machineName">The machine the lines are about.</param>
+public sealed class AgentNotices(Func<TextWriter?>? open, string machineName)
 {
     private readonly object _gate = new();
-    private TextWriter? _terminal = terminal;
+    private Func<TextWriter?>? _open = open;
 
     /// <summary>Notices that go nowhere (no terminal).</summary>
     public static AgentNotices None { get; } = new(null, "");
@@ -18,31 +22,21 @@ public sealed class AgentNotices(TextWriter? terminal, string machineName) : IDi
     {
         lock (_gate)
         {
-            if (_terminal is null)
+            if (_open is null)
             {
                 return;
             }
 
             try
             {
+                using var terminal = _open() ?? throw new IOException("the terminal is gone");
                 // \r too: the terminal may be in raw mode (an editor) when the line comes.
-                _terminal.Write($"diskless ({machineName}): {line}\r\n");
+                terminal.Write($"diskless ({machineName}): {line}\r\n");
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
-                _terminal.Dispose();
-                _terminal = null;
+                _open = null;
             }
-        }
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _terminal?.Dispose();
-            _terminal = null;
         }
     }
 }

@@ -38,7 +38,33 @@ public static partial class AgentTerminal
     }
 
     /// <summary>
-    /// Opens <paramref name="device"/> for the agent's notices: never as its controlling terminal (the agent leads its
+    /// What opens <paramref name="device"/> for each of the agent's notices (<see cref="AgentNotices"/>), as long as it
+    /// belongs to whom it belonged to when the agent started: a terminal's device is freed when it closes, and its
+    /// number may be given to another user's. Null when it is no terminal device or cannot be read now.
+    /// </summary>
+    public static Func<TextWriter?>? Opener(string device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        Isolation.FileStatus? first;
+        try
+        {
+            first = TerminalDevice().IsMatch(device) ? Isolation.FileStatus.Read(device, followLinks: false) : null;
+        }
+        catch (IOException)
+        {
+            first = null;
+        }
+
+        if (first is null)
+        {
+            return null;
+        }
+
+        return () => Isolation.FileStatus.Read(device, followLinks: false)?.Uid == first.Uid ? Open(device) : null;
+    }
+
+    /// <summary>
+    /// Opens <paramref name="device"/> for one notice: never as the agent's controlling terminal (the agent leads its
     /// own session, and a hang-up of the user's terminal must not end it), and without blocking (a terminal stopped
     /// with Ctrl-S loses a notice, not the agent). Null when it cannot be opened.
     /// </summary>

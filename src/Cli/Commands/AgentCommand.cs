@@ -26,8 +26,8 @@ internal static class AgentCommand
         {
             var services = await context.LifecycleAsync(globals.Read(result, context), validate: false, cancellationToken).ConfigureAwait(false);
             var log = TextWriter.Synchronized(context.Error);
-            using var notices = result.GetValue(terminal) is { } device
-                ? new AgentNotices(AgentTerminal.Open(device), result.GetValue(machine)!)
+            var notices = result.GetValue(terminal) is { } device
+                ? new AgentNotices(AgentTerminal.Opener(device), result.GetValue(machine)!)
                 : AgentNotices.None;
             return await AgentHandler.RunAsync(services, result.GetValue(machine)!, result.GetValue(id)!, context.AgentJobs, log, notices, cancellationToken).ConfigureAwait(false);
         });

@@ -67,41 +67,46 @@ public sealed class AgentTerminalTests : IDisposable
     }
 
     [Fact]
-    public void Notices_name_the_machine_end_each_line_for_a_raw_terminal_too_and_stop_once_the_terminal_is_gone()
+    public void Each_notice_opens_the_terminal_and_closes_it_names_the_machine_ends_its_line_for_a_raw_terminal_too_and_they_stop_once_it_is_gone()
     {
-        var terminal = new FailingAfterFirstWrite();
-        using var notices = new AgentNotices(terminal, "dev");
+        var opened = new List<ClosingWriter>();
+        var gone = false;
+        var notices = new AgentNotices(() => gone ? null : Add(opened, new ClosingWriter()), "dev");
 
         notices.Say("forwarded 127.0.0.1:8081 -> 8080/tcp: host port 8080 is taken, so the next free one");
+        notices.Say("removed 127.0.0.1:8081 -> 8080/tcp: the guest stopped listening");
+        gone = true;
         notices.Say("the terminal closed before this one");
+        gone = false;
         notices.Say("and this one is not tried");
 
-        Assert.Equal("diskless (dev): forwarded 127.0.0.1:8081 -> 8080/tcp: host port 8080 is taken, so the next free one\r\n", terminal.Written);
-        Assert.Equal(2, terminal.Writes);
-        Assert.True(terminal.Disposed);
+        Assert.Equal(
+            ["diskless (dev): forwarded 127.0.0.1:8081 -> 8080/tcp: host port 8080 is taken, so the next free one\r\n",
+             "diskless (dev): removed 127.0.0.1:8081 -> 8080/tcp: the guest stopped listening\r\n"],
+            opened.Select(w => w.ToString()));
+        Assert.All(opened, w => Assert.True(w.Closed));
     }
 
-    private sealed class FailingAfterFirstWrite : StringWriter
+    [Fact]
+    public void A_device_that_is_no_terminal_or_is_gone_gives_no_opener()
     {
-        public int Writes { get; private set; }
+        Assert.Null(AgentTerminal.Opener("/dev/null"));
+        Assert.Null(AgentTerminal.Opener("/dev/pts/999999"));
+    }
 
-        public bool Disposed { get; private set; }
+    private static ClosingWriter Add(List<ClosingWriter> opened, ClosingWriter writer)
+    {
+        opened.Add(writer);
+        return writer;
+    }
 
-        public string Written => ToString();
-
-        public override void Write(string? value)
-        {
-            if (++Writes > 1)
-            {
-                throw new IOException("Input/output error");
-            }
-
-            base.Write(value);
-        }
+    private sealed class ClosingWriter : StringWriter
+    {
+        public bool Closed { get; private set; }
 
         protected override void Dispose(bool disposing)
         {
-            Disposed = true;
+            Closed = true;
             base.Dispose(disposing);
         }
     }

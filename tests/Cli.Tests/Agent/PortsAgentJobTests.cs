@@ -138,8 +138,8 @@ public sealed class PortsAgentJobTests : IDisposable
     public async Task What_it_forwards_moves_and_removes_is_told_to_up_s_terminal_too()
     {
         _provider.Taken.Add(("tcp", 8080));
-        var terminal = new StringWriter();
-        await using (var job = await StartAsync(AutoForwardSpec.Default, new AgentNotices(TextWriter.Synchronized(terminal), "dev")))
+        var terminal = new System.Text.StringBuilder();
+        await using (var job = await StartAsync(AutoForwardSpec.Default, new AgentNotices(() => new StringWriter(terminal), "dev")))
         {
             _guest.Print(Tcp8080);
             await _provider.WhenCallsAsync(2);
