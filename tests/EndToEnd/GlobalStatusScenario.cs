@@ -18,8 +18,15 @@ internal sealed class GlobalStatusScenario(MachineFixture machine, ITestOutputHe
         var second = Directory.CreateTempSubdirectory("diskless-e2e-second-").FullName;
         var third = Directory.CreateTempSubdirectory("diskless-e2e-third-").FullName;
         string? secondId = null;
+        var secondPort = MachineFixture.FreePort();
+        var listened = MachineFixture.FreePort();
         try
         {
+            // A port the first machine's guest listens on: the agent forwards it, and global-status shows it as status does.
+            var listen = await machine.SshAsync(PortsInGuest.Listen("e2e-global", listened, "global"));
+            Assert.True(listen.ExitCode == 0, listen.ToString());
+            Assert.NotNull(await PortsInGuest.WithinAsync(TimeSpan.FromSeconds(20), async () => await PortsInGuest.ReadAsync(listened) == "global"));
+
             // As small as a machine gets: the scenario's cached base, no provisioner, no synced folder, nothing to trust.
             await File.WriteAllTextAsync(Path.Combine(second, "Disklessfile"), $"""
                 name = "{SecondName}"
@@ -31,6 +38,10 @@ internal sealed class GlobalStatusScenario(MachineFixture machine, ITestOutputHe
 
                 [share]
                 transport = "{machine.Transport}"
+
+                [[ports]]
+                host = {secondPort}
+                guest = 8000
                 """);
             var up = await DisklessProcess.RunAsync(second, TimeSpan.FromMinutes(10), "up");
             output.WriteLine(up.ToString());
@@ -46,7 +57,10 @@ internal sealed class GlobalStatusScenario(MachineFixture machine, ITestOutputHe
             Assert.Equal("qemu", first.GetProperty("provider").GetString());
             Assert.Equal("127.0.0.1", first.GetProperty("ssh").GetProperty("host").GetString());
             Assert.InRange(first.GetProperty("ssh").GetProperty("port").GetInt32(), 1, 65535);
-            Assert.Contains(first.GetProperty("ports").EnumerateArray(), p => p.GetProperty("host").GetInt32() == machine.HttpPort && p.GetProperty("guest").GetInt32() == 80);
+            Assert.Contains(first.GetProperty("ports").EnumerateArray(), p => p.GetProperty("host").GetInt32() == machine.HttpPort && p.GetProperty("guest").GetInt32() == 80
+                && p.GetProperty("origin").GetString() == "disklessfile");
+            Assert.Contains(first.GetProperty("ports").EnumerateArray(), p => p.GetProperty("host").GetInt32() == listened && p.GetProperty("guest").GetInt32() == listened
+                && p.GetProperty("origin").GetString() == "auto");
             Assert.True(first.GetProperty("rootBytes").GetInt64() > 100L * 1024 * 1024, first.ToString());
             Assert.Equal("running", running.GetProperty("state").GetString());
 
@@ -72,6 +86,8 @@ internal sealed class GlobalStatusScenario(MachineFixture machine, ITestOutputHe
             var halted = await GlobalStatusAsync(third);
             Assert.Equal("stopped", Row(halted, second, SecondName).GetProperty("state").GetString());
             Assert.Equal(JsonValueKind.Null, Row(halted, second, SecondName).GetProperty("ssh").ValueKind);
+            // Stopped, it forwards nothing: what is shown is what its Disklessfile would forward.
+            Assert.Equal([(secondPort, 8000)], Row(halted, second, SecondName).GetProperty("ports").EnumerateArray().Select(p => (p.GetProperty("host").GetInt32(), p.GetProperty("guest").GetInt32())));
             Assert.Equal("running", Row(halted, machine.ProjectDirectory, machine.Name).GetProperty("state").GetString());
             var table = await DisklessProcess.RunAsync(third, TimeSpan.FromMinutes(2), "global-status");
             output.WriteLine(table.ToString());
@@ -99,6 +115,8 @@ internal sealed class GlobalStatusScenario(MachineFixture machine, ITestOutputHe
         }
         finally
         {
+            await machine.SshAsync(PortsInGuest.StopListening("e2e-global"));
+
             // Whatever failed, the second machine goes: from its project, or as the orphan it became.
             if (File.Exists(Path.Combine(second, "Disklessfile")))
             {

@@ -316,6 +316,70 @@ public abstract class MachineScenario<TFixture>(TFixture machine, ITestOutputHel
         Assert.DoesNotContain((await StatusAsync()).GetProperty("ports").EnumerateArray(), p => p.GetProperty("host").GetInt32() == port);
     }
 
+    /// <remarks>
+    /// The guest's boot id tells a reboot from none. The list names a port the agent was forwarding because the guest
+    /// listens on it: the agent gives it back before the forwards change, and takes it again once the list drops it.
+    /// </remarks>
+    [Fact, Order(22)]
+    public async Task Reload_of_a_changed_ports_list_alone_adds_and_removes_forwards_without_rebooting()
+    {
+        machine.EnsureUp(output);
+        var bound = TimeSpan.FromSeconds(20);
+        var original = await File.ReadAllTextAsync(Path.Combine(machine.ProjectDirectory, "Disklessfile"));
+        var bootId = await BootIdAsync();
+        var added = MachineFixture.FreePort();
+        var listened = MachineFixture.FreePort();
+        var listen = await machine.SshAsync(PortsInGuest.Listen("e2e-listed", listened, "listed"));
+        Assert.True(listen.ExitCode == 0, listen.ToString());
+        try
+        {
+            Assert.NotNull(await PortsInGuest.WithinAsync(bound, async () => await PortsInGuest.ReadAsync(listened) == "listed"));
+            await machine.ChangeDisklessfileAsync(text => text + $"\n[[ports]]\nhost = {added}\nguest = 80\n\n[[ports]]\nhost = {listened}\nguest = {listened}\n");
+
+            var reload = await machine.RunAsync(TimeSpan.FromMinutes(5), "reload");
+            output.WriteLine(reload.ToString());
+            Assert.Equal(0, reload.ExitCode);
+            Assert.Contains("it was not rebooted", reload.Stdout + reload.Stderr, StringComparison.Ordinal);
+            Assert.Equal(bootId, await BootIdAsync());
+            using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) })
+            {
+                Assert.Equal($"hello over {machine.Transport}\n", await http.GetStringAsync(new Uri($"http://127.0.0.1:{added}/")));
+            }
+
+            Assert.Equal("listed", await PortsInGuest.ReadAsync(listened));
+            var status = await StatusAsync();
+            var ports = status.GetProperty("ports").EnumerateArray().ToList();
+            Assert.Contains(ports, p => p.GetProperty("host").GetInt32() == added && p.GetProperty("origin").GetString() == "disklessfile");
+            // The agent the reload started again, from a process whose stderr is a pipe (as every run here): not given it.
+            var agentArgv = await File.ReadAllTextAsync($"/proc/{status.GetProperty("agent").GetProperty("pid").GetInt32()}/cmdline");
+            Assert.Contains("\0agent\0", agentArgv, StringComparison.Ordinal);
+            Assert.DoesNotContain(Cli.Agent.AgentCommandLine.TerminalOption, agentArgv, StringComparison.Ordinal);
+            Assert.Single(ports, p => p.GetProperty("host").GetInt32() == listened);
+        }
+        finally
+        {
+            await machine.ChangeDisklessfileAsync(_ => original);
+        }
+
+        var back = await machine.RunAsync(TimeSpan.FromMinutes(5), "reload");
+        output.WriteLine(back.ToString());
+        Assert.Equal(0, back.ExitCode);
+        Assert.Equal(bootId, await BootIdAsync());
+        Assert.True(await PortsInGuest.RefusedAsync(added));
+        Assert.Equal($"hello over {machine.Transport}\n", await machine.HttpGetAsync());
+        // The list no longer names it: the agent, started again, forwards it as a port the guest listens on.
+        Assert.NotNull(await PortsInGuest.WithinAsync(bound, async () => await PortsInGuest.ReadAsync(listened) == "listed"));
+        Assert.Contains((await StatusAsync()).GetProperty("ports").EnumerateArray(), p => p.GetProperty("host").GetInt32() == listened && p.GetProperty("origin").GetString() == "auto");
+        await machine.SshAsync(PortsInGuest.StopListening("e2e-listed"));
+    }
+
+    private async Task<string> BootIdAsync()
+    {
+        var run = await machine.SshAsync("cat /proc/sys/kernel/random/boot_id");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        return run.Stdout.Trim();
+    }
+
     [Fact, Order(100)]
     public async Task Halt_leaves_no_process_up_again_reuses_the_machine_and_destroy_removes_it()
     {

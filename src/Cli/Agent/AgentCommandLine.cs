@@ -12,9 +12,17 @@ public static class AgentCommandLine
     /// <summary>The option naming the machine's id.</summary>
     public const string MachineIdOption = "--machine-id";
 
-    /// <summary>The arguments after the program for the agent of machine <paramref name="machineName"/> (<paramref name="machineId"/>).</summary>
-    public static IReadOnlyList<string> Arguments(string machineName, string machineId, string disklessfile) =>
-        [Command, MachineIdOption, machineId, "--file", disklessfile, machineName];
+    /// <summary>The option naming the terminal the agent also tells of what it forwards (<see cref="AgentTerminal"/>).</summary>
+    public const string TerminalOption = "--notify-terminal";
+
+    /// <summary>
+    /// The arguments after the program for the agent of machine <paramref name="machineName"/> (<paramref name="machineId"/>),
+    /// telling <paramref name="terminal"/> of what it forwards when one is given.
+    /// </summary>
+    public static IReadOnlyList<string> Arguments(string machineName, string machineId, string disklessfile, string? terminal = null) =>
+        terminal is null
+            ? [Command, MachineIdOption, machineId, "--file", disklessfile, machineName]
+            : [Command, MachineIdOption, machineId, "--file", disklessfile, TerminalOption, terminal, machineName];
 
     /// <summary>Whether <paramref name="argv"/> is the agent of <paramref name="machineId"/>: the subcommand, then the id as whole elements.</summary>
     public static bool Matches(IReadOnlyList<string> argv, string machineId)

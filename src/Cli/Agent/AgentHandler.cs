@@ -16,7 +16,7 @@ internal static class AgentHandler
     private static readonly TimeSpan ConnectPause = TimeSpan.FromSeconds(2);
 
     public static async Task<int> RunAsync(
-        LifecycleServices services, string machineName, string machineId, IReadOnlyList<IMachineAgentJob> jobs, TextWriter log, CancellationToken cancellationToken)
+        LifecycleServices services, string machineName, string machineId, IReadOnlyList<IMachineAgentJob> jobs, TextWriter log, AgentNotices notices, CancellationToken cancellationToken)
     {
         var machine = services.SelectOne(machineName, AgentCommandLine.Command);
         var record = await services.LoadRecordAsync(machine, cancellationToken).ConfigureAwait(false);
@@ -37,7 +37,7 @@ internal static class AgentHandler
         await log.WriteLineAsync($"agent of machine '{machine.Name}' ({record.Id}) logged in as {ssh.User}").ConfigureAwait(false);
         await log.FlushAsync(cancellationToken).ConfigureAwait(false);
         await new AgentRunner(jobs, services.Time)
-            .RunAsync(new AgentMachine(services.State, record, machine, ssh, log) { Provider = provider, Host = services.Host }, MachineRuns, cancellationToken)
+            .RunAsync(new AgentMachine(services.State, record, machine, ssh, log) { Provider = provider, Host = services.Host, Notices = notices }, MachineRuns, cancellationToken)
             .ConfigureAwait(false);
         return 0;
     }

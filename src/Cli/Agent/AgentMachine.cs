@@ -17,4 +17,7 @@ public sealed record AgentMachine(ProjectState State, MachineRecord Record, Mach
 
     /// <summary>The host's services (command runner, processes, progress into the agent's log); null when not given.</summary>
     public IHostServices? Host { get; init; }
+
+    /// <summary>The terminal of the person who ran <c>up</c>, for what they should see (a port moved); none when up's stderr was no terminal.</summary>
+    public AgentNotices Notices { get; init; } = AgentNotices.None;
 }

@@ -8,12 +8,13 @@ namespace Diskless.Cli.Agent;
 /// whether it runs. Starting never fails the command that asked: the machine runs without its agent, with a warning.
 /// </summary>
 /// <param name="program">How to run this program again; null when it is not diskless (in-process tests): no agent then.</param>
-public sealed class MachineAgents(Func<(string Program, IReadOnlyList<string> Prefix)?> program)
+/// <param name="terminal">The terminal the agent also tells of what it forwards (<see cref="AgentTerminal.For"/>); null for none.</param>
+public sealed class MachineAgents(Func<(string Program, IReadOnlyList<string> Prefix)?> program, Func<string?>? terminal = null)
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The agents of this program (<see cref="AgentCommandLine.ThisProgram"/>).</summary>
-    public static MachineAgents ForThisProgram() => new(AgentCommandLine.ThisProgram);
+    public static MachineAgents ForThisProgram() => new(AgentCommandLine.ThisProgram, AgentTerminal.OfThisProcess);
 
     /// <summary>
     /// Starts the agent of the running machine <paramref name="record"/> unless one runs already; a failure is a warning.
@@ -36,7 +37,7 @@ public sealed class MachineAgents(Func<(string Program, IReadOnlyList<string> Pr
                 return running;
             }
 
-            var command = new CommandSpec(self.Program, [.. self.Prefix, .. AgentCommandLine.Arguments(machine.Name, record.Id, machine.DisklessfilePath)])
+            var command = new CommandSpec(self.Program, [.. self.Prefix, .. AgentCommandLine.Arguments(machine.Name, record.Id, machine.DisklessfilePath, terminal?.Invoke())])
             {
                 Description = $"host agent of {machine.Name}",
                 WorkingDirectory = machine.ProjectDirectory,

@@ -14,17 +14,22 @@ internal static class AgentCommand
     {
         var machine = new Argument<string>("machine") { Description = "The machine the agent serves" };
         var id = new Option<string>(AgentCommandLine.MachineIdOption) { Description = "The machine's id, which the agent checks", Required = true };
+        var terminal = new Option<string?>(AgentCommandLine.TerminalOption) { Description = "The terminal to tell of what the agent forwards (up's, when its stderr is one)" };
         var command = new Command(AgentCommandLine.Command, "The host agent of a running machine (started by up; not for people to run)")
         {
             machine,
             id,
+            terminal,
         };
         command.Hidden = true;
         command.SetAction(async (result, cancellationToken) =>
         {
             var services = await context.LifecycleAsync(globals.Read(result, context), validate: false, cancellationToken).ConfigureAwait(false);
             var log = TextWriter.Synchronized(context.Error);
-            return await AgentHandler.RunAsync(services, result.GetValue(machine)!, result.GetValue(id)!, context.AgentJobs, log, cancellationToken).ConfigureAwait(false);
+            var notices = result.GetValue(terminal) is { } device
+                ? new AgentNotices(AgentTerminal.Opener(device), result.GetValue(machine)!)
+                : AgentNotices.None;
+            return await AgentHandler.RunAsync(services, result.GetValue(machine)!, result.GetValue(id)!, context.AgentJobs, log, notices, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

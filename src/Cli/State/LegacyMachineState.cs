@@ -16,6 +16,19 @@ public static class LegacyMachineState
     private const int MaxRecordBytes = 1 << 20;
     private const int MaxFileBytes = 256 << 20;
 
+    // Rewritten here, or files no version ever kept in the project: one found there is the guest's, and each steers the
+    // host (what the machine was started with decides whether a reload reboots it; the forwards are removed by port).
+    private static readonly HashSet<string> NotMoved = new(StringComparer.Ordinal)
+    {
+        MachineRecordStore.FileName,
+        MachineLock.LockFileName,
+        MachineLock.HolderFileName,
+        Pipeline.Lifecycle.PortsOnlyReload.FileName,
+        Agent.Ports.ForwardsState.AutoFileName,
+        Agent.Ports.ForwardsState.AddedFileName,
+        Agent.AgentPidFile.FileName,
+    };
+
     /// <summary>
     /// Moves the machine's old state folder into <paramref name="state"/>'s and returns its record; null when there is
     /// none to move. The caller holds the machine's lock in the new folder.
@@ -63,7 +76,7 @@ public static class LegacyMachineState
             var checkedRecord = RecordCheck.Normalize(record, machineName, state, currentMap) with { Booted = true };
 
             var target = state.MachineStateDirectory(machineName);
-            foreach (var name in folder.Names().Where(n => n is not (MachineRecordStore.FileName or MachineLock.LockFileName or MachineLock.HolderFileName)))
+            foreach (var name in folder.Names().Where(n => !NotMoved.Contains(n)))
             {
                 await CopyAsync(folder, name, owner, target, progress, cancellationToken).ConfigureAwait(false);
             }

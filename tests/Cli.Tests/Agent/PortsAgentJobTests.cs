@@ -134,6 +134,40 @@ public sealed class PortsAgentJobTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_record!.StateDirectory, ForwardsState.AutoFileName)));
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task What_it_forwards_moves_and_removes_is_told_to_up_s_terminal_too()
+    {
+        _provider.Taken.Add(("tcp", 8080));
+        var terminal = new System.Text.StringBuilder();
+        await using (var job = await StartAsync(AutoForwardSpec.Default, new AgentNotices(() => new StringWriter(terminal), "dev")))
+        {
+            _guest.Print(Tcp8080);
+            await _provider.WhenCallsAsync(2);
+            _guest.Print();
+            await _provider.WhenCallsAsync(3);
+            await WaitForAsync(() => Task.FromResult(Log.Contains("removed", StringComparison.Ordinal)));
+        }
+
+        Assert.Equal(
+            "diskless (dev): forwarded 127.0.0.1:8081 -> 8080/tcp: host port 8080 is taken, so the next free one\r\n"
+            + "diskless (dev): removed 127.0.0.1:8081 -> 8080/tcp: the guest stopped listening\r\n",
+            terminal.ToString());
+        Assert.DoesNotContain("guest:", terminal.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Its_state_is_written_once_it_has_looked_even_when_the_guest_listens_on_nothing()
+    {
+        await using var job = await StartAsync(AutoForwardSpec.Default);
+        Assert.False(File.Exists(Path.Combine(Record().StateDirectory, ForwardsState.AutoFileName)));
+
+        _guest.Print();
+        await WaitForAsync(() => Task.FromResult(File.Exists(Path.Combine(Record().StateDirectory, ForwardsState.AutoFileName))));
+
+        Assert.Empty(await AutoStateAsync());
+        Assert.Empty(_provider.Calls);
+    }
+
     [Fact]
     public void It_applies_only_with_auto_forward_on_and_a_provider_that_changes_forwards_while_running()
     {
@@ -158,12 +192,13 @@ public sealed class PortsAgentJobTests : IDisposable
 
     private MachineRecord Record() => _record ??= _sandbox.CreatedMachineAsync().GetAwaiter().GetResult();
 
-    private async Task<RunningJob> StartAsync(AutoForwardSpec spec)
+    private async Task<RunningJob> StartAsync(AutoForwardSpec spec, AgentNotices? notices = null)
     {
         var machine = new AgentMachine(_sandbox.State, Record(), _sandbox.Machine("dev") with { AutoForward = spec }, _guest, _log)
         {
             Provider = _provider,
             Host = new FakeHostServices(),
+            Notices = notices ?? AgentNotices.None,
         };
         var stop = new CancellationTokenSource();
         var run = new PortsAgentJob(_clock).RunAsync(machine, stop.Token);

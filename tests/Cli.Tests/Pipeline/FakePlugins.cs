@@ -150,7 +150,7 @@ internal sealed class FakeProvider : IProvider
     }
 }
 
-internal sealed class FakeCatalog(FakeDistro distro, FakeProvider provider) : IPluginCatalog
+internal sealed class FakeCatalog(FakeDistro distro, IProvider provider) : IPluginCatalog
 {
     public IReadOnlyList<string> DistroNames => ["fake"];
 

@@ -49,12 +49,46 @@ public sealed class GlobalStatusTests : IDisposable
 
         Assert.Equal(("dev", record.Id, "running", "fakevm", _sandbox.Project, false, (string?)null), (running.Name, running.Id, running.State, running.Provider, running.Project, running.Orphan, running.Remove));
         Assert.Equal(new GlobalSshView("127.0.0.1", 2222, "diskless"), running.Ssh);
-        Assert.Equal([new GlobalPortView(8080, 80, "tcp", "127.0.0.1")], running.Ports);
+        Assert.Equal([new PortReport(8080, 80, "tcp", "127.0.0.1")], running.Ports);
         Assert.Equal(Path.Combine(_sandbox.Paths.MachinesDirectory, record.Id, "root"), running.RootPath);
         Assert.Equal("crashed", crashed.State);
         Assert.Null(crashed.Ssh);
         Assert.Empty(crashed.Ports);
         Assert.Equal("stopped", stopped.State);
+        Assert.Equal([new PortReport(8080, 80, "tcp", "127.0.0.1")], stopped.Ports);
+    }
+
+    [Fact]
+    public async Task A_running_machine_shows_what_it_forwards_now_as_status_does_and_a_stopped_one_its_disklessfiles_ports()
+    {
+        var record = await _sandbox.CreatedMachineAsync();
+        // Started with 9090 -> 80; its Disklessfile says 8080 -> 80 since, not reloaded yet. The agent moved 3000 to 3001.
+        await PortsOnlyReload.RememberAsync(record, _sandbox.Machine("dev") with { Ports = [new PortForward(9090, 80)] }, CancellationToken.None);
+        await Cli.Agent.Ports.ForwardsState.SaveAsync(record.StateDirectory, Cli.Agent.Ports.ForwardsState.AddedFileName, record.Id,
+            [new Cli.Agent.Ports.ActiveForward(7070, 70, "tcp")], CancellationToken.None);
+        await Cli.Agent.Ports.ForwardsState.SaveAsync(record.StateDirectory, Cli.Agent.Ports.ForwardsState.AutoFileName, record.Id,
+            [new Cli.Agent.Ports.ActiveForward(3001, 3000, "tcp", "host port 3000 was taken")], CancellationToken.None);
+        _sandbox.Provider.Running = true;
+        using var status = new StringWriter();
+        var services = _sandbox.Services(status) with
+        {
+            Project = new ProjectSpec(Path.Combine(_sandbox.Project, "Disklessfile"), _sandbox.Project, [_sandbox.Machine("dev") with { Ports = [new PortForward(8080, 80)] }]),
+        };
+
+        var running = Assert.Single(await GlobalStatusHandler.ReadRowsAsync(Services(Catalog), CancellationToken.None));
+        await StatusHandler.RunAsync(services, null, json: true, CancellationToken.None);
+        _sandbox.Provider.Running = false;
+        var stopped = Assert.Single(await GlobalStatusHandler.ReadRowsAsync(Services(Catalog), CancellationToken.None));
+
+        Assert.Equal(
+            [new PortReport(9090, 80, "tcp", "127.0.0.1"), new PortReport(7070, 70, "tcp", "127.0.0.1", "added"), new PortReport(3001, 3000, "tcp", "127.0.0.1", "auto", "host port 3000 was taken")],
+            running.Ports);
+        using var document = JsonDocument.Parse(status.ToString());
+        Assert.Equal(
+            running.Ports.Select(p => (p.Host, p.Guest, p.Origin, p.Note)),
+            document.RootElement.GetProperty("machines")[0].GetProperty("ports").EnumerateArray()
+                .Select(p => (p.GetProperty("host").GetInt32(), p.GetProperty("guest").GetInt32(), p.GetProperty("origin").GetString()!, p.GetProperty("note").GetString())));
+        Assert.Equal([new PortReport(8080, 80, "tcp", "127.0.0.1")], stopped.Ports);
     }
 
     [Fact]
@@ -182,7 +216,7 @@ public sealed class GlobalStatusTests : IDisposable
             ["name", "id", "state", "detail", "provider", "distro", "project", "orphan", "remove", "dataDirectory", "ssh", "ports", "rootPath", "rootBytes", "rootSizeMethod"],
             machine.EnumerateObject().Select(p => p.Name));
         Assert.Equal(["host", "port", "user"], machine.GetProperty("ssh").EnumerateObject().Select(p => p.Name));
-        Assert.Equal(["host", "guest", "protocol", "hostAddress"], machine.GetProperty("ports")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["host", "guest", "protocol", "hostAddress", "origin", "note"], machine.GetProperty("ports")[0].EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]

@@ -50,6 +50,26 @@ public sealed class MachineStateTrustTests : IDisposable
     }
 
     [Fact]
+    public async Task Files_no_earlier_version_kept_in_the_project_are_the_guests_and_are_not_moved()
+    {
+        await LegacyMachineAsync();
+        // What started-as.json would steer: a reload that changes more than [[ports]] taken for a ports-only one.
+        string[] planted = [PortsOnlyReload.FileName, Cli.Agent.Ports.ForwardsState.AutoFileName, Cli.Agent.Ports.ForwardsState.AddedFileName, Cli.Agent.AgentPidFile.FileName];
+        foreach (var name in planted)
+        {
+            await File.WriteAllTextAsync(Path.Combine(_sandbox.LegacyStateDirectory, name), "{}");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(_sandbox.LegacyStateDirectory, "console.log"), "old console");
+
+        await StatusHandler.RunAsync(_sandbox.Services(), null, json: false, CancellationToken.None);
+
+        Assert.Equal("old console", await File.ReadAllTextAsync(Path.Combine(_sandbox.StateDirectory, "console.log")));
+        Assert.All(planted, name => Assert.False(File.Exists(Path.Combine(_sandbox.StateDirectory, name)), name));
+        Assert.False(Directory.Exists(_sandbox.LegacyStateDirectory));
+    }
+
+    [Fact]
     public async Task Links_planted_in_the_old_state_folder_are_not_followed_and_the_files_they_name_are_untouched()
     {
         await LegacyMachineAsync();

@@ -58,6 +58,13 @@ internal sealed class PipelineSandbox : IDisposable
         new ProjectSpec(Path.Combine(Project, "Disklessfile"), Project, [Machine("dev")]),
         State);
 
+    /// <summary>The lifecycle services of a project of <paramref name="machine"/> alone, on <paramref name="provider"/> (one that forwards while running, say).</summary>
+    public LifecycleServices Services(IProvider provider, MachineSpec machine, TextWriter? output = null) => Program(output).Lifecycle(
+        new HostServices(Progress, new ScribanTemplates(), Paths),
+        new FakeCatalog(Distro, provider),
+        new ProjectSpec(machine.DisklessfilePath, Project, [machine]),
+        State);
+
     public MachineSpec Machine(string name) => new(
         name, Project, Path.Combine(Project, "Disklessfile"), 1, 512,
         new DistroSpec("fake", "one", null, [], "diskless", "C.UTF-8", "Etc/UTC", new Dictionary<string, SpecValue>(), null),

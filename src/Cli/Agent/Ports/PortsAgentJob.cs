@@ -44,9 +44,11 @@ public sealed class PortsAgentJob(TimeProvider time) : IMachineAgentJob
         var current = new List<ActiveForward>();
         try
         {
+            var first = true;
             await foreach (var listeners in sets.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                await ApplyAsync(machine, forwarding, listeners, current, cancellationToken).ConfigureAwait(false);
+                await ApplyAsync(machine, forwarding, listeners, current, first, cancellationToken).ConfigureAwait(false);
+                first = false;
             }
         }
         finally
@@ -103,13 +105,23 @@ public sealed class PortsAgentJob(TimeProvider time) : IMachineAgentJob
         }
     }
 
-    private static async Task ApplyAsync(AgentMachine machine, IRuntimePortForwarding forwarding, IReadOnlyList<GuestListener> listeners, List<ActiveForward> current, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The state file is written after the first set even when it changes nothing: its presence tells <c>up</c> that the
+    /// agent has seen the guest's listeners once, and what it forwards (<see cref="ForwardsState"/>) is then known.
+    /// </remarks>
+    private static async Task ApplyAsync(
+        AgentMachine machine, IRuntimePortForwarding forwarding, IReadOnlyList<GuestListener> listeners, List<ActiveForward> current, bool first, CancellationToken cancellationToken)
     {
         var added = await ForwardsState.LoadAsync(machine.Record.StateDirectory, ForwardsState.AddedFileName, machine.Record.Id, cancellationToken).ConfigureAwait(false);
         var taken = machine.Spec.Ports.Select(p => (p.Protocol, p.Guest)).Concat(added.Select(a => (a.Protocol, a.Guest))).ToHashSet();
         var plan = AutoForwardPlanner.Plan(listeners, machine.Spec.AutoForward, taken, current);
         if (plan.IsEmpty)
         {
+            if (first)
+            {
+                await ForwardsState.SaveAsync(machine.Record.StateDirectory, ForwardsState.AutoFileName, machine.Record.Id, current, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -118,7 +130,7 @@ public sealed class PortsAgentJob(TimeProvider time) : IMachineAgentJob
             try
             {
                 await forwarding.RemoveForwardAsync(machine.Record.ToHandle(), gone.ToPortForward(), machine.Host!, cancellationToken).ConfigureAwait(false);
-                Log(machine, $"removed 127.0.0.1:{gone.Host} -> {gone.Guest}/{gone.Protocol}: the guest stopped listening");
+                Notice(machine, $"removed 127.0.0.1:{gone.Host} -> {gone.Guest}/{gone.Protocol}: the guest stopped listening");
             }
             catch (DisklessException e)
             {
@@ -164,13 +176,13 @@ public sealed class PortsAgentJob(TimeProvider time) : IMachineAgentJob
             }
 
             var note = host == guest ? null : $"host port {guest} was taken";
-            Log(machine, host == guest
+            Notice(machine, host == guest
                 ? $"forwarded 127.0.0.1:{host} -> {guest}/{protocol}: the guest listens on it"
                 : $"forwarded 127.0.0.1:{host} -> {guest}/{protocol}: host port {guest} is taken, so the next free one");
             return new ActiveForward(host, guest, protocol, note);
         }
 
-        Log(machine, $"could not forward guest port {guest}/{protocol}: host ports {guest} to {guest + HostPortAttempts - 1} are all taken");
+        Notice(machine, $"could not forward guest port {guest}/{protocol}: host ports {guest} to {guest + HostPortAttempts - 1} are all taken");
         return null;
     }
 
@@ -200,6 +212,13 @@ public sealed class PortsAgentJob(TimeProvider time) : IMachineAgentJob
         {
             // Dropped again at the next start.
         }
+    }
+
+    /// <summary>A line for the log and for the terminal of whoever ran up (<see cref="AgentMachine.Notices"/>).</summary>
+    private static void Notice(AgentMachine machine, string line)
+    {
+        Log(machine, line);
+        machine.Notices.Say(line);
     }
 
     private static void Log(AgentMachine machine, string line)

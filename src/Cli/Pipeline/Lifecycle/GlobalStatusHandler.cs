@@ -143,16 +143,19 @@ internal static class GlobalStatusHandler
             return row with { Detail = e.Message };
         }
 
-        row = row with { State = StateName(status.State), Detail = status.Detail };
-        if (status.State == MachineState.Running)
+        row = row with { State = MachineStateNames.Of(status.State), Detail = status.Detail };
+        if (status.State is MachineState.Running or MachineState.Stopped)
         {
             var spec = orphan ? null : await ProjectAsync(services, machine.ProjectDirectory, projects, cancellationToken).ConfigureAwait(false);
             var machineSpec = spec?.Machines.FirstOrDefault(m => m.Name == machine.Name);
-            row = row with
-            {
-                Ssh = record.Ssh is { } ssh ? new GlobalSshView(ssh.Host, ssh.Port, machineSpec?.Distro.User) : null,
-                Ports = machineSpec is null ? [] : [.. machineSpec.Ports.Select(p => new GlobalPortView(p.Host, p.Guest, p.Protocol, p.HostAddress))],
-            };
+            // As status shows them: what a running machine forwards now; what a stopped one's Disklessfile would forward.
+            row = status.State == MachineState.Running
+                ? row with
+                {
+                    Ssh = record.Ssh is { } ssh ? new GlobalSshView(ssh.Host, ssh.Port, machineSpec?.Distro.User) : null,
+                    Ports = await MachineForwards.ActiveAsync(record, machineSpec?.Ports, cancellationToken).ConfigureAwait(false),
+                }
+                : row with { Ports = MachineForwards.Listed(machineSpec?.Ports ?? []) };
         }
 
         if (services.MeasureSize && Directory.Exists(record.RootPath))
@@ -210,13 +213,4 @@ internal static class GlobalStatusHandler
     internal static string RemoveCommand(string id, string dataDirectory, string currentDataDirectory) =>
         (dataDirectory == Path.TrimEndingDirectorySeparator(currentDataDirectory) ? "" : "DISKLESS_HOME=" + ShellQuoting.Quote(dataDirectory) + " ")
         + "diskless destroy --force --orphan " + id;
-
-    private static string StateName(MachineState state) => state switch
-    {
-        MachineState.NotCreated => "not created",
-        MachineState.Stopped => "stopped",
-        MachineState.Running => "running",
-        MachineState.Crashed => "crashed",
-        _ => state.ToString().ToLowerInvariant(),
-    };
 }

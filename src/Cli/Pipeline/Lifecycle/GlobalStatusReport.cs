@@ -20,7 +20,11 @@ internal sealed record GlobalStatusReport(IReadOnlyList<GlobalMachineRow> Machin
 /// <param name="Remove">For an orphan, the command that removes it; null otherwise.</param>
 /// <param name="DataDirectory">The data dir its state and root are in.</param>
 /// <param name="Ssh">Where its sshd answers, while it runs; null otherwise.</param>
-/// <param name="Ports">The ports its Disklessfile forwards, while it runs.</param>
+/// <param name="Ports">
+/// While it runs, what it forwards now, as <c>status</c> shows it (its [[ports]], those <c>port add</c> made, those the
+/// agent made for the guest's listeners; each with its origin, and why its host port differs when it does); while it is
+/// stopped, what its Disklessfile's [[ports]] would forward; otherwise none.
+/// </param>
 /// <param name="RootPath">Its root folder; null when its record cannot be read.</param>
 /// <param name="RootBytes">What its root holds on the host disk, in bytes; null when not measured.</param>
 /// <param name="RootSizeMethod">How <paramref name="RootBytes"/> was measured: "du" or "btrfs filesystem du".</param>
@@ -36,13 +40,10 @@ internal sealed record GlobalMachineRow(
     string? Remove,
     string DataDirectory,
     GlobalSshView? Ssh,
-    IReadOnlyList<GlobalPortView> Ports,
+    IReadOnlyList<PortReport> Ports,
     string? RootPath,
     long? RootBytes,
     string? RootSizeMethod);
 
 /// <summary>An SSH endpoint of <c>global-status</c>; <paramref name="User"/> is null when the Disklessfile cannot be read.</summary>
 internal sealed record GlobalSshView(string Host, int Port, string? User);
-
-/// <summary>A forwarded port of <c>global-status</c>.</summary>
-internal sealed record GlobalPortView(int Host, int Guest, string Protocol, string HostAddress);

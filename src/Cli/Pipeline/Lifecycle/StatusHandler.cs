@@ -35,7 +35,7 @@ internal static class StatusHandler
 
     private static async Task<MachineReport> ReportAsync(LifecycleServices services, MachineSpec machine, CancellationToken cancellationToken)
     {
-        IReadOnlyList<PortReport> ports = machine.Ports.Select(p => new PortReport(p.Host, p.Guest, p.Protocol, p.HostAddress)).ToList();
+        var ports = MachineForwards.Listed(machine.Ports);
         MachineRecord? record;
         try
         {
@@ -58,14 +58,12 @@ internal static class StatusHandler
         var agent = running ? await Agent.MachineAgents.PidAsync(services.Host, record, cancellationToken).ConfigureAwait(false) : null;
         if (running)
         {
-            // What `port add` and the agent forwarded beyond the Disklessfile, while the machine runs.
-            ports = [.. ports, .. await ActiveAsync(record, Agent.Ports.ForwardsState.AddedFileName, "added", cancellationToken).ConfigureAwait(false),
-                .. await ActiveAsync(record, Agent.Ports.ForwardsState.AutoFileName, "auto", cancellationToken).ConfigureAwait(false)];
+            ports = await MachineForwards.ActiveAsync(record, machine.Ports, cancellationToken).ConfigureAwait(false);
         }
 
         return new MachineReport(
             machine.Name,
-            StateName(status.State),
+            MachineStateNames.Of(status.State),
             record.Id,
             record.Provider,
             record.Distro,
@@ -84,11 +82,6 @@ internal static class StatusHandler
             Agent = agent is { } pid ? new AgentReport(pid) : null,
         };
     }
-
-    private static async Task<IReadOnlyList<PortReport>> ActiveAsync(MachineRecord record, string fileName, string origin, CancellationToken cancellationToken) =>
-        (await Agent.Ports.ForwardsState.LoadAsync(record.StateDirectory, fileName, record.Id, cancellationToken).ConfigureAwait(false))
-            .Select(f => new PortReport(f.Host, f.Guest, f.Protocol, Loopback.Address, origin, f.Note))
-            .ToList();
 
     private static MachineReport NotCreated(MachineSpec machine, IReadOnlyList<PortReport> ports, string? detail) =>
         new(machine.Name, "not created", null, machine.Provider.Name, machine.Distro.Name, null, null, null, null, ports, null, detail, null, null, null, null);
@@ -114,15 +107,6 @@ internal static class StatusHandler
         var built = new DateTimeOffset(Directory.GetCreationTimeUtc(folder), TimeSpan.Zero);
         return new BaseReport(baseKey!, built, Math.Max(0, (int)(services.Time.GetUtcNow() - built).TotalDays));
     }
-
-    private static string StateName(MachineState state) => state switch
-    {
-        MachineState.NotCreated => "not created",
-        MachineState.Stopped => "stopped",
-        MachineState.Running => "running",
-        MachineState.Crashed => "crashed",
-        _ => state.ToString().ToLowerInvariant(),
-    };
 
     private static string Describe(MachineReport r)
     {
@@ -207,8 +191,4 @@ internal static class StatusHandler
     private sealed record BaseReport(string Key, DateTimeOffset BuiltAt, int AgeDays);
 
     private sealed record SshReport(string Host, int Port, string User);
-
-    /// <param name="Origin">"disklessfile" ([[ports]]), "added" (<c>diskless port add</c>) or "auto" (a guest listener the agent forwards).</param>
-    /// <param name="Note">Why the host port differs from the guest's, when it does.</param>
-    private sealed record PortReport(int Host, int Guest, string Protocol, string HostAddress, string Origin = "disklessfile", string? Note = null);
 }

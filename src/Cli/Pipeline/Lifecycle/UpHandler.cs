@@ -50,7 +50,8 @@ internal static class UpHandler
         }
 
         // Last, once the machine runs: the agent logs in over SSH, and its failure is a warning, never a failed up.
-        await services.Agents.EnsureStartedAsync(services.Host, machine, context.Record, cancellationToken).ConfigureAwait(false);
+        var agent = await services.Agents.EnsureStartedAsync(services.Host, machine, context.Record, cancellationToken).ConfigureAwait(false);
+        await MovedForwards.ReportAsync(services, machine, context.Record, agent, cancellationToken).ConfigureAwait(false);
     }
 
     // After LoadMachineRecord, which makes the context they work on.
