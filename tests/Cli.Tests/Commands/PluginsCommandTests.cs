@@ -25,7 +25,7 @@ public sealed class PluginsCommandTests
         using var json = JsonDocument.Parse(run.Out);
         var debian = json.RootElement.EnumerateArray().Single(p => p.GetProperty("name").GetString() == "debian");
         Assert.Equal("distro", debian.GetProperty("kind").GetString());
-        Assert.Equal("0.1.0", debian.GetProperty("version").GetString());
+        Assert.Equal("0.1.1", debian.GetProperty("version").GetString());
         Assert.EndsWith("/plugins/Debian", debian.GetProperty("folder").GetString(), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, debian.GetProperty("error").ValueKind);
         Assert.Equal(JsonValueKind.Array, debian.GetProperty("missingCapabilities").ValueKind);
