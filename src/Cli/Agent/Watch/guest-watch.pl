@@ -49,7 +49,7 @@ die "watch: inotify_init1: $!\n" if $ifd < 0;
 open(my $inotify, '<&=', $ifd) or die "watch: inotify fd: $!\n";
 
 # %heard: path => [ctime s, ns, mtime s, ns, size] read right after the guest's kernel last reported an event on it.
-my (%dir_of_wd, %heard, $full_warned);
+my (%dir_of_wd, %wd_of_dir, %heard, $full_warned);
 my $temp_serial = 0;
 
 sub watch_dir {
@@ -61,6 +61,14 @@ sub watch_dir {
         return;
     }
     $dir_of_wd{$wd} = $dir;
+    $wd_of_dir{$dir} = $wd;
+}
+
+sub watched {
+    my ($dir) = @_;
+    my $wd = $wd_of_dir{$dir} // return 0;
+    # A folder the guest renamed keeps its watch under the new name: the old name is no longer watched.
+    return ($dir_of_wd{$wd} // '') eq $dir;
 }
 
 sub warn_full {
@@ -101,7 +109,11 @@ sub drain_inotify {
             $at += 16 + $len;
             # Events were lost: what the guest heard is not known, so no report is taken for an echo until heard again.
             if ($mask & IN_Q_OVERFLOW) { %heard = (); %now = (); next; }
-            if ($mask & IN_IGNORED) { delete $dir_of_wd{$wd}; next; }
+            if ($mask & IN_IGNORED) {
+                my $gone = delete $dir_of_wd{$wd};
+                delete $wd_of_dir{$gone} if defined $gone && $wd_of_dir{$gone} == $wd;
+                next;
+            }
             my $dir = $dir_of_wd{$wd} // next;
             next if index($name, TEMP_PREFIX) == 0;
             my $path = length $name ? "$dir/$name" : $dir;
@@ -165,7 +177,12 @@ sub modified {
         }
         return;
     }
-    return if $isdir;
+    if ($isdir) {
+        # A folder made on the host: the guest's kernel never reported it, so the loop learns of it here, and hears
+        # the guest's own writes in it from now on.
+        watch_tree($path) unless watched($path);
+        return;
+    }
     if (sysopen(my $fh, $path, O_WRONLY | O_NONBLOCK | O_NOFOLLOW)) {
         close $fh;
     }
