@@ -12,7 +12,7 @@ public sealed partial class A_machine_of_an_ordinary_user
     private const string Events = "/tmp/e2e-watch-events";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
-    [Fact(Skip = "unskipped once it passes 3 runs in a row with the state-based echo rule"), Order(20)]
+    [Fact, Order(20)]
     public async Task Host_edits_are_heard_by_inotifywait_and_entr_in_the_guest_and_guest_writes_do_not_echo()
     {
         machine.EnsureUp(output);
