@@ -12,13 +12,20 @@ public sealed partial class A_machine_of_an_ordinary_user
     private const string Events = "/tmp/e2e-watch-events";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
-    // Skipped: in two CI runs of 2026-12-07 it failed once each way while passing alone — a guest write echoed back once
-    // (the guest loop's 2 s echo window counts its own processing time), and with a 5 s window a host delete's folder
-    // event was taken for an echo. The echo rule needs the host's event time; until then this test would fail CI at random.
-    [Fact(Skip = "flaky: the guest loop's time-based echo window (see the comment above)"), Order(20)]
+    [Fact, Order(20)]
     public async Task Host_edits_are_heard_by_inotifywait_and_entr_in_the_guest_and_guest_writes_do_not_echo()
     {
         machine.EnsureUp(output);
+        // The guest loop runs (past its first walk of the folders) once a host edit is heard: the folder made next is one
+        // it learns of only from the host, as in a long-running machine. The host writes until the guest hears one.
+        var probe = machine.SshAsync("timeout 100 inotifywait -q -e modify /project/from-host.txt");
+        while (!probe.IsCompleted)
+        {
+            await HostAsync("echo 'written by the user' > shared/from-host.txt");
+            await Task.WhenAny(probe, Task.Delay(TimeSpan.FromSeconds(2)));
+        }
+
+        Assert.True((await probe).ExitCode == 0, (await probe).ToString());
         await HostAsync("mkdir -p shared/watched && echo one > shared/watched/a.txt && echo old > shared/watched/old.txt && echo bye > shared/watched/gone.txt && echo u > unwatched/u.txt");
         var start = await machine.SshAsync(
             $"rm -f {Events} /tmp/e2e-entr; "

@@ -5,9 +5,10 @@ namespace Diskless.Cli.Agent.Watch;
 
 /// <summary>
 /// Turns a batch of host changes into the lines the guest side reads (guest-watch.pl): <c>M</c> for a path that
-/// exists, with its host mtime; <c>F</c> for a folder an entry appeared in or went from. A path whose state is the
-/// one last told is dropped: the guest side's own operations (setting an mtime to its value, opening for writing and
-/// closing) reach the host's inotify too, and must not come back.
+/// exists, <c>F</c> for a folder an entry appeared in or went from, each with the path's host mtime, ctime and size
+/// (the guest drops a report of a state it has already heard of: its own writes come back this way). A path whose
+/// state is the one last told is dropped here: the guest side's own operations (setting an mtime to its value,
+/// opening for writing and closing) must not come back; they move only the ctime, which is left out of that match.
 /// </summary>
 internal sealed class GuestMessages(Func<WatchedFolder, string, HostFileState?> stat)
 {
@@ -32,15 +33,15 @@ internal sealed class GuestMessages(Func<WatchedFolder, string, HostFileState?> 
 
             var state = stat(change.Folder, change.HostPath);
             var known = _told.TryGetValue(change.HostPath, out var told);
-            if (!change.EntryChanged && known && told == state)
+            if (!change.EntryChanged && known && told == WithoutCtime(state))
             {
                 continue;
             }
 
-            _told[change.HostPath] = state;
+            _told[change.HostPath] = WithoutCtime(state);
             if (state is not null)
             {
-                lines.Add(Line("M", guestPath, state, state.IsDirectory ? "1" : "0"));
+                lines.Add(FileLine(guestPath, state));
             }
 
             if ((change.EntryChanged || state is null) && change.HostPath != change.Folder.HostRoot)
@@ -57,8 +58,8 @@ internal sealed class GuestMessages(Func<WatchedFolder, string, HostFileState?> 
         {
             if (folder.ToGuest(path) is { } guestPath && stat(folder, path) is { IsDirectory: true } state)
             {
-                _told[path] = state;
-                lines.Add(Line("F", guestPath, state));
+                _told[path] = WithoutCtime(state);
+                lines.Add(FolderLine(guestPath, state));
             }
         }
 
@@ -68,6 +69,16 @@ internal sealed class GuestMessages(Func<WatchedFolder, string, HostFileState?> 
     /// <summary>Paths go hex-encoded: a file name may hold any byte but NUL and '/', tabs and newlines too.</summary>
     public static string Hex(string path) => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(path));
 
-    private static string Line(string kind, string guestPath, HostFileState state, params string[] more) =>
-        string.Join('\t', [kind, Hex(guestPath), state.MtimeSeconds.ToString(CultureInfo.InvariantCulture), state.MtimeNanoseconds.ToString(CultureInfo.InvariantCulture), .. more]);
+    /// <summary><c>M path mtime-s mtime-ns isdir ctime-s ctime-ns size</c>: the path exists on the host in this state.</summary>
+    public static string FileLine(string guestPath, HostFileState state) =>
+        Line("M", guestPath, state.MtimeSeconds, state.MtimeNanoseconds, state.IsDirectory ? 1 : 0, state.CtimeSeconds, state.CtimeNanoseconds, state.Size);
+
+    /// <summary><c>F path mtime-s mtime-ns ctime-s ctime-ns size</c>: an entry of this folder appeared or went.</summary>
+    public static string FolderLine(string guestPath, HostFileState state) =>
+        Line("F", guestPath, state.MtimeSeconds, state.MtimeNanoseconds, state.CtimeSeconds, state.CtimeNanoseconds, state.Size);
+
+    private static string Line(string kind, string guestPath, params long[] numbers) =>
+        string.Join('\t', [kind, Hex(guestPath), .. numbers.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+
+    private static HostFileState? WithoutCtime(HostFileState? state) => state is null ? null : state with { CtimeSeconds = 0, CtimeNanoseconds = 0 };
 }

@@ -2,8 +2,12 @@ using System.Runtime.InteropServices;
 
 namespace Diskless.Cli.Agent.Watch;
 
-/// <summary>What the guest is told of a host path: its mtime (to the nanosecond, to be set back exactly) and identity.</summary>
-internal sealed record HostFileState(long MtimeSeconds, long MtimeNanoseconds, long Size, ulong Inode, bool IsDirectory);
+/// <summary>
+/// What the guest is told of a host path: its mtime (to the nanosecond, to be set back exactly), identity, and ctime —
+/// which nobody can set and every change moves forward on the host's one clock, so the guest can tell a state it has
+/// already heard of from a newer one.
+/// </summary>
+internal sealed record HostFileState(long MtimeSeconds, long MtimeNanoseconds, long Size, ulong Inode, bool IsDirectory, long CtimeSeconds, long CtimeNanoseconds);
 
 /// <summary>
 /// Reads a host path's state with statx, never through a link: the last component is not followed, and every folder
@@ -54,11 +58,13 @@ internal static class HostFileStat
             BitConverter.ToUInt32(buffer, 120),
             BitConverter.ToInt64(buffer, 40),
             BitConverter.ToUInt64(buffer, 32),
-            (mode & TypeMask) == Directory);
+            (mode & TypeMask) == Directory,
+            BitConverter.ToInt64(buffer, 96),
+            BitConverter.ToUInt32(buffer, 104));
     }
 
     // DllImport rather than LibraryImport: the generated marshalling needs unsafe code, which this project does not allow.
-    // struct statx has one layout on every architecture: stx_mode at 28, stx_ino at 32, stx_size at 40, stx_mtime at 112.
+    // struct statx has one layout on every architecture: stx_mode at 28, stx_ino at 32, stx_size at 40, stx_ctime at 96, stx_mtime at 112.
     [DllImport("libc", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     private static extern int statx(int dirfd, string path, int flags, uint mask, byte[] buffer);
 }

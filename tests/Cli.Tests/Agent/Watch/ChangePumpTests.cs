@@ -14,7 +14,7 @@ public sealed class ChangePumpTests
         var clock = new FakeClock();
         var changes = Channel.CreateUnbounded<HostChange>();
         var lines = Channel.CreateUnbounded<string>();
-        var state = new HostFileState(1, 2, 3, 4, false);
+        var state = new HostFileState(1, 2, 3, 4, false, 5, 6);
         var pump = new ChangePump(new ChangeCoalescer(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(150)), new GuestMessages((_, _) => state), clock);
         using var stop = new CancellationTokenSource();
         var running = pump.RunAsync(changes.Reader, lines.Writer, stop.Token);

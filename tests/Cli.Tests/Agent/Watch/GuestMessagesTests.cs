@@ -7,19 +7,19 @@ public sealed class GuestMessagesTests
     private static readonly WatchedFolder Folder = new("/h", "/g");
     private readonly Dictionary<string, HostFileState> _host = new(StringComparer.Ordinal)
     {
-        ["/h"] = new(10, 0, 4096, 1, true),
-        ["/h/a"] = new(1700000000, 123456789, 3, 2, false),
-        ["/h/d"] = new(20, 5, 4096, 3, true),
+        ["/h"] = new(10, 0, 4096, 1, true, 11, 1),
+        ["/h/a"] = new(1700000000, 123456789, 3, 2, false, 1700000001, 987654321),
+        ["/h/d"] = new(20, 5, 4096, 3, true, 21, 6),
     };
 
     private GuestMessages Messages() => new((folder, path) => _host.GetValueOrDefault(path));
 
     [Fact]
-    public void A_modified_file_gets_its_guest_path_in_hex_and_its_exact_host_mtime()
+    public void A_modified_file_gets_its_guest_path_in_hex_and_its_exact_host_mtime_ctime_and_size()
     {
         var lines = Messages().For([new HostChange(Folder, "/h/a", false)]);
 
-        Assert.Equal([$"M\t{GuestMessages.Hex("/g/a")}\t1700000000\t123456789\t0"], lines);
+        Assert.Equal([$"M\t{GuestMessages.Hex("/g/a")}\t1700000000\t123456789\t0\t1700000001\t987654321\t3"], lines);
         Assert.Equal("2f672f61", GuestMessages.Hex("/g/a"));
     }
 
@@ -28,7 +28,7 @@ public sealed class GuestMessagesTests
     {
         var lines = Messages().For([new HostChange(Folder, "/h/a", true)]);
 
-        Assert.Equal([$"M\t{GuestMessages.Hex("/g/a")}\t1700000000\t123456789\t0", $"F\t{GuestMessages.Hex("/g")}\t10\t0"], lines);
+        Assert.Equal([$"M\t{GuestMessages.Hex("/g/a")}\t1700000000\t123456789\t0\t1700000001\t987654321\t3", $"F\t{GuestMessages.Hex("/g")}\t10\t0\t11\t1\t4096"], lines);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class GuestMessagesTests
     {
         var lines = Messages().For([new HostChange(Folder, "/h/d/x", true), new HostChange(Folder, "/h/d/y", true), new HostChange(Folder, "/h/d/z", false)]);
 
-        Assert.Equal([$"F\t{GuestMessages.Hex("/g/d")}\t20\t5"], lines);
+        Assert.Equal([$"F\t{GuestMessages.Hex("/g/d")}\t20\t5\t21\t6\t4096"], lines);
     }
 
     [Fact]
@@ -45,7 +45,9 @@ public sealed class GuestMessagesTests
         var messages = Messages();
         Assert.Single(messages.For([new HostChange(Folder, "/h/a", false)]));
 
-        // Setting the mtime to its value, opening for writing and closing: the host hears it, the state is the same.
+        // Setting the mtime to its value, opening for writing and closing: the host hears it, the state is the same
+        // but for the ctime, which the setattr moved.
+        _host["/h/a"] = _host["/h/a"] with { CtimeSeconds = 1700000100 };
         Assert.Empty(messages.For([new HostChange(Folder, "/h/a", false)]));
         Assert.Single(messages.For([new HostChange(Folder, "/h/d", false)]));
         Assert.Empty(messages.For([new HostChange(Folder, "/h/d", false)]));
@@ -58,7 +60,7 @@ public sealed class GuestMessagesTests
     public void A_folder_told_in_a_folder_line_is_not_sent_again_when_its_mtime_is_set_back()
     {
         var messages = Messages();
-        Assert.Equal([$"F\t{GuestMessages.Hex("/g/d")}\t20\t5"], messages.For([new HostChange(Folder, "/h/d/gone", true)]));
+        Assert.Equal([$"F\t{GuestMessages.Hex("/g/d")}\t20\t5\t21\t6\t4096"], messages.For([new HostChange(Folder, "/h/d/gone", true)]));
 
         Assert.Empty(messages.For([new HostChange(Folder, "/h/d", false)]));
     }

@@ -16,6 +16,7 @@ public sealed class GuestWatchScriptTests : IDisposable
     public GuestWatchScriptTests()
     {
         File.WriteAllText(Path.Combine(_temp.Path, "a.txt"), "content\n");
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "sub"));
         var start = new ProcessStartInfo("sh", ["-c", GuestWatchScript.Command([new WatchedFolder("/unused", _temp.Path)])])
         {
             RedirectStandardInput = true,
@@ -26,54 +27,122 @@ public sealed class GuestWatchScriptTests : IDisposable
         Assert.StartsWith("ready ", _loop.StandardOutput.ReadLine(), StringComparison.Ordinal);
     }
 
+    private string Sub => Path.Combine(_temp.Path, "sub");
+
+    private string Mine => Path.Combine(_temp.Path, "mine.txt");
+
     [Fact]
     public void A_modified_file_gets_modify_and_close_write_and_keeps_its_content_and_mtime()
     {
         var file = Path.Combine(_temp.Path, "a.txt");
-        var state = HostFileStat.Read(_temp.Path, file)!;
+        var state = State(file);
         using var watcher = new RawInotify(_temp.Path);
 
-        Send($"M\t{GuestMessages.Hex(file)}\t{state.MtimeSeconds}\t{state.MtimeNanoseconds}\t0");
+        Send(GuestMessages.FileLine(file, state));
 
         Assert.Equal(["MODIFY a.txt", "OPEN a.txt", "CLOSE_WRITE a.txt"], watcher.Take(10_000));
-        Assert.Equal(state, HostFileStat.Read(_temp.Path, file));
+        Assert.Equal(state with { CtimeSeconds = 0, CtimeNanoseconds = 0 }, State(file) with { CtimeSeconds = 0, CtimeNanoseconds = 0 });
         Assert.Equal("content\n", File.ReadAllText(file));
     }
 
     [Fact]
     public void A_folder_line_makes_and_removes_a_hidden_name_and_sets_the_folders_mtime_back()
     {
-        var state = HostFileStat.Read(_temp.Path, _temp.Path)!;
+        var state = State(_temp.Path);
         using var watcher = new RawInotify(_temp.Path);
 
-        Send($"F\t{GuestMessages.Hex(_temp.Path)}\t{state.MtimeSeconds}\t{state.MtimeNanoseconds}");
+        Send(GuestMessages.FolderLine(_temp.Path, state));
 
         var events = watcher.Take(10_000);
         Assert.Contains(events, e => e.StartsWith("CREATE .diskless-watch-", StringComparison.Ordinal));
         Assert.Contains(events, e => e.StartsWith("DELETE .diskless-watch-", StringComparison.Ordinal));
         Assert.Equal("MODIFY,ISDIR ", events[^1]);
-        Assert.Equal(state.MtimeNanoseconds, HostFileStat.Read(_temp.Path, _temp.Path)!.MtimeNanoseconds);
-        Assert.Equal(["a.txt"], Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName));
+        Assert.Equal(state.MtimeNanoseconds, State(_temp.Path).MtimeNanoseconds);
+        Assert.Equal(["a.txt", "sub"], Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public void What_the_guest_wrote_itself_is_not_touched_again_when_the_host_reports_it()
     {
-        var file = Path.Combine(_temp.Path, "mine.txt");
         using var watcher = new RawInotify(_temp.Path);
-        File.WriteAllText(file, "the guest's\n");
-        var state = HostFileStat.Read(_temp.Path, file)!;
+        File.WriteAllText(Mine, "the guest's\n");
         var written = watcher.Take(10_000);
 
-        Send($"M\t{GuestMessages.Hex(file)}\t{state.MtimeSeconds}\t{state.MtimeNanoseconds}\t0");
-        Send($"F\t{GuestMessages.Hex(_temp.Path)}\t1\t0");
-        // A line after them that does make events: once they are heard, the two before were handled and made none.
-        var other = Path.Combine(_temp.Path, "a.txt");
-        var otherState = HostFileStat.Read(_temp.Path, other)!;
-        Send($"M\t{GuestMessages.Hex(other)}\t{otherState.MtimeSeconds}\t{otherState.MtimeNanoseconds}\t0");
+        Send(GuestMessages.FileLine(Mine, State(Mine)));
+        Send(GuestMessages.FolderLine(_temp.Path, State(_temp.Path)));
 
         Assert.Contains("CLOSE_WRITE mine.txt", written);
-        Assert.Equal(["MODIFY a.txt", "OPEN a.txt", "CLOSE_WRITE a.txt"], watcher.Take(10_000));
+        AssertOnlyTheSentinelIsHeard(watcher);
+    }
+
+    [Fact]
+    public void A_guest_write_the_host_reports_back_late_makes_no_event()
+    {
+        using var watcher = new RawInotify(_temp.Path);
+        File.WriteAllText(Mine, "the guest's\n");
+        var (file, folder) = (State(Mine), State(_temp.Path));
+        Assert.Contains("CLOSE_WRITE mine.txt", watcher.Take(10_000));
+        // Other host edits keep the loop busy meanwhile (it has read the guest's write from its queue by then).
+        AssertOnlyTheSentinelIsHeard(watcher);
+
+        // Longer than the two seconds of the rule this replaces (a window on the guest's clock, which also counted the
+        // loop's own work, so a busy guest let the echo through): the rule reads no clock, the pause only has to pass it.
+        Thread.Sleep(3_100);
+        Send(GuestMessages.FileLine(Mine, file));
+        Send(GuestMessages.FolderLine(_temp.Path, folder));
+
+        AssertOnlyTheSentinelIsHeard(watcher);
+    }
+
+    [Fact]
+    public void A_host_edit_right_after_a_guest_write_of_the_file_is_heard()
+    {
+        using var watcher = new RawInotify(_temp.Path);
+        File.WriteAllText(Mine, "the guest's\n");
+        watcher.Take(10_000);
+
+        Send(GuestMessages.FileLine(Mine, Later(State(Mine))));
+
+        Assert.Equal(["MODIFY mine.txt", "OPEN mine.txt", "CLOSE_WRITE mine.txt"], watcher.Take(10_000));
+    }
+
+    [Fact]
+    public void A_host_delete_right_after_a_guest_write_in_the_folder_is_heard()
+    {
+        using var watcher = new RawInotify(Sub);
+        File.WriteAllText(Path.Combine(Sub, "mine.txt"), "the guest's\n");
+        watcher.Take(10_000);
+
+        // The host then deletes another file there: the folder's state is newer than the one the guest heard.
+        Send(GuestMessages.FolderLine(Sub, Later(State(Sub))));
+
+        AssertFolderEvent(watcher.Take(10_000));
+    }
+
+    [Fact]
+    public void Two_host_changes_of_a_folder_in_a_row_are_both_heard()
+    {
+        using var watcher = new RawInotify(Sub);
+
+        // A file created on the host, then another deleted: the loop's own setting of the folder's mtime for the first
+        // is heard in the guest, and is no reason to drop the second.
+        Send(GuestMessages.FolderLine(Sub, Later(State(Sub))));
+        AssertFolderEvent(watcher.Take(10_000));
+        Send(GuestMessages.FolderLine(Sub, Later(State(Sub))));
+        AssertFolderEvent(watcher.Take(10_000));
+    }
+
+    [Fact]
+    public void A_report_of_a_state_older_than_the_guests_own_last_write_makes_no_event()
+    {
+        using var watcher = new RawInotify(_temp.Path);
+        File.WriteAllText(Mine, "the guest's\n");
+        var state = State(Mine);
+        watcher.Take(10_000);
+
+        Send(GuestMessages.FileLine(Mine, state with { CtimeSeconds = state.CtimeSeconds - 10 }));
+
+        AssertOnlyTheSentinelIsHeard(watcher);
     }
 
     [Fact]
@@ -81,7 +150,7 @@ public sealed class GuestWatchScriptTests : IDisposable
     {
         using var watcher = new RawInotify(_temp.Path);
 
-        Send($"M\t{GuestMessages.Hex(Path.Combine(_temp.Path, "not-there"))}\t1\t0\t0");
+        Send(GuestMessages.FileLine(Path.Combine(_temp.Path, "not-there"), new HostFileState(1, 0, 0, 0, false, 1, 0)));
 
         Assert.Contains(watcher.Take(10_000), e => e.StartsWith("CREATE .diskless-watch-", StringComparison.Ordinal));
         Assert.False(File.Exists(Path.Combine(_temp.Path, "not-there")));
@@ -107,6 +176,29 @@ public sealed class GuestWatchScriptTests : IDisposable
         _loop.Dispose();
         _temp.Dispose();
     }
+
+    /// <summary>The state the host would report after a change of its own made after the guest's last write.</summary>
+    private static HostFileState Later(HostFileState state) => state with { CtimeSeconds = state.CtimeSeconds + 10 };
+
+    private static void AssertFolderEvent(List<string> events)
+    {
+        Assert.Contains(events, e => e.StartsWith("CREATE .diskless-watch-", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.StartsWith("DELETE .diskless-watch-", StringComparison.Ordinal));
+        Assert.Equal("MODIFY,ISDIR ", events[^1]);
+    }
+
+    /// <summary>
+    /// Sends a line that does make events (a host edit of a.txt): the loop takes lines in order, so once they are heard the lines before were
+    /// handled, and the events heard are all they made.
+    /// </summary>
+    private void AssertOnlyTheSentinelIsHeard(RawInotify watcher)
+    {
+        var sentinel = Path.Combine(_temp.Path, "a.txt");
+        Send(GuestMessages.FileLine(sentinel, Later(State(sentinel))));
+        Assert.Equal(["MODIFY a.txt", "OPEN a.txt", "CLOSE_WRITE a.txt"], watcher.Take(10_000));
+    }
+
+    private HostFileState State(string path) => HostFileStat.Read(_temp.Path, path)!;
 
     private void Send(string line)
     {
