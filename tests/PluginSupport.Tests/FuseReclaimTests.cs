@@ -20,6 +20,7 @@ public sealed class FuseReclaimTests : IDisposable
         Assert.Equal(FileModes.Mode0755, script.Mode);
         Assert.StartsWith("#!/bin/bash\n", script.Content, StringComparison.Ordinal);
         Assert.Contains($"{GuestKernelArguments.FuseInodes}=*) threshold=${{word#*=}} ;;", script.Content, StringComparison.Ordinal);
+        Assert.Contains("read -r inodes rest </sys/kernel/slab/fuse_inode/objects", script.Content, StringComparison.Ordinal);
         Assert.Contains("done </proc/slabinfo", script.Content, StringComparison.Ordinal);
         Assert.Contains("[[ $name == fuse_inode ]]", script.Content, StringComparison.Ordinal);
         Assert.Contains("echo 2 >/proc/sys/vm/drop_caches", script.Content, StringComparison.Ordinal);
