@@ -24,7 +24,7 @@ public sealed class FuseReclaimTests : IDisposable
         Assert.Contains("done </proc/slabinfo", script.Content, StringComparison.Ordinal);
         Assert.Contains("[[ $name == fuse_inode ]]", script.Content, StringComparison.Ordinal);
         Assert.Contains("echo 2 >/proc/sys/vm/drop_caches", script.Content, StringComparison.Ordinal);
-        Assert.Contains("read -r -t 1 -u 3 _", script.Content, StringComparison.Ordinal);
+        Assert.Contains("read -r -t 5 -u 3 _", script.Content, StringComparison.Ordinal);
         var unit = Assert.Single(edits.OfType<WriteFileEdit>(), e => e.GuestPath == "/etc/systemd/system/diskless-fuse-reclaim.service");
         Assert.Contains($"ExecStart={SharedFiles.FuseReclaimScript}\n", unit.Content, StringComparison.Ordinal);
         Assert.Contains("WantedBy=sysinit.target", unit.Content, StringComparison.Ordinal);
