@@ -4,13 +4,15 @@
 # of each; during each walk the descriptors the serving daemon holds (virtiofsd's busiest process from
 # `diskless status --json`; for 9p QEMU itself, which serves it), sampled every 0.2 s, highest kept. The guest root's
 # own reclaim (diskless-fuse-reclaim) runs as in any machine: its journal lines are printed at the end.
-# Usage: bench/bigtree.sh [FILES] [NOFILE]   (FILES default 20000, 200 to a folder; NOFILE, when given, is the
-# open-file limit diskless runs under, as prlimit --nofile=NOFILE:NOFILE; DISKLESS=path picks the binary)
+# Usage: bench/bigtree.sh [FILES] [NOFILE] [GUEST_FILES]   (FILES default 20000, 200 to a folder; NOFILE, when
+# given, is the open-file limit diskless runs under, as prlimit --nofile=NOFILE:NOFILE; GUEST_FILES, default 0, files
+# the guest then makes in its own root and walks twice; DISKLESS=path picks the binary)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 diskless=${DISKLESS:-$repo/artifacts/diskless/Debug/diskless}
 files=${1:-20000}
 nofile=${2:-}
+guest_files=${3:-0}
 work=$(mktemp -d /var/tmp/diskless-bench-bigtree.XXXXXX); chmod 755 "$work"
 export DISKLESS_HOME=${DISKLESS_HOME:-${DISKLESS_TEST_HOME:-/var/tmp/diskless-test-home}/e2e}
 run() { if [ -n "$nofile" ]; then prlimit --nofile="$nofile:$nofile" -- "$diskless" "$@"; else "$diskless" "$@"; fi; }
@@ -40,25 +42,39 @@ transport = "9p"
 security_model = "mapped-xattr"
 TOML
 cd "$work"
-run up >/dev/null
+t0=$(date +%s.%N); run up >/dev/null; t1=$(date +%s.%N)
+echo "==> up (to SSH): $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s"
 status() { "$diskless" status --json; }
-qemu_pid=$(status | python3 -c 'import json,sys,re; print(re.search(r"qemu pid (\d+)", json.load(sys.stdin)["machines"][0]["detail"] or "").group(1))' 2>/dev/null || true)
-# The busiest virtiofsd (the root's or the folder's), or QEMU's own descriptors for 9p.
+# Every virtiofsd (and the child the C one serves from), and QEMU (found by this run's own folder on its command
+# line), which serves 9p itself.
+vfs_pids=$(status | python3 -c 'import json,sys; print(" ".join(str(d["pid"]) for d in json.load(sys.stdin)["machines"][0]["descriptors"]))')
+vfs_pids="$vfs_pids $(for p in $vfs_pids; do cat /proc/$p/task/*/children 2>/dev/null; done)"
+qemu_pid=
+for c in /proc/[0-9]*/cmdline; do
+  if tr '\0' ' ' <"$c" 2>/dev/null | grep -q "^[^ ]*qemu-system.*$work/tree"; then qemu_pid=${c#/proc/}; qemu_pid=${qemu_pid%/cmdline}; fi
+done
+# The most descriptors one serving process holds right now: the busiest virtiofsd, or QEMU for 9p.
 sample() {
-  if [ "$1" = vfs ]; then status | python3 -c 'import json,sys; print(max(d["open"] for d in json.load(sys.stdin)["machines"][0]["descriptors"]))'
-  else ls "/proc/$qemu_pid/fd" 2>/dev/null | wc -l; fi
+  local most=0 n p pids=$vfs_pids
+  [ "$1" = 9p ] && pids=$qemu_pid
+  for p in $pids; do n=$(ls "/proc/$p/fd" 2>/dev/null | wc -l); ((n > most)) && most=$n; done
+  echo "$most"
 }
+declare -A took
 walk() { # mount, label, guest command
-  local peak=0 n t0 t1 pid
-  ( while :; do sample "$1"; sleep 0.2; done ) > "$work/samples" 2>/dev/null & pid=$!
-  t0=$(date +%s.%N); "$diskless" ssh -c "$3" >/dev/null; t1=$(date +%s.%N)
+  local peak n t0 t1 pid
+  ( while :; do sample "$1"; sleep 0.1; done ) > "$work/samples" 2>/dev/null & pid=$!
+  t0=$(date +%s.%N); "$diskless" ssh -c "$3" >"$work/out" 2>&1 || echo "   (the guest command failed: $(tail -2 "$work/out"))"; t1=$(date +%s.%N)
   kill "$pid"; wait "$pid" 2>/dev/null || true
   peak=$(sort -n "$work/samples" | tail -1)
-  printf '%-8s %-14s %8.2f s   peak descriptors %s\n' "$1" "$2" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" "${peak:-?}"
+  took[$1 $2]=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
+  printf '%-8s %-16s %8.2f s   %8s lines   peak descriptors %s\n' "$1" "$2" "${took[$1 $2]}" "$(tail -1 "$work/out")" "${peak:-?}"
 }
 has_git=$("$diskless" ssh -c 'command -v git >/dev/null && echo yes || echo no')
 echo "==> limit: $(status | python3 -c 'import json,sys; print(", ".join(d["figure"] for d in json.load(sys.stdin)["machines"][0]["descriptors"]))')"
-printf '%-8s %-14s %10s\n' mount walk time
+echo "==> qemu pid ${qemu_pid:-not found}"
+walks=("cold find+stat" "warm find+stat")
+[ "$has_git" = yes ] && walks+=("git status")
 for m in vfs 9p; do
   walk "$m" "cold find+stat" "sudo sh -c 'echo 3 > /proc/sys/vm/drop_caches'; find /$m -type f -exec stat -c %s {} + | wc -l"
   walk "$m" "warm find+stat" "find /$m -type f -exec stat -c %s {} + | wc -l"
@@ -66,5 +82,15 @@ for m in vfs 9p; do
     walk "$m" "git status" "cd /$m && git -c safe.directory='*' status --short | wc -l"
   fi
 done
-echo "==> the guest's reclaim:"
-"$diskless" ssh -c 'sudo journalctl -b -o cat -u diskless-fuse-reclaim --no-pager | tail -5'
+echo "==> virtiofs time / 9p time"
+for w in "${walks[@]}"; do printf '%-16s %6.2f\n' "$w" "$(awk -v a="${took[vfs $w]}" -v b="${took[9p $w]}" 'BEGIN {print a / b}')"; done
+if [ "$guest_files" -gt 0 ]; then
+  echo "==> $guest_files files made by the guest in its own root (~/bigtree), 200 to a folder, then walked twice"
+  walk root "make" "for ((i = 0; i < $guest_files; i++)); do d=~/bigtree/d\$((i / 200)); [ -d \$d ] || mkdir -p \$d; echo x > \$d/f\$i; done; echo made"
+  walk root "find+stat 1" "find ~/bigtree -type f -exec stat -c %s {} + | wc -l"
+  walk root "find+stat 2" "find ~/bigtree -type f -exec stat -c %s {} + | wc -l"
+fi
+echo "==> the guest is healthy: $("$diskless" ssh -c 'ls /usr/bin | wc -l; sudo -n true && echo sudo works' | tr '\n' ' ')"
+echo "==> virtiofsd after the walks: $(status | python3 -c 'import json,sys; print(", ".join(d["figure"] for d in json.load(sys.stdin)["machines"][0]["descriptors"]))')"
+echo "==> the guest's reclaim (CPU seconds of its process since boot, and its last lines):"
+"$diskless" ssh -c 'pid=$(systemctl show -p MainPID --value diskless-fuse-reclaim); read -r -a s </proc/$pid/stat; echo "utime+stime $(( (s[13] + s[14]) )) ticks of $(getconf CLK_TCK)/s over $(cut -d. -f1 /proc/uptime) s of uptime"; sudo journalctl -b -o cat -u diskless-fuse-reclaim --no-pager | tail -3'

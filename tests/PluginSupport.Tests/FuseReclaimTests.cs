@@ -20,10 +20,11 @@ public sealed class FuseReclaimTests : IDisposable
         Assert.Equal(FileModes.Mode0755, script.Mode);
         Assert.StartsWith("#!/bin/bash\n", script.Content, StringComparison.Ordinal);
         Assert.Contains($"{GuestKernelArguments.FuseInodes}=*) threshold=${{word#*=}} ;;", script.Content, StringComparison.Ordinal);
+        Assert.Contains("read -r inodes rest </sys/kernel/slab/fuse_inode/objects", script.Content, StringComparison.Ordinal);
         Assert.Contains("done </proc/slabinfo", script.Content, StringComparison.Ordinal);
         Assert.Contains("[[ $name == fuse_inode ]]", script.Content, StringComparison.Ordinal);
         Assert.Contains("echo 2 >/proc/sys/vm/drop_caches", script.Content, StringComparison.Ordinal);
-        Assert.Contains("read -r -t $pause -u 3 _", script.Content, StringComparison.Ordinal);
+        Assert.Contains("read -r -t 5 -u 3 _", script.Content, StringComparison.Ordinal);
         var unit = Assert.Single(edits.OfType<WriteFileEdit>(), e => e.GuestPath == "/etc/systemd/system/diskless-fuse-reclaim.service");
         Assert.Contains($"ExecStart={SharedFiles.FuseReclaimScript}\n", unit.Content, StringComparison.Ordinal);
         Assert.Contains("WantedBy=sysinit.target", unit.Content, StringComparison.Ordinal);

@@ -53,6 +53,23 @@ public class VirtiofsdArgsTests
         Assert.Contains("announce_submounts", options);
     }
 
+    [Fact]
+    public void Every_share_of_the_C_virtiofsd_has_its_names_forgotten_at_last_use_and_no_readdirplus()
+    {
+        var synced = new Share("sync0", "/home/dev/project", "/project", ShareTransport.VirtioFs);
+
+        // A zero timeout is what makes the guest's kernel forget an unused inode (and virtiofsd close its descriptor).
+        foreach (var share in new[] { Root, synced })
+        {
+            var options = VirtiofsdArgs.Build(share, "/run/s.sock", VirtiofsdFlavour.LegacyC).Where((_, i) => i % 2 == 0).ToList();
+            Assert.Contains("timeout=0", options);
+            Assert.Contains("no_readdirplus", options);
+            Assert.DoesNotContain(options, o => o.StartsWith("timeout=", StringComparison.Ordinal) && o != "timeout=0");
+        }
+
+        Assert.DoesNotContain(VirtiofsdArgs.Build(Root, "/run/s.sock", VirtiofsdFlavour.Rust), a => a.Contains("timeout", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(VirtiofsdFlavour.Rust)]
     [InlineData(VirtiofsdFlavour.LegacyC)]

@@ -55,15 +55,29 @@ public static class VirtiofsdArgs
             "-o", "xattr",
             "-o", "posix_acl",
             "-o", "announce_submounts",
+            .. HeldDescriptorsBound,
         ],
     };
 
     /// <summary>
+    /// The C virtiofsd (QEMU 7.2) holds one open descriptor for every inode the guest keeps a lookup on, and the guest
+    /// keeps every inode whose name it has cached until memory runs short: a walk of a tree bigger than the host's
+    /// open-file limit then ends in "Too many open files" for the whole guest. With a zero timeout the guest's kernel
+    /// deletes a virtiofs name at its last use (FUSE's delete_stale) and the inode with it (FUSE keeps no unused inode),
+    /// so it forgets each file it no longer uses and virtiofsd closes its descriptor: what virtiofsd holds is bounded by
+    /// what the guest has open or in use, by the kernel, with no race against a walk. Readdirplus would look every entry
+    /// of a listing up only for the guest to forget it at once, so it is off. The price, measured under TCG: lookups and
+    /// attributes go to virtiofsd every time (see the README's big trees). The Rust virtiofsd holds file handles instead
+    /// where it may.
+    /// </summary>
+    public static IReadOnlyList<string> HeldDescriptorsBound { get; } = ["-o", "timeout=0", "-o", "no_readdirplus"];
+
+    /// <summary>
     /// The root folder belongs to its running guest: nothing on the host writes into it while the machine runs (it is
-    /// configured only while stopped; provisioners go through SSH). So the guest may keep lookups, attributes and
-    /// data without asking virtiofsd again ("always"); its own writes still reach the host at once, so the host reads
-    /// a current tree. Measured under TCG: SSH ~4.5 s sooner than with "auto". Synced folders, which the user edits
-    /// on the host while the guest runs, keep "auto" (revalidated after a second).
+    /// configured only while stopped; provisioners go through SSH). So the guest may keep a file's data between opens
+    /// ("always"); its own writes still reach the host at once, so the host reads a current tree. Synced folders, which
+    /// the user edits on the host while the guest runs, keep "auto" (data checked again at each open). For the C
+    /// virtiofsd, <see cref="HeldDescriptorsBound"/> sets how long names and attributes live (not at all).
     /// </summary>
     public static string CachePolicy(Share share) => share.IsRoot ? "always" : "auto";
 }
