@@ -35,10 +35,11 @@ TOML
 cd "$work"
 echo "==> creating the machine once (builds or reuses the base)"
 "$diskless" up >/dev/null
+# The machine's state lives in the data dir: its key as ssh-config names it, its base as status does.
+key=$("$diskless" ssh-config | awk '$1 == "IdentityFile" {print $2}')
+base_key=$("$diskless" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["machines"][0]["base"]["key"])')
 "$diskless" halt >/dev/null
 root=$("$diskless" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["machines"][0]["rootPath"])')
-key="$work/.diskless/machines/bench/id_ed25519"
-base_key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["baseKey"])' "$work/.diskless/machines/bench/machine.json")
 
 echo "==> configuring the same base by hand, as LAB.md did"
 lab="$work/lab-root"
@@ -73,10 +74,11 @@ mount --rbind /dev "$lab/dev"; mount --make-rslave "$lab/dev"
 chroot "$lab" useradd -m -s /bin/bash diskless
 install -d -m 700 -o 1000 -g 1000 "$lab/home/diskless/.ssh"
 install -m 600 -o 1000 -g 1000 "$key.pub" "$lab/home/diskless/.ssh/authorized_keys"
-chroot "$lab" update-initramfs -u -k all >/dev/null 2>&1
+# -c: a base carries no initramfs (each machine's configure makes its own), so there is none to update.
+chroot "$lab" update-initramfs -c -k all >/dev/null 2>&1
 unmount_lab
-echo "    hand-made initramfs: $(stat -c %s "$(readlink -f "$lab/initrd.img")") bytes; diskless': $(stat -c %s "$(readlink -f "$root/initrd.img")") bytes"
-kernel=$(readlink -f "$lab/vmlinuz"); initrd=$(readlink -f "$lab/initrd.img")
+kernel=$(readlink -f "$lab/vmlinuz"); initrd="$lab/boot/initrd.img-${kernel##*/vmlinuz-}"
+echo "    hand-made initramfs: $(stat -c %s "$initrd") bytes; diskless': $(stat -c %s "$root/boot/initrd.img-${kernel##*/vmlinuz-}") bytes"
 virtiofsd=$(command -v virtiofsd || echo /usr/lib/qemu/virtiofsd)
 accel=tcg; grep -qE 'vmx|svm' /proc/cpuinfo && accel=kvm
 

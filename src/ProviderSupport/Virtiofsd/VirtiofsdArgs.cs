@@ -9,7 +9,14 @@ public static class VirtiofsdArgs
     public static IReadOnlyList<string> Build(Share share, string socketPath, VirtiofsdFlavour flavour) =>
         share.IsRoot
             ? Common(share, socketPath, flavour)
-            : [.. Common(share, socketPath, flavour), .. SyncedFolderCapabilities(flavour), .. SyncedFolderXattrMap(flavour)];
+            : [.. Common(share, socketPath, flavour), .. SyncedFolderCapabilities(flavour), .. SyncedFolderXattrMap(flavour), .. SyncedFolderDescriptors(flavour)];
+
+    /// <summary><see cref="HeldDescriptorsBound"/> for a synced folder of the C virtiofsd; the Rust one holds file handles where it may.</summary>
+    public static IReadOnlyList<string> SyncedFolderDescriptors(VirtiofsdFlavour flavour) => flavour switch
+    {
+        VirtiofsdFlavour.Rust => [],
+        _ => HeldDescriptorsBound,
+    };
 
     /// <summary>
     /// A synced folder's virtiofsd gives up CAP_FSETID, so every write it makes on the guest's behalf clears a file's
@@ -55,7 +62,6 @@ public static class VirtiofsdArgs
             "-o", "xattr",
             "-o", "posix_acl",
             "-o", "announce_submounts",
-            .. HeldDescriptorsBound,
         ],
     };
 
@@ -68,7 +74,9 @@ public static class VirtiofsdArgs
     /// what the guest has open or in use, by the kernel, with no race against a walk. Readdirplus would look every entry
     /// of a listing up only for the guest to forget it at once, so it is off. The price, measured under TCG: lookups and
     /// attributes go to virtiofsd every time (see the README's big trees). The Rust virtiofsd holds file handles instead
-    /// where it may.
+    /// where it may. Synced folders only: on the root the same price was the boot's (SSH after 32.7–35.5 s instead of
+    /// 13.5 s, `stat /usr/bin/*` ×5 8× slower, quiet host, TCG), so the root keeps long timeouts and its cached inodes
+    /// are bounded by the guest's reclaim service (fuse-reclaim), which drops them past a quarter of the limit.
     /// </summary>
     public static IReadOnlyList<string> HeldDescriptorsBound { get; } = ["-o", "timeout=0", "-o", "no_readdirplus"];
 
