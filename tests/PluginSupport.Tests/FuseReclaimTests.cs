@@ -24,7 +24,9 @@ public sealed class FuseReclaimTests : IDisposable
         Assert.Contains("done </proc/slabinfo", script.Content, StringComparison.Ordinal);
         Assert.Contains("[[ $name == fuse_inode ]]", script.Content, StringComparison.Ordinal);
         Assert.Contains("echo 2 >/proc/sys/vm/drop_caches", script.Content, StringComparison.Ordinal);
-        Assert.Contains("read -r -t 5 -u 3 _", script.Content, StringComparison.Ordinal);
+        // Every 5 s while idle, every second past half its bound (a walk then has three quarters of the limit to spare).
+        Assert.Contains("read -r -t $pause -u 3 _", script.Content, StringComparison.Ordinal);
+        Assert.Contains("if (( inodes > bound / 2 )); then pause=1; else pause=5; fi", script.Content, StringComparison.Ordinal);
         var unit = Assert.Single(edits.OfType<WriteFileEdit>(), e => e.GuestPath == "/etc/systemd/system/diskless-fuse-reclaim.service");
         Assert.Contains($"ExecStart={SharedFiles.FuseReclaimScript}\n", unit.Content, StringComparison.Ordinal);
         Assert.Contains("WantedBy=sysinit.target", unit.Content, StringComparison.Ordinal);

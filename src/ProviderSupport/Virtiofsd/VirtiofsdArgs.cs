@@ -9,7 +9,7 @@ public static class VirtiofsdArgs
     public static IReadOnlyList<string> Build(Share share, string socketPath, VirtiofsdFlavour flavour) =>
         share.IsRoot
             ? Common(share, socketPath, flavour)
-            : [.. Common(share, socketPath, flavour), .. SyncedFolderCapabilities(flavour), .. SyncedFolderXattrMap(flavour), .. SyncedFolderDescriptors(flavour)];
+            : [.. Common(share, socketPath, flavour), .. SyncedFolderDescriptors(flavour), .. SyncedFolderCapabilities(flavour), .. SyncedFolderXattrMap(flavour)];
 
     /// <summary><see cref="HeldDescriptorsBound"/> for a synced folder of the C virtiofsd; the Rust one holds file handles where it may.</summary>
     public static IReadOnlyList<string> SyncedFolderDescriptors(VirtiofsdFlavour flavour) => flavour switch

@@ -43,7 +43,7 @@ internal static class DescriptorAdvice
         ArgumentNullException.ThrowIfNull(use);
         return use.Limit < LowLimit
             ? $"{use.Process} (pid {use.Pid}) may hold only {Limit(use.Limit)} open files (the host's {(isRoot ? "fs.nr_open" : "hard nofile limit of " + user)}): " +
-              $"the guest forgets each file at its last use, so walks of any size fit, but it may have only about that many open or in use at once on one share. {Raise(isRoot, user)}"
+              $"in a synced folder the guest forgets each file at its last use, so walks of any size fit there, but in the machine's own root it drops its cached files whenever it nears a quarter of that, which slows walks of big trees. {Raise(isRoot, user)}"
             : null;
     }
 
