@@ -27,7 +27,9 @@ internal sealed class GlobalStatusScenario(MachineFixture machine, ITestOutputHe
             Assert.True(listen.ExitCode == 0, listen.ToString());
             Assert.NotNull(await PortsInGuest.WithinAsync(TimeSpan.FromSeconds(20), async () => await PortsInGuest.ReadAsync(listened) == "global"));
 
-            // As small as a machine gets: the scenario's cached base, no provisioner, no synced folder, nothing to trust.
+            // The quick start's project as root runs it: a root-owned checkout, synced whole to /project. Otherwise as
+            // small as a machine gets: the scenario's cached base, no provisioner, nothing to trust.
+            File.SetUnixFileMode(second, (UnixFileMode)0b111_101_101);
             await File.WriteAllTextAsync(Path.Combine(second, "Disklessfile"), $"""
                 name = "{SecondName}"
                 memory = "512MiB"
@@ -39,6 +41,10 @@ internal sealed class GlobalStatusScenario(MachineFixture machine, ITestOutputHe
                 [share]
                 transport = "{machine.Transport}"
 
+                [[synced_folders]]
+                host = "."
+                guest = "/project"
+
                 [[ports]]
                 host = {secondPort}
                 guest = 8000
@@ -46,6 +52,7 @@ internal sealed class GlobalStatusScenario(MachineFixture machine, ITestOutputHe
             var up = await DisklessProcess.RunAsync(second, TimeSpan.FromMinutes(10), "up");
             output.WriteLine(up.ToString());
             Assert.True(up.ExitCode == 0, up.ToString());
+            await TheRootOwnedProjectIsTheGuestUsersAsync(second, up);
 
             var both = await GlobalStatusAsync(third);
             var first = Row(both, machine.ProjectDirectory, machine.Name);
@@ -133,6 +140,41 @@ internal sealed class GlobalStatusScenario(MachineFixture machine, ITestOutputHe
             }
 
             Directory.Delete(third, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The quick start run by root on a root-owned checkout: the guest's user and guest root (sudo) write the project, up
+    /// warned of nothing, what they wrote is the owner's to use on the host, and no set-id bit they try gets there.
+    /// </summary>
+    private async Task TheRootOwnedProjectIsTheGuestUsersAsync(string project, CliRun up)
+    {
+        Assert.Equal(0, Diskless.Cli.Isolation.FileStatus.Read(project, followLinks: false)!.Uid);
+        Assert.DoesNotContain("nobody in the guest", up.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be idmapped", up.ToString(), StringComparison.Ordinal);
+        var run = await DisklessProcess.RunAsync(
+            project,
+            TimeSpan.FromMinutes(2),
+            "ssh",
+            "-c",
+            "stat -c %u /project/Disklessfile; echo user > /project/by-user && echo user-wrote; "
+            + "sudo -n sh -c 'echo root > /project/by-root && echo root-wrote; "
+            + "chmod u+s /project/by-root 2>&1 | grep -q \"Operation not permitted\" && echo root-suid-refused'; "
+            + "chmod u+s /project/by-user 2>&1 | grep -q 'Operation not permitted' && echo user-suid-refused");
+        output.WriteLine(run.ToString());
+        Assert.Equal("1000\nuser-wrote\nroot-wrote\nroot-suid-refused\nuser-suid-refused\n", run.Stdout);
+
+        // On the host: the guest user's file is the owner's (root's), guest root's a subordinate id's; neither is set-id,
+        // and the owner reads and deletes both.
+        var byUser = Path.Combine(project, "by-user");
+        var byRoot = Path.Combine(project, "by-root");
+        Assert.Equal(0, Diskless.Cli.Isolation.FileStatus.Read(byUser, followLinks: false)!.Uid);
+        Assert.NotEqual(0, Diskless.Cli.Isolation.FileStatus.Read(byRoot, followLinks: false)!.Uid);
+        foreach (var (path, text) in new[] { (byUser, "user\n"), (byRoot, "root\n") })
+        {
+            Assert.Equal((UnixFileMode)0, File.GetUnixFileMode(path) & (UnixFileMode.SetUser | UnixFileMode.SetGroup));
+            Assert.Equal(text, await File.ReadAllTextAsync(path));
+            File.Delete(path);
         }
     }
 

@@ -532,7 +532,7 @@ public sealed class A_virtiofs_machine(VirtioFsMachine machine, ITestOutputHelpe
     }
 
     [Fact, Order(60)]
-    public async Task Global_status_from_a_third_folder_shows_both_projects_live_a_killed_qemu_as_crashed_and_an_orphan_with_the_command_that_removes_it()
+    public async Task Global_status_from_a_third_folder_shows_both_projects_live_a_killed_qemu_as_crashed_and_an_orphan_with_the_command_that_removes_it_and_the_second_a_root_owned_quick_start_project_the_guest_writes()
     {
         Machine.EnsureUp(Output);
 
