@@ -64,7 +64,7 @@ public sealed class QemuDirectProvider : IProvider, IRuntimePortForwarding
 
     /// <inheritdoc />
     public Task<MachineStatus> StatusAsync(MachineHandle handle, IHostServices host, CancellationToken cancellationToken) =>
-        new QemuStatusReader(host.Processes).ReadAsync(handle, cancellationToken);
+        new QemuStatusReader(host.Processes, host.Commands).ReadAsync(handle, cancellationToken);
 
     /// <inheritdoc />
     public Task StopAsync(MachineHandle handle, StopOptions options, IHostServices host, CancellationToken cancellationToken) =>

@@ -86,6 +86,42 @@ public sealed class VirtiofsdDescriptorsTests
         Assert.Null(HelperDescriptors.Read(reader, 999, "virtiofsd"));
     }
 
+    [Fact]
+    public async Task A_helper_its_owner_cannot_read_is_counted_inside_its_user_namespace_at_its_busiest_descendant()
+    {
+        using var proc = new TempDirectory();
+        Plant(proc.Path, 100, open: 3, soft: 2000, children: [101]);
+        Plant(proc.Path, 101, open: 5, soft: 2000, children: []);
+        Directory.Delete(Path.Combine(proc.Path, "100", "fd"), recursive: true);
+        Directory.Delete(Path.Combine(proc.Path, "101", "fd"), recursive: true);
+        var reader = new ProcDescriptors(proc.Path);
+        var runner = new RecordingCommandRunner().Print(
+            "nsenter", string.Concat(Enumerable.Repeat("/proc/100/fd\n", 7)) + string.Concat(Enumerable.Repeat("/proc/101/fd\n", 812)));
+
+        var pids = HelperDescriptors.Tree(reader, 100);
+        var counts = await NamespacedDescriptorCount.CountAsync(runner, pids, CancellationToken.None);
+
+        Assert.Equal([100, 101], pids);
+        Assert.Equal(new DescriptorUse("virtiofsd", 100, null, 2000, 20000), HelperDescriptors.Read(reader, 100, "virtiofsd"));
+        Assert.Equal(new DescriptorUse("virtiofsd", 101, 812, 2000, 20000), HelperDescriptors.Read(reader.WithCounts(counts), 100, "virtiofsd"));
+        Assert.Equal(
+            "nsenter -t 100 -U -S 0 -G 0 -- find /proc/100/fd /proc/101/fd -mindepth 1 -maxdepth 1 -printf '%h\\n'",
+            Assert.Single(runner.Commands).ToString());
+    }
+
+    [Fact]
+    public async Task A_count_that_cannot_be_made_is_left_out_and_a_pid_it_did_not_list_is_absent()
+    {
+        var refused = new RecordingCommandRunner().Fail("nsenter", 1, "", "100");
+        var failed = new RecordingCommandRunner().Fail("nsenter", 2, "nsenter: cannot open /proc/100/ns/user: Permission denied", "100");
+
+        Assert.Empty(await NamespacedDescriptorCount.CountAsync(refused, [100], CancellationToken.None));
+        Assert.Empty(await NamespacedDescriptorCount.CountAsync(failed, [100], CancellationToken.None));
+        Assert.Equal(
+            new Dictionary<int, int> { [100] = 2 },
+            NamespacedDescriptorCount.Parse("/proc/100/fd\n/proc/100/fd\n/proc/1000/fd\n", [100, 101]));
+    }
+
     [Theory]
     [InlineData("000001ffffffffff", 1_048_576L)]
     [InlineData("000001fffeffffff", null)]

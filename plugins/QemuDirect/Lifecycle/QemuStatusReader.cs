@@ -7,7 +7,7 @@ namespace Diskless.Plugins.QemuDirect;
 /// Reads a machine's state from the process table and its files. QEMU removes its pid file when it exits by
 /// itself (guest power-off, QMP quit) and StopAsync leaves a marker, so a dead QEMU with neither is a crash.
 /// </summary>
-internal sealed class QemuStatusReader(IProcessTable table, ProcDescriptors? proc = null)
+internal sealed class QemuStatusReader(IProcessTable table, ICommandRunner? commands = null, ProcDescriptors? proc = null)
 {
     /// <summary>Console lines shown for a crashed machine.</summary>
     public const int ConsoleTailLines = 30;
@@ -34,7 +34,11 @@ internal sealed class QemuStatusReader(IProcessTable table, ProcDescriptors? pro
             var liveHelpers = machine.LiveHelpers(table, data.VirtiofsdPids);
             var lostHelpers = data.VirtiofsdPids.Except(liveHelpers).ToList();
             return lostHelpers.Count == 0
-                ? new MachineStatus(MachineState.Running, $"qemu pid {data.QemuPid} ({data.Accelerator})", Failure: failure, Descriptors: Descriptors(liveHelpers))
+                ? new MachineStatus(
+                    MachineState.Running,
+                    $"qemu pid {data.QemuPid} ({data.Accelerator})",
+                    Failure: failure,
+                    Descriptors: await DescriptorsAsync(liveHelpers, cancellationToken).ConfigureAwait(false))
                 : new MachineStatus(
                     MachineState.Running,
                     $"qemu pid {data.QemuPid} runs, but virtiofsd (pid {string.Join(", ", lostHelpers)}) exited: the guest lost its shared folders; halt and up again",
@@ -56,10 +60,22 @@ internal sealed class QemuStatusReader(IProcessTable table, ProcDescriptors? pro
             Failure: failure);
     }
 
-    // Only the pids this host recorded and matched as the machine's virtiofsd: never one the guest could name.
-    private List<DescriptorUse> Descriptors(IEnumerable<int> helpers)
+    // Only the pids this host recorded and matched as the machine's virtiofsd: never one the guest could name. A rootless
+    // machine's are counted from inside its user namespace, where its owner may read them.
+    private async Task<List<DescriptorUse>> DescriptorsAsync(IReadOnlyList<int> helpers, CancellationToken cancellationToken)
     {
         var reader = proc ?? new ProcDescriptors();
-        return helpers.Select(pid => HelperDescriptors.Read(reader, pid, "virtiofsd")).OfType<DescriptorUse>().ToList();
+        var uses = Read(reader, helpers);
+        var unreadable = helpers.SelectMany(pid => HelperDescriptors.Tree(reader, pid)).Where(pid => reader.Open(pid) is null).ToList();
+        if (commands is null || unreadable.Count == 0)
+        {
+            return uses;
+        }
+
+        var counts = await NamespacedDescriptorCount.CountAsync(commands, unreadable, cancellationToken).ConfigureAwait(false);
+        return counts.Count == 0 ? uses : Read(reader.WithCounts(counts), helpers);
     }
+
+    private static List<DescriptorUse> Read(ProcDescriptors reader, IEnumerable<int> helpers) =>
+        helpers.Select(pid => HelperDescriptors.Read(reader, pid, "virtiofsd")).OfType<DescriptorUse>().ToList();
 }

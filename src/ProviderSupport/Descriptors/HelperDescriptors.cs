@@ -19,20 +19,29 @@ public static class HelperDescriptors
     {
         ArgumentNullException.ThrowIfNull(proc);
         DescriptorUse? busiest = proc.Limit(pid) is { } own ? new DescriptorUse(process, pid, null, own.Soft, own.Hard) : null;
-        var level = new List<int> { pid };
-        for (var depth = 0; depth <= MaxDepth && level.Count > 0; depth++)
+        foreach (var candidate in Tree(proc, pid))
         {
-            foreach (var candidate in level)
+            if (proc.Open(candidate) is { } open && proc.Limit(candidate) is { } limit && (busiest?.Open is null || open > busiest.Open))
             {
-                if (proc.Open(candidate) is { } open && proc.Limit(candidate) is { } limit && (busiest?.Open is null || open > busiest.Open))
-                {
-                    busiest = new DescriptorUse(process, candidate, open, limit.Soft, limit.Hard);
-                }
+                busiest = new DescriptorUse(process, candidate, open, limit.Soft, limit.Hard);
             }
-
-            level = level.SelectMany(proc.Children).ToList();
         }
 
         return busiest;
+    }
+
+    /// <summary><paramref name="pid"/> and its descendants down to <see cref="MaxDepth"/>, level by level.</summary>
+    public static IReadOnlyList<int> Tree(ProcDescriptors proc, int pid)
+    {
+        ArgumentNullException.ThrowIfNull(proc);
+        var tree = new List<int>();
+        var level = new List<int> { pid };
+        for (var depth = 0; depth <= MaxDepth && level.Count > 0; depth++)
+        {
+            tree.AddRange(level);
+            level = level.SelectMany(proc.Children).ToList();
+        }
+
+        return tree;
     }
 }

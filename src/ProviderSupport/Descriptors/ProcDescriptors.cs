@@ -7,8 +7,12 @@ namespace Diskless.ProviderSupport;
 /// and its limit. Only ever for pids the host itself recorded, never one a guest could name.
 /// </summary>
 /// <param name="procRoot">/proc, or a folder laid out like it.</param>
-public sealed class ProcDescriptors(string procRoot = "/proc")
+/// <param name="counted">Counts made another way (<see cref="NamespacedDescriptorCount"/>) for processes whose fd folder this one cannot read.</param>
+public sealed class ProcDescriptors(string procRoot = "/proc", IReadOnlyDictionary<int, int>? counted = null)
 {
+    /// <summary>This reader, with <paramref name="counts"/> standing in for fd folders it cannot read.</summary>
+    public ProcDescriptors WithCounts(IReadOnlyDictionary<int, int> counts) => new(procRoot, counts);
+
     /// <summary>The process's RLIMIT_NOFILE; null when it is gone or unreadable.</summary>
     public DescriptorLimit? Limit(int pid) =>
         Read(Path.Combine(procRoot, Pid(pid), "limits")) is { } text ? DescriptorLimit.ParseProcLimits(text) : null;
@@ -22,7 +26,7 @@ public sealed class ProcDescriptors(string procRoot = "/proc")
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return counted is not null && counted.TryGetValue(pid, out var count) ? count : null;
         }
     }
 

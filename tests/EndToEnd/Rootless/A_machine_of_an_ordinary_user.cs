@@ -86,6 +86,30 @@ public sealed partial class A_machine_of_an_ordinary_user(RootlessMachine machin
         Assert.All(processes, p => Assert.All(p.Uids, u => Assert.True(u == uid || (u >= subuid && u < subuid + IdMap.GuestIdCount), $"pid {p.Pid} runs as host uid {u}: {p.Command}")));
     }
 
+    /// <summary>
+    /// The machine's virtiofsd run as a subordinate id, whose /proc/PID/fd the user may not read from the host's view:
+    /// status counts them from inside the machine's user namespace, and its figures are what host root reads.
+    /// </summary>
+    [Fact, Order(8)]
+    public async Task Status_counts_what_each_virtiofsd_holds_as_host_root_would()
+    {
+        machine.EnsureUp(output);
+        var helpers = (await StatusAsync()).GetProperty("descriptors").EnumerateArray().ToList();
+        output.WriteLine(string.Join('\n', helpers.Select(h => h.GetProperty("figure").GetString())));
+
+        Assert.NotEmpty(helpers);
+        foreach (var helper in helpers)
+        {
+            var pid = helper.GetProperty("pid").GetInt32();
+            Assert.Equal(JsonValueKind.Number, helper.GetProperty("open").ValueKind);
+            var counted = helper.GetProperty("open").GetInt32();
+            var byRoot = Descriptors(pid);
+            // An idle guest: what a virtiofsd holds moves by a few lookups between the two reads, not by hundreds.
+            Assert.True(counted > 0 && Math.Abs(counted - byRoot) <= 50, $"virtiofsd pid {pid}: status counted {counted}, host root reads {byRoot}");
+            Assert.Contains($" of {RootlessMachine.DescriptorLimit} descriptors", helper.GetProperty("figure").GetString(), StringComparison.Ordinal);
+        }
+    }
+
     [Fact, Order(5)]
     public async Task Another_host_user_can_neither_list_nor_enter_the_users_machines_and_bases()
     {

@@ -24,7 +24,7 @@ internal static class DescriptorAdvice
         ArgumentNullException.ThrowIfNull(use);
         return use.Open is { } open
             ? string.Create(CultureInfo.InvariantCulture, $"{use.Process} pid {use.Pid}: {open} of {Limit(use.Limit)} descriptors ({Percent(use)} %)")
-            : $"{use.Process} pid {use.Pid}: limit {Limit(use.Limit)} descriptors (how many it holds only root may read: it runs as a subordinate id)";
+            : $"{use.Process} pid {use.Pid}: limit {Limit(use.Limit)} descriptors (how many it holds could not be counted: it runs as a subordinate id, and its user namespace could not be entered)";
     }
 
     /// <summary>The warning for a helper past the warn line; null below it.</summary>
