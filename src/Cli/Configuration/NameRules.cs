@@ -16,8 +16,8 @@ public static partial class NameRules
     /// <summary>Whether <paramref name="name"/> is a valid single-label hostname (RFC 1123), lowercase.</summary>
     public static bool IsHostname(string name)
     {
-        // By hand rather than a regex: every command checks the machine names, and a first regex costs a not-created
-        // machine's status a fifth of its start-up (loading and starting System.Text.RegularExpressions).
+        // By hand rather than a regex: every command checks the machine names, and a first regex (loading and starting
+        // System.Text.RegularExpressions) costs about 10 ms of CPU, a sixth of a not-created machine's status.
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length is 0 or > 63 || name[0] == '-' || name[^1] == '-')
         {

@@ -56,8 +56,8 @@ public sealed class ProjectState
 
     /// <summary>
     /// The name of a project folder in <c>projects/</c>: 16 hex digits of the SHA-256 of its real path (hashed in
-    /// managed code, <see cref="ManagedSha256"/>: every machine command needs it, and OpenSSL's start would double the
-    /// CPU time of a not-created machine's status).
+    /// managed code, <see cref="ManagedSha256"/>: every machine command needs it, and OpenSSL's start costs about 10 ms
+    /// of CPU).
     /// </summary>
     public static string KeyOf(string realProjectDirectory)
     {

@@ -89,6 +89,7 @@ public sealed class ProgramProcessTests : IDisposable
             "BouncyCastle.Cryptography",
             "Scriban.Signed", // no template
             "CliWrap", // no external command
+            "System.Collections.Concurrent",
         ];
         Assert.All(notNeeded, name => Assert.DoesNotContain(name, loaded));
     }
