@@ -47,7 +47,7 @@ public static class AgentPidFile
     {
         ArgumentNullException.ThrowIfNull(processes);
         return processes.IsAlive(pid)
-            && processes.OwnerUid(pid) == (int)Isolation.HostIdentity.Current().Uid
+            && processes.OwnerUid(pid) == (int)Isolation.HostIdentity.CurrentUid()
             && processes.Argv(pid) is { } argv
             && AgentCommandLine.Matches(argv, machineId);
     }

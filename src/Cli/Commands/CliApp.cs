@@ -18,7 +18,7 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args, DisklessServices context, CancellationToken cancellationToken)
     {
         var globals = new GlobalOptions();
-        var root = BuildRoot(globals, context);
+        var root = BuildRoot(globals, context, NamedCommand(args));
         var parseResult = root.Parse(args);
         var reporter = new ErrorReporter(context.Error, parseResult.GetValue(globals.Verbose));
         if (parseResult.Errors.Count > 0 && parseResult.Action is ParseErrorAction)
@@ -45,34 +45,73 @@ public static class CliApp
         }
     }
 
-    /// <summary>The command tree; the machine commands call <see cref="DisklessServices.Handlers"/>.</summary>
-    internal static RootCommand BuildRoot(GlobalOptions globals, DisklessServices context)
+    // The commands, in the order help lists them, each with the name it is made with.
+    private static readonly (string Name, Func<GlobalOptions, DisklessServices, Command> Create)[] CommandFactories =
+    [
+        ("init", InitCommand.Create),
+        ("validate", ValidateCommand.Create),
+        ("trust", TrustCommand.Create),
+        ("up", UpCommand.Create),
+        ("status", StatusCommand.Create),
+        ("global-status", GlobalStatusCommand.Create),
+        ("ssh", SshCommand.Create),
+        ("ssh-config", SshConfigCommand.Create),
+        ("provision", ProvisionCommand.Create),
+        ("reload", ReloadCommand.Create),
+        ("halt", HaltCommand.Create),
+        ("adopt", AdoptCommand.Create),
+        ("destroy", DestroyCommand.Create),
+        ("snapshot", SnapshotCommand.Create),
+        ("du", DuCommand.Create),
+        ("port", PortCommand.Create),
+        ("prune", PruneCommand.Create),
+        ("plugins", (_, context) => PluginsCommand.Create(context)),
+        ("completion", (_, context) => CompletionCommand.Create(context)),
+        ("agent", AgentCommand.Create),
+    ];
+
+    /// <summary>
+    /// The command the line starts with, when its first word names one: then only that command needs building, since
+    /// nothing on such a line reaches another (its help, its errors and its options are its own). Null otherwise (no
+    /// command, a global option first, a directive such as the shells' <c>[suggest]</c>): the whole tree is built.
+    /// </summary>
+    internal static string? NamedCommand(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var (name, _) in CommandFactories)
+        {
+            if (name == args[0])
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The command tree, or only its command <paramref name="only"/> under the root (<see cref="NamedCommand"/>): building
+    /// every command is a tenth of a not-created machine's status. The machine commands call <see cref="DisklessServices.Handlers"/>.
+    /// </summary>
+    internal static RootCommand BuildRoot(GlobalOptions globals, DisklessServices context, string? only = null)
     {
         var root = new RootCommand("Vagrant-style virtual machines without virtual disks: the guest's root filesystem is a host folder.")
         {
             globals.File,
             globals.Verbose,
-            InitCommand.Create(globals, context),
-            ValidateCommand.Create(globals, context),
-            TrustCommand.Create(globals, context),
-            UpCommand.Create(globals, context),
-            StatusCommand.Create(globals, context),
-            GlobalStatusCommand.Create(globals, context),
-            SshCommand.Create(globals, context),
-            SshConfigCommand.Create(globals, context),
-            ProvisionCommand.Create(globals, context),
-            ReloadCommand.Create(globals, context),
-            HaltCommand.Create(globals, context),
-            AdoptCommand.Create(globals, context),
-            DestroyCommand.Create(globals, context),
-            SnapshotCommand.Create(globals, context),
-            DuCommand.Create(globals, context),
-            PortCommand.Create(globals, context),
-            PruneCommand.Create(globals, context),
-            PluginsCommand.Create(context),
-            CompletionCommand.Create(context),
-            AgentCommand.Create(globals, context),
         };
+        foreach (var (name, create) in CommandFactories)
+        {
+            if (only is null || name == only)
+            {
+                root.Subcommands.Add(create(globals, context));
+            }
+        }
+
         ProjectCompletions.Attach(root, globals, context);
 
         // Help names the program "diskless" however it is started (dotnet diskless.dll, the apphost, a test host).

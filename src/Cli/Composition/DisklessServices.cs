@@ -115,7 +115,8 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     /// <summary>The namespace opener for a project, as the user <see cref="Isolation"/> sees.</summary>
     internal IMachineNamespaces NamespacesFor(ProjectState state) =>
         // The base is checked (ours, private, no link; the session folder too) before a holder makes its folder there.
-        Namespaces(Isolation.Identity, state.EnsureRuntimeBaseDirectory);
+        // Made on first use: who runs Diskless costs a name-service lookup that status of a machine not created skips.
+        new DeferredNamespaces(() => Namespaces(Isolation.Identity, state.EnsureRuntimeBaseDirectory));
 
     /// <summary>What a lifecycle command works with, for <paramref name="project"/>.</summary>
     internal LifecycleServices Lifecycle(IHostServices host, IPluginCatalog plugins, ProjectSpec project, ProjectState? state = null)

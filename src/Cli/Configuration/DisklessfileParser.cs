@@ -30,10 +30,7 @@ public static class DisklessfileParser
         var context = new ReadContext(projectDirectory, fullPath, []);
         var machines = ProjectReader.Read(root, context);
         ConfigurationException.ThrowIfAny(Sorted(context.Issues));
-        return new ProjectSpec(fullPath, projectDirectory, machines)
-        {
-            ContentSha256 = ContentSha256(text),
-        };
+        return ProjectSpec.Parsed(fullPath, projectDirectory, machines, text);
     }
 
     /// <summary>
@@ -60,7 +57,8 @@ public static class DisklessfileParser
 
     /// <summary>Issues in file order, each once (defaults inherited by several machines would repeat theirs).</summary>
     internal static IReadOnlyList<SpecIssue> Sorted(IEnumerable<SpecIssue> issues) =>
-        [.. issues.Distinct()
+        // A valid file has none: no query to start (its generic code is compiled at run time, a millisecond of start-up).
+        issues is ICollection<SpecIssue> { Count: 0 } ? [] : [.. issues.Distinct()
             .OrderBy(i => i.Location is null ? 1 : 0)
             .ThenBy(i => i.Location?.Line ?? 0)
             .ThenBy(i => i.Location?.Column ?? 0)];

@@ -15,6 +15,12 @@ public sealed record HostIdentity(string Name, long Uid, long Gid)
         return new HostIdentity(Environment.UserName, Field(status, "Uid:"), Field(status, "Gid:"));
     }
 
+    /// <summary>
+    /// This process's real uid alone: what owns its folders. Cheaper than <see cref="Current"/>, whose user name asks the
+    /// name service (nsswitch.conf, /etc/passwd), a few milliseconds of every command's start-up.
+    /// </summary>
+    public static long CurrentUid() => Field(File.ReadAllLines("/proc/self/status"), "Uid:");
+
     // "Uid:\treal\teffective\tsaved\tfilesystem"
     private static long Field(string[] status, string name)
     {

@@ -8,20 +8,29 @@ namespace Diskless.Cli.Isolation;
 /// a host-owned root otherwise. The prerequisites are checked here, before anything is built, so a missing
 /// subordinate range reads as that, with its fix, and not as a tool failing deep inside a base build.
 /// </summary>
-public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identity)
+public sealed class MachineIsolation(IIsolationProbe probe, Lazy<HostIdentity> identity)
 {
-    /// <summary>The isolation of the host Diskless runs on, as the process that runs it.</summary>
-    public static MachineIsolation ForThisHost() => new(new HostIsolationProbe(), HostIdentity.Current());
+    /// <summary>The isolation of a host with <paramref name="probe"/>, for <paramref name="identity"/>.</summary>
+    public MachineIsolation(IIsolationProbe probe, HostIdentity identity)
+        : this(probe, new Lazy<HostIdentity>(identity))
+    {
+    }
+
+    /// <summary>
+    /// The isolation of the host Diskless runs on, as the process that runs it; who that is is read when first asked
+    /// (its name costs a name-service lookup that a command reading a machine not created, status, need not make).
+    /// </summary>
+    public static MachineIsolation ForThisHost() => new(new HostIsolationProbe(), new Lazy<HostIdentity>(HostIdentity.Current));
 
     /// <summary>Who runs Diskless.</summary>
-    public HostIdentity Identity => identity;
+    public HostIdentity Identity => identity.Value;
 
     /// <summary>
     /// What keeps this host from running machines of <paramref name="providers"/> in user namespaces, each with the
     /// command that fixes it; empty when nothing does (or no provider uses them).
     /// </summary>
     public IReadOnlyList<DisklessException> HostProblems(IEnumerable<IProvider> providers) =>
-        providers.Any(p => p.Capabilities.UserNamespace) ? new UserNamespacePrerequisites(probe).FindProblems(identity) : [];
+        providers.Any(p => p.Capabilities.UserNamespace) ? new UserNamespacePrerequisites(probe).FindProblems(Identity) : [];
 
     /// <summary>The map for a new machine of <paramref name="provider"/> in <paramref name="projectDirectory"/>; null when its root is host-owned.</summary>
     public IdMap? ChooseMap(IProvider provider, string projectDirectory)
@@ -32,15 +41,15 @@ public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identit
             return null;
         }
 
-        new UserNamespacePrerequisites(probe).EnsureMet(identity);
-        if (identity.IsRoot && probe.Status(projectDirectory) is null)
+        new UserNamespacePrerequisites(probe).EnsureMet(Identity);
+        if (Identity.IsRoot && probe.Status(projectDirectory) is null)
         {
             throw new DisklessException($"the project folder {projectDirectory} does not exist");
         }
 
         // EnsureMet has already explained a missing range; this is only reached with both.
         return CurrentMap(projectDirectory)
-            ?? throw new DisklessException($"{identity.Name} has no subordinate id range of {IdMap.GuestIdCount} ids", null, ExitCodes.NotAvailable);
+            ?? throw new DisklessException($"{Identity.Name} has no subordinate id range of {IdMap.GuestIdCount} ids", null, ExitCodes.NotAvailable);
     }
 
     /// <summary>
@@ -58,11 +67,11 @@ public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identit
     /// </summary>
     public IdMap? CurrentMap(string projectDirectory)
     {
-        var subuid = SubordinateIds.Find(Lines(SubordinateIds.UidFile), identity.Name, identity.Uid);
-        var subgid = SubordinateIds.Find(Lines(SubordinateIds.GidFile), identity.Name, identity.Uid);
-        if (!identity.IsRoot)
+        var subuid = SubordinateIds.Find(Lines(SubordinateIds.UidFile), Identity.Name, Identity.Uid);
+        var subgid = SubordinateIds.Find(Lines(SubordinateIds.GidFile), Identity.Name, Identity.Uid);
+        if (!Identity.IsRoot)
         {
-            return MachineIdMaps.ForUser(identity, subuid, subgid);
+            return MachineIdMaps.ForUser(Identity, subuid, subgid);
         }
 
         return probe.Status(projectDirectory) is { } folder ? MachineIdMaps.ForRoot(folder, subuid, subgid) : null;
@@ -99,9 +108,9 @@ public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identit
                 : "";
             warnings.Add(
                 $"the synced folder {folder.HostPath} belongs to host uid {status.Uid}, which is {owner}: the guest's user cannot write to {folder.GuestPath}.{why} "
-                + (identity.IsRoot
+                + (Identity.IsRoot
                     ? $"Give it to the project's owner (chown -R {map.LoginUid}:{map.LoginGid} {folder.HostPath}) to make it writable."
-                    : $"Give it to yourself (chown -R {identity.Uid}:{identity.Gid} {folder.HostPath}) to make it writable."));
+                    : $"Give it to yourself (chown -R {Identity.Uid}:{Identity.Gid} {folder.HostPath}) to make it writable."));
         }
 
         return warnings;
@@ -122,7 +131,7 @@ public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identit
     {
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(map);
-        if (!identity.IsRoot)
+        if (!Identity.IsRoot)
         {
             return [];
         }
@@ -169,7 +178,7 @@ public sealed class MachineIsolation(IIsolationProbe probe, HostIdentity identit
 
                 return new DisklessException(
                     $"the machine cannot reach the synced folder {folder.HostPath}: {parent} (mode {Octal(status.Mode)}, owner {status.Uid}) lets no one else pass, "
-                    + $"and the machine's QEMU and virtiofsd run as host uid {map.SubordinateUidStart}, not as {identity.Name}",
+                    + $"and the machine's QEMU and virtiofsd run as host uid {map.SubordinateUidStart}, not as {Identity.Name}",
                     $"let others pass through it (chmod o+x {parent}), or keep the project in a folder they may pass (say /srv or /home)",
                     ExitCodes.NotAvailable);
             }

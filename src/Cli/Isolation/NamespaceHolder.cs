@@ -99,7 +99,7 @@ public sealed class NamespaceHolder : IUserNamespace, IAsyncDisposable
         IdMap map, Func<int, Task> writeMaps, ICommandRunner runner, IProcessTable processes, string runtimeDirectory, CancellationToken cancellationToken)
     {
         // This process makes the folders, so they must be its own (whoever the identity says the machine's user is).
-        var self = HostIdentity.Current().Uid;
+        var self = HostIdentity.CurrentUid();
         State.RuntimeFolders.EnsurePrivate(Path.GetFullPath(runtimeDirectory), self);
 
         // Private: the fifo is the holder's life, and nobody else may open it for writing and so keep the holder alive.

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
@@ -17,7 +16,9 @@ public sealed class CliWrapCommandRunner : ICommandRunner
     private readonly IProgressReporter _progress;
     private readonly CommandRunnerOptions _options;
     private readonly bool _isRoot;
-    private readonly ConcurrentDictionary<string, bool> _announcedSudo = new(StringComparer.Ordinal);
+    // Guarded by a lock rather than a ConcurrentDictionary: every command makes a runner, most run nothing, and loading
+    // System.Collections.Concurrent is start-up they would all pay.
+    private readonly HashSet<string> _announcedSudo = new(StringComparer.Ordinal);
 
     /// <summary>Creates the runner; <paramref name="options"/> defaults to <see cref="CommandRunnerOptions"/>' defaults.</summary>
     public CliWrapCommandRunner(IProgressReporter progress, CommandRunnerOptions? options = null)
@@ -114,7 +115,13 @@ public sealed class CliWrapCommandRunner : ICommandRunner
             $"{Path.GetFileName(command.FileName)} must run as root, and sudo is not installed",
             "run diskless as root, or install sudo: apt-get install -y sudo",
             ExitCodes.NotAvailable);
-        if (_announcedSudo.TryAdd(Path.GetFileName(command.FileName), true))
+        bool first;
+        lock (_announcedSudo)
+        {
+            first = _announcedSudo.Add(Path.GetFileName(command.FileName));
+        }
+
+        if (first)
         {
             _progress.Info($"running {Path.GetFileName(command.FileName)} as root through sudo");
         }

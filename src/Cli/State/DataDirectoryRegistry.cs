@@ -21,7 +21,7 @@ public sealed record DataDirectoryRegistry(string File, long Owner)
     /// <summary>The registry of whoever runs this process; null when no home is known to keep it in.</summary>
     public static DataDirectoryRegistry? ForThisUser() =>
         DataDirectory.RegistryFile(Environment.GetEnvironmentVariable, Environment.IsPrivilegedProcess) is { } file
-            ? new DataDirectoryRegistry(file, Isolation.HostIdentity.Current().Uid)
+            ? new DataDirectoryRegistry(file, Isolation.HostIdentity.CurrentUid())
             : null;
 
     /// <summary>

@@ -39,7 +39,7 @@ public static class LegacyMachineState
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(progress);
-        var owner = HostIdentity.Current().Uid;
+        var owner = HostIdentity.CurrentUid();
         var legacyFolder = state.LegacyMachineStateDirectory(machineName);
         BeneathFolder? folder;
         try

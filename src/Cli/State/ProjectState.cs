@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Diskless.Abstractions;
 using Diskless.Cli.Processes;
@@ -25,7 +24,7 @@ public sealed class ProjectState
         Paths = paths;
         RealProjectDirectory = RealPath.Resolve(Path.TrimEndingDirectorySeparator(ProjectDirectory));
         _runtime = new RuntimeFolders(
-            environment ?? Environment.GetEnvironmentVariable, isRoot ?? Environment.IsPrivilegedProcess, Isolation.HostIdentity.Current().Uid);
+            environment ?? Environment.GetEnvironmentVariable, isRoot ?? Environment.IsPrivilegedProcess, Isolation.HostIdentity.CurrentUid());
     }
 
     /// <summary>The project folder.</summary>
@@ -55,11 +54,24 @@ public sealed class ProjectState
     /// </summary>
     public string LegacyMachinesDirectory => Path.Combine(ProjectDirectory, ".diskless", "machines");
 
-    /// <summary>The name of a project folder in <c>projects/</c>: 16 hex digits of the SHA-256 of its real path.</summary>
+    /// <summary>
+    /// The name of a project folder in <c>projects/</c>: 16 hex digits of the SHA-256 of its real path (hashed in
+    /// managed code, <see cref="ManagedSha256"/>: every machine command needs it, and OpenSSL's start costs about 10 ms
+    /// of CPU).
+    /// </summary>
     public static string KeyOf(string realProjectDirectory)
     {
         ArgumentException.ThrowIfNullOrEmpty(realProjectDirectory);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(realProjectDirectory)))[..16];
+        var digest = ManagedSha256.HashData(Encoding.UTF8.GetBytes(realProjectDirectory));
+        // Hex by hand: Convert's vectorised encoder is not precompiled, and the JIT would cost more than the hash.
+        Span<char> key = stackalloc char[16];
+        for (var i = 0; i < key.Length; i++)
+        {
+            var nibble = (digest[i / 2] >> (i % 2 == 0 ? 4 : 0)) & 0xF;
+            key[i] = (char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
+        }
+
+        return new string(key);
     }
 
     /// <summary>
@@ -118,14 +130,29 @@ public sealed class ProjectState
     /// Machines named <paramref name="machineName"/> whose project folder is gone: most likely this project before it
     /// moved, whose machine <c>diskless adopt</c> takes over. Their project folders, the newest first.
     /// </summary>
-    public IReadOnlyList<string> MovedFrom(string machineName) =>
-        ProjectEntry.All(Paths.ProjectsDirectory)
-            .Where(p => p.Entry.Path != RealProjectDirectory
-                && !Directory.Exists(p.Entry.Path)
-                && File.Exists(MachineRecordStore.PathIn(Path.Combine(p.StateDirectory, "machines", CheckedName(machineName)))))
-            .OrderByDescending(p => p.Entry.CreatedAt)
-            .Select(p => p.Entry.Path)
-            .ToList();
+    public IReadOnlyList<string> MovedFrom(string machineName)
+    {
+        if (!Directory.Exists(Paths.ProjectsDirectory))
+        {
+            return [];
+        }
+
+        // Status asks this of every machine not created: a loop, and the record's existence before the entry's JSON,
+        // which most projects' folders need not parse (they have no machine of that name).
+        var moved = new List<ProjectEntry>();
+        foreach (var folder in Directory.EnumerateDirectories(Paths.ProjectsDirectory))
+        {
+            if (File.Exists(MachineRecordStore.PathIn(Path.Combine(folder, "machines", CheckedName(machineName))))
+                && ProjectEntry.Read(folder) is { } entry
+                && entry.Path != RealProjectDirectory
+                && !Directory.Exists(entry.Path))
+            {
+                moved.Add(entry);
+            }
+        }
+
+        return moved.Count == 0 ? [] : [.. moved.OrderByDescending(e => e.CreatedAt).Select(e => e.Path)];
+    }
 
     /// <summary>
     /// Creates (or checks) the machine's runtime folder and its parent, each the user's own, private and no link, and

@@ -27,7 +27,7 @@ public sealed class RuntimeFolders(Func<string, string?> environment, bool isRoo
 
     /// <summary>The folders of the process that runs: its environment, whether it is root, its uid.</summary>
     public static RuntimeFolders ForThisProcess() =>
-        new(Environment.GetEnvironmentVariable, Environment.IsPrivilegedProcess, HostIdentity.Current().Uid);
+        new(Environment.GetEnvironmentVariable, Environment.IsPrivilegedProcess, HostIdentity.CurrentUid());
 
     /// <summary>Where the machines' socket folders go (a path only; <see cref="EnsureBase"/> makes it).</summary>
     public string Base

@@ -56,6 +56,45 @@ public sealed class ProgramProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_of_a_machine_not_created_loads_no_plugin_and_none_of_what_only_other_commands_need()
+    {
+        // What start-up is kept free of (bench/startup.sh): each of these cost a not-created machine's status milliseconds.
+        File.WriteAllText(Path.Combine(home.Path, "Disklessfile"), "name = \"dev\"\n\n[distro]\nname = \"debian\"\n\n[provider]\nname = \"qemu\"\n");
+        var list = Path.Combine(home.Path, "loaded.txt");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var result = await CliWrap.Cli.Wrap("dotnet")
+            .WithArguments([Path.Combine(BuildOutput.ProgramDirectory, "diskless.dll"), "status"])
+            .WithWorkingDirectory(home.Path)
+            .WithEnvironmentVariables(e => e
+                .Set("DISKLESS_HOME", home.Path)
+                .Set("DOTNET_STARTUP_HOOKS", typeof(StartupHook).Assembly.Location)
+                .Set("DISKLESS_TEST_LOADED_ASSEMBLIES", list))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(timeout.Token);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("dev              not created  qemu/debian", result.StandardOutput, StringComparison.Ordinal);
+        var loaded = File.ReadAllLines(list);
+        // The list is the program's: it read the Disklessfile (Tomlyn) and parsed the line (System.CommandLine).
+        Assert.Contains("diskless", loaded);
+        Assert.Contains("Tomlyn", loaded);
+        Assert.Contains("System.CommandLine", loaded);
+        Assert.DoesNotContain(loaded, name => name.StartsWith("Diskless.Plugins.", StringComparison.Ordinal));
+        string[] notNeeded =
+        [
+            "System.Security.Cryptography", // OpenSSL: the project's key is hashed in managed code, the file's own hash on demand
+            "System.Text.RegularExpressions", // machine names are checked by hand
+            "McMaster.NETCore.Plugins", // no plugin is loaded
+            "Renci.SshNet", // no SSH
+            "BouncyCastle.Cryptography",
+            "Scriban.Signed", // no template
+            "CliWrap", // no external command
+            "System.Collections.Concurrent",
+        ];
+        Assert.All(notNeeded, name => Assert.DoesNotContain(name, loaded));
+    }
+
+    [Fact]
     public async Task Plugins_on_DISKLESS_PLUGIN_PATH_are_listed_first_and_a_broken_one_does_not_hide_the_others()
     {
         var result = await RunProgramWithPluginPathAsync(BuildOutput.FixturesDirectory, "plugins");

@@ -11,7 +11,8 @@ internal static class PortReader
     public static IReadOnlyList<PortForward> Read(TableReader machine, ReadContext context)
     {
         var ports = new List<PortForward>();
-        var used = new Dictionary<(long, string), SourceLocation>();
+        // Keyed by "port/protocol", not a tuple: a dictionary of tuples is compiled at run time, on every command's start.
+        var used = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         foreach (var table in machine.Tables("ports") ?? [])
         {
             var reader = context.Reader(table);
@@ -27,13 +28,13 @@ internal static class PortReader
 
             if (host is { } h)
             {
-                if (used.TryGetValue((h.Value, protocol), out var first))
+                if (used.TryGetValue($"{h.Value}/{protocol}", out var first))
                 {
                     reader.Error($"host port {h.Value}/{protocol} is already forwarded at {first}", h.Location, "forward each host port once");
                 }
                 else
                 {
-                    used[(h.Value, protocol)] = h.Location;
+                    used[$"{h.Value}/{protocol}"] = h.Location;
                 }
             }
 

@@ -70,15 +70,17 @@ internal static class ProjectReader
 
     private static void RejectSharedHostPorts(List<MachineSpec> machines, ReadContext context)
     {
-        var owners = new Dictionary<(int, string), string>();
+        // Keyed by "port/protocol", not a tuple: a dictionary of tuples is compiled at run time, on every command's start.
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var machine in machines)
         {
             foreach (var port in machine.Ports)
             {
-                if (!owners.TryAdd((port.Host, port.Protocol), machine.Name) && owners[(port.Host, port.Protocol)] != machine.Name)
+                var key = $"{port.Host}/{port.Protocol}";
+                if (!owners.TryAdd(key, machine.Name) && owners[key] != machine.Name)
                 {
                     context.Issues.Add(new SpecIssue(
-                        $"host port {port.Host}/{port.Protocol} is forwarded by both machine '{owners[(port.Host, port.Protocol)]}' and machine '{machine.Name}'",
+                        $"host port {port.Host}/{port.Protocol} is forwarded by both machine '{owners[key]}' and machine '{machine.Name}'",
                         port.Location,
                         $"give each machine its own host port, e.g. in [[machines.{machine.Name}.ports]]"));
                 }

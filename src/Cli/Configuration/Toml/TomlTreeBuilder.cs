@@ -25,7 +25,7 @@ internal sealed class TomlTreeBuilder(string file)
             }
 
             var parts = KeyParts(header.Name);
-            var parent = Navigate(root, parts[..^1]);
+            var parent = Navigate(root, new(parts, 0, parts.Length - 1));
             var (name, nameLocation) = parts[^1];
             var path = Join(parent.Path, name);
             var headerLocation = At(header.OpenBracket?.Span ?? header.Span);
@@ -71,7 +71,7 @@ internal sealed class TomlTreeBuilder(string file)
         }
 
         var parts = KeyParts(keyValue.Key);
-        var target = Navigate(table, parts[..^1]);
+        var target = Navigate(table, new(parts, 0, parts.Length - 1));
         var (name, location) = parts[^1];
         // An inline table in an array element has no header to name it by: "in 'file' in [[provision]]".
         var context = target.InsideArrayElement ? $" in '{name}'{target.Context}" : null;
@@ -121,7 +121,8 @@ internal sealed class TomlTreeBuilder(string file)
     }
 
     /// <summary>Follows (or creates, as TOML does implicitly) the tables named by <paramref name="parts"/>.</summary>
-    private static TomlTable Navigate(TomlTable table, IEnumerable<(string Name, SourceLocation Location)> parts)
+    // A span, not a slice of the array: generic code over this tuple is not precompiled, and every command parses a file.
+    private static TomlTable Navigate(TomlTable table, ReadOnlySpan<(string Name, SourceLocation Location)> parts)
     {
         foreach (var (name, location) in parts)
         {
