@@ -53,7 +53,7 @@ internal static class SharePlanner
         // is /home itself (that one wins), nor over a 9p root (one 9p server, no virtiofsd to bound).
         if (homeApart && rootTransport == ShareTransport.VirtioFs && !machine.SyncedFolders.Any(f => IsHome(f.GuestPath)))
         {
-            shares.Add(new Share(Share.HomeTag, Path.Combine(rootDirectory, Share.HomeGuestPath.TrimStart('/')), Share.HomeGuestPath, ShareTransport.VirtioFs, PartOfRoot: true));
+            shares.Add(new Share(Share.HomeTag, Path.Combine(rootDirectory, RootHomeFolder.Name), Share.HomeGuestPath, ShareTransport.VirtioFs, PartOfRoot: true));
         }
 
         return shares;

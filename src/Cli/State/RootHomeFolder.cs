@@ -1,3 +1,4 @@
+using Diskless.Abstractions;
 using Diskless.Cli.Isolation;
 
 namespace Diskless.Cli.State;
@@ -8,13 +9,14 @@ namespace Diskless.Cli.State;
 /// a fifo, and a share's daemon follows its source path. So <c>home</c> is opened beneath the root without following a
 /// link (<see cref="BeneathFolder"/>: openat with O_NOFOLLOW|O_DIRECTORY) and must be a real folder of the root's own
 /// owner on the root's own device (not a host mount point). Checked right before the daemons start, while no guest
-/// runs: the machine's only guest-controlled processes are its QEMU's vCPUs, and QEMU starts after the daemons, so
-/// nothing the guest controls can swap the folder between this check and the daemon's open.
+/// runs: the machine's only guest-controlled processes are its QEMU's vCPUs, and QEMU starts after the daemons (a
+/// daemon left from an earlier run serves no guest: its QEMU is gone), so nothing the guest controls can swap the
+/// folder between this check and the daemon's open.
 /// </summary>
 public static class RootHomeFolder
 {
-    /// <summary>The folder's name in the root, as the guest's /home.</summary>
-    public const string Name = "home";
+    /// <summary>The folder's name in the root: the guest's /home.</summary>
+    public static string Name => Share.HomeGuestPath.TrimStart('/');
 
     /// <summary>Why <paramref name="rootDirectory"/>'s home folder is not served apart; null when it may be.</summary>
     public static string? WhyNotServed(string rootDirectory)
