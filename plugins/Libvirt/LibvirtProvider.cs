@@ -39,6 +39,7 @@ public sealed class LibvirtProvider : IProvider
     public IReadOnlyList<string> MissingCapabilities { get; } = [];
 
     /// <inheritdoc />
+    // No home share: libvirt builds its virtiofsd's arguments itself (no zero timeout), so a /home apart would bound nothing.
     public ProviderCapabilities Capabilities { get; } = new([ShareTransport.VirtioFs, ShareTransport.NineP], UdpPorts: true, UserNamespace: false);
 
     /// <inheritdoc />

@@ -37,7 +37,7 @@ public sealed class QemuDirectProvider : IProvider, IRuntimePortForwarding
     public IReadOnlyList<string> MissingCapabilities { get; } = [];
 
     /// <inheritdoc />
-    public ProviderCapabilities Capabilities { get; } = new([ShareTransport.VirtioFs, ShareTransport.NineP], UdpPorts: true, UserNamespace: true);
+    public ProviderCapabilities Capabilities { get; } = new([ShareTransport.VirtioFs, ShareTransport.NineP], UdpPorts: true, UserNamespace: true, HomeShare: true);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SpecIssue>> ValidateAsync(MachineSpec machine, CancellationToken cancellationToken)

@@ -256,6 +256,30 @@ public sealed class ConfigureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_virtiofs_roots_home_served_apart_is_mounted_on_home_before_local_filesystems_and_before_folders_inside_it()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(ShareTransport.VirtioFs, syncedTransport: ShareTransport.VirtioFs);
+
+        var shareLines = Lines(await _root.ReadFileAsync("/etc/fstab", CancellationToken.None)).Where(l => !l.StartsWith("tmpfs", StringComparison.Ordinal)).ToList();
+        Assert.Equal("home\t/home\tvirtiofs\tdefaults,nofail,x-systemd.before=local-fs.target\t0\t0", shareLines[0]);
+        Assert.Equal(["/home", "/project", "/home/diskless/read\\040only\\040docs"], shareLines.Select(l => l.Split('\t')[1]));
+    }
+
+    [Fact]
+    public async Task A_9p_root_has_no_home_share_and_keeps_home_on_the_root()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(ShareTransport.NineP, syncedTransport: ShareTransport.VirtioFs);
+
+        var fstab = Lines(await _root.ReadFileAsync("/etc/fstab", CancellationToken.None));
+        Assert.DoesNotContain(fstab, l => l.Split('\t') is [_, "/home", ..]);
+        Assert.DoesNotContain(fstab, l => l.StartsWith(Share.HomeTag + "\t", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_rolling_release_gets_no_updates_or_security_suites()
     {
         FakeBaseTree.Create(_root.Path);

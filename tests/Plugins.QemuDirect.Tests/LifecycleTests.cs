@@ -78,6 +78,37 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact(Timeout = 10000)]
+    public async Task Start_serves_a_virtiofs_roots_home_apart_with_the_roots_options_and_the_bound_on_held_descriptors()
+    {
+        var rootPath = Path.Combine(_tmp, "root");
+        var home = new Share(Share.HomeTag, Path.Combine(rootPath, "home"), Share.HomeGuestPath, ShareTransport.VirtioFs, PartOfRoot: true);
+        var plan = Plan();
+        plan = plan with { Shares = [.. plan.Shares, home] };
+
+        var running = await _provider.StartAsync(plan, _host, CancellationToken.None);
+
+        Golden.AssertText(WithoutPorts(Transcript()), "transcripts/start-virtiofs-root-home.txt");
+
+        // Its own virtiofsd, started with the others before QEMU, unfiltered like the root's (the guest's own tree keeps
+        // its setuid programs and file capabilities), cached like the root's, and forgetting names at their last use.
+        var helpers = _host.Runner.Commands.Where(c => Path.GetFileName(c.ShownProgram) == "virtiofsd").ToList();
+        Assert.Equal(3, helpers.Count);
+        var served = Assert.Single(helpers, c => c.Arguments.Contains("source=" + home.HostPath));
+        Assert.Equal("virtiofsd", Path.GetFileName(served.FileName));
+        Assert.All(new[] { "cache=always", "timeout=0", "no_readdirplus", "xattr", "posix_acl" }, o => Assert.Contains(o, served.Arguments));
+        Assert.DoesNotContain(served.Arguments, a => a.Contains("modcaps", StringComparison.Ordinal) || a.Contains("xattrmap", StringComparison.Ordinal));
+        var root = Assert.Single(helpers, c => c.Arguments.Contains("source=" + rootPath));
+        Assert.DoesNotContain("timeout=0", root.Arguments);
+
+        // QEMU has its device under the home tag on the socket that virtiofsd serves; its pid is recorded with the others.
+        var qemu = _host.Runner.Commands.Single(c => Path.GetFileName(c.ShownProgram) == "qemu-system-x86_64");
+        var device = Assert.Single(QemuArgList.Lists(qemu.Arguments, "-device", "vhost-user-fs-pci"), d => d["tag"] == Share.HomeTag);
+        var socket = QemuArgList.Lists(qemu.Arguments, "-chardev", "socket").Single(c => c["id"] == device["chardev"])["path"];
+        Assert.Contains($"--socket-path={socket}", served.Arguments);
+        Assert.Equal("4001,4002,4003", running.Handle.Data["virtiofsdPids"]);
+    }
+
+    [Fact(Timeout = 10000)]
     public async Task Start_boots_the_unpacked_kernel_of_a_bzImage_through_pvh()
     {
         var image = TestKernels.BzImage(TestKernels.Gzip(TestKernels.Elf()));

@@ -111,6 +111,24 @@ public class VirtiofsdArgsTests
     }
 
     [Fact]
+    public void The_roots_home_served_apart_gets_the_roots_options_and_forgets_names_at_last_use()
+    {
+        var home = new Share(Share.HomeTag, Root.HostPath + "/home", Share.HomeGuestPath, ShareTransport.VirtioFs, PartOfRoot: true);
+
+        var args = VirtiofsdArgs.Build(home, "/run/diskless/3f2a9c/vfs2.sock", VirtiofsdFlavour.LegacyC);
+
+        Golden.AssertText(string.Join('\n', args) + "\n", "virtiofsd-args/legacy-c-home.txt");
+
+        // The root's arguments for its own folder, then the bound: no synced folder's capability or xattr choices.
+        Assert.Equal(
+            [.. VirtiofsdArgs.Build(Root with { HostPath = home.HostPath }, "/run/diskless/3f2a9c/vfs2.sock", VirtiofsdFlavour.LegacyC), .. VirtiofsdArgs.HeldDescriptorsBound],
+            args);
+        Assert.Contains("cache=always", args);
+        Assert.DoesNotContain(args, a => a.Contains("modcaps", StringComparison.Ordinal) || a.Contains("xattrmap", StringComparison.Ordinal));
+        Assert.Equal([.. VirtiofsdArgs.Build(Root with { HostPath = home.HostPath }, "/s", VirtiofsdFlavour.Rust)], VirtiofsdArgs.Build(home, "/s", VirtiofsdFlavour.Rust));
+    }
+
+    [Fact]
     public void A_comma_in_the_folder_is_escaped_for_the_C_virtiofsd()
     {
         var args = VirtiofsdArgs.Build(Root with { HostPath = "/srv/a,b" }, "/run/s.sock", VirtiofsdFlavour.LegacyC);

@@ -64,6 +64,17 @@ public class VirtiofsdCommandTests
     }
 
     [Fact]
+    public void The_roots_home_served_apart_runs_unfiltered_like_the_root()
+    {
+        var home = new Share(Share.HomeTag, Root.HostPath + "/home", Share.HomeGuestPath, ShareTransport.VirtioFs, PartOfRoot: true);
+
+        var command = VirtiofsdCommand.Build(home, Socket, LegacyC, Tools, filter: Filter);
+
+        Assert.Equal(LegacyC.Path, command.FileName);
+        Assert.Equal(VirtiofsdArgs.Build(home, Socket, LegacyC.Flavour), command.Arguments);
+    }
+
+    [Fact]
     public void A_read_only_share_runs_virtiofsd_in_its_own_mount_namespace_with_exactly_its_folder_bound_read_only()
     {
         var share = Folder(readOnly: true);

@@ -41,7 +41,10 @@ public static class Specs
     /// <summary>A network whose DHCP server hands out the address (as libvirt's default network does).</summary>
     public static GuestNetwork DhcpNetwork() => GuestNetwork.Dhcp(IPAddress.Parse("192.168.122.1"));
 
-    /// <summary>The root share plus, when asked, a read-write and a read-only synced folder over <paramref name="syncedTransport"/>.</summary>
+    /// <summary>
+    /// The root share plus, when asked, a read-write and a read-only synced folder over <paramref name="syncedTransport"/>;
+    /// over a virtiofs root also its /home served apart.
+    /// </summary>
     public static IReadOnlyList<Share> Shares(string rootPath, ShareTransport transport, ShareTransport? syncedTransport = null, int msize = ShareSpec.DefaultNinePMsize)
     {
         List<Share> shares = [new Share(Share.RootTag, rootPath, "/", transport, NinePMsize: msize)];
@@ -49,6 +52,12 @@ public static class Specs
         {
             shares.Add(new Share("sync0", "/project", "/project", synced, NinePMsize: msize));
             shares.Add(new Share("sync1", "/project/docs", "/home/diskless/read only docs", synced, ReadOnly: true, NinePMsize: msize));
+        }
+
+        // As the host plans it for a provider that serves a virtiofs root's /home apart (last, after the synced folders).
+        if (transport == ShareTransport.VirtioFs)
+        {
+            shares.Add(new Share(Share.HomeTag, Path.Combine(rootPath, "home"), Share.HomeGuestPath, ShareTransport.VirtioFs, PartOfRoot: true));
         }
 
         return shares;

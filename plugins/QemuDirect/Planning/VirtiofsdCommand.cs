@@ -7,7 +7,7 @@ namespace Diskless.Plugins.QemuDirect;
 /// Plans the whole command that starts one share's virtiofsd: the program and its arguments. Pure. A synced folder's
 /// virtiofsd runs under <see cref="SetuidGuard"/>: nothing the guest does through it leaves a setuid or setgid file or a
 /// device node on the host. The root's does not: the guest needs setuid programs (sudo) in its own root, which lies in
-/// the data dir's 0700 machines folder, out of other host users' reach.
+/// the data dir's 0700 machines folder, out of other host users' reach; nor does its /home served apart, part of that root.
 /// </summary>
 public static class VirtiofsdCommand
 {
@@ -30,7 +30,7 @@ public static class VirtiofsdCommand
     public static CommandSpec Build(Share share, string socketPath, VirtiofsdInfo virtiofsd, MountNamespaceTools? tools, MachineFiles? privateRunFor = null, byte[]? filter = null)
     {
         var plain = new CommandSpec(virtiofsd.Path, VirtiofsdArgs.Build(share, socketPath, virtiofsd.Flavour));
-        if (!share.IsRoot)
+        if (!share.IsGuestTree)
         {
             // Innermost, so that every wrapper's mounts (private /run, read-only bind) are in place when bwrap binds "/".
             plain = SetuidGuard.Wrap(plain, filter ?? SetuidFilter.ForThisHost());

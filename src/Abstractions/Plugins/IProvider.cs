@@ -43,4 +43,9 @@ public interface IProvider : IPlugin
 /// their roots belong to a subordinate id range and the guest's root is never host root. A provider whose VMs a
 /// daemon starts (libvirt) cannot, and keeps host-owned roots.
 /// </param>
-public sealed record ProviderCapabilities(IReadOnlyList<ShareTransport> Transports, bool UdpPorts, bool UserNamespace = false);
+/// <param name="HomeShare">
+/// Whether the provider serves a virtiofs root's /home as a share of its own (<see cref="Share.HomeTag"/>,
+/// <see cref="Share.PartOfRoot"/>), whose daemon's held descriptors the guest's kernel bounds: a big tree in the user's
+/// home cannot exhaust the root's daemon. A provider whose daemon's arguments it does not choose (libvirt) does not.
+/// </param>
+public sealed record ProviderCapabilities(IReadOnlyList<ShareTransport> Transports, bool UdpPorts, bool UserNamespace = false, bool HomeShare = false);

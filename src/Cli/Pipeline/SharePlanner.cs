@@ -1,4 +1,5 @@
 using Diskless.Abstractions;
+using Diskless.Cli.State;
 
 namespace Diskless.Cli.Pipeline;
 
@@ -24,7 +25,11 @@ internal static class SharePlanner
     /// How a synced folder that names no transport reaches the guest: the provider's default (virtiofs wherever
     /// virtiofsd exists, whose setuid filter a 9p root cannot have), not the root's.
     /// </param>
-    public static IReadOnlyList<Share> Plan(MachineSpec machine, string rootDirectory, ShareTransport rootTransport, ShareTransport folderTransport)
+    /// <param name="homeApart">
+    /// Whether the provider serves a virtiofs root's /home as a share of its own (<see cref="ProviderCapabilities.HomeShare"/>)
+    /// and, at start, the root's home folder passed <see cref="RootHomeFolder.WhyNotServed"/>.
+    /// </param>
+    public static IReadOnlyList<Share> Plan(MachineSpec machine, string rootDirectory, ShareTransport rootTransport, ShareTransport folderTransport, bool homeApart = false)
     {
         var shares = new List<Share>
         {
@@ -44,8 +49,17 @@ internal static class SharePlanner
                 machine.Share.NinePMsize));
         }
 
+        // Last, so every synced folder keeps its socket and device index; fstab puts it first. Not where a synced folder
+        // is /home itself (that one wins), nor over a 9p root (one 9p server, no virtiofsd to bound).
+        if (homeApart && rootTransport == ShareTransport.VirtioFs && !machine.SyncedFolders.Any(f => IsHome(f.GuestPath)))
+        {
+            shares.Add(new Share(Share.HomeTag, Path.Combine(rootDirectory, RootHomeFolder.Name), Share.HomeGuestPath, ShareTransport.VirtioFs, PartOfRoot: true));
+        }
+
         return shares;
     }
+
+    private static bool IsHome(string guestPath) => guestPath.TrimEnd('/') == Share.HomeGuestPath;
 
     /// <summary>How <paramref name="folder"/> reaches the guest when synced folders default to <paramref name="folderTransport"/>.</summary>
     // A security model is a 9p setting: a folder that names one asks for 9p.

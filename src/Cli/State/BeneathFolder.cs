@@ -36,7 +36,11 @@ public sealed class BeneathFolder : IDisposable
     /// Opens <paramref name="components"/> below <paramref name="trustedFolder"/>; null when one does not exist. Throws
     /// <see cref="UntrustedFileException"/> when one is a link, not a folder, or owned by another uid than <paramref name="owner"/>.
     /// </summary>
-    public static BeneathFolder? Open(string trustedFolder, IReadOnlyList<string> components, long owner)
+    /// <param name="trustedFolder">The folder to start from (its own path may hold links: it is the caller's).</param>
+    /// <param name="components">The names below it, each opened without following a link.</param>
+    /// <param name="owner">The uid each must belong to.</param>
+    /// <param name="ownerRole">Who <paramref name="owner"/> is, for the message (by default, the user who runs diskless).</param>
+    public static BeneathFolder? Open(string trustedFolder, IReadOnlyList<string> components, long owner, string ownerRole = "who runs diskless")
     {
         ArgumentException.ThrowIfNullOrEmpty(trustedFolder);
         ArgumentNullException.ThrowIfNull(components);
@@ -66,7 +70,7 @@ public sealed class BeneathFolder : IDisposable
             }
 
             handle = next;
-            RequireOwner(FileStatus.Of(handle), owner, path, handle);
+            RequireOwner(FileStatus.Of(handle), owner, ownerRole, path, handle);
         }
 
         return new BeneathFolder(handle, path);
@@ -88,6 +92,9 @@ public sealed class BeneathFolder : IDisposable
         ArgumentNullException.ThrowIfNull(handle);
         return new FileInfo("/proc/self/fd/" + handle.DangerousGetHandle().ToInt32().ToString(System.Globalization.CultureInfo.InvariantCulture)).LinkTarget;
     }
+
+    /// <summary>The folder's status as it is open (not as its path now reads).</summary>
+    public FileStatus Status() => FileStatus.Of(_handle);
 
     /// <summary>The names in the folder (as it is open, not as its path now reads).</summary>
     public IReadOnlyList<string> Names() =>
@@ -113,7 +120,7 @@ public sealed class BeneathFolder : IDisposable
             throw new UntrustedFileException(path, "it is not a regular file");
         }
 
-        RequireOwner(status, owner, path, null);
+        RequireOwner(status, owner, "who runs diskless", path, null);
         if (status.Size > maxBytes)
         {
             throw new UntrustedFileException(path, $"it is {status.Size} bytes, more than the {maxBytes} expected");
@@ -145,7 +152,7 @@ public sealed class BeneathFolder : IDisposable
     private string DescriptorPath() =>
         "/proc/self/fd/" + _handle.DangerousGetHandle().ToInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void RequireOwner(FileStatus status, long owner, string path, SafeFileHandle? toClose)
+    private static void RequireOwner(FileStatus status, long owner, string ownerRole, string path, SafeFileHandle? toClose)
     {
         if (status.Uid == owner)
         {
@@ -153,7 +160,7 @@ public sealed class BeneathFolder : IDisposable
         }
 
         toClose?.Dispose();
-        throw new UntrustedFileException(path, $"it belongs to uid {status.Uid}, not to uid {owner}, who runs diskless");
+        throw new UntrustedFileException(path, $"it belongs to uid {status.Uid}, not to uid {owner}, {ownerRole}");
     }
 
     private static SafeFileHandle? OpenAt(SafeFileHandle? folder, string name, int flags, string? path = null)

@@ -35,13 +35,17 @@ public sealed class SharedFiles(ITemplates templates)
     public WriteFileEdit ResolvConf(IReadOnlyList<System.Net.IPAddress> nameservers) =>
         Write("/etc/resolv.conf", "resolv.conf.liquid", new ResolvConfModel(nameservers.Select(a => a.ToString()).ToList()));
 
-    /// <summary>/etc/fstab: tmpfs /tmp and every synced folder; the root is mounted by the initramfs.</summary>
+    /// <summary>
+    /// /etc/fstab: tmpfs /tmp, the root's folders served apart (its /home), then every synced folder (one may lie in
+    /// /home); the root is mounted by the initramfs.
+    /// </summary>
     public WriteFileEdit Fstab(ConfigureRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var mounts = request.Shares
             .Where(s => !s.IsRoot)
-            .Select(s => new FstabMount(s.Tag, FstabEscaping.Escape(s.GuestPath), s.Transport == ShareTransport.NineP, s.NinePMsize, s.ReadOnly))
+            .OrderBy(s => !s.PartOfRoot)
+            .Select(s => new FstabMount(s.Tag, FstabEscaping.Escape(s.GuestPath), s.Transport == ShareTransport.NineP, s.NinePMsize, s.ReadOnly, s.PartOfRoot))
             .ToList();
         return Write("/etc/fstab", "fstab.liquid", new FstabModel(request.RootShare.Tag, BootTransports.FileSystemType(request.RootShare.Transport), mounts));
     }

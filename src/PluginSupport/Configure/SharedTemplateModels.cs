@@ -12,8 +12,11 @@ public sealed record ResolvConfModel(IReadOnlyList<string> Nameservers);
 /// <summary>fstab.liquid: the root (documented only) and the synced folders.</summary>
 public sealed record FstabModel(string RootTag, string RootTransport, IReadOnlyList<FstabMount> Mounts);
 
-/// <summary>One synced folder line of fstab.liquid; <see cref="GuestPath"/> is already fstab-escaped.</summary>
-public sealed record FstabMount(string Tag, string GuestPath, bool IsNineP, int Msize, bool ReadOnly);
+/// <summary>
+/// One share line of fstab.liquid (a synced folder, or a folder of the root served apart: <see cref="PartOfRoot"/>);
+/// <see cref="GuestPath"/> is already fstab-escaped.
+/// </summary>
+public sealed record FstabMount(string Tag, string GuestPath, bool IsNineP, int Msize, bool ReadOnly, bool PartOfRoot = false);
 
 /// <summary>timezone.liquid.</summary>
 public sealed record TimezoneModel(string Timezone);

@@ -6,12 +6,17 @@ namespace Diskless.ProviderSupport;
 public static class VirtiofsdArgs
 {
     /// <summary>The arguments (without the program) that serve <paramref name="share"/> on <paramref name="socketPath"/>.</summary>
+    /// <remarks>
+    /// A folder of the root served apart (the guest's /home) is the root's in every other way — its xattrs and ACLs,
+    /// cache=always, its id mapping, no setuid guard (the guest's own tree) — but bounds its held descriptors like a
+    /// synced folder: the user's big trees live there, while /usr and /etc keep the root's long timeouts.
+    /// </remarks>
     public static IReadOnlyList<string> Build(Share share, string socketPath, VirtiofsdFlavour flavour) =>
-        share.IsRoot
-            ? Common(share, socketPath, flavour)
-            : [.. Common(share, socketPath, flavour), .. SyncedFolderDescriptors(flavour), .. SyncedFolderCapabilities(flavour), .. SyncedFolderXattrMap(flavour)];
+        share.IsRoot ? Common(share, socketPath, flavour)
+        : share.PartOfRoot ? [.. Common(share, socketPath, flavour), .. SyncedFolderDescriptors(flavour)]
+        : [.. Common(share, socketPath, flavour), .. SyncedFolderDescriptors(flavour), .. SyncedFolderCapabilities(flavour), .. SyncedFolderXattrMap(flavour)];
 
-    /// <summary><see cref="HeldDescriptorsBound"/> for a synced folder of the C virtiofsd; the Rust one holds file handles where it may.</summary>
+    /// <summary><see cref="HeldDescriptorsBound"/> for a synced folder (or the root's /home) of the C virtiofsd; the Rust one holds file handles where it may.</summary>
     public static IReadOnlyList<string> SyncedFolderDescriptors(VirtiofsdFlavour flavour) => flavour switch
     {
         VirtiofsdFlavour.Rust => [],
@@ -76,16 +81,18 @@ public static class VirtiofsdArgs
     /// attributes go to virtiofsd every time (see the README's big trees). The Rust virtiofsd holds file handles instead
     /// where it may. Synced folders only: on the root the same price was the boot's (SSH after 32.7–35.5 s instead of
     /// 13.5 s, `stat /usr/bin/*` ×5 8× slower, quiet host, TCG), so the root keeps long timeouts and its cached inodes
-    /// are bounded by the guest's reclaim service (fuse-reclaim), which drops them past a quarter of the limit.
+    /// are bounded by the guest's reclaim service (fuse-reclaim), which drops them past a quarter of the limit; the
+    /// root's /home, where the user's big trees live, is served apart with this bound (<see cref="Share.PartOfRoot"/>).
     /// </summary>
     public static IReadOnlyList<string> HeldDescriptorsBound { get; } = ["-o", "timeout=0", "-o", "no_readdirplus"];
 
     /// <summary>
     /// The root folder belongs to its running guest: nothing on the host writes into it while the machine runs (it is
     /// configured only while stopped; provisioners go through SSH). So the guest may keep a file's data between opens
-    /// ("always"); its own writes still reach the host at once, so the host reads a current tree. Synced folders, which
+    /// ("always"); its own writes still reach the host at once, so the host reads a current tree. The same holds for the
+    /// root's /home served apart. Synced folders, which
     /// the user edits on the host while the guest runs, keep "auto" (data checked again at each open). For the C
     /// virtiofsd, <see cref="HeldDescriptorsBound"/> sets how long names and attributes live (not at all).
     /// </summary>
-    public static string CachePolicy(Share share) => share.IsRoot ? "always" : "auto";
+    public static string CachePolicy(Share share) => share.IsGuestTree ? "always" : "auto";
 }

@@ -65,4 +65,29 @@ public sealed class SharePlannerTests
 
         Assert.Equal((ShareTransport.NineP, "none"), (shares[1].Transport, shares[1].NinePSecurityModel));
     }
+
+    [Fact]
+    public void A_virtiofs_root_of_a_provider_that_serves_home_apart_gets_its_home_share_last_with_the_roots_folder()
+    {
+        var shares = SharePlanner.Plan(Machine(new SyncedFolder("/p", "/project", false, null, null, null)), "/m/root", ShareTransport.VirtioFs, ShareTransport.VirtioFs, homeApart: true);
+
+        Assert.Equal(["rootfs", "share0", "home"], shares.Select(s => s.Tag));
+        Assert.Equal(new Share("home", "/m/root/home", "/home", ShareTransport.VirtioFs, PartOfRoot: true), shares[2]);
+        Assert.True(shares[2].IsGuestTree);
+        Assert.False(shares[2].IsRoot);
+        Assert.False(shares[1].IsGuestTree);
+    }
+
+    [Theory]
+    [InlineData(ShareTransport.NineP, true, "/project")]
+    [InlineData(ShareTransport.VirtioFs, false, "/project")]
+    [InlineData(ShareTransport.VirtioFs, true, "/home")]
+    [InlineData(ShareTransport.VirtioFs, true, "/home/")]
+    public void No_home_share_over_a_9p_root_for_a_provider_without_one_or_where_a_synced_folder_is_home(ShareTransport root, bool homeApart, string folder)
+    {
+        var shares = SharePlanner.Plan(Machine(new SyncedFolder("/p", folder, false, null, null, null)), "/m/root", root, ShareTransport.VirtioFs, homeApart);
+
+        Assert.DoesNotContain(shares, s => s.Tag == Share.HomeTag || s.PartOfRoot);
+        Assert.Equal(2, shares.Count);
+    }
 }

@@ -20,7 +20,9 @@ internal sealed class ConfigureRoot : IStep<UpContext>
             RootTransport = context.Spec.Share.Transport ?? context.Record.RootTransport,
             FolderTransport = folderTransport,
         };
-        var shares = SharePlanner.Plan(context.Spec, context.RootDirectory, context.Record.RootTransport, folderTransport);
+        // The guest's fstab mounts /home from its own share wherever the provider can serve one ("nofail": a start that
+        // finds the folder unfit to serve leaves the guest its root's /home).
+        var shares = SharePlanner.Plan(context.Spec, context.RootDirectory, context.Record.RootTransport, folderTransport, context.Provider.Capabilities.HomeShare);
         var network = await context.Provider.DescribeNetworkAsync(context.Spec, context.Host, cancellationToken).ConfigureAwait(false);
         var keys = await context.KeysAsync(cancellationToken).ConfigureAwait(false);
         var request = new ConfigureRequest(new MachineRoot(context.RootDirectory), context.Spec, shares, keys.ToGuestIdentity(context.Spec.Distro.User),

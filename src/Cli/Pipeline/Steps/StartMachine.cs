@@ -1,5 +1,6 @@
 using Diskless.Abstractions;
 using Diskless.Cli.Ssh;
+using Diskless.Cli.State;
 
 namespace Diskless.Cli.Pipeline.Steps;
 
@@ -21,7 +22,7 @@ internal sealed class StartMachine : IStep<UpContext>
 
         // Before anything is written or started: the guest may have changed these files since they were recorded.
         BootArtifactsGuard.Require(record, artifacts);
-        context.Shares = SharePlanner.Plan(context.Spec, context.RootDirectory, record.RootTransport, record.SyncedFolderTransport);
+        context.Shares = SharePlanner.Plan(context.Spec, context.RootDirectory, record.RootTransport, record.SyncedFolderTransport, HomeApart(context));
         var sshPort = FreePort.OnLoopback();
         context.Project.EnsureRuntimeDirectory(record.Id);
         var plan = new BootPlan(
@@ -67,6 +68,29 @@ internal sealed class StartMachine : IStep<UpContext>
                 await context.Provider.StopAsync(context.Running.Handle, new StopOptions(Force: true, TimeSpan.Zero), context.Host, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the root's /home is served apart this time: where the provider can, over a virtiofs root, once the folder
+    /// is checked (<see cref="RootHomeFolder"/>; the guest is not running, see there). Otherwise up says so, and the
+    /// guest keeps the root's /home, whose inodes only the guest's polling reclaim bounds.
+    /// </summary>
+    private static bool HomeApart(UpContext context)
+    {
+        if (!context.Provider.Capabilities.HomeShare || context.Record.RootTransport != ShareTransport.VirtioFs)
+        {
+            return false;
+        }
+
+        if (RootHomeFolder.WhyNotServed(context.RootDirectory) is not { } reason)
+        {
+            return true;
+        }
+
+        context.Host.Progress.Warn(
+            $"The guest's /home is not served as a share of its own ({Path.Combine(context.RootDirectory, RootHomeFolder.Name)}: {reason}): "
+            + "it stays on the root share, where only the guest's reclaim bounds what a big tree there holds open on the host.");
+        return false;
     }
 
     internal static string KnownHostsPath(UpContext context) => Path.Combine(context.StateDirectory, "known_hosts");
