@@ -23,7 +23,16 @@ project() {
   mkdir -p "$work/$1"
   printf 'name = "%s"\nmemory = "1GiB"\n\n[distro]\nname = "debian"\nrelease = "bookworm"\npackages = [%s]\n' "$1" "$2" > "$work/$1/Disklessfile"
 }
-stage() { grep -A200000 "^==> $2" "$1" | grep -m1 -E '^\s+done in' | grep -Eo '[0-9.]+s' || echo "-"; }
+# stage LOG TITLE [N]: the seconds of the Nth (default first; "last" for the last) "==> TITLE…" stage of LOG ("-" when
+# it did not run). One awk, no pipe: under pipefail, a grep that stops at its first match made the pipeline fail and
+# printed "-" after the figure.
+stage() {
+  awk -v t="==> $2" -v n="${3:-1}" 'index($0, t) == 1 {seen++; f = 1; next}
+    f && /^[ \t]+done in/ {f = 0; v = $3; gsub(/[^0-9.]/, "", v); got[seen] = v "s"}
+    END {k = (n == "last") ? seen : n; print (k in got) ? got[k] : "-"}' "$1"
+}
+# The stages of one up after its base, as one line (the machine's clone is the last "Cloning": a derivation clones its parent first).
+stages() { printf 'clone %s, configure %s, boot to SSH %s' "$(stage "$1" 'Cloning root filesystem' last)" "$(stage "$1" 'Configuring the machine root')" "$(stage "$1" 'waiting for SSH')"; }
 
 project first ""
 project second "\"$package\""
@@ -31,9 +40,10 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}
 start=$(now); (cd "$work/first" && "$diskless" up --verbose) > "$work/first.log" 2>&1; first=$(elapsed "$start" "$(now)")
 start=$(now); (cd "$work/second" && "$diskless" up --verbose) > "$work/second.log" 2>&1; second=$(elapsed "$start" "$(now)")
 fetched=$(grep -cE '^Get:[0-9]+ \S+ \S+/\S+ \S+ \S+ \S+ \S+ \[' "$work/second.log" || true)
-printf '%-44s %8s s  (base build %s)\n' "first project's first up (base from nothing)" "$first" "$(stage "$work/first.log" 'Building the Debian')"
-printf '%-44s %8s s  (parent clone %s, derivation %s)\n' "second project's first up (+ $package, derived)" "$second" \
-  "$(stage "$work/second.log" 'Cloning root filesystem')" "$(stage "$work/second.log" 'Deriving the Debian')"
+printf '%-44s %8s s  (base build %s; %s)\n' "first project's first up (base from nothing)" "$first" "$(stage "$work/first.log" 'Building the Debian')" \
+  "$(stages "$work/first.log")"
+printf '%-44s %8s s  (parent clone %s, derivation %s; %s)\n' "second project's first up (+ $package, derived)" "$second" \
+  "$(stage "$work/second.log" 'Cloning root filesystem' 1)" "$(stage "$work/second.log" 'Deriving the Debian')" "$(stages "$work/second.log")"
 printf '%-44s %8s\n' "ratio second/first (goal <= 0.35)" "$(awk -v a="$first" -v b="$second" 'BEGIN {printf "%.2f", b / a}')"
 printf '%-44s %8s\n' "package files the second up downloaded" "$fetched"
 printf '%-44s %8s\n' "package cache" "$(du -sh "$DISKLESS_HOME/cache/packages" | cut -f1)"

@@ -224,8 +224,45 @@ public sealed class ConfigureTests : IDisposable
             .ToList();
         Assert.Contains(("systemd-gpt-auto-generator", "/dev/null"), masked);
         Assert.Contains(("systemd-cryptsetup-generator", "/dev/null"), masked);
+        Assert.Contains(("systemd-run-generator", "/dev/null"), masked);
+        Assert.Contains(("systemd-system-update-generator", "/dev/null"), masked);
         Assert.All(masked, m => Assert.Equal("/dev/null", m.Target));
         Assert.DoesNotContain(masked, m => m.Name is "systemd-fstab-generator" or "systemd-getty-generator" or "systemd-sysv-generator");
+    }
+
+    [Fact]
+    public async Task The_journal_stays_persistent_but_is_flushed_once_the_machine_is_up_and_udevd_holds_up_no_service()
+    {
+        FakeBaseTree.Create(_root.Path);
+
+        await ConfigureAsync(ShareTransport.VirtioFs);
+
+        // Debian's flush is ordered before sysinit.target; ours after multi-user.target, with its stop kept.
+        Assert.Equal("/dev/null", new FileInfo(_root.ResolveParent("/etc/systemd/system/systemd-journal-flush.service")).LinkTarget);
+        var flush = Lines(await _root.ReadFileAsync("/etc/systemd/system/diskless-journal-flush.service", CancellationToken.None));
+        Assert.Contains("After=multi-user.target", flush);
+        Assert.Contains("ExecStart=journalctl --flush", flush);
+        Assert.Contains("ExecStop=journalctl --smart-relinquish-var", flush);
+        Assert.DoesNotContain(flush, l => l.StartsWith("DefaultDependencies=", StringComparison.Ordinal) || l.StartsWith("Before=", StringComparison.Ordinal));
+        Assert.Equal(
+            "/etc/systemd/system/diskless-journal-flush.service",
+            new FileInfo(_root.ResolveParent("/etc/systemd/system/multi-user.target.wants/diskless-journal-flush.service")).LinkTarget);
+        // Nothing makes the journal volatile.
+        Assert.False(_root.Exists("/etc/systemd/journald.conf.d"));
+
+        // udevd counts as started once it runs, and its watchdog is still heard.
+        var udevd = Lines(await _root.ReadFileAsync("/etc/systemd/system/systemd-udevd.service.d/diskless.conf", CancellationToken.None));
+        Assert.Contains("Type=simple", udevd);
+        Assert.Contains("NotifyAccess=main", udevd);
+
+        // Modules and mounts nobody uses here; fuse's and mqueue's stay.
+        foreach (var unit in new[] { "modprobe@loop.service", "modprobe@configfs.service", "sys-kernel-config.mount", "dev-hugepages.mount", "systemd-repart.service" })
+        {
+            Assert.Equal("/dev/null", new FileInfo(_root.ResolveParent($"/etc/systemd/system/{unit}")).LinkTarget);
+        }
+
+        Assert.False(_root.Exists("/etc/systemd/system/modprobe@fuse.service"));
+        Assert.False(_root.Exists("/etc/systemd/system/dev-mqueue.mount"));
     }
 
     [Fact]

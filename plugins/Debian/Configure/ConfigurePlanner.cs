@@ -39,6 +39,9 @@ internal sealed class ConfigurePlanner(ITemplates templates)
 
     private const string LocaleGenUnit = "diskless-locale-gen.service";
 
+    /// <summary>The journal's flush to /var/log/journal, once the machine is up (Debian's own, before sysinit.target, is masked).</summary>
+    private const string JournalFlushUnit = "diskless-journal-flush.service";
+
     /// <summary>Present while the guest has locales to generate: the unit runs locale-gen then removes it.</summary>
     private const string LocaleGenPending = "/var/lib/diskless/generate-locales";
 
@@ -64,6 +67,8 @@ internal sealed class ConfigurePlanner(ITemplates templates)
         steps.AddRange(_shared.Timezone(distro.Timezone));
         steps.AddRange(Network(request.Network));
         steps.AddRange(MaskedUnits());
+        steps.AddRange(JournalFlush());
+        steps.Add(Write($"{AdminUnits}/systemd-udevd.service.d/diskless.conf", "udevd-service.conf.liquid", new NoModel()));
         steps.AddRange(MaskedGenerators());
         steps.Add(Write("/etc/modprobe.d/diskless.conf", "modprobe-blacklist.liquid", new NoModel()));
         steps.AddRange(SharedFiles.MachineId());
@@ -151,6 +156,13 @@ internal sealed class ConfigurePlanner(ITemplates templates)
 
     private IEnumerable<RootEdit> MaskedUnits() =>
         ListedNames("masked-units.liquid").Select(unit => new SymlinkEdit($"{AdminUnits}/{unit}", "/dev/null"));
+
+    private IEnumerable<RootEdit> JournalFlush()
+    {
+        var unit = $"{AdminUnits}/{JournalFlushUnit}";
+        yield return Write(unit, "journal-flush.service.liquid", new JournalFlushUnitModel(unit));
+        yield return new SymlinkEdit($"{AdminUnits}/multi-user.target.wants/{JournalFlushUnit}", unit);
+    }
 
     /// <summary>A generator is masked like a unit: a link to /dev/null in /etc/systemd/system-generators.</summary>
     private IEnumerable<RootEdit> MaskedGenerators() =>

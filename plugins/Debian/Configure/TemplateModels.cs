@@ -14,3 +14,6 @@ public sealed record AptSourcesModel(string Mirror, string SecurityMirror, strin
 
 /// <summary>locale-gen.service.liquid: the flag file whose presence makes the guest generate its locales.</summary>
 public sealed record LocaleGenUnitModel(string Pending);
+
+/// <summary>journal-flush.service.liquid: where the unit is written.</summary>
+public sealed record JournalFlushUnitModel(string UnitPath);

@@ -115,6 +115,12 @@ public static class SshReadiness
             // key, say) will not get better by waiting and propagates.
             return e.Message;
         }
+        catch (Renci.SshNet.Common.SshException e)
+        {
+            // Logged in, but the command's channel timed out or dropped: a guest still busy booting on a loaded host
+            // (seen at load 20: "Session operation has timed out" failed up while sshd had just started).
+            return e.Message;
+        }
     }
 
     private static DisklessException Failed(string problem, string hint, IReadOnlyList<string> lines)
