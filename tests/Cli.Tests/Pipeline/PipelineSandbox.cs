@@ -40,6 +40,9 @@ internal sealed class PipelineSandbox : IDisposable
 
     public RecordingProgress Progress { get; } = new();
 
+    /// <summary>The program's clock: the system's unless a test fast-forwards a fake one.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Machine "dev"'s state folder, in the data dir.</summary>
     public string StateDirectory => State.MachineStateDirectory("dev");
 
@@ -50,7 +53,7 @@ internal sealed class PipelineSandbox : IDisposable
     public ProjectState State => new(Project, Paths, name => name == "XDG_RUNTIME_DIR" ? Path.Combine(Root, "run") : null, isRoot: false);
 
     /// <summary>The program's services writing to <paramref name="output"/>; the sandbox's lifecycle services come from them.</summary>
-    public DisklessServices Program(TextWriter? output = null) => new(output ?? TextWriter.Null, TextWriter.Null, Project);
+    public DisklessServices Program(TextWriter? output = null) => new(output ?? TextWriter.Null, TextWriter.Null, Project) { Time = Time };
 
     public LifecycleServices Services(TextWriter? output = null) => Program(output).Lifecycle(
         new HostServices(Progress, new ScribanTemplates(), Paths),
