@@ -41,4 +41,56 @@ public sealed class DestroyTests : IDisposable
         Assert.False(Directory.Exists(_sandbox.StateDirectory));
         Assert.DoesNotContain(_sandbox.Progress.Lines, l => l.StartsWith("warn: ", StringComparison.Ordinal));
     }
+
+    [RequiresFact("rm")]
+    public async Task The_project_s_state_folder_goes_with_its_last_machine_project_json_and_all()
+    {
+        await _sandbox.CreatedMachineAsync();
+        var state = _sandbox.Services().State;
+        Assert.True(File.Exists(Path.Combine(state.StateDirectory, ProjectEntry.FileName)));
+
+        await DestroyHandler.RunAsync(_sandbox.Services(), null, force: true, TextReader.Null, interactive: false, CancellationToken.None);
+
+        Assert.False(Directory.Exists(state.StateDirectory));
+        Assert.True(Directory.Exists(state.Paths.ProjectsDirectory));
+    }
+
+    [RequiresFact("rm")]
+    public async Task Another_machine_of_the_project_keeps_the_project_s_state_folder_and_its_project_json()
+    {
+        await _sandbox.CreatedMachineAsync();
+        var state = _sandbox.Services().State;
+        var other = Directory.CreateDirectory(Path.Combine(state.MachinesStateDirectory, "other")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(other, "machine.json"), "{}");
+
+        await DestroyHandler.RunAsync(_sandbox.Services(), null, force: true, TextReader.Null, interactive: false, CancellationToken.None);
+
+        Assert.False(Directory.Exists(_sandbox.StateDirectory));
+        Assert.True(File.Exists(Path.Combine(other, "machine.json")));
+        Assert.True(File.Exists(Path.Combine(state.StateDirectory, ProjectEntry.FileName)));
+    }
+
+    [Fact]
+    public async Task Destroying_a_machine_never_created_leaves_no_project_state_behind()
+    {
+        var state = _sandbox.Services().State;
+
+        await DestroyHandler.RunAsync(_sandbox.Services(), null, force: true, TextReader.Null, interactive: false, CancellationToken.None);
+
+        Assert.False(Directory.Exists(state.StateDirectory));
+    }
+
+    [Fact]
+    public void A_state_folder_holding_anything_besides_project_json_and_empty_machines_stays_whole()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_sandbox.Root, "projects-kept", "0123456789abcdef")).FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "machines"));
+        File.WriteAllText(Path.Combine(folder, ProjectEntry.FileName), "{}");
+        File.WriteAllText(Path.Combine(folder, "notes"), "kept");
+
+        ProjectStateFolder.RemoveIfNoMachines(folder);
+
+        Assert.True(File.Exists(Path.Combine(folder, ProjectEntry.FileName)));
+        Assert.True(File.Exists(Path.Combine(folder, "notes")));
+    }
 }

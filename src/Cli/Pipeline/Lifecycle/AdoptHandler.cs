@@ -43,7 +43,7 @@ internal static class AdoptHandler
             adopted++;
         }
 
-        RemoveIfEmpty(origin.StateDirectory);
+        ProjectStateFolder.RemoveIfNoMachines(origin.StateDirectory);
         return adopted > 0 ? 0 : ExitCodes.WrongMachineState;
     }
 
@@ -85,27 +85,6 @@ internal static class AdoptHandler
             {
                 File.Move(entry.FullName, destination, overwrite: true);
             }
-        }
-    }
-
-    // A project whose last machine was adopted keeps nothing worth a folder: its project.json alone.
-    private static void RemoveIfEmpty(string stateDirectory)
-    {
-        var machines = Path.Combine(stateDirectory, "machines");
-        if (Directory.Exists(machines) && Directory.EnumerateFileSystemEntries(machines).Any())
-        {
-            return;
-        }
-
-        if (Directory.Exists(machines))
-        {
-            Directory.Delete(machines);
-        }
-
-        File.Delete(Path.Combine(stateDirectory, ProjectEntry.FileName));
-        if (!Directory.EnumerateFileSystemEntries(stateDirectory).Any())
-        {
-            Directory.Delete(stateDirectory);
         }
     }
 }

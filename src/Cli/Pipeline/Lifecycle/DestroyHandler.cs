@@ -33,6 +33,8 @@ internal static class DestroyHandler
             }
         }
 
+        // After the locks, which live in the machines' folders, are released.
+        ProjectStateFolder.RemoveIfNoMachines(services.State.StateDirectory);
         return 0;
     }
 
