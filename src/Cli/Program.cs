@@ -1,7 +1,8 @@
 using Diskless.Cli.Commands;
 using Diskless.Cli.Composition;
+using Diskless.Cli.Output;
 using Diskless.Cli.Processes;
 
 // Ctrl-C (or SIGTERM) cancels the command, which cleans up for as long as that takes; a second one ends the process.
-using var interrupts = Interrupts.Register(Console.Error);
+using var interrupts = Interrupts.Register(ConsoleWriters.Error);
 return await CliApp.RunAsync(args, DisklessServices.ForConsole(), interrupts.Token).ConfigureAwait(false);
