@@ -5,8 +5,8 @@ namespace Diskless.Cli.Output;
 /// <summary>
 /// The program's standard output and error. <see cref="Console.Out"/> and <see cref="Console.Error"/> first work out the
 /// locale's charset through the runtime's encoding table, which cost a tenth of a not-created machine's status
-/// (bench/startup.sh). When every locale variable names UTF-8 or no charset, which the runtime resolves to UTF-8
-/// without a byte-order mark too, the same writers are made here directly: over the console's own streams, flushed at
+/// (bench/startup.sh). When every locale variable names UTF-8 or no charset, which the runtime resolves to
+/// <see cref="Encoding.Default"/> too (UTF-8, no byte-order mark), the same writers are made here directly: over the console's own streams, flushed at
 /// every write, safe across threads. Any other charset gets the runtime's writers, which encode it.
 /// </summary>
 internal static class ConsoleWriters
@@ -80,6 +80,6 @@ internal static class ConsoleWriters
         var stream = open();
         return stream == Stream.Null
             ? TextWriter.Null
-            : TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), WriteBufferSize, leaveOpen: true) { AutoFlush = true });
+            : TextWriter.Synchronized(new StreamWriter(stream, Encoding.Default, WriteBufferSize, leaveOpen: true) { AutoFlush = true });
     }
 }
