@@ -3,11 +3,11 @@ using System.Text;
 namespace Diskless.Cli.Output;
 
 /// <summary>
-/// The program's standard output and error. <see cref="Console.Out"/> and <see cref="Console.Error"/> first work out the
-/// locale's charset through the runtime's encoding table, which cost a tenth of a not-created machine's status
-/// (bench/startup.sh). When every locale variable names UTF-8 or no charset, which the runtime resolves to
-/// <see cref="Encoding.Default"/> too (UTF-8, no byte-order mark), the same writers are made here directly: over the console's own streams, flushed at
-/// every write, safe across threads. Any other charset gets the runtime's writers, which encode it.
+/// The program's standard output and error. <see cref="Console.Out"/> and <see cref="Console.Error"/> first look the
+/// locale's charset up by name among the runtime's encodings: start-up work that status of a machine not created
+/// (bench/startup.sh) can skip. When every locale variable names UTF-8 or no charset, which the runtime resolves to
+/// <see cref="Encoding.Default"/> too (UTF-8, no byte-order mark), the same writers are made here directly: over the
+/// console's own streams, flushed at every write, safe across threads. Any other charset gets the runtime's writers.
 /// </summary>
 internal static class ConsoleWriters
 {
