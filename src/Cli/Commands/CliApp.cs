@@ -112,7 +112,12 @@ public static class CliApp
             }
         }
 
-        ProjectCompletions.Attach(root, globals, context);
+        // The shells ask for completions with a directive ([suggest:N]) first on the line, which builds the whole tree:
+        // a line that starts with a command completes nothing.
+        if (only is null)
+        {
+            ProjectCompletions.Attach(root, globals, context);
+        }
 
         // Help names the program "diskless" however it is started (dotnet diskless.dll, the apphost, a test host).
         root.HelpName = "diskless";

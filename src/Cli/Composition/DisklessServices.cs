@@ -34,16 +34,18 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     private Lazy<UserConfiguration> _user = new(UserConfiguration.ForUser);
     // Only the program records the data dirs it uses (ForConsole): services a test makes list none of the user's.
     private Lazy<DataDirectoryRegistry?> _dataDirectories = new(() => null);
+    private Lazy<TextReader> _input = new(() => TextReader.Null);
 
     /// <summary>The folder the command runs in (absolute).</summary>
     public string WorkingDirectory { get; init; } = Path.GetFullPath(WorkingDirectory);
 
     /// <summary>The program's services: the console's streams, the process's folder, the real handlers.</summary>
-    public static DisklessServices ForConsole() => new(Console.Out, Console.Error, Directory.GetCurrentDirectory())
+    public static DisklessServices ForConsole() => new(ConsoleWriters.Out, ConsoleWriters.Error, Directory.GetCurrentDirectory())
     {
         _dataDirectories = new(DataDirectoryRegistry.ForThisUser),
+        // Standard input is opened when a command reads it (destroy's confirmation): the others skip that start-up work.
+        _input = new(() => Console.In),
         ErrorIsTerminal = !Console.IsErrorRedirected,
-        Input = Console.In,
         Interactive = !Console.IsInputRedirected,
     };
 
@@ -51,7 +53,7 @@ public sealed record DisklessServices(TextWriter Out, TextWriter Error, string W
     public bool ErrorIsTerminal { get; init; }
 
     /// <summary>Where a command reads a person's answer (destroy's confirmation).</summary>
-    public TextReader Input { get; init; } = TextReader.Null;
+    public TextReader Input { get => _input.Value; init => _input = new(value); }
 
     /// <summary>Whether a person can answer on <see cref="Input"/>; destroy asks only then.</summary>
     public bool Interactive { get; init; }

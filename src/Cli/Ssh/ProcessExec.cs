@@ -23,8 +23,7 @@ public static class ProcessExec
             throw new ArgumentException("argv needs at least the program", nameof(argv));
         }
 
-        Console.Out.Flush();
-        Console.Error.Flush();
+        Output.ConsoleWriters.Flush();
 
         // The runtime ignores SIGPIPE and an ignored signal stays ignored across exec; give ssh the default back.
         var previous = Signal(SIGPIPE, IntPtr.Zero);

@@ -16,16 +16,18 @@ public static class JsonState
     };
 
     /// <summary>Reads <paramref name="path"/>; null when the file does not exist. A malformed file is a <see cref="DisklessException"/> naming it.</summary>
-    public static async Task<T?> LoadAsync<T>(string path, CancellationToken cancellationToken)
+    public static Task<T?> LoadAsync<T>(string path, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        // Absent is the common case (a machine never created): no exception on the path `status` takes.
-        if (!File.Exists(path))
-        {
-            return null;
-        }
+        // Absent is the common case (a machine never created): no exception on the path `status` takes, and neither the
+        // serializer's assembly nor an async state machine (whose start the runtime compiles) is touched to say so.
+        return File.Exists(path) ? ReadAsync<T>(path, cancellationToken) : Task.FromResult<T?>(null);
+    }
 
+    private static async Task<T?> ReadAsync<T>(string path, CancellationToken cancellationToken)
+        where T : class
+    {
         string text;
         try
         {

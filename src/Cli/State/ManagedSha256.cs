@@ -30,7 +30,12 @@ internal static class ManagedSha256
     public static byte[] HashData(ReadOnlySpan<byte> data)
     {
         Span<uint> state = stackalloc uint[8];
-        InitialState.CopyTo(state);
+        // Element by element: CopyTo over uint is generic code the runtime would compile at start.
+        for (var i = 0; i < state.Length; i++)
+        {
+            state[i] = InitialState[i];
+        }
+
         Span<uint> schedule = stackalloc uint[64];
         var whole = data.Length / 64 * 64;
         for (var offset = 0; offset < whole; offset += 64)

@@ -25,7 +25,7 @@ internal sealed class TomlTreeBuilder(string file)
             }
 
             var parts = KeyParts(header.Name);
-            var parent = Navigate(root, new(parts, 0, parts.Length - 1));
+            var parent = Navigate(root, parts, parts.Length - 1);
             var (name, nameLocation) = parts[^1];
             var path = Join(parent.Path, name);
             var headerLocation = At(header.OpenBracket?.Span ?? header.Span);
@@ -71,7 +71,7 @@ internal sealed class TomlTreeBuilder(string file)
         }
 
         var parts = KeyParts(keyValue.Key);
-        var target = Navigate(table, new(parts, 0, parts.Length - 1));
+        var target = Navigate(table, parts, parts.Length - 1);
         var (name, location) = parts[^1];
         // An inline table in an array element has no header to name it by: "in 'file' in [[provision]]".
         var context = target.InsideArrayElement ? $" in '{name}'{target.Context}" : null;
@@ -120,12 +120,14 @@ internal sealed class TomlTreeBuilder(string file)
         }
     }
 
-    /// <summary>Follows (or creates, as TOML does implicitly) the tables named by <paramref name="parts"/>.</summary>
-    // A span, not a slice of the array: generic code over this tuple is not precompiled, and every command parses a file.
-    private static TomlTable Navigate(TomlTable table, ReadOnlySpan<(string Name, SourceLocation Location)> parts)
+    /// <summary>Follows (or creates, as TOML does implicitly) the tables named by the first <paramref name="count"/> <paramref name="parts"/>.</summary>
+    // The array and a count, not a span or a slice: generic code over this tuple is not precompiled (the runtime would
+    // compile it at start), and every command parses a file.
+    private static TomlTable Navigate(TomlTable table, (string Name, SourceLocation Location)[] parts, int count)
     {
-        foreach (var (name, location) in parts)
+        for (var i = 0; i < count; i++)
         {
+            var (name, location) = parts[i];
             switch (table.Get(name)?.Value)
             {
                 case TomlTable existing:
