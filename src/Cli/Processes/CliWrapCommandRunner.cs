@@ -69,7 +69,7 @@ public sealed class CliWrapCommandRunner : ICommandRunner
         CliWrap.CommandResult result;
         try
         {
-            result = await cli.ExecuteAsync(forceful.Token, cancellationToken).ConfigureAwait(false);
+            result = await StartedOnOwnThreadAsync(() => cli.ExecuteAsync(forceful.Token, cancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -90,6 +90,19 @@ public sealed class CliWrapCommandRunner : ICommandRunner
 
         return outcome;
     }
+
+    /// <summary>
+    /// Starts the program from a thread of its own that waits until it ends. The kernel sends a parent-death signal
+    /// (PR_SET_PDEATHSIG: bwrap's --die-with-parent, the sandbox of every program of a root) when the thread that
+    /// started the process exits, not the process; the thread pool retires a worker idle for 20 s, so a sandboxed
+    /// program running longer — update-initramfs at a first configure on a busy host — was killed (exit 137).
+    /// </summary>
+    private static Task<CliWrap.CommandResult> StartedOnOwnThreadAsync(Func<CommandTask<CliWrap.CommandResult>> start) =>
+        Task.Factory.StartNew(
+            () => start().Task.GetAwaiter().GetResult(),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
     /// <inheritdoc />
     public Task<int> StartDetachedAsync(CommandSpec command, string logPath, CancellationToken cancellationToken)

@@ -30,6 +30,40 @@ public sealed class CliWrapCommandRunnerTests
         Assert.Contains("exit code 3", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_program_killed_with_its_parent_thread_outlives_the_thread_that_ran_it()
+    {
+        // setpriv --pdeathsig KILL binds the program as bwrap's --die-with-parent binds a sandbox: the kernel kills it when
+        // the thread that started it exits. The calling thread here ends once the program runs (it says "ready" after
+        // the signal is set); only then is the program let go, to exit 0.
+        using var folder = new TempDirectory("diskless-pdeathsig-");
+        var release = folder.Combine("release");
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var command = new CommandSpec("setpriv", "--pdeathsig", "KILL", "--", "/bin/sh", "-c", "echo ready; while [ ! -e \"$1\" ]; do sleep 0.05; done", "sh", release)
+        {
+            OnOutputLine = line => { if (line == "ready") { ready.TrySetResult(); } },
+        };
+        Task<CommandResult>? run = null;
+        string? callerTask = null;
+        var caller = new Thread(() =>
+        {
+            callerTask = "/proc/" + new FileInfo("/proc/thread-self").LinkTarget;
+            run = Runner().RunAsync(command, CancellationToken.None);
+        });
+
+        caller.Start();
+        await ready.Task.WaitAsync(Generously);
+        caller.Join();
+        // Join returns when the thread's code is done; the kernel's thread (and its parent-death signal) goes a moment later.
+        var gone = Task.Run(async () => { while (Directory.Exists(callerTask)) { await Task.Delay(20); } });
+        await gone.WaitAsync(Generously);
+        await File.WriteAllTextAsync(release, "");
+
+        var result = await run!.WaitAsync(Generously);
+
+        Assert.Equal(0, result.ExitCode);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task The_output_tail_keeps_only_the_last_lines()
     {
