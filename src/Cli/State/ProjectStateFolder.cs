@@ -1,3 +1,5 @@
+using Diskless.Abstractions;
+
 namespace Diskless.Cli.State;
 
 /// <summary>
@@ -40,5 +42,30 @@ internal static class ProjectStateFolder
         {
             // Another command made something there meanwhile (a folder no longer empty): it stays.
         }
+    }
+
+    /// <summary>
+    /// Removes the state folder of a project whose folder is gone (destroy of an orphan) once no machine with a record
+    /// is left in it, with whatever else is there: no command of that project can be running. A folder that leads out
+    /// of the data dir's <c>projects</c> is left as it is, with a warning.
+    /// </summary>
+    public static void RemoveOfGoneProject(ProjectState state, IProgressReporter progress)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(progress);
+        var machines = state.MachinesStateDirectory;
+        if (!Directory.Exists(state.StateDirectory)
+            || (Directory.Exists(machines) && Directory.EnumerateDirectories(machines).Any(m => File.Exists(MachineRecordStore.PathIn(m)))))
+        {
+            return;
+        }
+
+        if (FolderContainment.Inside(state.StateDirectory, state.Paths.ProjectsDirectory) is not { } folder || new DirectoryInfo(folder).LinkTarget is not null)
+        {
+            progress.Warn($"the state folder {state.StateDirectory} leads out of {state.Paths.ProjectsDirectory}: left as it is");
+            return;
+        }
+
+        Directory.Delete(folder, recursive: true);
     }
 }

@@ -51,7 +51,7 @@ internal static class OrphanDestroyHandler
         }
 
         var exitCode = await DestroyHandler.RunAsync(services, machine.Name, force, root.Input, root.Interactive, cancellationToken).ConfigureAwait(false);
-        RemoveIfNoMachineLeft(state, host.Progress);
+        ProjectStateFolder.RemoveOfGoneProject(state, host.Progress);
         return exitCode;
     }
 
@@ -72,23 +72,5 @@ internal static class OrphanDestroyHandler
             [],
             [],
             TimeSpan.Zero);
-    }
-
-    // The project's state folder goes with its last machine: left behind, it would keep naming a project that is gone.
-    private static void RemoveIfNoMachineLeft(ProjectState state, IProgressReporter progress)
-    {
-        var machines = state.MachinesStateDirectory;
-        if (Directory.Exists(machines) && Directory.EnumerateDirectories(machines).Any(m => File.Exists(MachineRecordStore.PathIn(m))))
-        {
-            return;
-        }
-
-        if (FolderContainment.Inside(state.StateDirectory, state.Paths.ProjectsDirectory) is not { } folder || new DirectoryInfo(folder).LinkTarget is not null)
-        {
-            progress.Warn($"the state folder {state.StateDirectory} leads out of {state.Paths.ProjectsDirectory}: left as it is");
-            return;
-        }
-
-        Directory.Delete(folder, recursive: true);
     }
 }
