@@ -3,8 +3,9 @@ using Diskless.Abstractions;
 namespace Diskless.Cli.State;
 
 /// <summary>
-/// A project's state folder (<c>projects/&lt;key&gt;</c>) outlives its last machine only as clutter: its
-/// <c>project.json</c> alone would keep a project listed that has nothing (see <see cref="MachineListing"/>).
+/// A project's state folder (<c>projects/&lt;key&gt;</c>) outlives its last machine only as clutter: one more folder for
+/// <c>global-status</c> (<see cref="MachineListing"/>) and for a status looking for a moved project
+/// (<see cref="ProjectState.MovedFrom"/>) to read, for a project that has nothing.
 /// </summary>
 internal static class ProjectStateFolder
 {
