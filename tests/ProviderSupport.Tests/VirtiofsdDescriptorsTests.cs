@@ -92,11 +92,11 @@ public sealed class VirtiofsdDescriptorsTests
         using var proc = new TempDirectory();
         Plant(proc.Path, 100, open: 3, soft: 2000, children: [101]);
         Plant(proc.Path, 101, open: 5, soft: 2000, children: []);
-        Directory.Delete(Path.Combine(proc.Path, "100", "fd"), recursive: true);
-        Directory.Delete(Path.Combine(proc.Path, "101", "fd"), recursive: true);
+        Directory.Delete(Path.Combine(proc.Path, "100", "fdinfo"), recursive: true);
+        Directory.Delete(Path.Combine(proc.Path, "101", "fdinfo"), recursive: true);
         var reader = new ProcDescriptors(proc.Path);
         var runner = new RecordingCommandRunner().Print(
-            "nsenter", string.Concat(Enumerable.Repeat("/proc/100/fd\n", 7)) + string.Concat(Enumerable.Repeat("/proc/101/fd\n", 812)));
+            "nsenter", string.Concat(Enumerable.Repeat("/proc/100/fdinfo\n", 7)) + string.Concat(Enumerable.Repeat("/proc/101/fdinfo\n", 812)));
 
         var pids = HelperDescriptors.Tree(reader, 100);
         var counts = await NamespacedDescriptorCount.CountAsync(runner, pids, CancellationToken.None);
@@ -105,7 +105,7 @@ public sealed class VirtiofsdDescriptorsTests
         Assert.Equal(new DescriptorUse("virtiofsd", 100, null, 2000, 20000), HelperDescriptors.Read(reader, 100, "virtiofsd"));
         Assert.Equal(new DescriptorUse("virtiofsd", 101, 812, 2000, 20000), HelperDescriptors.Read(reader.WithCounts(counts), 100, "virtiofsd"));
         Assert.Equal(
-            "nsenter -t 100 -U -S 0 -G 0 -- find /proc/100/fd /proc/101/fd -mindepth 1 -maxdepth 1 -printf '%h\\n'",
+            "nsenter -t 100 -U -S 0 -G 0 -- find /proc/100/fdinfo /proc/101/fdinfo -mindepth 1 -maxdepth 1 -printf '%h\\n'",
             Assert.Single(runner.Commands).ToString());
     }
 
@@ -119,7 +119,7 @@ public sealed class VirtiofsdDescriptorsTests
         Assert.Empty(await NamespacedDescriptorCount.CountAsync(failed, [100], CancellationToken.None));
         Assert.Equal(
             new Dictionary<int, int> { [100] = 2 },
-            NamespacedDescriptorCount.Parse("/proc/100/fd\n/proc/100/fd\n/proc/1000/fd\n", [100, 101]));
+            NamespacedDescriptorCount.Parse("/proc/100/fdinfo\n/proc/100/fdinfo\n/proc/1000/fdinfo\n", [100, 101]));
     }
 
     [Theory]
@@ -138,7 +138,7 @@ public sealed class VirtiofsdDescriptorsTests
     {
         var folder = Directory.CreateDirectory(Path.Combine(proc, pid.ToString(System.Globalization.CultureInfo.InvariantCulture))).FullName;
         File.WriteAllText(Path.Combine(folder, "limits"), Limits.Replace("2000                 20000", $"{soft,-20} 20000", StringComparison.Ordinal));
-        var fd = Directory.CreateDirectory(Path.Combine(folder, "fd")).FullName;
+        var fd = Directory.CreateDirectory(Path.Combine(folder, "fdinfo")).FullName;
         for (var i = 0; i < open; i++)
         {
             File.WriteAllText(Path.Combine(fd, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), "");

@@ -9,7 +9,7 @@ namespace Diskless.Abstractions;
 /// <param name="Pid">The pid whose descriptors were counted.</param>
 /// <param name="Open">
 /// Descriptors it holds open; null when this user may not count them (a helper in the machine's user namespace runs as
-/// a subordinate id, whose /proc/PID/fd only root reads; its limit is readable by anyone).
+/// a subordinate id, whose /proc/PID/fd and fdinfo only root reads; its limit is readable by anyone).
 /// </param>
 /// <param name="Limit">Its soft RLIMIT_NOFILE, the limit that binds.</param>
 /// <param name="HardLimit">Its hard RLIMIT_NOFILE.</param>

@@ -4,7 +4,7 @@ using Diskless.Abstractions;
 namespace Diskless.ProviderSupport;
 
 /// <summary>
-/// Counts the descriptors of helpers whose /proc/PID/fd their owner cannot read from the host's view: a rootless
+/// Counts the descriptors of helpers whose /proc/PID/fdinfo their owner cannot read from the host's view: a rootless
 /// machine's virtiofsd runs as a subordinate id in the machine's user namespace, so the kernel's ptrace check refuses
 /// the invoking user. Entered as that namespace's root (nsenter, as the user that owns the namespace: it gains nothing
 /// outside it), the same check passes; the host's /proc is read, nothing of the guest runs. Only for pids the host
@@ -70,7 +70,7 @@ public static class NamespacedDescriptorCount
         }
     }
 
-    private static string FdFolder(int pid) => $"/proc/{Pid(pid)}/fd";
+    private static string FdFolder(int pid) => $"/proc/{Pid(pid)}/fdinfo";
 
     private static string Pid(int pid) => pid.ToString(CultureInfo.InvariantCulture);
 }
