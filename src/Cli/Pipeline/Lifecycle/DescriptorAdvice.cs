@@ -28,31 +28,58 @@ internal static class DescriptorAdvice
     }
 
     /// <summary>The warning for a helper past the warn line; null below it.</summary>
-    public static string? NearLimit(DescriptorUse use, bool isRoot, string user)
+    public static string? NearLimit(DescriptorUse use, NofileHolder holder)
     {
         ArgumentNullException.ThrowIfNull(use);
         return use.NearLimit
             ? $"{use.Process} (pid {use.Pid}) holds {use.Open} of its {Limit(use.Limit)} open files ({Percent(use)} %): it holds one per inode the guest caches, " +
-              $"and past its limit the guest's file lookups fail. {Raise(isRoot, user)}"
+              $"and past its limit the guest's file lookups fail. {Raise(holder.BindingOf(use), holder.User)}"
             : null;
     }
 
-    /// <summary>The warning for a helper whose limit is low for big trees; null when it is not.</summary>
-    public static string? LowForBigTrees(DescriptorUse use, bool isRoot, string user)
+    /// <summary>
+    /// One warning for every limit low for big trees among <paramref name="uses"/>, naming each helper that has it: a
+    /// machine's helpers are started alike, so this is one line, not one per helper; empty when none is low.
+    /// </summary>
+    public static IReadOnlyList<string> LowForBigTrees(IReadOnlyList<DescriptorUse> uses, NofileHolder holder)
     {
-        ArgumentNullException.ThrowIfNull(use);
-        return use.Limit < LowLimit
-            ? $"{use.Process} (pid {use.Pid}) may hold only {Limit(use.Limit)} open files (the host's {(isRoot ? "fs.nr_open" : "hard nofile limit of " + user)}): " +
-              $"in a synced folder the guest forgets each file at its last use, so walks of any size fit there, but in the machine's own root it drops its cached files whenever it nears a quarter of that, which slows walks of big trees. {Raise(isRoot, user)}"
-            : null;
+        ArgumentNullException.ThrowIfNull(uses);
+        ArgumentNullException.ThrowIfNull(holder);
+        return uses
+            .Where(use => use.Limit < LowLimit)
+            .GroupBy(use => (use.Process, use.Limit, Binding: holder.BindingOf(use)))
+            .Select(low =>
+                $"{low.Key.Process} ({Pids(low)}) may hold only {Limit(low.Key.Limit)} open files ({Source(low.Key.Binding, holder.User)}): " +
+                $"in a synced folder the guest forgets each file at its last use, so walks of any size fit there, but in the machine's own root it drops its cached files whenever it nears a quarter of that, which slows walks of big trees. {Raise(low.Key.Binding, holder.User)}")
+            .ToList();
     }
 
-    /// <summary>The exact commands that raise the limit that binds for this user.</summary>
-    public static string Raise(bool isRoot, string user) => isRoot
-        ? string.Create(CultureInfo.InvariantCulture, $"Raise it with: sysctl -w fs.nr_open={SuggestedLimit * 2} (keep it in /etc/sysctl.d/), then: diskless halt && diskless up")
-        : string.Create(
+    /// <summary>The exact commands that raise the limit that binds, for whoever it binds.</summary>
+    public static string Raise(NofileBinding binding, string user) => binding switch
+    {
+        NofileBinding.NrOpen => string.Create(
             CultureInfo.InvariantCulture,
-            $"Raise it with: echo '{user} hard nofile {SuggestedLimit}' | sudo tee /etc/security/limits.d/diskless-{user}.conf, log in again (check: ulimit -Hn), then: diskless halt && diskless up");
+            $"Raise it with: sysctl -w fs.nr_open={SuggestedLimit * 2} (keep it in /etc/sysctl.d/), then: diskless halt && diskless up"),
+        NofileBinding.ContainerHardLimit => string.Create(
+            CultureInfo.InvariantCulture,
+            $"Only what starts this container or service can raise it, e.g. docker or podman run --ulimit nofile={SuggestedLimit}:{SuggestedLimit}, or LimitNOFILE={SuggestedLimit} in the systemd unit (check: ulimit -Hn); then: diskless halt && diskless up"),
+        _ => string.Create(
+            CultureInfo.InvariantCulture,
+            $"Raise it with: echo '{user} hard nofile {SuggestedLimit}' | sudo tee /etc/security/limits.d/diskless-{user}.conf, log in again (check: ulimit -Hn), then: diskless halt && diskless up"),
+    };
+
+    private static string Source(NofileBinding binding, string user) => binding switch
+    {
+        NofileBinding.NrOpen => "the host's fs.nr_open",
+        NofileBinding.ContainerHardLimit => "root's hard nofile limit, which root here may not raise: it lacks CAP_SYS_RESOURCE, as in a container",
+        _ => "the hard nofile limit of " + user,
+    };
+
+    private static string Pids(IEnumerable<DescriptorUse> uses)
+    {
+        var pids = uses.Select(use => use.Pid.ToString(CultureInfo.InvariantCulture)).ToList();
+        return (pids.Count == 1 ? "pid " : "pids ") + string.Join(", ", pids);
+    }
 
     private static string Limit(long limit) => limit == long.MaxValue ? "unlimited" : limit.ToString(CultureInfo.InvariantCulture);
 

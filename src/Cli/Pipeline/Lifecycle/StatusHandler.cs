@@ -88,8 +88,13 @@ internal static class StatusHandler
 
     private static List<DescriptorReport>? Descriptors(IReadOnlyList<DescriptorUse>? uses)
     {
-        var isRoot = Environment.IsPrivilegedProcess;
-        return uses?.Select(u => new DescriptorReport(u.Process, u.Pid, u.Open, u.Limit, u.HardLimit, DescriptorAdvice.Figure(u), DescriptorAdvice.NearLimit(u, isRoot, Environment.UserName))).ToList();
+        if (uses is null)
+        {
+            return null;
+        }
+
+        var holder = NofileHolder.Current();
+        return uses.Select(u => new DescriptorReport(u.Process, u.Pid, u.Open, u.Limit, u.HardLimit, DescriptorAdvice.Figure(u), DescriptorAdvice.NearLimit(u, holder))).ToList();
     }
 
     /// <summary>

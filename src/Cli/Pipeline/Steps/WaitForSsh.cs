@@ -38,14 +38,17 @@ internal sealed class WaitForSsh : IStep<UpContext>
     private static async Task WarnOfDescriptorLimitsAsync(UpContext context, MachineHandle handle, CancellationToken cancellationToken)
     {
         var status = await context.Provider.StatusAsync(handle, context.Host, cancellationToken).ConfigureAwait(false);
-        var isRoot = Environment.IsPrivilegedProcess;
-        foreach (var use in status.Descriptors ?? [])
+        var holder = NofileHolder.Current();
+        var uses = status.Descriptors ?? [];
+        foreach (var use in uses)
         {
             context.Host.Progress.Verbose(DescriptorAdvice.Figure(use));
-            if ((DescriptorAdvice.NearLimit(use, isRoot, Environment.UserName) ?? DescriptorAdvice.LowForBigTrees(use, isRoot, Environment.UserName)) is { } warning)
-            {
-                context.Host.Progress.Warn(warning);
-            }
+        }
+
+        var near = uses.Select(use => DescriptorAdvice.NearLimit(use, holder)).OfType<string>().ToList();
+        foreach (var warning in near.Count > 0 ? near : DescriptorAdvice.LowForBigTrees(uses, holder))
+        {
+            context.Host.Progress.Warn(warning);
         }
     }
 
