@@ -20,7 +20,11 @@ packages=${PACKAGES-git}
 work=$(mktemp -d /var/tmp/diskless-bench-bigtree.XXXXXX); chmod 755 "$work"
 export DISKLESS_HOME=${DISKLESS_HOME:-${DISKLESS_TEST_HOME:-/var/tmp/diskless-test-home}/e2e}
 run() { if [ -n "$nofile" ]; then prlimit --nofile="$nofile:$nofile" -- "$diskless" "$@"; else "$diskless" "$@"; fi; }
-cleanup() { (cd "$work" && "$diskless" destroy --force >/dev/null 2>&1) || true; rm -rf --one-file-system "$work"; }
+sampler_pid=
+cleanup() {
+  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null
+  (cd "$work" && "$diskless" destroy --force >/dev/null 2>&1) || true; rm -rf --one-file-system "$work"
+}
 trap cleanup EXIT
 
 echo "==> $files files on the host, 200 to a folder"
@@ -78,9 +82,9 @@ declare -A took
 walk() { # mount, label, guest command
   local peak n t0 t1 pid
   local pids=$vfs_pids; [ "$1" = 9p ] && pids=$qemu_pid
-  python3 -c "$sampler" $pids > "$work/samples" 2>/dev/null & pid=$!
+  python3 -c "$sampler" $pids > "$work/samples" 2>/dev/null & pid=$!; sampler_pid=$pid
   t0=$(date +%s.%N); "$diskless" ssh -c "$3" >"$work/out" 2>&1 || echo "   (the guest command failed: $(tail -2 "$work/out"))"; t1=$(date +%s.%N)
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true; sampler_pid=
   peak=$(tail -1 "$work/samples")
   took[$1 $2]=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
   printf '%-8s %-16s %8.2f s   %8s lines   peak descriptors %s\n' "$1" "$2" "${took[$1 $2]}" "$(tail -1 "$work/out")" "${peak:-?}"
