@@ -43,6 +43,18 @@ use constant {
 my $MASK = IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK;
 
 $| = 1;
+# Each watch pins its folder's inode in the guest, and over virtiofs each pinned inode holds a descriptor of the
+# folder's virtiofsd: a tree of more folders than its open-file limit would exhaust it (and the guest's lookups there
+# would fail), which the synced folders' zero timeout otherwise prevents. So no more watches than the inodes the host
+# lets the guest cache (diskless.fuse_inodes on the kernel command line, a quarter of virtiofsd's limit); past them
+# only the echo of a guest write is no longer told apart. A leading max-watches=N sets it instead (tests).
+my $max_watches = MAX_WATCHES;
+if (open(my $cmdline, '<', '/proc/cmdline')) {
+    my $line = <$cmdline> // '';
+    $max_watches = $1 if $line =~ /(?:^|\s)diskless\.fuse_inodes=(\d+)/ && $1 < $max_watches;
+    close $cmdline;
+}
+$max_watches = $1 if @ARGV && $ARGV[0] =~ /^max-watches=(\d+)$/ && shift @ARGV;
 my @roots = map { pack 'H*', $_ } @ARGV;
 my $ifd = syscall($SYS_inotify_init1, 04000 | 02000000);
 die "watch: inotify_init1: $!\n" if $ifd < 0;
@@ -54,7 +66,7 @@ my $temp_serial = 0;
 
 sub watch_dir {
     my ($dir) = @_;
-    return if keys(%dir_of_wd) >= MAX_WATCHES && warn_full();
+    return if keys(%dir_of_wd) >= $max_watches && warn_full();
     my $wd = syscall($SYS_inotify_add_watch, $ifd, $dir, $MASK);
     if ($wd < 0) {
         warn_full() if $! == ENOSPC;
@@ -73,7 +85,7 @@ sub watched {
 
 sub warn_full {
     print STDERR "watch: the guest's own writes are told apart in the first " . scalar(keys %dir_of_wd)
-        . " folders only (fs.inotify.max_user_watches or " . MAX_WATCHES . "); past them a guest write may come back as an event\n"
+        . " folders only (fs.inotify.max_user_watches, or " . $max_watches . ": each watch holds a descriptor of virtiofsd); past them a guest write may come back as an event\n"
         unless $full_warned++;
     return 1;
 }

@@ -157,6 +157,40 @@ public sealed class GuestWatchScriptTests : IDisposable
     }
 
     [Fact]
+    public void It_watches_no_more_folders_than_its_bound_and_says_so()
+    {
+        // Each watch pins a folder's inode, which over virtiofs holds one of virtiofsd's descriptors: the loop stops
+        // watching at the bound (the guest's FUSE inode bound from its kernel command line; set here), not at the
+        // host's open-file limit.
+        using var tree = new TempDirectory();
+        foreach (var name in new[] { "a", "b", "c", "a/d", "a/e" })
+        {
+            Directory.CreateDirectory(Path.Combine(tree.Path, name));
+        }
+
+        var bounded = Ready(tree.Path, maxWatches: 3);
+        var unbounded = Ready(tree.Path, maxWatches: null);
+
+        Assert.Equal(("ready 3", true), (bounded.Ready, bounded.Error.Contains("told apart in the first 3 folders only", StringComparison.Ordinal)));
+        Assert.Equal(("ready 6", ""), (unbounded.Ready, unbounded.Error));
+    }
+
+    private static (string? Ready, string Error) Ready(string folder, int? maxWatches)
+    {
+        var start = new ProcessStartInfo("sh", ["-c", GuestWatchScript.Command([new WatchedFolder("/unused", folder)], maxWatches)])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var loop = Process.Start(start)!;
+        var ready = loop.StandardOutput.ReadLine();
+        loop.StandardInput.Close();
+        Assert.True(loop.WaitForExit(10_000));
+        return (ready, loop.StandardError.ReadToEnd());
+    }
+
+    [Fact]
     public void The_loop_ends_when_its_input_closes()
     {
         _loop.StandardInput.Close();
