@@ -11,16 +11,17 @@ public static class SshReadiness
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     // Whether the boot failed is asked less often than SSH: the provider's answer reads the console and the process
-    // table (libvirt's runs virsh), all of it host CPU taken from a TCG guest that is booting on the same cores. Asked
-    // every poll, up used a fifth to two fifths of a core while it waited; a failure is still seen within a second.
+    // table and counts virtiofsd's descriptors (libvirt's runs virsh): host CPU taken from a TCG guest booting on the
+    // same cores, five times a second when asked every poll. A failure is still seen within a second.
     private static readonly TimeSpan BootCheckInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan TcpTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SshTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Polls until <paramref name="target"/> accepts a login and runs <c>true</c>: a TCP connect first, then SSH, every
-    /// 200 ms. After the first failed attempt and then at most once a second <paramref name="bootFailed"/> is asked whether
-    /// the guest has failed (it has stopped, or its console shows a panic); if so the wait ends at once with that failure. A host key mismatch is never retried. Returns how long
+    /// 200 ms. After the first failed attempt and then at most once a second <paramref name="bootFailed"/> is asked
+    /// whether the guest has failed (it has stopped, or its console shows a panic); if so the wait ends at once with that
+    /// failure. A host key mismatch is never retried. Returns how long
     /// the guest took. <paramref name="consoleTail"/>, when given, supplies the console lines shown on a timeout.
     /// <paramref name="time"/> measures the timeout and paces the polls (the system clock when null); each attempt's
     /// own network timeouts run on the system clock, since they bound real sockets.
